@@ -1,0 +1,163 @@
+// Package app wires Rostrum together: configuration, database, mail
+// outbox, live hub, routes and the server's lifecycle.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"gorm.io/gorm"
+
+	"rostrum/auth"
+	"rostrum/handlers"
+	"rostrum/meetings"
+	"rostrum/store"
+)
+
+// App is a running Rostrum: its database, services and HTTP server.
+type App struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *gorm.DB
+	Auth    *auth.Service
+	Fiber   *fiber.App
+	Handler *handlers.Handler
+
+	// background work started by Start and stopped by Shutdown
+	cancel context.CancelFunc
+	done   []chan struct{}
+}
+
+// NewLogger builds the structured logger the configuration asks for.
+func NewLogger(cfg Config) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// New opens the database, runs migrations, creates the configured admin
+// and builds the HTTP server. It starts nothing; Start does.
+func New(cfg Config, log *slog.Logger) (*App, error) {
+	db, err := store.Open(cfg.DB, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(db); err != nil {
+		_ = store.Close(db)
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	a := &App{Config: cfg, Log: log, DB: db, Auth: auth.NewService(db, cfg.SessionTTL)}
+	if created, err := a.Auth.EnsureAdmin(context.Background(), cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		_ = store.Close(db)
+		return nil, fmt.Errorf("create admin %s: %w", cfg.AdminEmail, err)
+	} else if created {
+		log.Info("created secretariat admin", "email", cfg.AdminEmail)
+	}
+	a.Handler = &handlers.Handler{
+		DB:       db,
+		Log:      log,
+		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
+		Auth:     a.Auth,
+		Meetings: &meetings.Service{DB: db},
+	}
+	a.Fiber = fiber.New(fiber.Config{
+		AppName:               "Rostrum",
+		ErrorHandler:          handlers.ErrorHandler(log),
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		// Fiber reuses request memory; immutable strings let services keep
+		// what handlers pass them.
+		Immutable: true,
+	})
+	a.Fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		log.Error("panic", "path", c.Path(), "panic", e)
+	}}))
+	a.Fiber.Use(requestLogger(log))
+	a.Fiber.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+	a.Handler.Routes(a.Fiber)
+	return a, nil
+}
+
+// requestLogger logs every request with slog, never its query string (it
+// may carry a participant's token).
+func requestLogger(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		if err != nil {
+			status, _ = handlers.Status(err)
+		}
+		path := c.Path()
+		if len(path) > 3 && path[:3] == "/r/" {
+			path = "/r/…" // the path is the participant's secret
+		}
+		log.Debug("request", "method", c.Method(), "path", path, "status", status,
+			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())
+		return err
+	}
+}
+
+// Start starts the background workers (mail outbox, live change feed).
+func (a *App) Start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	_ = ctx
+}
+
+// Serve starts the workers and serves HTTP on ln until ctx ends, then shuts
+// down gracefully within grace.
+func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	a.Start()
+	errc := make(chan error, 1)
+	go func() { errc <- a.Fiber.Listener(ln) }()
+	select {
+	case err := <-errc:
+		a.Shutdown(grace)
+		return err
+	case <-ctx.Done():
+	}
+	a.Shutdown(grace)
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		return err
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests, closes websocket viewers, drains the
+// workers and closes the database, all within grace.
+func (a *App) Shutdown(grace time.Duration) {
+	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
+		a.Log.Warn("shutdown", "err", err)
+	}
+	if a.cancel != nil {
+		a.cancel()
+	}
+	for _, d := range a.done {
+		select {
+		case <-d:
+		case <-time.After(grace):
+		}
+	}
+	if err := store.Close(a.DB); err != nil {
+		a.Log.Warn("close database", "err", err)
+	}
+}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/file"
+	"github.com/knadh/koanf/v2"
+)
+
+// Config is Rostrum's configuration: defaults in code, then config.yaml,
+// then ROSTRUM_<KEY> environment variables (ROSTRUM_SMTP_HOST sets
+// smtp_host).
+type Config struct {
+	Listen        string        `koanf:"listen"`
+	DB            string        `koanf:"db"`
+	BaseURL       string        `koanf:"base_url"`
+	SMTPHost      string        `koanf:"smtp_host"`
+	SMTPPort      int           `koanf:"smtp_port"`
+	SMTPFrom      string        `koanf:"smtp_from"`
+	SMTPUsername  string        `koanf:"smtp_username"`
+	SMTPPassword  string        `koanf:"smtp_password"`
+	SMTPTLS       string        `koanf:"smtp_tls"`
+	AdminEmail    string        `koanf:"admin_email"`
+	AdminPassword string        `koanf:"admin_password"`
+	LogLevel      string        `koanf:"log_level"`
+	LogFormat     string        `koanf:"log_format"`
+	BodyLimit     int           `koanf:"body_limit"`
+	SecureCookies bool          `koanf:"secure_cookies"`
+	SessionTTL    time.Duration `koanf:"session_ttl"`
+}
+
+// Defaults are the values used when neither config.yaml nor the
+// environment sets a key.
+func Defaults() map[string]any {
+	return map[string]any{
+		"listen":         "127.0.0.1:8080",
+		"db":             "data/rostrum.db",
+		"base_url":       "",
+		"smtp_host":      "127.0.0.1",
+		"smtp_port":      1025,
+		"smtp_from":      "Rostrum <no-reply@rostrum.localhost>",
+		"smtp_username":  "",
+		"smtp_password":  "",
+		"smtp_tls":       "none",
+		"admin_email":    "",
+		"admin_password": "",
+		"log_level":      "info",
+		"log_format":     "text",
+		"body_limit":     1 << 20,
+		"secure_cookies": false,
+		"session_ttl":    "12h",
+	}
+}
+
+// LoadConfig reads the defaults, then path (when it exists; an empty path
+// skips the file), then the environment.
+func LoadConfig(path string, environ []string) (Config, error) {
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(Defaults(), "."), nil); err != nil {
+		return Config{}, err
+	}
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			if err := k.Load(file.Provider(path), yaml.Parser()); err != nil {
+				return Config{}, fmt.Errorf("config file %s: %w", path, err)
+			}
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return Config{}, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	known := Defaults()
+	envVals := map[string]any{}
+	for _, kv := range environ {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(name, "ROSTRUM_") {
+			continue
+		}
+		key := strings.ToLower(strings.TrimPrefix(name, "ROSTRUM_"))
+		if _, ok := known[key]; !ok {
+			// ROSTRUM_TEST_* and friends belong to tools, not the server.
+			continue
+		}
+		envVals[key] = val
+	}
+	if err := k.Load(confmap.Provider(envVals, "."), nil); err != nil {
+		return Config{}, err
+	}
+	var cfg Config
+	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks every key and returns one line per bad key.
+func (c *Config) Validate() error {
+	var errs []string
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Sprintf("config: %s (ROSTRUM_%s): %s", key, strings.ToUpper(key), fmt.Sprintf(format, args...)))
+	}
+	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
+		bad("listen", "want host:port, got %q", c.Listen)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("listen", "bad port in %q", c.Listen)
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		bad("db", "must name a SQLite file or a postgres:// URL")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("base_url", "want an absolute http(s) URL, got %q", c.BaseURL)
+		}
+	}
+	if c.SMTPHost == "" {
+		bad("smtp_host", "must not be empty")
+	}
+	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
+		bad("smtp_port", "want a port number, got %d", c.SMTPPort)
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		bad("smtp_from", "want an address such as \"Rostrum <no-reply@example.org>\", got %q", c.SMTPFrom)
+	}
+	switch c.SMTPTLS {
+	case "none", "starttls", "tls":
+	default:
+		bad("smtp_tls", "want none, starttls or tls, got %q", c.SMTPTLS)
+	}
+	if c.AdminEmail != "" {
+		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
+			bad("admin_email", "not an email address: %q", c.AdminEmail)
+		}
+		if len(c.AdminPassword) < 8 {
+			bad("admin_password", "set with admin_email, at least 8 characters")
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log_level", "want debug, info, warn or error, got %q", c.LogLevel)
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("log_format", "want text or json, got %q", c.LogFormat)
+	}
+	if c.BodyLimit < 1024 {
+		bad("body_limit", "want at least 1024 bytes, got %d", c.BodyLimit)
+	}
+	if c.SessionTTL < time.Minute {
+		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// PublicURL is the address links in mail and pages point to.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Listen
+}

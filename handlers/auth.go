@@ -1,0 +1,181 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/models"
+)
+
+// SessionCookie is the name of the staff session cookie.
+const SessionCookie = "rostrum_session"
+
+const actorKey = "actor"
+
+// identify works out who is asking: a staff session (cookie), a
+// participant (Authorization: Bearer <token>, or ?token= on websocket
+// upgrades, which cannot carry headers from a browser), or nobody.
+func (h *Handler) identify(c *fiber.Ctx) error {
+	var a auth.Actor
+	if tok := c.Cookies(SessionCookie); tok != "" {
+		sess, err := h.Auth.Session(c.UserContext(), tok)
+		if err != nil {
+			return err
+		}
+		if sess != nil {
+			u := sess.User
+			a.User = &u
+			a.CSRFToken = sess.CSRFToken
+		}
+	}
+	if a.User == nil {
+		tok := bearer(c)
+		if tok == "" && strings.HasPrefix(c.Path(), "/ws/") {
+			tok = c.Query("token")
+		}
+		if tok != "" {
+			reg, err := auth.Participant(c.UserContext(), h.DB, tok)
+			if err != nil {
+				return err
+			}
+			if reg == nil {
+				return apperr.Unauthorized("this participant link is not valid")
+			}
+			a.Registration = reg
+		}
+	}
+	c.Locals(actorKey, a)
+	return c.Next()
+}
+
+func bearer(c *fiber.Ctx) string {
+	h := c.Get(fiber.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// actor returns who is asking (set by identify).
+func actor(c *fiber.Ctx) auth.Actor {
+	a, _ := c.Locals(actorKey).(auth.Actor)
+	return a
+}
+
+// safeMethod reports whether the request cannot change state.
+func safeMethod(c *fiber.Ctx) bool {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// checkCSRF refuses a state-changing staff request whose X-CSRF-Token
+// header does not match its session's token.
+func checkCSRF(c *fiber.Ctx, a auth.Actor) error {
+	if safeMethod(c) {
+		return nil
+	}
+	if got := c.Get("X-CSRF-Token"); got == "" || !auth.EqualTokens(got, a.CSRFToken) {
+		return apperr.Forbidden("missing or wrong X-CSRF-Token header")
+	}
+	return nil
+}
+
+// staff lets through staff with one of roles (any staff when none are
+// given), checking CSRF on state-changing requests.
+func (h *Handler) staff(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actor(c)
+		if a.User == nil {
+			return apperr.Unauthorized("log in as staff first")
+		}
+		if err := checkCSRF(c, a); err != nil {
+			return err
+		}
+		if !a.IsStaff(roles...) {
+			return apperr.Forbidden("this needs the %s role", strings.Join(roles, " or "))
+		}
+		return c.Next()
+	}
+}
+
+// participant lets through a request carrying a participant's token.
+func (h *Handler) participant(c *fiber.Ctx) error {
+	if actor(c).Registration == nil {
+		return apperr.Unauthorized("send your participant token as Authorization: Bearer <token>")
+	}
+	return c.Next()
+}
+
+type loginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type userView struct {
+	ID    uint   `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+func viewUser(u *models.User) userView {
+	return userView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
+}
+
+// login: POST /api/login {"email","password"} → {"csrf_token","user"}.
+func (h *Handler) login(c *fiber.Ctx) error {
+	var in loginInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	token, sess, err := h.Auth.Login(c.UserContext(), in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name: SessionCookie, Value: token, Path: "/", HTTPOnly: true,
+		Secure: h.Opts.SecureCookies, SameSite: fiber.CookieSameSiteLaxMode,
+		Expires: sess.ExpiresAt,
+	})
+	return c.JSON(fiber.Map{"csrf_token": sess.CSRFToken, "user": viewUser(&sess.User)})
+}
+
+// logout: POST /api/logout ends the staff session.
+func (h *Handler) logout(c *fiber.Ctx) error {
+	if err := h.Auth.Logout(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true,
+		Expires: time.Unix(0, 0), SameSite: fiber.CookieSameSiteLaxMode})
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// me: GET /api/me returns the logged-in staff user and the CSRF token, so
+// that a page reloaded after login can carry on.
+func (h *Handler) me(c *fiber.Ctx) error {
+	a := actor(c)
+	if a.User == nil {
+		return apperr.Unauthorized("not logged in")
+	}
+	return c.JSON(fiber.Map{"csrf_token": a.CSRFToken, "user": viewUser(a.User)})
+}
+
+// createUser: POST /api/users (admin).
+func (h *Handler) createUser(c *fiber.Ctx) error {
+	var in auth.NewUserInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.Auth.CreateUser(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(viewUser(u))
+}

@@ -1,0 +1,81 @@
+// Package handlers is Rostrum's HTTP and websocket surface: each handler
+// decodes a request, checks who is asking, calls a capability and encodes
+// the answer. Errors travel back as apperr values and are turned into HTTP
+// answers in one place, ErrorHandler.
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/meetings"
+)
+
+// Options are the settings handlers need from the configuration.
+type Options struct {
+	PublicURL     string
+	SecureCookies bool
+}
+
+// Handler holds what the handlers need. One value serves every route.
+type Handler struct {
+	DB       *gorm.DB
+	Log      *slog.Logger
+	Opts     Options
+	Auth     *auth.Service
+	Meetings *meetings.Service
+}
+
+// decodeJSON reads the body into v, refusing unknown fields, trailing data
+// and bodies that are not JSON.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apperr.BadRequest("malformed JSON body: %s", jsonErrText(err))
+	}
+	if dec.More() {
+		return apperr.BadRequest("malformed JSON body: trailing data after the object")
+	}
+	return nil
+}
+
+// jsonErrText describes a decoding error without echoing the input.
+func jsonErrText(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		return "field " + strconv.Quote(te.Field) + " must be " + te.Type.String()
+	case errors.As(err, &se):
+		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ")
+	case err.Error() == "EOF":
+		return "empty body"
+	default:
+		return "not a JSON object of the expected shape"
+	}
+}
+
+// paramID parses a numeric path parameter.
+func paramID(c *fiber.Ctx, name string) (uint, error) {
+	n, err := strconv.ParseUint(c.Params(name), 10, 32)
+	if err != nil || n == 0 {
+		return 0, apperr.NotFound("no %s %q", name, c.Params(name))
+	}
+	return uint(n), nil
+}

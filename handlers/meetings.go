@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/meetings"
+	"rostrum/models"
+)
+
+type meetingView struct {
+	models.Meeting
+	Counts map[string]int64 `json:"counts"`
+}
+
+// createMeeting: POST /api/meetings (admin).
+func (h *Handler) createMeeting(c *fiber.Ctx) error {
+	var in meetings.Input
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := h.Meetings.Create(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(meetingView{Meeting: *m, Counts: map[string]int64{}})
+}
+
+// listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
+func (h *Handler) listMeetings(c *fiber.Ctx) error {
+	ms, err := h.Meetings.List(c.UserContext(), c.Query("all") == "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"meetings": ms})
+}
+
+// getMeeting: GET /api/meetings/:slug (public) with counts per state.
+func (h *Handler) getMeeting(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	counts, err := h.Meetings.StatusCounts(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meetingView{Meeting: *m, Counts: counts})
+}
+
+// addAgendaItem: POST /api/meetings/:slug/agenda (admin).
+func (h *Handler) addAgendaItem(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	var in meetings.ItemInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	item, err := h.Meetings.AddItem(c.UserContext(), m, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(item)
+}
+
+// listAgenda: GET /api/meetings/:slug/agenda (public).
+func (h *Handler) listAgenda(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	items, err := h.Meetings.Items(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}

@@ -1,0 +1,251 @@
+// Package testenv starts a real Rostrum server for tests: a fresh database
+// of its own, the HTTP server on a loopback port, and clients that log in
+// as staff or act as participants, all through the public interfaces.
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"rostrum/app"
+	"rostrum/auth"
+)
+
+// AdminEmail and Password are the credentials of the admin every Env has.
+const (
+	AdminEmail = "secretariat@example.org"
+	Password   = "correct horse battery"
+)
+
+// Env is one running server with its own database.
+type Env struct {
+	T      testing.TB
+	App    *app.App
+	URL    string
+	Config app.Config
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// Option changes the configuration before the server starts.
+type Option func(*app.Config)
+
+// WithSMTP points outgoing mail at a test SMTP server on addr's port.
+func WithSMTP(host string, port int) Option {
+	return func(c *app.Config) { c.SMTPHost, c.SMTPPort = host, port }
+}
+
+// WithDB runs the server on dsn instead of a fresh SQLite file.
+func WithDB(dsn string) Option { return func(c *app.Config) { c.DB = dsn } }
+
+// Config returns a valid configuration for a test server on a fresh SQLite
+// database in t's temporary directory.
+func Config(t testing.TB) app.Config {
+	cfg, err := app.LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DB = filepath.Join(t.TempDir(), "rostrum.db")
+	cfg.Listen = "127.0.0.1:0"
+	cfg.SMTPPort = 1 // nothing listens there unless a test says so
+	return cfg
+}
+
+// Logger returns a logger that writes to the test log when ROSTRUM_TEST_LOG
+// is set and discards otherwise.
+func Logger(t testing.TB) *slog.Logger {
+	if os.Getenv("ROSTRUM_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// New starts a server and stops it when the test ends.
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	cfg := Config(t)
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return Start(t, cfg)
+}
+
+// Start starts a server with cfg (its Listen may be host:0).
+func Start(t testing.TB, cfg app.Config) *Env {
+	t.Helper()
+	a, err := app.New(cfg, Logger(t))
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	a.Auth.Cost = bcrypt.MinCost
+	if _, err := a.Auth.EnsureAdmin(context.Background(), AdminEmail, Password); err != nil {
+		t.Fatalf("create admin: %v", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Env{T: t, App: a, URL: "http://" + ln.Addr().String(), Config: cfg, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		if err := a.Serve(ctx, ln, 5*time.Second); err != nil {
+			t.Logf("serve: %v", err)
+		}
+	}()
+	t.Cleanup(e.Stop)
+	return e
+}
+
+// Stop shuts the server down and waits for it.
+func (e *Env) Stop() {
+	e.cancel()
+	<-e.done
+}
+
+// Client is an HTTP client with a cookie jar, a CSRF token once logged in,
+// and optionally a participant's bearer token.
+type Client struct {
+	T      testing.TB
+	Base   string
+	HTTP   *http.Client
+	CSRF   string
+	Bearer string
+}
+
+// Anon returns a client that is not logged in.
+func (e *Env) Anon() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{T: e.T, Base: e.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+// Participant returns a client carrying a participant's token.
+func (e *Env) Participant(token string) *Client {
+	c := e.Anon()
+	c.Bearer = token
+	return c
+}
+
+// Login returns a client logged in as email.
+func (e *Env) Login(email, password string) *Client {
+	e.T.Helper()
+	c := e.Anon()
+	var out struct {
+		CSRF string `json:"csrf_token"`
+	}
+	c.MustJSON("POST", "/api/login", map[string]string{"email": email, "password": password}, 200, &out)
+	c.CSRF = out.CSRF
+	return c
+}
+
+// Admin returns a client logged in as the secretariat admin.
+func (e *Env) Admin() *Client { return e.Login(AdminEmail, Password) }
+
+// Staff creates a staff account with role and returns a client logged in
+// as it.
+func (e *Env) Staff(role string) *Client {
+	e.T.Helper()
+	email := fmt.Sprintf("%s-%s@example.org", role, auth.NewToken()[:8])
+	if _, err := e.App.Auth.CreateUser(context.Background(), auth.NewUserInput{Email: email, Role: role, Password: Password, Name: role}); err != nil {
+		e.T.Fatal(err)
+	}
+	return e.Login(email, Password)
+}
+
+// Response is a finished request.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Decode unmarshals the body into v.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Do sends a request. body may be nil, []byte/string (sent as is, JSON
+// content type) or any value (encoded as JSON).
+func (c *Client) Do(method, path string, body any) *Response {
+	c.T.Helper()
+	return c.DoHeaders(method, path, body, nil)
+}
+
+// DoHeaders is Do with extra headers (which may override the defaults).
+func (c *Client) DoHeaders(method, path string, body any, headers map[string]string) *Response {
+	c.T.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	case string:
+		r = bytes.NewReader([]byte(b))
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.T.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.Base+path, r)
+	if err != nil {
+		c.T.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.CSRF != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRF)
+	}
+	if c.Bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Bearer)
+	}
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		c.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.T.Fatal(err)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// MustJSON sends a request, fails the test unless the answer has status
+// want, and decodes the body into out (when out is not nil).
+func (c *Client) MustJSON(method, path string, body any, want int, out any) *Response {
+	c.T.Helper()
+	res := c.Do(method, path, body)
+	if res.Status != want {
+		c.T.Fatalf("%s %s: status %d, want %d: %s", method, path, res.Status, want, res.Body)
+	}
+	if out != nil {
+		res.Decode(c.T, out)
+	}
+	return res
+}

@@ -1,0 +1,72 @@
+// Command rostrum runs the Rostrum server: registration and accreditation,
+// the live list of speakers and the Chair's summary for multistakeholder
+// consultation meetings.
+//
+//	rostrum [-config config.yaml] [serve]   run the server
+//	rostrum [-config config.yaml] demo      fill the database with a sample meeting
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"rostrum/app"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("rostrum", flag.ContinueOnError)
+	configPath := fs.String("config", "config.yaml", "configuration file (keys can be overridden by ROSTRUM_<KEY>)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := app.LoadConfig(*configPath, os.Environ())
+	if err != nil {
+		return err
+	}
+	log := app.NewLogger(cfg)
+	cmd := fs.Arg(0)
+	switch cmd {
+	case "", "serve":
+		return serve(cfg)
+	case "demo":
+		a, err := app.New(cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Shutdown(5 * time.Second)
+		return a.Demo(context.Background(), os.Stdout)
+	default:
+		return fmt.Errorf("unknown command %q (want serve or demo)", cmd)
+	}
+}
+
+func serve(cfg app.Config) error {
+	log := app.NewLogger(cfg)
+	a, err := app.New(cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		a.Shutdown(time.Second)
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("Rostrum is running", "url", "http://"+ln.Addr().String(), "database", cfg.DB)
+	fmt.Printf("Rostrum is running at http://%s\n", ln.Addr())
+	return a.Serve(ctx, ln, 10*time.Second)
+}

@@ -1,0 +1,223 @@
+// Package meetings creates meetings and their agenda. A meeting's slug
+// names it in every URL; its agenda items each carry a list of speakers.
+package meetings
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"rostrum/apperr"
+	"rostrum/models"
+	"rostrum/store"
+)
+
+var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+
+// Input is a new meeting as the secretariat enters it.
+type Input struct {
+	Slug                 string `json:"slug"`
+	Title                string `json:"title"`
+	Venue                string `json:"venue"`
+	Chair                string `json:"chair"`
+	StartsAt             string `json:"starts_at"`
+	EndsAt               string `json:"ends_at"`
+	Timezone             string `json:"timezone"`
+	RegistrationClosesAt string `json:"registration_closes_at"`
+	Capacity             int    `json:"capacity"`
+	MaxPerOrganization   int    `json:"max_per_organization"`
+	Attribution          string `json:"attribution"`
+}
+
+func checkText(f apperr.Fields, field, v string, min, max int) {
+	n := utf8.RuneCountInString(v)
+	switch {
+	case !utf8.ValidString(v):
+		f.Add(field, "must be valid UTF-8 text")
+	case n < min && min == 1:
+		f.Add(field, "is required")
+	case n < min:
+		f.Add(field, "is too short")
+	case n > max:
+		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+	}
+}
+
+func parseTime(f apperr.Fields, field, v string) time.Time {
+	if v == "" {
+		f.Add(field, "is required (RFC 3339, e.g. 2019-12-02T10:00:00-05:00)")
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		f.Add(field, "must be an RFC 3339 time such as 2019-12-02T10:00:00-05:00")
+	}
+	return t.UTC()
+}
+
+// Validate checks in and returns the meeting it describes.
+func (in Input) Validate() (*models.Meeting, error) {
+	f := apperr.Fields{}
+	slug := strings.TrimSpace(in.Slug)
+	if !slugRE.MatchString(slug) {
+		f.Add("slug", "use 1 to 64 lower-case letters, digits and hyphens")
+	}
+	checkText(f, "title", strings.TrimSpace(in.Title), 1, 300)
+	checkText(f, "venue", in.Venue, 0, 300)
+	checkText(f, "chair", in.Chair, 0, 200)
+	starts := parseTime(f, "starts_at", in.StartsAt)
+	ends := parseTime(f, "ends_at", in.EndsAt)
+	closes := parseTime(f, "registration_closes_at", in.RegistrationClosesAt)
+	if !starts.IsZero() && !ends.IsZero() && !ends.After(starts) {
+		f.Add("ends_at", "must be after starts_at")
+	}
+	if !closes.IsZero() && !ends.IsZero() && closes.After(ends) {
+		f.Add("registration_closes_at", "must not be after ends_at")
+	}
+	tz := strings.TrimSpace(in.Timezone)
+	if tz == "" {
+		tz = "UTC"
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		f.Add("timezone", "must be an IANA time zone such as America/New_York")
+	}
+	if in.Capacity < 0 || in.Capacity > 1_000_000 {
+		f.Add("capacity", "must be between 0 (no limit) and 1000000")
+	}
+	if in.MaxPerOrganization < 0 || in.MaxPerOrganization > 10_000 {
+		f.Add("max_per_organization", "must be between 0 (no limit) and 10000")
+	}
+	attr := in.Attribution
+	if attr == "" {
+		attr = models.AttributionChathamHouse
+	}
+	if attr != models.AttributionChathamHouse && attr != models.AttributionAttributed {
+		f.Add("attribution", `must be "chatham_house" or "attributed"`)
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	return &models.Meeting{
+		Slug: slug, Title: strings.TrimSpace(in.Title), Venue: strings.TrimSpace(in.Venue),
+		Chair: strings.TrimSpace(in.Chair), StartsAt: starts, EndsAt: ends, Timezone: tz,
+		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
+		Attribution: attr,
+	}, nil
+}
+
+// Service stores meetings and agenda items.
+type Service struct{ DB *gorm.DB }
+
+// Create validates in and stores the meeting.
+func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error) {
+	m, err := in.Validate()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.WithContext(ctx).Create(m).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, apperr.Invalid("slug taken", map[string]string{"slug": "a meeting with this slug already exists"})
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// BySlug returns the meeting named slug.
+func (s *Service) BySlug(ctx context.Context, slug string) (*models.Meeting, error) {
+	return BySlug(ctx, s.DB, slug)
+}
+
+// BySlug returns the meeting named slug, or a NotFound error.
+func BySlug(ctx context.Context, db *gorm.DB, slug string) (*models.Meeting, error) {
+	var m models.Meeting
+	err := db.WithContext(ctx).Where("slug = ?", slug).First(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("no meeting %q", slug)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// List returns every meeting, soonest first; open only keeps meetings that
+// have not ended.
+func (s *Service) List(ctx context.Context, open bool) ([]models.Meeting, error) {
+	q := s.DB.WithContext(ctx).Order("starts_at, id")
+	if open {
+		q = q.Where("ends_at > ?", time.Now().UTC())
+	}
+	var ms []models.Meeting
+	return ms, q.Find(&ms).Error
+}
+
+// StatusCounts counts a meeting's registrations per state; every state is
+// present.
+func (s *Service) StatusCounts(ctx context.Context, meetingID uint) (map[string]int64, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).Select("status, count(*) as n").
+		Where("meeting_id = ?", meetingID).Group("status").Scan(&rows).Error
+	out := map[string]int64{}
+	for _, st := range models.RegistrationStatuses {
+		out[st] = 0
+	}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, err
+}
+
+// ItemInput is a new agenda item.
+type ItemInput struct {
+	Title               string `json:"title"`
+	SpeakingTimeSeconds int    `json:"speaking_time_seconds"`
+}
+
+// AddItem appends an agenda item to the meeting.
+func (s *Service) AddItem(ctx context.Context, m *models.Meeting, in ItemInput) (*models.AgendaItem, error) {
+	f := apperr.Fields{}
+	title := strings.TrimSpace(in.Title)
+	checkText(f, "title", title, 1, 300)
+	secs := in.SpeakingTimeSeconds
+	if secs == 0 {
+		secs = 180
+	}
+	if secs < 10 || secs > 3600 {
+		f.Add("speaking_time_seconds", "must be between 10 and 3600 seconds")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	item := &models.AgendaItem{MeetingID: m.ID, Title: title, SpeakingTimeSeconds: secs}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var max struct{ P int }
+		if err := store.LockForUpdate(tx.Model(&models.Meeting{})).Select("id").Where("id = ?", m.ID).Scan(&struct{ ID uint }{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&models.AgendaItem{}).Select("coalesce(max(position), 0) as p").Where("meeting_id = ?", m.ID).Scan(&max).Error; err != nil {
+			return err
+		}
+		item.Position = max.P + 1
+		return tx.Create(item).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return item, nil
+}
+
+// Items lists the meeting's agenda in order.
+func (s *Service) Items(ctx context.Context, meetingID uint) ([]models.AgendaItem, error) {
+	var items []models.AgendaItem
+	return items, s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("position").Find(&items).Error
+}

@@ -1,0 +1,4 @@
+package models
+
+// LiveTables lists the tables of the live capability, in creation order.
+func LiveTables() []any { return nil }

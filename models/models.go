@@ -1,0 +1,135 @@
+// Package models holds the GORM models shared by Rostrum's capabilities:
+// staff accounts and sessions, meetings and their agenda, organizations and
+// registrations, and the tables of the live list, the summary and the mail
+// outbox. Models are plain structs; the rules that govern them live in the
+// capability packages (registration, live, summary, outbox).
+package models
+
+import "time"
+
+// Roles of staff accounts.
+const (
+	RoleAdmin      = "admin"      // the secretariat
+	RoleModerator  = "moderator"  // runs the list of speakers
+	RoleRapporteur = "rapporteur" // writes notes on interventions
+)
+
+// ValidRole reports whether r is a staff role.
+func ValidRole(r string) bool {
+	return r == RoleAdmin || r == RoleModerator || r == RoleRapporteur
+}
+
+// User is a staff account.
+type User struct {
+	ID           uint      `gorm:"primaryKey" json:"id"`
+	Email        string    `gorm:"size:254;not null;uniqueIndex" json:"email"`
+	Name         string    `gorm:"size:200;not null;default:''" json:"name"`
+	Role         string    `gorm:"size:20;not null" json:"role"`
+	PasswordHash string    `gorm:"size:100;not null" json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Session is a staff login. The cookie carries a random token; only its
+// SHA-256 is stored, so a copy of the database cannot be used to log in.
+// Sessions live in the database so that any instance can answer.
+type Session struct {
+	ID        uint      `gorm:"primaryKey"`
+	TokenHash string    `gorm:"size:64;not null;uniqueIndex"`
+	UserID    uint      `gorm:"not null;index"`
+	User      User      `gorm:"constraint:OnDelete:CASCADE"`
+	CSRFToken string    `gorm:"size:64;not null"`
+	ExpiresAt time.Time `gorm:"not null;index"`
+	CreatedAt time.Time
+}
+
+// Attribution modes of the Chair's summary.
+const (
+	AttributionChathamHouse = "chatham_house"
+	AttributionAttributed   = "attributed"
+)
+
+// Meeting is one consultation meeting.
+type Meeting struct {
+	ID                   uint      `gorm:"primaryKey" json:"id"`
+	Slug                 string    `gorm:"size:64;not null;uniqueIndex" json:"slug"`
+	Title                string    `gorm:"size:300;not null" json:"title"`
+	Venue                string    `gorm:"size:300;not null;default:''" json:"venue"`
+	Chair                string    `gorm:"size:200;not null;default:''" json:"chair"`
+	StartsAt             time.Time `gorm:"not null" json:"starts_at"`
+	EndsAt               time.Time `gorm:"not null" json:"ends_at"`
+	Timezone             string    `gorm:"size:64;not null;default:'UTC'" json:"timezone"`
+	RegistrationClosesAt time.Time `gorm:"not null" json:"registration_closes_at"`
+	Capacity             int       `gorm:"not null;default:0" json:"capacity"`
+	MaxPerOrganization   int       `gorm:"not null;default:0" json:"max_per_organization"`
+	Attribution          string    `gorm:"size:20;not null;default:'chatham_house'" json:"attribution"`
+	CreatedAt            time.Time `json:"created_at"`
+}
+
+// AgendaItem is one item of a meeting's programme; each has its own list
+// of speakers.
+type AgendaItem struct {
+	ID                  uint      `gorm:"primaryKey" json:"id"`
+	MeetingID           uint      `gorm:"not null;index;uniqueIndex:idx_agenda_position" json:"meeting_id"`
+	Meeting             Meeting   `gorm:"constraint:OnDelete:CASCADE" json:"-"`
+	Position            int       `gorm:"not null;uniqueIndex:idx_agenda_position" json:"position"`
+	Title               string    `gorm:"size:300;not null" json:"title"`
+	SpeakingTimeSeconds int       `gorm:"not null;default:180" json:"speaking_time_seconds"`
+	CreatedAt           time.Time `json:"created_at"`
+}
+
+// Stakeholder types of organizations.
+var OrganizationTypes = []string{"ngo", "private_sector", "academia", "technical_community", "intergovernmental", "other"}
+
+// ECOSOC consultative statuses.
+var ECOSOCStatuses = []string{"general", "special", "roster", "none"}
+
+// Organization is a stakeholder organization, shared by all its
+// representatives. NameKey is the name folded for matching (case and
+// spacing ignored); WebsiteKey likewise for the website's host.
+type Organization struct {
+	ID           uint      `gorm:"primaryKey" json:"id"`
+	Name         string    `gorm:"size:300;not null" json:"name"`
+	NameKey      string    `gorm:"size:300;not null;uniqueIndex" json:"-"`
+	Acronym      string    `gorm:"size:50;not null;default:''" json:"acronym"`
+	Type         string    `gorm:"size:30;not null" json:"type"`
+	Country      string    `gorm:"size:2;not null" json:"country"`
+	Website      string    `gorm:"size:300;not null;default:''" json:"website"`
+	WebsiteKey   string    `gorm:"size:300;not null;default:'';index" json:"-"`
+	ECOSOCStatus string    `gorm:"column:ecosoc_status;size:10;not null;default:'none'" json:"ecosoc_status"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Registration states.
+const (
+	StatusPending    = "pending"
+	StatusApproved   = "approved"
+	StatusRejected   = "rejected"
+	StatusWaitlisted = "waitlisted"
+	StatusWithdrawn  = "withdrawn"
+)
+
+// RegistrationStatuses lists every state, in display order.
+var RegistrationStatuses = []string{StatusPending, StatusApproved, StatusWaitlisted, StatusRejected, StatusWithdrawn}
+
+// Registration is one representative's registration for a meeting.
+// Token is the participant's secret (manage link and bearer token);
+// TokenHash (its SHA-256) is what lookups use, so that the comparison the
+// database makes never runs on the secret itself.
+type Registration struct {
+	ID             uint         `gorm:"primaryKey" json:"id"`
+	MeetingID      uint         `gorm:"not null;index:idx_reg_meeting_status" json:"meeting_id"`
+	Meeting        Meeting      `gorm:"constraint:OnDelete:CASCADE" json:"-"`
+	OrganizationID uint         `gorm:"not null;index" json:"organization_id"`
+	Organization   Organization `json:"organization"`
+	Name           string       `gorm:"size:200;not null" json:"name"`
+	Email          string       `gorm:"size:254;not null;index" json:"email"`
+	JobTitle       string       `gorm:"size:200;not null;default:''" json:"job_title"`
+	Status         string       `gorm:"size:12;not null;index:idx_reg_meeting_status" json:"status"`
+	Reason         string       `gorm:"size:1000;not null;default:''" json:"reason"`
+	Token          string       `gorm:"size:64;not null" json:"-"`
+	TokenHash      string       `gorm:"size:64;not null;uniqueIndex" json:"-"`
+	ConsentAt      time.Time    `gorm:"not null" json:"consent_at"`
+	DecidedAt      *time.Time   `json:"decided_at,omitempty"`
+	CreatedAt      time.Time    `gorm:"index" json:"created_at"`
+	UpdatedAt      time.Time    `json:"updated_at"`
+}

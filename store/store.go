@@ -1,0 +1,118 @@
+// Package store opens Rostrum's database (SQLite by default, PostgreSQL for
+// scale-out) and runs its migrations. The same models and migrations serve
+// both engines.
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+	"gorm.io/gorm/logger"
+)
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// SQLiteDSN turns a file path into a DSN that gives every pooled connection
+// the pragmas Rostrum relies on: WAL for readers beside one writer, a busy
+// timeout instead of immediate SQLITE_BUSY, foreign keys, and write
+// transactions that take the write lock at BEGIN (so a limit checked inside
+// a transaction cannot be raced by another writer).
+func SQLiteDSN(path string) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or a SQLite file
+// path (its directory is created when missing).
+func Open(dsn string, log *slog.Logger) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+		TranslateError: true,
+	}
+	if IsPostgres(dsn) {
+		db, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		return db, nil
+	}
+	if dir := filepath.Dir(dsn); dir != "" && dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	db, err := gorm.Open(sqlite.Open(SQLiteDSN(dsn)), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	// One writer at a time is SQLite's model; a small pool lets readers run
+	// beside it under WAL while writers queue in Go rather than spin on the
+	// busy handler.
+	sqlDB.SetMaxOpenConns(4)
+	sqlDB.SetMaxIdleConns(4)
+	sqlDB.SetConnMaxLifetime(0)
+	if err := db.WithContext(context.Background()).Exec("SELECT 1").Error; err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
+	return db, nil
+}
+
+// Postgres reports whether db runs on PostgreSQL.
+func Postgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// LockForUpdate adds SELECT ... FOR UPDATE on PostgreSQL. On SQLite a write
+// transaction already holds the database's write lock from BEGIN
+// (_txlock=immediate), so no row lock is needed or supported.
+func LockForUpdate(tx *gorm.DB) *gorm.DB {
+	if Postgres(tx) {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
+}
+
+// Ping checks that the database answers.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the database's pool.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
