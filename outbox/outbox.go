@@ -6,6 +6,8 @@
 package outbox
 
 import (
+	"time"
+
 	"gorm.io/gorm"
 
 	"rostrum/models"
@@ -36,6 +38,29 @@ type Message struct {
 
 // Enqueue stores m in the caller's transaction tx. The message goes out
 // after tx commits (call Worker.Notify then to send it at once).
+//
+// This first version stores the message row; attachments and validation
+// are the outbox worker's to add.
 func Enqueue(tx *gorm.DB, m Message) (*models.OutboxMessage, error) {
-	panic("outbox.Enqueue: not yet implemented")
+	row := &models.OutboxMessage{
+		Kind: m.Kind, ToAddr: m.To, ToName: m.ToName, Subject: m.Subject,
+		Text: m.Text, HTML: m.HTML, Status: models.OutboxPending,
+		NextAttemptAt: time.Now().UTC(),
+	}
+	if m.Ref != "" {
+		ref := m.Ref
+		row.Ref = &ref
+		var existing models.OutboxMessage
+		err := tx.Where("ref = ?", ref).Limit(1).Find(&existing).Error
+		if err != nil {
+			return nil, err
+		}
+		if existing.ID != 0 {
+			return &existing, nil
+		}
+	}
+	if err := tx.Create(row).Error; err != nil {
+		return nil, err
+	}
+	return row, nil
 }
