@@ -18,6 +18,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/outbox"
 )
 
 // Options are the settings handlers need from the configuration.
@@ -33,6 +34,8 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
+	// Outbox delivers mail; Notify it after a commit that enqueued mail.
+	Outbox *outbox.Worker
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
