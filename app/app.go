@@ -20,6 +20,7 @@ import (
 	"rostrum/handlers"
 	"rostrum/meetings"
 	"rostrum/outbox"
+	"rostrum/registration"
 	"rostrum/store"
 )
 
@@ -86,6 +87,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Meetings: &meetings.Service{DB: db},
 		Outbox:   a.Outbox,
 	}
+	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),
