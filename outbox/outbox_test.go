@@ -259,6 +259,9 @@ func TestLostReplyResendsWithTheSameMessageID(t *testing.T) {
 	if msgs[0].MessageID == "" || msgs[0].MessageID != msgs[1].MessageID {
 		t.Fatalf("Message-IDs differ: %q %q", msgs[0].MessageID, msgs[1].MessageID)
 	}
+	if d := srv.Duplicates(); len(d) != 1 || d[0] != msgs[1] {
+		t.Fatalf("duplicates: %v", d)
+	}
 	if got := load(t, db, row.ID); got.Status != models.OutboxSent || got.Attempts != 2 {
 		t.Fatalf("row: %+v", got)
 	}
@@ -477,4 +480,46 @@ func TestNotifyWakesTheWorkerWithoutWaitingForThePoll(t *testing.T) {
 	oc.waitFor(t, "the notified message to be sent", 10*time.Second, func(l []outbox.Outcome) bool {
 		return count(l, models.OutboxSent) == 2
 	})
+}
+
+func TestDeliversOverTLSWithAuthentication(t *testing.T) {
+	for _, mode := range []struct {
+		tls string
+		opt mailtest.Option
+	}{
+		{"none", nil},
+		{"starttls", mailtest.WithStartTLS()},
+		{"tls", mailtest.WithImplicitTLS()},
+	} {
+		t.Run(mode.tls, func(t *testing.T) {
+			opts := []mailtest.Option{mailtest.WithAuth("rostrum", "s3cret")}
+			if mode.opt != nil {
+				opts = append(opts, mode.opt)
+			}
+			srv := mailtest.Start(t, opts...)
+			db := openDB(t, sqliteDSN(t))
+			setup := func(c *outbox.Config) {
+				c.TLS, c.TLSConfig = mode.tls, srv.ClientTLSConfig()
+				c.Username, c.Password = "rostrum", "s3cret"
+			}
+			w := newWorker(t, db, srv, setup)
+			row := enqueue(t, db, simple("secure@example.org"))
+			deliver(t, w)
+			msgs := srv.WaitFor(1, 5*time.Second)
+			if msgs[0].User != "rostrum" || msgs[0].TLS != (mode.tls != "none") {
+				t.Fatalf("user %q, tls %v", msgs[0].User, msgs[0].TLS)
+			}
+			if got := load(t, db, row.ID); got.Status != models.OutboxSent {
+				t.Fatalf("row: %+v", got)
+			}
+
+			// A wrong password is not a delivery: the message waits.
+			bad := newWorker(t, db, srv, setup, func(c *outbox.Config) { c.Password = "wrong" })
+			other := enqueue(t, db, simple("second@example.org"))
+			deliver(t, bad)
+			if got := load(t, db, other.ID); got.Status != models.OutboxPending || got.LastError == "" || srv.Count() != 1 {
+				t.Fatalf("with a wrong password: %+v, %d received", got, srv.Count())
+			}
+		})
+	}
 }

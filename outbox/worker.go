@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,6 +27,9 @@ type Config struct {
 	Username string // SMTP AUTH when set
 	Password string
 	TLS      string // none, starttls or tls (implicit TLS)
+	// TLSConfig, when set, replaces the default TLS settings (system
+	// roots, server name = Host); tests use it to trust their server.
+	TLSConfig *tls.Config
 
 	// Timeout bounds each SMTP step (connect, command, DATA).
 	Timeout time.Duration

@@ -13,6 +13,8 @@ package mailtest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +44,11 @@ type Server struct {
 	release chan struct{} // closed to let hanging sessions go
 	conns   int
 	onMsg   func(*Message)
+
+	user, pass string // required AUTH PLAIN credentials, when set
+	tlsMode    string // "", "starttls" or "tls"
+	tlsConf    *tls.Config
+	roots      *x509.CertPool
 }
 
 type faultKind int
@@ -60,9 +67,15 @@ type fault struct {
 
 // Start starts a server on 127.0.0.1 on a free port and stops it when the
 // test ends.
-func Start(t testing.TB) *Server {
+func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{t: t, host: "127.0.0.1", changed: make(chan struct{}), release: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.tlsMode != "" {
+		s.tlsConf, s.roots = selfSigned(t)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("mailtest: listen: %v", err)
@@ -96,13 +109,21 @@ func (s *Server) serve(ln net.Listener) {
 	srv.ReadTimeout = time.Minute
 	srv.WriteTimeout = time.Minute
 	srv.ErrorLog = discardLogger{}
+	accept := ln
+	switch s.tlsMode {
+	case "starttls":
+		srv.TLSConfig = s.tlsConf
+	case "tls":
+		srv.TLSConfig = s.tlsConf
+		accept = tls.NewListener(ln, s.tlsConf)
+	}
 	done := make(chan struct{})
 	s.mu.Lock()
 	s.srv, s.ln, s.serving = srv, ln, done
 	s.mu.Unlock()
 	go func() {
 		defer close(done)
-		_ = srv.Serve(ln)
+		_ = srv.Serve(accept)
 	}()
 }
 
@@ -258,6 +279,22 @@ func (s *Server) To(addr string) []*Message {
 	return out
 }
 
+// Duplicates returns the messages whose Message-ID arrived before them: a
+// receiver that drops repeated Message-IDs never shows them. (A sender can
+// deliver twice only when the server took a message but its reply was
+// lost; Rostrum's outbox keeps the Message-ID across attempts.)
+func (s *Server) Duplicates() []*Message {
+	seen := map[string]bool{}
+	var out []*Message
+	for _, m := range s.Messages() {
+		if m.MessageID != "" && seen[m.MessageID] {
+			out = append(out, m)
+		}
+		seen[m.MessageID] = true
+	}
+	return out
+}
+
 // Reset forgets the recorded messages and pending faults.
 func (s *Server) Reset() {
 	s.mu.Lock()
@@ -328,13 +365,17 @@ func (s *Server) WaitTo(addr string, n int, timeout time.Duration) []*Message {
 
 // session receives one SMTP conversation.
 type session struct {
-	s    *Server
-	conn *smtp.Conn
-	from string
-	to   []string
+	s      *Server
+	conn   *smtp.Conn
+	from   string
+	to     []string
+	authed string // the user who authenticated, if any
 }
 
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.user != "" && ss.authed == "" {
+		return errAuthRequired
+	}
 	ss.from = from
 	return nil
 }
@@ -376,6 +417,8 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	m.From = ss.from
 	m.To = append([]string(nil), ss.to...)
+	m.User = ss.authed
+	_, m.TLS = ss.conn.TLSConnectionState()
 	ss.s.mu.Lock()
 	onMsg := ss.s.onMsg
 	ss.s.mu.Unlock()

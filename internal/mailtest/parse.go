@@ -18,6 +18,8 @@ type Message struct {
 	Seq  int      // 1 for the first message the server accepted, then 2, ...
 	From string   // envelope sender (MAIL FROM)
 	To   []string // envelope recipients (RCPT TO)
+	User string   // the SMTP AUTH user, when the client authenticated
+	TLS  bool     // whether the message came over TLS
 
 	Header    mail.Header // the top-level headers as sent
 	Subject   string      // decoded Subject
