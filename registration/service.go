@@ -379,12 +379,21 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			}
 			return err
 		}
+		withdrawn := apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
 		if reg.Status == models.StatusWithdrawn {
-			return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+			return withdrawn
+		}
+		// The state guard keeps a withdrawal that commits meanwhile final.
+		res := tx.Model(&models.Registration{}).Where("id = ? AND status <> ?", id, models.StatusWithdrawn).
+			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return withdrawn
 		}
 		reg.Name, reg.JobTitle = d.Name, d.JobTitle
-		return tx.Model(&models.Registration{}).Where("id = ?", id).
-			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()}).Error
+		return nil
 	})
 	if err != nil {
 		return nil, err
