@@ -80,9 +80,10 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Handler = &handlers.Handler{
-		DB:       db,
-		Log:      log,
-		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
+		DB:  db,
+		Log: log,
+		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
+			RegistrationRateLimit: cfg.RegistrationRateLimit},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
 		Outbox:   a.Outbox,

@@ -37,6 +37,9 @@ type Config struct {
 	BodyLimit     int           `koanf:"body_limit"`
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
+	// RegistrationRateLimit is how many registrations one client address
+	// may send a minute (429 with Retry-After beyond); 0 disables it.
+	RegistrationRateLimit int `koanf:"registration_rate_limit"`
 
 	// Outbox delivery: attempts per message, the wait after the first
 	// failed attempt (doubling after each further one, at most 12h) and
@@ -66,6 +69,8 @@ func Defaults() map[string]any {
 		"body_limit":     1 << 20,
 		"secure_cookies": false,
 		"session_ttl":    12 * time.Hour,
+
+		"registration_rate_limit": 20,
 
 		"smtp_max_attempts": 10,
 		"smtp_retry_base":   3 * time.Minute,
@@ -202,6 +207,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
+	}
+	if c.RegistrationRateLimit < 0 || c.RegistrationRateLimit > 100000 {
+		bad("registration_rate_limit", "want registrations per minute per address from 0 (no limit) to 100000, got %d", c.RegistrationRateLimit)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))

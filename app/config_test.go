@@ -45,6 +45,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
+		"registration_rate_limit": "12",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -69,15 +70,16 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 
 func TestBadConfigValueNamesTheKey(t *testing.T) {
 	cases := map[string]string{
-		"ROSTRUM_LISTEN=nonsense":       "listen (ROSTRUM_LISTEN)",
-		"ROSTRUM_SMTP_PORT=99999":       "smtp_port (ROSTRUM_SMTP_PORT)",
-		"ROSTRUM_SMTP_PORT=abc":         "smtp_port",
-		"ROSTRUM_BASE_URL=ftp://x":      "base_url (ROSTRUM_BASE_URL)",
-		"ROSTRUM_SMTP_FROM=not an addr": "smtp_from (ROSTRUM_SMTP_FROM)",
-		"ROSTRUM_SESSION_TTL=forever":   "session_ttl (ROSTRUM_SESSION_TTL)",
-		"ROSTRUM_LOG_LEVEL=loud":        "log_level (ROSTRUM_LOG_LEVEL)",
-		"ROSTRUM_SMTP_TLS=maybe":        "smtp_tls (ROSTRUM_SMTP_TLS)",
-		"ROSTRUM_DB=":                   "db (ROSTRUM_DB)",
+		"ROSTRUM_LISTEN=nonsense":            "listen (ROSTRUM_LISTEN)",
+		"ROSTRUM_SMTP_PORT=99999":            "smtp_port (ROSTRUM_SMTP_PORT)",
+		"ROSTRUM_SMTP_PORT=abc":              "smtp_port",
+		"ROSTRUM_BASE_URL=ftp://x":           "base_url (ROSTRUM_BASE_URL)",
+		"ROSTRUM_SMTP_FROM=not an addr":      "smtp_from (ROSTRUM_SMTP_FROM)",
+		"ROSTRUM_SESSION_TTL=forever":        "session_ttl (ROSTRUM_SESSION_TTL)",
+		"ROSTRUM_LOG_LEVEL=loud":             "log_level (ROSTRUM_LOG_LEVEL)",
+		"ROSTRUM_SMTP_TLS=maybe":             "smtp_tls (ROSTRUM_SMTP_TLS)",
+		"ROSTRUM_DB=":                        "db (ROSTRUM_DB)",
+		"ROSTRUM_REGISTRATION_RATE_LIMIT=-1": "registration_rate_limit (ROSTRUM_REGISTRATION_RATE_LIMIT)",
 	}
 	for env, want := range cases {
 		_, err := LoadConfig("", []string{env})

@@ -31,6 +31,9 @@ type Options struct {
 	// are allowed; further attempts get 429 until the window passes.
 	LoginAttempts int
 	LoginWindow   time.Duration
+	// RegistrationRateLimit is how many registrations one client address
+	// may send a minute; 0 means no limit.
+	RegistrationRateLimit int
 }
 
 // Handler holds what the handlers need. One value serves every route.

@@ -22,7 +22,7 @@ const maxRegistrationBody = 64 << 10
 // registrationRoutes registers registration and accreditation routes.
 func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {
 	// Public: register, and see which organizations are accredited.
-	api.Post("/meetings/:slug/registrations", h.register)
+	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
 	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
 
 	// Staff: every role reads the list (moderators add speakers from the

@@ -74,6 +74,9 @@ func Config(t testing.TB) app.Config {
 	// restarts its mail server (internal/mailtest) sees the outbox catch up.
 	cfg.SMTPRetryBase = 100 * time.Millisecond
 	cfg.SMTPTimeout = 5 * time.Second
+	// Tests register hundreds of people from 127.0.0.1; the rate limit
+	// has its own tests, which set it.
+	cfg.RegistrationRateLimit = 0
 	return cfg
 }
 
@@ -99,7 +102,14 @@ func New(t testing.TB, opts ...Option) *Env {
 // Start starts a server with cfg (its Listen may be host:0).
 func Start(t testing.TB, cfg app.Config) *Env {
 	t.Helper()
-	a, err := app.New(cfg, Logger(t))
+	return StartLogging(t, cfg, Logger(t))
+}
+
+// StartLogging is Start with the server's logs going to log (a test that
+// checks what is logged, or never logged, captures them).
+func StartLogging(t testing.TB, cfg app.Config, log *slog.Logger) *Env {
+	t.Helper()
+	a, err := app.New(cfg, log)
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}
