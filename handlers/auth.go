@@ -134,6 +134,18 @@ func (h *Handler) loginThrottle() fiber.Handler {
 	})
 }
 
+// answerNow turns an error of the handlers after it into its HTTP answer
+// at once instead of on the way out, so that the middlewares before it
+// (loginThrottle's limiter, which decides whether a request failed by its
+// status) see the real status rather than the 200 a returned error leaves
+// until ErrorHandler runs.
+func answerNow(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return c.App().Config().ErrorHandler(c, err)
+	}
+	return nil
+}
+
 type loginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
