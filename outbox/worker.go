@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -114,6 +115,9 @@ type Worker struct {
 	cfg    Config
 	sender *sender
 	wake   chan struct{}
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced at each recorded outcome
 }
 
 // NewWorker checks cfg and returns a worker for db's outbox; Run starts it.
@@ -133,6 +137,8 @@ func NewWorker(db *gorm.DB, cfg Config, log *slog.Logger) (*Worker, error) {
 		cfg:    cfg,
 		sender: s,
 		wake:   make(chan struct{}, 1),
+
+		changed: make(chan struct{}),
 	}
 	w.Backoff = w.defaultBackoff
 	return w, nil
@@ -275,6 +281,25 @@ func (w *Worker) observe(o Outcome) {
 	if w.Observe != nil {
 		w.Observe(o)
 	}
+	w.mu.Lock()
+	close(w.changed)
+	w.changed = make(chan struct{})
+	w.mu.Unlock()
+}
+
+// Changed returns a channel that is closed when this worker next records
+// the outcome of an attempt. Read the state itself from the database (the
+// mail may have been sent by another instance's worker):
+//
+//	for {
+//		ch := w.Changed()
+//		if done(readFromDB()) { break }
+//		select { case <-ch: case <-ctx.Done(): ... }
+//	}
+func (w *Worker) Changed() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed
 }
 
 // batch is what one claim took.
