@@ -103,7 +103,9 @@ func (c *Config) setDefaults() {
 type Worker struct {
 	// Now and Backoff may be replaced before Run (tests do, to avoid
 	// waiting real minutes). Backoff returns the wait after the attempt-th
-	// failed attempt.
+	// failed attempt. Lease times come from Now, so instances sharing a
+	// database need clocks in step (NTP); a skew shortens or stretches
+	// leases by the same amount.
 	Now     func() time.Time
 	Backoff func(attempt int) time.Duration
 	// Observe, when set, is called after each outcome is recorded in the
@@ -199,7 +201,8 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // DeliverDue runs passes until no message is due, and returns. Tools and
-// tests use it to flush the outbox without a running worker.
+// tests use it to flush the outbox; do not call it while Run runs on the
+// same Worker (use a second Worker instead).
 func (w *Worker) DeliverDue(ctx context.Context) error {
 	defer w.sender.close()
 	for {
