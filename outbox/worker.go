@@ -47,9 +47,10 @@ type Config struct {
 	// BatchSize is how many messages one claim takes (and one SMTP
 	// connection carries).
 	BatchSize int
-	// Lease is how long a claim keeps other workers off a row. The worker
-	// renews it while it works through a batch; a crashed worker's rows
-	// are taken over once it expires.
+	// Lease is how long a claim keeps other workers off a row; at least
+	// (and by default) 6×Timeout. The worker renews it while it works
+	// through a batch; a crashed worker's unsent rows are taken over once
+	// it expires, so after a crash they wait up to one lease.
 	Lease time.Duration
 }
 
@@ -61,7 +62,6 @@ const (
 	DefaultRetryMax     = 12 * time.Hour
 	DefaultPollInterval = time.Second
 	DefaultBatchSize    = 50
-	DefaultLease        = 5 * time.Minute
 )
 
 func (c *Config) setDefaults() {
@@ -85,9 +85,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultBatchSize
-	}
-	if c.Lease <= 0 {
-		c.Lease = DefaultLease
 	}
 	// A lease renewed at half-time must outlast the message in flight
 	// (connect plus send, each bounded by Timeout) with room to record it.
