@@ -93,14 +93,18 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),
 		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           30 * time.Second,
+		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		IdleTimeout:           cfg.IdleTimeout,
+		Concurrency:           cfg.MaxConnections,
 		DisableStartupMessage: true,
 		// Fiber reuses request memory; immutable strings let services keep
 		// what handlers pass them.
 		Immutable: true,
 	})
+	// Fiber does not expose fasthttp's per-address limit; set it on the
+	// server it will listen with.
+	a.Fiber.Server().MaxConnsPerIP = cfg.MaxConnectionsPerIP
 	a.Fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		log.Error("panic", "path", c.Path(), "panic", e)
 	}}))

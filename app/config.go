@@ -41,6 +41,16 @@ type Config struct {
 	// may send a minute (429 with Retry-After beyond); 0 disables it.
 	RegistrationRateLimit int `koanf:"registration_rate_limit"`
 
+	// Connection limits against slow and abandoned clients: a request's
+	// headers and body must arrive within read_timeout, a kept-alive
+	// connection may idle for idle_timeout, at most max_connections HTTP
+	// connections are served at once and at most max_connections_per_ip
+	// (websocket viewers included) come from one address (0: no limit).
+	ReadTimeout         time.Duration `koanf:"read_timeout"`
+	IdleTimeout         time.Duration `koanf:"idle_timeout"`
+	MaxConnections      int           `koanf:"max_connections"`
+	MaxConnectionsPerIP int           `koanf:"max_connections_per_ip"`
+
 	// Outbox delivery: attempts per message, the wait after the first
 	// failed attempt (doubling after each further one, at most 12h) and
 	// the time allowed for each SMTP step.
@@ -71,6 +81,11 @@ func Defaults() map[string]any {
 		"session_ttl":    12 * time.Hour,
 
 		"registration_rate_limit": 20,
+
+		"read_timeout":           10 * time.Second,
+		"idle_timeout":           60 * time.Second,
+		"max_connections":        10000,
+		"max_connections_per_ip": 1000,
 
 		"smtp_max_attempts": 10,
 		"smtp_retry_base":   3 * time.Minute,
@@ -210,6 +225,18 @@ func (c *Config) Validate() error {
 	}
 	if c.RegistrationRateLimit < 0 || c.RegistrationRateLimit > 100000 {
 		bad("registration_rate_limit", "want registrations per minute per address from 0 (no limit) to 100000, got %d", c.RegistrationRateLimit)
+	}
+	if c.ReadTimeout < 100*time.Millisecond || c.ReadTimeout > 10*time.Minute {
+		bad("read_timeout", "want a duration from 100ms to 10m, got %s", c.ReadTimeout)
+	}
+	if c.IdleTimeout < 100*time.Millisecond || c.IdleTimeout > time.Hour {
+		bad("idle_timeout", "want a duration from 100ms to 1h, got %s", c.IdleTimeout)
+	}
+	if c.MaxConnections < 10 || c.MaxConnections > 1000000 {
+		bad("max_connections", "want 10 to 1000000 connections, got %d", c.MaxConnections)
+	}
+	if c.MaxConnectionsPerIP < 0 {
+		bad("max_connections_per_ip", "want 0 (no limit) or more, got %d", c.MaxConnectionsPerIP)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))

@@ -45,7 +45,8 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
-		"registration_rate_limit": "12",
+		"registration_rate_limit": "12", "read_timeout": "5s", "idle_timeout": "30s",
+		"max_connections": "500", "max_connections_per_ip": "50",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -80,6 +81,9 @@ func TestBadConfigValueNamesTheKey(t *testing.T) {
 		"ROSTRUM_SMTP_TLS=maybe":             "smtp_tls (ROSTRUM_SMTP_TLS)",
 		"ROSTRUM_DB=":                        "db (ROSTRUM_DB)",
 		"ROSTRUM_REGISTRATION_RATE_LIMIT=-1": "registration_rate_limit (ROSTRUM_REGISTRATION_RATE_LIMIT)",
+		"ROSTRUM_READ_TIMEOUT=0s":            "read_timeout (ROSTRUM_READ_TIMEOUT)",
+		"ROSTRUM_MAX_CONNECTIONS=1":          "max_connections (ROSTRUM_MAX_CONNECTIONS)",
+		"ROSTRUM_MAX_CONNECTIONS_PER_IP=-5":  "max_connections_per_ip (ROSTRUM_MAX_CONNECTIONS_PER_IP)",
 	}
 	for env, want := range cases {
 		_, err := LoadConfig("", []string{env})

@@ -49,7 +49,8 @@ func run(args []string) error {
 	defer stop()
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
-	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0"}
+	// Every simulated client comes from 127.0.0.1.
+	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_MAX_CONNECTIONS_PER_IP=0"}
 	srv, err := StartServer(ctx, *db, env...)
 	if err != nil {
 		return err

@@ -79,6 +79,8 @@ func Config(t testing.TB) app.Config {
 	// Tests register hundreds of people from 127.0.0.1; the rate limit
 	// has its own tests, which set it.
 	cfg.RegistrationRateLimit = 0
+	// Likewise thousands of test viewers come from 127.0.0.1.
+	cfg.MaxConnectionsPerIP = 0
 	return cfg
 }
 
