@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -55,6 +56,11 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
+	// text the sender never wrote.
+	if !utf8.Valid(c.Body()) {
+		return apperr.BadRequest("the body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
