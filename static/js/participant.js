@@ -1,0 +1,113 @@
+// The participant's page: /r/{token}. The token in the address is the
+// participant's secret; it is sent as a bearer token to /api/participant.
+// The section #floor belongs to the live list's own module.
+import {
+  $, api, badge, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError,
+  STAKEHOLDER_TYPES, ECOSOC_STATUSES,
+} from "./api.js";
+import { COUNTRIES, countryName } from "./countries.js";
+
+const token = decodeURIComponent(location.pathname.split("/")[2] || "");
+const status = $("#status");
+const section = $("#registration");
+const form = $("#edit");
+const editButton = $("#edit-button");
+const withdrawButton = $("#withdraw-button");
+const dialog = $("#confirm-withdraw");
+
+const STATE_TEXT = {
+  pending: "The secretariat has received your registration and will decide on it soon.",
+  approved: "You are accredited to the meeting.",
+  waitlisted: "The meeting is full: you are on the waiting list and move up by yourself when a seat is freed.",
+  rejected: "The secretariat could not accept your registration.",
+  withdrawn: "You have withdrawn this registration.",
+};
+
+function options(select, pairs) {
+  replace(select, pairs.map(([value, label]) => el("option", { value, text: label })));
+}
+options($("#org-type"), Object.entries(STAKEHOLDER_TYPES));
+options($("#org-country"), COUNTRIES);
+options($("#org-ecosoc"), Object.entries(ECOSOC_STATUSES));
+
+let current = null;
+
+// The participant API answers the registration (with its organization and,
+// when the server includes it, its meeting).
+function render(data) {
+  const reg = data.registration || data;
+  const org = reg.organization || data.organization || {};
+  const meeting = data.meeting || reg.meeting;
+  current = reg;
+  if (meeting) {
+    replace($("#meeting"), `${meeting.title} · ${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`);
+  }
+  replace($("#state"), badge(reg.status));
+  replace($("#state-text"), STATE_TEXT[reg.status] || "");
+  $("#reason-line").hidden = !reg.reason;
+  replace($("#reason"), reg.reason || "");
+  const rows = [
+    ["Name", reg.name], ["Email", reg.email], ["Job title", reg.job_title],
+    ["Organization", org.acronym ? `${org.name} (${org.acronym})` : org.name],
+    ["Stakeholder type", STAKEHOLDER_TYPES[org.type] || org.type],
+    ["Country", countryName(org.country)], ["Website", org.website],
+    ["ECOSOC status", ECOSOC_STATUSES[org.ecosoc_status] || org.ecosoc_status],
+    ["Registered on", formatDate(reg.created_at, true)],
+  ];
+  replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  const active = reg.status !== "withdrawn" && reg.status !== "rejected";
+  $("#actions").hidden = !active;
+  section.hidden = false;
+}
+
+async function load() {
+  try {
+    render(await api("GET", "/api/participant", null, { token }));
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+function openEdit(open) {
+  form.hidden = !open;
+  editButton.setAttribute("aria-expanded", String(open));
+  if (open) {
+    clearFieldErrors(form);
+    fillForm(form, current);
+    $("#edit-title").focus();
+  } else {
+    editButton.focus();
+  }
+}
+
+editButton.addEventListener("click", () => openEdit(form.hidden));
+$("#edit-cancel").addEventListener("click", () => openEdit(false));
+
+form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  clearFieldErrors(form);
+  try {
+    await api("PUT", "/api/participant", formJSON(form), { token });
+    await load();
+    openEdit(false);
+    say(status, "Your details are saved.", "success");
+  } catch (err) {
+    showError(status, err, form);
+  }
+});
+
+withdrawButton.addEventListener("click", () => dialog.showModal());
+dialog.addEventListener("close", async () => {
+  if (dialog.returnValue !== "withdraw") { withdrawButton.focus(); return; }
+  try {
+    await api("POST", "/api/participant/withdraw", null, { token });
+    await load();
+    form.hidden = true;
+    say(status, "Your registration is withdrawn.", "success");
+    $("#reg-title").focus();
+  } catch (err) {
+    showError(status, err);
+  }
+});
+
+load();
