@@ -58,7 +58,7 @@ func Defaults() map[string]any {
 		"log_format":     "text",
 		"body_limit":     1 << 20,
 		"secure_cookies": false,
-		"session_ttl":    "12h",
+		"session_ttl":    12 * time.Hour,
 	}
 }
 
@@ -90,6 +90,9 @@ func LoadConfig(path string, environ []string) (Config, error) {
 			// ROSTRUM_TEST_* and friends belong to tools, not the server.
 			continue
 		}
+		if msg := checkEnvType(known[key], val); msg != "" {
+			return Config{}, fmt.Errorf("config: %s (%s): %s, got %q", key, name, msg, val)
+		}
 		envVals[key] = val
 	}
 	if err := k.Load(confmap.Provider(envVals, "."), nil); err != nil {
@@ -97,9 +100,29 @@ func LoadConfig(path string, environ []string) (Config, error) {
 	}
 	var cfg Config
 	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+		return Config{}, fmt.Errorf("config: %s", strings.Join(strings.Fields(err.Error()), " "))
 	}
 	return cfg, cfg.Validate()
+}
+
+// checkEnvType says what is wrong with an environment value for a key whose
+// default is def, or "" when it parses.
+func checkEnvType(def any, val string) string {
+	switch def.(type) {
+	case int:
+		if _, err := strconv.Atoi(val); err != nil {
+			return "want a whole number"
+		}
+	case bool:
+		if _, err := strconv.ParseBool(val); err != nil {
+			return "want true or false"
+		}
+	case time.Duration:
+		if _, err := time.ParseDuration(val); err != nil {
+			return "want a duration such as 12h or 30m"
+		}
+	}
+	return ""
 }
 
 // Validate checks every key and returns one line per bad key.

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -24,6 +25,10 @@ import (
 type Options struct {
 	PublicURL     string
 	SecureCookies bool
+	// LoginAttempts failed logins per client address within LoginWindow
+	// are allowed; further attempts get 429 until the window passes.
+	LoginAttempts int
+	LoginWindow   time.Duration
 }
 
 // Handler holds what the handlers need. One value serves every route.
