@@ -176,19 +176,19 @@ function query() {
   return s ? "?" + s : "";
 }
 
-function countList(target, counts, labels) {
-  replace(target, Object.entries(labels).map(([key, label]) =>
-    el("li", {}, label, el("b", { text: String((counts && counts[key]) || 0) }))));
-}
-
-// The list answers {"registrations": [...], "counts": {...}}; the counts
-// are by state and by stakeholder type over the whole meeting.
-function renderCounts(data) {
-  const c = data.counts || {};
-  const byState = c.by_status || c.status || c.states || c;
-  const byType = c.by_type || c.type || c.types || data.counts_by_type || {};
-  countList($("#counts-state"), byState, Object.fromEntries(STATES.map((s) => [s, s[0].toUpperCase() + s.slice(1)])));
-  countList($("#counts-type"), byType, STAKEHOLDER_TYPES);
+// The list answers {"registrations": [...], "counts": {"by_status": {state: n},
+// "by_type": {type: {"total": n, state: n}}}}, counted over the whole meeting
+// whatever the filters.
+function renderCounts(counts) {
+  const byStatus = (counts && counts.by_status) || {};
+  const byType = (counts && counts.by_type) || {};
+  replace($("#counts-state"), STATES.map((st) =>
+    el("li", {}, st[0].toUpperCase() + st.slice(1), el("b", { text: String(byStatus[st] || 0) }))));
+  replace($("#counts-type tbody"), Object.entries(STAKEHOLDER_TYPES).map(([type, label]) => {
+    const c = byType[type] || {};
+    return el("tr", {}, el("th", { scope: "row", text: label }),
+      ["total", ...STATES].map((k) => el("td", { class: "num", text: String(c[k] || 0) })));
+  }));
 }
 
 function decisionButtons(r) {
@@ -223,7 +223,7 @@ async function loadRegistrations() {
   $("#csv").href = `${slugPath()}/registrations.csv${q}`;
   const data = await api("GET", `${slugPath()}/registrations${q}`);
   shown = data.registrations || [];
-  renderCounts(data);
+  renderCounts(data.counts);
   replace($("#regs-caption"), `${shown.length} registration${shown.length === 1 ? "" : "s"} shown`);
   replace(regsBody, shown.length ? shown.map(row)
     : el("tr", {}, el("td", { colspan: "6", text: "No registration matches these filters." })));
@@ -297,11 +297,13 @@ decideForm.addEventListener("submit", async (ev) => {
   if (!deciding) return;
   const { decision: choice, reason } = formJSON(decideForm);
   const { ids, label } = deciding;
+  let failed = [];
   try {
     if (ids.length === 1) {
       await api("POST", `/api/registrations/${ids[0]}/decision`, { decision: choice, reason });
     } else {
-      await api("POST", `${slugPath()}/registrations/decisions`, { ids, decision: choice, reason });
+      const out = await api("POST", `${slugPath()}/registrations/decisions`, { ids, decision: choice, reason });
+      failed = ((out && (out.results || out)) || []).filter((r) => r && r.ok === false);
     }
   } catch (err) {
     showError(decideStatus, err);
@@ -309,7 +311,14 @@ decideForm.addEventListener("submit", async (ev) => {
   }
   closeDecision();
   await loadRegistrations();
-  say(status, `${label}: ${PAST[choice]}.`, "success");
+  if (failed.length) {
+    const name = (id) => shown.find((r) => r.id === id)?.name || `#${id}`;
+    say(status, el("div", {},
+      el("p", { text: `${label}: ${ids.length - failed.length} ${PAST[choice]}, ${failed.length} refused:` }),
+      el("ul", {}, failed.map((f) => el("li", { text: `${name(f.id)}: ${f.error}` })))), "warning");
+  } else {
+    say(status, `${label}: ${PAST[choice]}.`, "success");
+  }
   // Focus goes back to the row decided on (or the table after a bulk action).
   const cell = ids.length === 1 ? regsBody.querySelector(`tr[data-id="${ids[0]}"] th`) : null;
   (cell || $("#regs-caption")).focus();

@@ -1,6 +1,7 @@
 // ISO 3166-1 alpha-2 codes with English short names (from Debian's iso-codes),
-// sorted by name. register.html carries the same list as <option>s so that
-// the form works without JavaScript.
+// sorted by name, plus XK (Kosovo), which the server accepts as CLDR does.
+// register.html carries the same list as <option>s so that the form works
+// without JavaScript.
 export const COUNTRIES = [
   ["AF", "Afghanistan"],
   ["AX", "Åland Islands"],
@@ -120,6 +121,7 @@ export const COUNTRIES = [
   ["KZ", "Kazakhstan"],
   ["KE", "Kenya"],
   ["KI", "Kiribati"],
+  ["XK", "Kosovo"],
   ["KW", "Kuwait"],
   ["KG", "Kyrgyzstan"],
   ["LA", "Laos"],

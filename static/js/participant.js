@@ -5,7 +5,7 @@ import {
   $, api, badge, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError,
   STAKEHOLDER_TYPES, ECOSOC_STATUSES,
 } from "./api.js";
-import { COUNTRIES, countryName } from "./countries.js";
+import { countryName } from "./countries.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const status = $("#status");
@@ -22,13 +22,6 @@ const STATE_TEXT = {
   rejected: "The secretariat could not accept your registration.",
   withdrawn: "You have withdrawn this registration.",
 };
-
-function options(select, pairs) {
-  replace(select, pairs.map(([value, label]) => el("option", { value, text: label })));
-}
-options($("#org-type"), Object.entries(STAKEHOLDER_TYPES));
-options($("#org-country"), COUNTRIES);
-options($("#org-ecosoc"), Object.entries(ECOSOC_STATUSES));
 
 let current = null;
 

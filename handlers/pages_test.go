@@ -1,0 +1,326 @@
+package handlers_test
+
+// Browser tests of the registration pages: a real server (testenv) and
+// Debian's headless Chromium, driven the way people use the pages. Set
+// ROSTRUM_SCREENSHOTS=<dir> to keep a screenshot of each page at phone
+// and desktop width.
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"rostrum/internal/browser"
+	"rostrum/internal/testenv"
+)
+
+// pagesMeeting creates an open meeting with one agenda item.
+func pagesMeeting(t *testing.T, e *testenv.Env, slug string) {
+	t.Helper()
+	now := time.Now().UTC()
+	admin := e.Admin()
+	admin.MustJSON("POST", "/api/meetings", map[string]any{
+		"slug": slug, "title": "Informal intersessional consultative meeting",
+		"venue": "UN Headquarters, Conference Room 1", "timezone": "America/New_York",
+		"starts_at":              now.Add(72 * time.Hour).Format(time.RFC3339),
+		"ends_at":                now.Add(120 * time.Hour).Format(time.RFC3339),
+		"registration_closes_at": now.Add(48 * time.Hour).Format(time.RFC3339),
+		"attribution":            "chatham_house",
+	}, 201, nil)
+	admin.MustJSON("POST", "/api/meetings/"+slug+"/agenda", map[string]any{
+		"title": "Existing and potential threats", "speaking_time_seconds": 180,
+	}, 201, nil)
+}
+
+// pagesRegister registers through the API and returns the manage path
+// (/r/<token>) and the registration's id.
+func pagesRegister(t *testing.T, e *testenv.Env, slug string, reg map[string]any) (string, uint) {
+	t.Helper()
+	var out struct {
+		ID        uint   `json:"id"`
+		Status    string `json:"status"`
+		ManageURL string `json:"manage_url"`
+	}
+	e.Anon().MustJSON("POST", "/api/meetings/"+slug+"/registrations", reg, 201, &out)
+	return managePath(t, out.ManageURL), out.ID
+}
+
+// managePath is the path of a manage URL: the server's public URL in
+// tests is not the test listener's address.
+func managePath(t *testing.T, manageURL string) string {
+	t.Helper()
+	u, err := url.Parse(manageURL)
+	if err != nil || !strings.HasPrefix(u.Path, "/r/") {
+		t.Fatalf("manage_url %q is not a /r/<token> link", manageURL)
+	}
+	return u.Path
+}
+
+func sampleRegistration(email string) map[string]any {
+	return map[string]any{
+		"organization": map[string]any{
+			"name": "Kenya ICT Action Network", "acronym": "KICTANet", "type": "ngo",
+			"country": "KE", "website": "https://www.kictanet.or.ke", "ecosoc_status": "special",
+		},
+		"name": "Grace Mutung'u", "email": email, "job_title": "Policy lead", "consent": true,
+	}
+}
+
+func phone(t *testing.T, ctx context.Context) {
+	browser.Do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
+}
+
+func desktop(t *testing.T, ctx context.Context) {
+	browser.Do(t, ctx, chromedp.EmulateViewport(1280, 900))
+}
+
+// screenshot keeps a full-page PNG under $ROSTRUM_SCREENSHOTS, if set.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("ROSTRUM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := browser.Value(t, ctx, chromedp.FullScreenshot(100))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// fieldError describes the error shown for one input.
+type fieldError struct {
+	Invalid   string `json:"invalid"`   // its aria-invalid
+	Text      string `json:"text"`      // the message its aria-describedby points at
+	SameField bool   `json:"sameField"` // the message sits in the input's own .field
+}
+
+func errorBeside(t *testing.T, ctx context.Context, inputID string) fieldError {
+	t.Helper()
+	return browser.Value(t, ctx, chromedp.Evaluate[fieldError](`(() => {
+		const i = document.getElementById(` + jsString(inputID) + `);
+		const ids = (i.getAttribute("aria-describedby") || "").split(/\s+/);
+		const e = ids.map((id) => document.getElementById(id)).find((n) => n && n.classList.contains("field-error"));
+		return { invalid: i.getAttribute("aria-invalid") || "", text: e ? e.textContent : "",
+			sameField: !!e && e.closest(".field") === i.closest(".field") };
+	})()`))
+}
+
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	ctx := browser.New(t)
+
+	// The form on a phone: a bad email and no consent are shown beside
+	// their fields.
+	phone(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/m/oewg-2019/register"),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#title").textContent.includes("Informal intersessional")`),
+		chromedp.SendKeys(chromedp.CSS("#org-name"), "Kenya ICT Action Network"),
+		chromedp.SendKeys(chromedp.CSS("#org-acronym"), "KICTANet"),
+		chromedp.SetValue(chromedp.CSS("#org-type"), "ngo"),
+		chromedp.SetValue(chromedp.CSS("#org-country"), "KE"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Grace Mutung'u"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "grace.example.org"),
+	)
+	screenshot(t, ctx, "register-phone")
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#register button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`.field-error[data-for="email"]`)),
+	)
+	screenshot(t, ctx, "register-errors-phone")
+	if fe := errorBeside(t, ctx, "email"); fe.Invalid != "true" || fe.Text == "" || !fe.SameField {
+		t.Fatalf("email error not shown beside the email field: %+v", fe)
+	}
+	if fe := errorBeside(t, ctx, "consent"); fe.Invalid != "true" || fe.Text == "" || !fe.SameField {
+		t.Fatalf("consent error not shown beside the consent box: %+v", fe)
+	}
+	if fe := errorBeside(t, ctx, "org-name"); fe.Invalid != "" || fe.Text != "" {
+		t.Fatalf("a valid field is marked invalid: %+v", fe)
+	}
+	if focused := browser.Value(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "email" {
+		t.Fatalf("focus after the errors is on %q, want the first invalid field", focused)
+	}
+	// The form fits the phone: nothing wider than the viewport.
+	if w := browser.Value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+		t.Fatalf("the form is %d px wide on a 360 px phone", w)
+	}
+
+	// Corrected, it registers and shows the manage link and the status.
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#email"), "grace@example.org"),
+		chromedp.Click(chromedp.CSS("#consent")),
+		chromedp.Click(chromedp.CSS("#register button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+	)
+	screenshot(t, ctx, "registered-phone")
+	if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#done-status"))); !strings.EqualFold(got, "pending") {
+		t.Fatalf("status after registering %q, want pending", got)
+	}
+	if n := browser.Value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(".field-error").length`)); n != 0 {
+		t.Fatalf("%d field errors still shown after success", n)
+	}
+	href := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector("#manage-link").href`))
+	manage := managePath(t, href)
+	if text := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#manage-link"))); text != href {
+		t.Fatalf("manage link text %q, want the link itself %q", text, href)
+	}
+
+	// The participant page says pending.
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+manage),
+		chromedp.WaitVisible(chromedp.CSS("#state .badge.pending")),
+	)
+	screenshot(t, ctx, "participant-pending-phone")
+
+	// The secretariat logs in on a desktop, finds the registration and
+	// approves it with a reason.
+	admin := browser.Tab(t, ctx)
+	desktop(t, admin)
+	browser.Do(t, admin,
+		chromedp.Navigate(e.URL+"/admin"),
+		chromedp.WaitVisible(chromedp.CSS("#login-email")),
+	)
+	screenshot(t, admin, "admin-login-desktop")
+	browser.Do(t, admin,
+		chromedp.SendKeys(chromedp.CSS("#login-email"), testenv.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#meetings-table a[href="#m=oewg-2019"]`)),
+		chromedp.Click(chromedp.CSS(`#meetings-table a[href="#m=oewg-2019"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#regs-table tbody tr[data-id]`)),
+	)
+	rowSel := `#regs-table tbody tr[data-id]`
+	if name := browser.Value(t, admin, chromedp.Text(chromedp.CSS(rowSel+" th"))); !strings.Contains(name, "Grace Mutung'u") {
+		t.Fatalf("console row shows %q", name)
+	}
+	if n := browser.Value(t, admin, chromedp.Text(chromedp.CSS(`#counts-state li:first-child b`))); n != "1" {
+		t.Fatalf("pending count %q, want 1", n)
+	}
+	screenshot(t, admin, "admin-console-desktop")
+	browser.Do(t, admin,
+		chromedp.Click(chromedp.CSS(rowSel+` button[data-decision="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#d-reason")),
+		chromedp.SendKeys(chromedp.CSS("#d-reason"), "Welcome; accreditation confirmed."),
+	)
+	screenshot(t, admin, "admin-decision-desktop")
+	browser.Do(t, admin,
+		chromedp.Click(chromedp.CSS("#decide-submit")),
+		chromedp.WaitVisible(chromedp.CSS(rowSel+" .badge.approved")),
+	)
+	if msg := browser.Value(t, admin, chromedp.Text(chromedp.CSS("#status"))); !strings.Contains(msg, "approved") {
+		t.Fatalf("status message after approving: %q", msg)
+	}
+	if focused := browser.Value(t, admin, chromedp.Evaluate[string](`document.activeElement.closest("tr[data-id]") ? "row" : document.activeElement.tagName`)); focused != "row" {
+		t.Fatalf("focus after the decision is on %s, want the row decided on", focused)
+	}
+	browser.Do(t, admin, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	screenshot(t, admin, "admin-console-phone")
+
+	// The participant page now says approved, with the reason.
+	desktop(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+manage),
+		chromedp.WaitVisible(chromedp.CSS("#state .badge.approved")),
+	)
+	if reason := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#reason"))); reason != "Welcome; accreditation confirmed." {
+		t.Fatalf("reason on the participant page %q", reason)
+	}
+	screenshot(t, ctx, "participant-approved-desktop")
+	if n := browser.Value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("section#floor[aria-label]").length`)); n != 1 {
+		t.Fatal("the participant page lost its #floor section for the live list")
+	}
+}
+
+func TestTextTypedIntoRegistrationFieldsIsShownAsTextNotMarkup(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "xss")
+	reg := sampleRegistration("mallory@example.org")
+	reg["name"] = "<script>alert(1)</script>"
+	reg["job_title"] = `<img src="x" onerror="window.pwned=1">`
+	reg["organization"].(map[string]any)["name"] = "<b>x</b>"
+	reg["organization"].(map[string]any)["acronym"] = "<i>y</i>"
+	manage, id := pagesRegister(t, e, "xss", reg)
+
+	// No element may come from the text; the text must be there, as typed.
+	const noMarkup = `(() => {
+		const root = document.querySelector(ROOT);
+		const made = root.querySelectorAll("script, b, i, img").length;
+		return { made, text: root.textContent, pwned: !!window.pwned };
+	})()`
+	type check struct {
+		Made  int    `json:"made"`
+		Text  string `json:"text"`
+		Pwned bool   `json:"pwned"`
+	}
+	assertText := func(where string, c check) {
+		t.Helper()
+		if c.Made != 0 || c.Pwned {
+			t.Fatalf("%s: typed HTML became elements (%d made, script ran: %v)", where, c.Made, c.Pwned)
+		}
+		for _, want := range []string{"<script>alert(1)</script>", "<b>x</b>", "<i>y</i>", `<img src="x" onerror="window.pwned=1">`} {
+			if !strings.Contains(c.Text, want) {
+				t.Fatalf("%s: %q is not shown as text in %q", where, want, c.Text)
+			}
+		}
+	}
+
+	ctx := browser.New(t)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+manage),
+		chromedp.WaitVisible(chromedp.CSS("#details dd")),
+	)
+	screenshot(t, ctx, "participant-xss-desktop")
+	assertText("participant page", browser.Value(t, ctx, chromedp.Evaluate[check](strings.Replace(noMarkup, "ROOT", jsString("#registration"), 1))))
+
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/admin#m=xss"),
+		chromedp.WaitVisible(chromedp.CSS("#login-email")),
+		chromedp.SendKeys(chromedp.CSS("#login-email"), testenv.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(id), 10)+`"]`)),
+	)
+	screenshot(t, ctx, "admin-xss-desktop")
+	assertText("secretariat table", browser.Value(t, ctx, chromedp.Evaluate[check](strings.Replace(noMarkup, "ROOT", jsString("#regs-table"), 1))))
+}
+
+func TestHomePageListsOpenMeetingsWithTheirRegistrationLink(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	ctx := browser.New(t)
+	for _, size := range []string{"phone", "desktop"} {
+		if size == "phone" {
+			phone(t, ctx)
+		} else {
+			desktop(t, ctx)
+		}
+		browser.Do(t, ctx,
+			chromedp.Navigate(e.URL+"/"),
+			chromedp.WaitVisible(chromedp.CSS(`#meetings a[href="/m/oewg-2019/register"]`)),
+		)
+		screenshot(t, ctx, "home-"+size)
+	}
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#meetings a[href="/m/oewg-2019/register"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#org-name")),
+	)
+	if loc := browser.Value(t, ctx, chromedp.Location()); loc != e.URL+"/m/oewg-2019/register" {
+		t.Fatalf("the register link led to %s", loc)
+	}
+	screenshot(t, ctx, "register-desktop")
+}
