@@ -107,7 +107,7 @@ type fieldError struct {
 func errorBeside(t *testing.T, ctx context.Context, inputID string) fieldError {
 	t.Helper()
 	return browser.Value(t, ctx, chromedp.Evaluate[fieldError](`(() => {
-		const i = document.getElementById(` + jsString(inputID) + `);
+		const i = document.getElementById(`+jsString(inputID)+`);
 		const ids = (i.getAttribute("aria-describedby") || "").split(/\s+/);
 		const e = ids.map((id) => document.getElementById(id)).find((n) => n && n.classList.contains("field-error"));
 		return { invalid: i.getAttribute("aria-invalid") || "", text: e ? e.textContent : "",
