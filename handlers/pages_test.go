@@ -287,14 +287,8 @@ func TestTextTypedIntoRegistrationFieldsIsShownAsTextNotMarkup(t *testing.T) {
 	screenshot(t, ctx, "participant-xss-desktop")
 	assertText("participant page", browser.Value(t, ctx, chromedp.Evaluate[check](strings.Replace(noMarkup, "ROOT", jsString("#registration"), 1))))
 
-	browser.Do(t, ctx,
-		chromedp.Navigate(e.URL+"/admin#m=xss"),
-		chromedp.WaitVisible(chromedp.CSS("#login-email")),
-		chromedp.SendKeys(chromedp.CSS("#login-email"), testenv.AdminEmail),
-		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
-		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(id), 10)+`"]`)),
-	)
+	consoleLogin(t, ctx, e, "#m=xss")
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(id), 10)+`"]`)))
 	screenshot(t, ctx, "admin-xss-desktop")
 	assertText("secretariat table", browser.Value(t, ctx, chromedp.Evaluate[check](strings.Replace(noMarkup, "ROOT", jsString("#regs-table"), 1))))
 }
@@ -323,4 +317,78 @@ func TestHomePageListsOpenMeetingsWithTheirRegistrationLink(t *testing.T) {
 		t.Fatalf("the register link led to %s", loc)
 	}
 	screenshot(t, ctx, "register-desktop")
+}
+
+// consoleLogin opens /admin<fragment> in ctx and logs in as the admin.
+func consoleLogin(t *testing.T, ctx context.Context, e *testenv.Env, fragment string) {
+	t.Helper()
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/admin"+fragment),
+		chromedp.WaitVisible(chromedp.CSS("#login-email")),
+		chromedp.SendKeys(chromedp.CSS("#login-email"), testenv.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#console")),
+	)
+}
+
+func TestSecretariatCreatesAMeetingAndItsAgendaInTheConsole(t *testing.T) {
+	e := testenv.New(t)
+	ctx := browser.New(t)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, e, "")
+
+	// A meeting created with a bad slug shows the error beside the slug.
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#create-details summary")),
+		chromedp.SendKeys(chromedp.CSS("#m-title"), "Informal intersessional consultative meeting"),
+		chromedp.SendKeys(chromedp.CSS("#m-slug"), "Not A Slug"),
+		chromedp.SendKeys(chromedp.CSS("#m-venue"), "UN Headquarters, Conference Room 1"),
+		chromedp.SetValue(chromedp.CSS("#m-starts"), "2031-12-02T10:00"),
+		chromedp.SetValue(chromedp.CSS("#m-ends"), "2031-12-04T18:00"),
+		chromedp.SetValue(chromedp.CSS("#m-closes"), "2031-11-25T23:59"),
+		chromedp.SetValue(chromedp.CSS("#m-capacity"), "150"),
+		chromedp.Click(chromedp.CSS("#create-meeting button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`.field-error[data-for="slug"]`)),
+	)
+	if fe := errorBeside(t, ctx, "m-slug"); fe.Invalid != "true" || !fe.SameField {
+		t.Fatalf("slug error not beside the slug: %+v", fe)
+	}
+
+	// Corrected, the meeting is created and opened; an agenda item is added.
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#m-slug"), "oewg-2031-12"),
+		chromedp.Click(chromedp.CSS("#create-meeting button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#meeting-panel")),
+		chromedp.SendKeys(chromedp.CSS("#item-title"), "International law"),
+		chromedp.SetValue(chromedp.CSS("#item-time"), "240"),
+		chromedp.Click(chromedp.CSS("#add-item button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#agenda li")),
+	)
+	screenshot(t, ctx, "admin-meeting-desktop")
+	if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#agenda li"))); !strings.Contains(got, "International law") || !strings.Contains(got, "240") {
+		t.Fatalf("agenda shows %q", got)
+	}
+	var m struct {
+		Title    string    `json:"title"`
+		StartsAt time.Time `json:"starts_at"`
+		Capacity int       `json:"capacity"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/oewg-2031-12", nil, 200, &m)
+	if m.Capacity != 150 || m.StartsAt.Year() != 2031 || m.Title != "Informal intersessional consultative meeting" {
+		t.Fatalf("meeting stored as %+v", m)
+	}
+	var agenda struct {
+		Items []struct {
+			Title               string `json:"title"`
+			SpeakingTimeSeconds int    `json:"speaking_time_seconds"`
+		} `json:"items"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/oewg-2031-12/agenda", nil, 200, &agenda)
+	if len(agenda.Items) != 1 || agenda.Items[0].SpeakingTimeSeconds != 240 {
+		t.Fatalf("agenda stored as %+v", agenda.Items)
+	}
+	if loc := browser.Value(t, ctx, chromedp.Location()); !strings.HasSuffix(loc, "#m=oewg-2031-12") {
+		t.Fatalf("the console's address %s does not keep the meeting", loc)
+	}
 }

@@ -212,7 +212,7 @@ function row(r) {
       el("span", { class: "cell-sub", text: r.email }),
       r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null),
     el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
-      el("span", { class: "cell-sub", text: [countryName(org.country), org.website].filter(Boolean).join(" · ") })),
+      el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") })),
     el("td", { text: STAKEHOLDER_TYPES[org.type] || org.type || "" }),
     el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
     el("td", {}, decisionButtons(r)));
@@ -224,7 +224,8 @@ async function loadRegistrations() {
   const data = await api("GET", `${slugPath()}/registrations${q}`);
   shown = data.registrations || [];
   renderCounts(data.counts);
-  replace($("#regs-caption"), `${shown.length} registration${shown.length === 1 ? "" : "s"} shown`);
+  const total = data.total ?? shown.length;
+  replace($("#regs-caption"), `${shown.length} of ${total} matching registration${total === 1 ? "" : "s"} shown`);
   replace(regsBody, shown.length ? shown.map(row)
     : el("tr", {}, el("td", { colspan: "6", text: "No registration matches these filters." })));
   selectAll.checked = false;

@@ -123,9 +123,14 @@ export function formatDate(s, withTime = false) {
   return new Intl.DateTimeFormat(undefined, opts).format(d);
 }
 
-// formJSON reads a form into an object; dotted names nest
-// ("organization.name" → {organization: {name}}), checkboxes become
-// booleans and number inputs numbers.
+// fieldKey is the JSON path of a form control: its data-field attribute
+// when the form's plain (no-script) post uses another name, else its name.
+// Dotted keys nest: "organization.name" → {organization: {name}}. The API
+// reports field errors under the same keys.
+function fieldKey(field) { return field.dataset.field || field.name; }
+
+// formJSON reads a form into an object keyed by fieldKey; checkboxes
+// become booleans and number inputs numbers.
 export function formJSON(form) {
   const out = {};
   for (const field of form.elements) {
@@ -135,7 +140,7 @@ export function formJSON(form) {
     if (field.type === "checkbox") v = field.checked;
     else if (field.type === "number") v = field.value === "" ? 0 : Number(field.value);
     else v = field.value.trim();
-    const keys = field.name.split(".");
+    const keys = fieldKey(field).split(".");
     let o = out;
     for (const k of keys.slice(0, -1)) o = o[k] ??= {};
     o[keys[keys.length - 1]] = v;
@@ -147,7 +152,7 @@ export function formJSON(form) {
 export function fillForm(form, data) {
   for (const field of form.elements) {
     if (!field.name) continue;
-    const v = field.name.split(".").reduce((o, k) => (o == null ? undefined : o[k]), data);
+    const v = fieldKey(field).split(".").reduce((o, k) => (o == null ? undefined : o[k]), data);
     if (v === undefined || v === null) continue;
     if (field.type === "checkbox") field.checked = Boolean(v);
     else if (field.type === "radio") field.checked = field.value === String(v);
@@ -166,17 +171,17 @@ export function clearFieldErrors(form) {
   }
 }
 
-// showFieldErrors puts each message beside its field (matched by name;
-// a radio group or checkbox gets it after its .field wrapper's last
-// control), marks the field aria-invalid and links the message with
-// aria-describedby. It returns the messages no field matched and the
+// showFieldErrors puts each message beside its field (matched by
+// fieldKey, at the end of the control's .field wrapper), marks the field
+// aria-invalid and links the message with aria-describedby. It returns the messages no field matched and the
 // first invalid field (to move focus to).
 export function showFieldErrors(form, fields) {
   clearFieldErrors(form);
   const unmatched = [];
   let first = null;
   for (const [name, message] of Object.entries(fields || {})) {
-    const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    const key = CSS.escape(name);
+    const input = form.querySelector(`[data-field="${key}"]`) || form.querySelector(`[name="${key}"]:not([data-field])`);
     if (!input) { unmatched.push([name, message]); continue; }
     const id = "err-" + name.replace(/[^a-zA-Z0-9_-]/g, "-");
     const msg = el("span", { class: "field-error", id, "data-for": name, text: message });

@@ -25,12 +25,11 @@ const STATE_TEXT = {
 
 let current = null;
 
-// The participant API answers the registration (with its organization and,
-// when the server includes it, its meeting).
-function render(data) {
-  const reg = data.registration || data;
-  const org = reg.organization || data.organization || {};
-  const meeting = data.meeting || reg.meeting;
+// GET /api/participant answers the registration with its organization,
+// its meeting, and can_edit / can_withdraw.
+function render(reg) {
+  const org = reg.organization || {};
+  const meeting = reg.meeting;
   current = reg;
   if (meeting) {
     replace($("#meeting"), `${meeting.title} · ${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`);
@@ -43,13 +42,15 @@ function render(data) {
     ["Name", reg.name], ["Email", reg.email], ["Job title", reg.job_title],
     ["Organization", org.acronym ? `${org.name} (${org.acronym})` : org.name],
     ["Stakeholder type", STAKEHOLDER_TYPES[org.type] || org.type],
-    ["Country", countryName(org.country)], ["Website", org.website],
+    ["Country", org.country_name || countryName(org.country)], ["Website", org.website],
     ["ECOSOC status", ECOSOC_STATUSES[org.ecosoc_status] || org.ecosoc_status],
     ["Registered on", formatDate(reg.created_at, true)],
   ];
   replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
-  const active = reg.status !== "withdrawn" && reg.status !== "rejected";
-  $("#actions").hidden = !active;
+  editButton.hidden = !reg.can_edit;
+  withdrawButton.hidden = !reg.can_withdraw;
+  $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
+  if (!reg.can_edit) form.hidden = true;
   section.hidden = false;
 }
 
@@ -80,8 +81,7 @@ form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   clearFieldErrors(form);
   try {
-    await api("PUT", "/api/participant", formJSON(form), { token });
-    await load();
+    render(await api("PUT", "/api/participant", formJSON(form), { token }));
     openEdit(false);
     say(status, "Your details are saved.", "success");
   } catch (err) {
@@ -93,8 +93,7 @@ withdrawButton.addEventListener("click", () => dialog.showModal());
 dialog.addEventListener("close", async () => {
   if (dialog.returnValue !== "withdraw") { withdrawButton.focus(); return; }
   try {
-    await api("POST", "/api/participant/withdraw", null, { token });
-    await load();
+    render(await api("POST", "/api/participant/withdraw", null, { token }));
     form.hidden = true;
     say(status, "Your registration is withdrawn.", "success");
     $("#reg-title").focus();
