@@ -392,3 +392,110 @@ func TestSecretariatCreatesAMeetingAndItsAgendaInTheConsole(t *testing.T) {
 		t.Fatalf("the console's address %s does not keep the meeting", loc)
 	}
 }
+
+func TestParticipantEditsTheirNameAndWithdrawsAfterConfirming(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	manage, _ := pagesRegister(t, e, "oewg-2019", sampleRegistration("grace@example.org"))
+	ctx := browser.New(t)
+	phone(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+manage),
+		chromedp.WaitVisible(chromedp.CSS("#state .badge.pending")),
+		chromedp.Click(chromedp.CSS("#edit-button")),
+		chromedp.WaitVisible(chromedp.CSS("#edit #name")),
+	)
+	if v := browser.Value(t, ctx, chromedp.Value(chromedp.CSS("#edit #name"))); v != "Grace Mutung'u" {
+		t.Fatalf("edit form starts with name %q", v)
+	}
+	// An empty name is refused beside the field; a new one is saved.
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#edit #name"), ""),
+		chromedp.Click(chromedp.CSS("#edit button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`#edit .field-error[data-for="name"]`)),
+		chromedp.SetValue(chromedp.CSS("#edit #name"), "Grace W. Mutung'u"),
+		chromedp.Click(chromedp.CSS("#edit button[type=submit]")),
+		chromedp.WaitNotVisible(chromedp.CSS("#edit")),
+	)
+	if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#details dd"))); got != "Grace W. Mutung'u" {
+		t.Fatalf("name after saving %q", got)
+	}
+	var me struct {
+		Name   string `json:"name"`
+		Status string `json:"status"`
+	}
+	e.Participant(strings.TrimPrefix(manage, "/r/")).MustJSON("GET", "/api/participant", nil, 200, &me)
+	if me.Name != "Grace W. Mutung'u" {
+		t.Fatalf("stored name %q", me.Name)
+	}
+
+	// Withdrawing asks first; "No" keeps the registration.
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#withdraw-button")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-withdraw")),
+	)
+	screenshot(t, ctx, "participant-withdraw-phone")
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#confirm-withdraw button[value="cancel"]`)),
+		chromedp.WaitNotVisible(chromedp.CSS("#confirm-withdraw")),
+	)
+	e.Participant(strings.TrimPrefix(manage, "/r/")).MustJSON("GET", "/api/participant", nil, 200, &me)
+	if me.Status != "pending" {
+		t.Fatalf("cancelling the withdrawal left status %q", me.Status)
+	}
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#withdraw-button")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-withdraw")),
+		chromedp.Click(chromedp.CSS(`#confirm-withdraw button[value="withdraw"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#state .badge.withdrawn")),
+		chromedp.WaitNotVisible(chromedp.CSS("#withdraw-button")),
+	)
+	e.Participant(strings.TrimPrefix(manage, "/r/")).MustJSON("GET", "/api/participant", nil, 200, &me)
+	if me.Status != "withdrawn" {
+		t.Fatalf("status after withdrawing %q", me.Status)
+	}
+}
+
+func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	form := url.Values{
+		"org_name": {"Universidad de Chile"}, "org_type": {"academia"}, "org_country": {"CL"},
+		"org_ecosoc_status": {"none"}, "name": {"Ana <b>Pérez</b>"}, "email": {"ana@example.org"},
+	}
+	post := func() *testenv.Response {
+		return e.Anon().DoHeaders("POST", "/m/oewg-2019/register", form.Encode(), map[string]string{
+			"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html",
+		})
+	}
+
+	// Without consent: an HTML page naming the field, nothing stored.
+	res := post()
+	body := string(res.Body)
+	if res.Status != 422 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("form without consent: %d %s", res.Status, res.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(body, "Privacy consent") || !strings.Contains(body, `href="/m/oewg-2019/register"`) {
+		t.Fatalf("error page does not name the consent field or link back:\n%s", body)
+	}
+
+	// With consent: the manage link and the status; the name is stored as typed.
+	form.Set("consent", "true")
+	res = post()
+	body = string(res.Body)
+	if res.Status != 201 {
+		t.Fatalf("form with consent: %d\n%s", res.Status, body)
+	}
+	if !strings.Contains(body, "/r/") || !strings.Contains(body, `badge pending`) {
+		t.Fatalf("confirmation page lacks the manage link or status:\n%s", body)
+	}
+	var list struct {
+		Registrations []struct {
+			Name string `json:"name"`
+		} `json:"registrations"`
+	}
+	e.Admin().MustJSON("GET", "/api/meetings/oewg-2019/registrations", nil, 200, &list)
+	if len(list.Registrations) != 1 || list.Registrations[0].Name != "Ana <b>Pérez</b>" {
+		t.Fatalf("stored registrations %+v", list.Registrations)
+	}
+}
