@@ -231,7 +231,9 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	browser.Do(t, admin, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	screenshot(t, admin, "admin-console-phone")
 
-	// The participant page now says approved, with the reason.
+	// The participant page now says approved, with the reason. (A fresh
+	// tab: a background tab is not laid out, so nothing in it is visible.)
+	ctx = browser.Tab(t, ctx)
 	desktop(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
@@ -410,7 +412,7 @@ func TestParticipantEditsTheirNameAndWithdrawsAfterConfirming(t *testing.T) {
 	}
 	// An empty name is refused beside the field; a new one is saved.
 	browser.Do(t, ctx,
-		chromedp.SetValue(chromedp.CSS("#edit #name"), ""),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#edit #name").value = ""`),
 		chromedp.Click(chromedp.CSS("#edit button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(`#edit .field-error[data-for="name"]`)),
 		chromedp.SetValue(chromedp.CSS("#edit #name"), "Grace W. Mutung'u"),

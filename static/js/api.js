@@ -21,7 +21,7 @@ export class ApiError extends Error {
 }
 
 // api calls the JSON API. body (if any) is sent as JSON; opts.token sends
-// a participant's token as a bearer token. It resolves to the decoded JSON
+// a participant's token as a bearer token (and no cookie). It resolves to the decoded JSON
 // answer (null for an empty one) and rejects with an ApiError.
 export async function api(method, path, body, opts = {}) {
   const headers = { Accept: "application/json" };
@@ -34,7 +34,9 @@ export async function api(method, path, body, opts = {}) {
       method,
       headers,
       body: body === undefined || body === null ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
+      // A participant's request carries only their token: a staff session
+      // cookie in the same browser would otherwise take precedence.
+      credentials: opts.token ? "omit" : "same-origin",
     });
   } catch (e) {
     throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
