@@ -19,6 +19,7 @@ import (
 	"rostrum/auth"
 	"rostrum/handlers"
 	"rostrum/meetings"
+	"rostrum/registration"
 	"rostrum/store"
 )
 
@@ -72,6 +73,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
 	}
+	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL()}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),

@@ -19,6 +19,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/registration"
 )
 
 // Options are the settings handlers need from the configuration.
@@ -38,6 +39,8 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
+	// Registrations is registration and accreditation.
+	Registrations *registration.Service
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
