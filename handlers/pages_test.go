@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"rostrum/internal/browser"
@@ -499,5 +500,40 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 	e.Admin().MustJSON("GET", "/api/meetings/oewg-2019/registrations", nil, 200, &list)
 	if len(list.Registrations) != 1 || list.Registrations[0].Name != "Ana <b>Pérez</b>" {
 		t.Fatalf("stored registrations %+v", list.Registrations)
+	}
+}
+
+func TestRegistrationFormWorksInABrowserWithScriptsOff(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	ctx := browser.New(t)
+	phone(t, ctx)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/m/oewg-2019/register"),
+		chromedp.WaitVisible(chromedp.CSS("#org-name")),
+		chromedp.SendKeys(chromedp.CSS("#org-name"), "Universidad de Chile"),
+		chromedp.SetValue(chromedp.CSS("#org-type"), "academia"),
+		chromedp.SetValue(chromedp.CSS("#org-country"), "CL"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Ana Pérez"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "ana@example.org"),
+		chromedp.Click(chromedp.CSS("#consent")),
+	)
+	// The page's module did not run: the heading is still the shell's.
+	if h := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#title"))); h != "Register for the meeting" {
+		t.Fatalf("scripts ran: heading %q", h)
+	}
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#register button[type=submit]")),
+		chromedp.WaitNotPresent(chromedp.CSS("#register")),
+		chromedp.WaitVisible(chromedp.CSS("main .badge.pending")),
+	)
+	screenshot(t, ctx, "registered-noscript-phone")
+	href := browser.Value(t, ctx, chromedp.AttributeValue(chromedp.CSS("main a.mono"), "href"))
+	managePath(t, href.Value)
+	if loc := browser.Value(t, ctx, chromedp.Location()); loc != e.URL+"/m/oewg-2019/register" {
+		t.Fatalf("the form posted to %s, want its own address", loc)
 	}
 }
