@@ -537,3 +537,73 @@ func TestRegistrationFormWorksInABrowserWithScriptsOff(t *testing.T) {
 		t.Fatalf("the form posted to %s, want its own address", loc)
 	}
 }
+
+func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	pagesRegister(t, e, "oewg-2019", sampleRegistration("grace@example.org"))
+	second := sampleRegistration("otieno@example.org")
+	second["name"] = "Otieno Odhiambo"
+	pagesRegister(t, e, "oewg-2019", second)
+	third := sampleRegistration("ana@example.org")
+	third["name"] = "Ana Pérez"
+	third["organization"] = map[string]any{"name": "Universidad de Chile", "type": "academia", "country": "CL"}
+	_, anaID := pagesRegister(t, e, "oewg-2019", third)
+
+	ctx := browser.New(t)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, e, "#m=oewg-2019")
+	rows := func() int {
+		return browser.Value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#regs-table tbody tr[data-id]").length`))
+	}
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(anaID), 10)+`"]`)))
+	if n := rows(); n != 3 {
+		t.Fatalf("%d rows, want 3", n)
+	}
+
+	// Filtering by type, then by search words.
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#f-type"), "academia"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
+	)
+	if csv := browser.Value(t, ctx, chromedp.AttributeValue(chromedp.CSS("#csv"), "href")); csv.Value != "/api/meetings/oewg-2019/registrations.csv?type=academia" {
+		t.Fatalf("CSV link %q does not carry the filter", csv.Value)
+	}
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#f-type"), ""),
+		chromedp.SendKeys(chromedp.CSS("#f-q"), "otieno"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
+	)
+	if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#regs-table tbody th"))); !strings.Contains(got, "Otieno Odhiambo") {
+		t.Fatalf("search shows %q", got)
+	}
+
+	// All pending, all selected, approved at once.
+	browser.Do(t, ctx,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector("#f-q").value = ""`),
+		chromedp.SetValue(chromedp.CSS("#f-status"), "pending"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 3`),
+		chromedp.Click(chromedp.CSS("#select-all")),
+		chromedp.WaitEnabled(chromedp.CSS("#bulk-approve")),
+		chromedp.Click(chromedp.CSS("#bulk-approve")),
+		chromedp.WaitVisible(chromedp.CSS("#d-reason")),
+		chromedp.Click(chromedp.CSS("#decide-submit")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#status").textContent.includes("approved")`),
+	)
+	screenshot(t, ctx, "admin-bulk-desktop")
+	if n := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(`#counts-state li:nth-child(2) b`))); n != "3" {
+		t.Fatalf("approved count %q after the bulk approval, want 3", n)
+	}
+	var list struct {
+		Counts struct {
+			ByStatus map[string]int `json:"by_status"`
+		} `json:"counts"`
+	}
+	e.Admin().MustJSON("GET", "/api/meetings/oewg-2019/registrations", nil, 200, &list)
+	if list.Counts.ByStatus["approved"] != 3 {
+		t.Fatalf("stored states %v", list.Counts.ByStatus)
+	}
+}
