@@ -218,10 +218,14 @@ function row(r) {
     el("td", {}, decisionButtons(r)));
 }
 
+let listSeq = 0; // only the latest list request may draw the table
+
 async function loadRegistrations() {
   const q = query();
+  const seq = ++listSeq;
   $("#csv").href = `${slugPath()}/registrations.csv${q}`;
   const data = await api("GET", `${slugPath()}/registrations${q}`);
+  if (seq !== listSeq) return;
   shown = data.registrations || [];
   renderCounts(data.counts);
   const total = data.total ?? shown.length;
