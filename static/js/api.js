@@ -72,7 +72,7 @@ export function el(tag, attrs = {}, ...children) {
 
 function append(node, children) {
   for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
+    if (c === undefined || c === null || c === false || c === "") continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
 }
