@@ -19,6 +19,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/outbox"
 	"rostrum/registration"
 )
 
@@ -41,6 +42,8 @@ type Handler struct {
 	Meetings *meetings.Service
 	// Registrations is registration and accreditation.
 	Registrations *registration.Service
+	// Outbox delivers mail; Notify it after a commit that enqueued mail.
+	Outbox *outbox.Worker
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
