@@ -272,6 +272,7 @@ bulkButton.addEventListener("click", () => {
 function openDecision(ids, decision, label, returnFocus) {
   deciding = { ids, label, returnFocus };
   decideForm.reset();
+  clearFieldErrors(decideForm);
   say(decideStatus, "");
   replace($("#decide-title"), ids.length > 1 ? "Decide on several registrations" : "Decide on a registration");
   replace($("#decide-who"), label);
@@ -311,11 +312,16 @@ decideForm.addEventListener("submit", async (ev) => {
       failed = ((out && (out.results || out)) || []).filter((r) => r && r.ok === false);
     }
   } catch (err) {
-    showError(decideStatus, err);
+    showError(decideStatus, err, decideForm);
     return;
   }
   closeDecision();
-  await loadRegistrations();
+  try {
+    await loadRegistrations();
+  } catch (err) {
+    showError(status, err);
+    return;
+  }
   if (failed.length) {
     const name = (id) => shown.find((r) => r.id === id)?.name || `#${id}`;
     say(status, el("div", {},
