@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -74,6 +75,35 @@ func sampleRegistration(email string) map[string]any {
 	}
 }
 
+// watchPage fails the test if the page in ctx throws an uncaught
+// exception or breaks the Content-Security-Policy (an inline script or
+// style), from now until the test ends.
+func watchPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	msgs := chromedp.Console(ctx)
+	var mu sync.Mutex
+	var bad []string
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Source == "security" {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("page error: %s", m)
+		}
+	})
+}
+
 func phone(t *testing.T, ctx context.Context) {
 	browser.Do(t, ctx, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch))
 }
@@ -124,6 +154,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 
 	// The form on a phone: a bad email and no consent are shown beside
 	// their fields.
@@ -191,6 +222,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	// The secretariat logs in on a desktop, finds the registration and
 	// approves it with a reason.
 	admin := browser.Tab(t, ctx)
+	watchPage(t, admin)
 	desktop(t, admin)
 	browser.Do(t, admin,
 		chromedp.Navigate(e.URL+"/admin"),
@@ -235,6 +267,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	// The participant page now says approved, with the reason. (A fresh
 	// tab: a background tab is not laid out, so nothing in it is visible.)
 	ctx = browser.Tab(t, ctx)
+	watchPage(t, ctx)
 	desktop(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
@@ -283,6 +316,7 @@ func TestTextTypedIntoRegistrationFieldsIsShownAsTextNotMarkup(t *testing.T) {
 	}
 
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
 		chromedp.WaitVisible(chromedp.CSS("#details dd")),
@@ -300,6 +334,7 @@ func TestHomePageListsOpenMeetingsWithTheirRegistrationLink(t *testing.T) {
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	for _, size := range []string{"phone", "desktop"} {
 		if size == "phone" {
 			phone(t, ctx)
@@ -338,6 +373,7 @@ func consoleLogin(t *testing.T, ctx context.Context, e *testenv.Env, fragment st
 func TestSecretariatCreatesAMeetingAndItsAgendaInTheConsole(t *testing.T) {
 	e := testenv.New(t)
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	desktop(t, ctx)
 	consoleLogin(t, ctx, e, "")
 
@@ -401,6 +437,7 @@ func TestParticipantEditsTheirNameAndWithdrawsAfterConfirming(t *testing.T) {
 	pagesMeeting(t, e, "oewg-2019")
 	manage, _ := pagesRegister(t, e, "oewg-2019", sampleRegistration("grace@example.org"))
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	phone(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
@@ -507,6 +544,7 @@ func TestRegistrationFormWorksInABrowserWithScriptsOff(t *testing.T) {
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	phone(t, ctx)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
@@ -551,6 +589,7 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 	_, anaID := pagesRegister(t, e, "oewg-2019", third)
 
 	ctx := browser.New(t)
+	watchPage(t, ctx)
 	desktop(t, ctx)
 	consoleLogin(t, ctx, e, "#m=oewg-2019")
 	rows := func() int {
