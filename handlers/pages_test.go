@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"rostrum/auth"
 	"rostrum/internal/browser"
 	"rostrum/internal/testenv"
 )
@@ -360,10 +361,15 @@ func TestHomePageListsOpenMeetingsWithTheirRegistrationLink(t *testing.T) {
 // consoleLogin opens /admin<fragment> in ctx and logs in as the admin.
 func consoleLogin(t *testing.T, ctx context.Context, e *testenv.Env, fragment string) {
 	t.Helper()
+	consoleLoginAs(t, ctx, e, fragment, testenv.AdminEmail)
+}
+
+func consoleLoginAs(t *testing.T, ctx context.Context, e *testenv.Env, fragment, email string) {
+	t.Helper()
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+"/admin"+fragment),
 		chromedp.WaitVisible(chromedp.CSS("#login-email")),
-		chromedp.SendKeys(chromedp.CSS("#login-email"), testenv.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#login-email"), email),
 		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
 		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("#console")),
@@ -645,5 +651,32 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 	e.Admin().MustJSON("GET", "/api/meetings/oewg-2019/registrations", nil, 200, &list)
 	if list.Counts.ByStatus["approved"] != 3 {
 		t.Fatalf("stored states %v", list.Counts.ByStatus)
+	}
+}
+
+func TestModeratorSeesRegistrationsInTheConsoleButNoDecisionControls(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	_, id := pagesRegister(t, e, "oewg-2019", sampleRegistration("grace@example.org"))
+	if _, err := e.App.Auth.CreateUser(context.Background(), auth.NewUserInput{
+		Email: "moderator@example.org", Name: "Moderator", Role: "moderator", Password: testenv.Password,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+	watchPage(t, ctx)
+	desktop(t, ctx)
+	consoleLoginAs(t, ctx, e, "#m=oewg-2019", "moderator@example.org")
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(id), 10)+`"]`)))
+	type controls struct {
+		Decide, Pick, Visible int
+	}
+	got := browser.Value(t, ctx, chromedp.Evaluate[controls](`({
+		Decide: document.querySelectorAll("#regs-table button[data-decision]").length,
+		Pick: document.querySelectorAll("#regs-table td.pick input").length,
+		Visible: [...document.querySelectorAll(".admin-only")].filter((n) => n.offsetParent !== null).length,
+	})`))
+	if got != (controls{}) {
+		t.Fatalf("a moderator is offered admin controls: %+v", got)
 	}
 }

@@ -21,6 +21,7 @@ const dialog = $("#decide");
 const decideForm = $("#decide-form");
 const decideStatus = $("#decide-status");
 
+let isAdmin = false;     // moderators and rapporteurs read; only admins decide
 let meeting = null;      // the meeting on show
 let shown = [];          // the registrations in the table
 let deciding = null;     // {ids, label, returnFocus} while the dialog is open
@@ -35,6 +36,8 @@ for (const [value, label] of Object.entries(STAKEHOLDER_TYPES)) {
 
 function showConsole(me) {
   setCSRF(me.csrf_token);
+  isAdmin = me.user.role === "admin";
+  for (const n of document.querySelectorAll(".admin-only")) n.hidden = !isAdmin;
   replace($("#whoami"), `${me.user.email} (${me.user.role})`);
   $("#account").hidden = false;
   loginSection.hidden = true;
@@ -192,6 +195,7 @@ function renderCounts(counts) {
 }
 
 function decisionButtons(r) {
+  if (!isAdmin) return null;
   const can = { pending: ["approve", "waitlist", "reject"], waitlisted: ["approve", "reject"] }[r.status] || [];
   const labels = { approve: "Approve", waitlist: "Waitlist", reject: "Reject" };
   return el("div", { class: "row" }, can.map((d) =>
@@ -205,9 +209,9 @@ function decisionButtons(r) {
 function row(r) {
   const org = r.organization || {};
   return el("tr", { "data-id": r.id },
-    el("td", { class: "pick" }, el("input", {
+    el("td", { class: "pick" }, isAdmin ? el("input", {
       type: "checkbox", value: r.id, "aria-label": `Select ${r.name}`, onchange: updateSelection,
-    })),
+    }) : null),
     el("th", { scope: "row", tabindex: "-1" }, r.name,
       el("span", { class: "cell-sub", text: r.email }),
       r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null),
