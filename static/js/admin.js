@@ -3,7 +3,7 @@
 // bulk approval and CSV export. The chosen meeting is kept in the address
 // (#m=slug) so that a reload comes back to it.
 import {
-  $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError,
+  $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
   STATES, STAKEHOLDER_TYPES,
 } from "./api.js";
 import { countryName } from "./countries.js";
@@ -356,10 +356,11 @@ window.addEventListener("hashchange", () => {
 
 (async () => {
   try {
-    showConsole(await api("GET", "/api/me"));
+    const me = await staffSession();
+    if (!me) { showLogin(); return; }
+    showConsole(me);
     await start();
   } catch (err) {
-    if (err.status === 401) showLogin();
-    else showError(status, err);
+    showError(status, err);
   }
 })();

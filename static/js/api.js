@@ -8,6 +8,20 @@ let csrfToken = "";
 // sends it as X-CSRF-Token on every state-changing request.
 export function setCSRF(token) { csrfToken = token || ""; }
 
+// staffSession asks GET /api/me who is logged in; it remembers the CSRF
+// token and answers {csrf_token, user: {email, role}}, or null when nobody
+// is (staff pages then send the reader to /admin to log in).
+export async function staffSession() {
+  try {
+    const me = await api("GET", "/api/me");
+    setCSRF(me.csrf_token);
+    return me;
+  } catch (err) {
+    if (err.status === 401) return null;
+    throw err;
+  }
+}
+
 // ApiError is a failed API call: status, the server's message and its
 // field errors ({"organization.country": "..."}).
 export class ApiError extends Error {
