@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"rostrum/auth"
 	"rostrum/internal/browser"
@@ -246,6 +247,16 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 		t.Fatalf("pending count %q, want 1", n)
 	}
 	screenshot(t, admin, "admin-console-desktop")
+	// Escape closes the decision dialog and gives focus back to its button.
+	browser.Do(t, admin,
+		chromedp.Click(chromedp.CSS(rowSel+` button[data-decision="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#d-reason")),
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotVisible(chromedp.CSS("#decide")),
+	)
+	if d := browser.Value(t, admin, chromedp.Evaluate[string](`document.activeElement.dataset.decision || document.activeElement.tagName`)); d != "approve" {
+		t.Fatalf("focus after Escape is on %s, want the Approve button", d)
+	}
 	browser.Do(t, admin,
 		chromedp.Click(chromedp.CSS(rowSel+` button[data-decision="approve"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#d-reason")),
