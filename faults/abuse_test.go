@@ -78,6 +78,16 @@ func TestRegistrationIsRateLimitedPerClientAddressWith429AndRetryAfter(t *testin
 	if list.Total != 2 {
 		t.Fatalf("%d registrations stored, want 2", list.Total)
 	}
+	// The HTML form shares the count: it cannot be used to get round it.
+	form := "org_name=Org&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%40example.org&consent=on"
+	fres, err := one.Post(e.URL+"/m/m/register", "application/x-www-form-urlencoded", strings.NewReader(form))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fres.Body.Close()
+	if fres.StatusCode != 429 || fres.Header.Get("Retry-After") == "" {
+		t.Fatalf("the HTML form after the limit: %d, want 429 with Retry-After", fres.StatusCode)
+	}
 	// Another address is not held back by the first one's count.
 	if res := postJSON(t, clientFrom("127.0.0.2"), url, regBody("Org", "Q", "other@example.org")); res.StatusCode != 201 {
 		t.Fatalf("registration from another address: %d, want 201", res.StatusCode)

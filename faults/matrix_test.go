@@ -84,6 +84,8 @@ type matrixRow struct {
 	who  who
 	ok   int // the answer to an actor who may
 	body func(f *matrixFixture) any
+	// form sends the body (a string) as an HTML form instead of JSON.
+	form bool
 	// want overrides the answer for some actors (say, a participant acting
 	// on someone else's entry is 403 although participants may use the route).
 	want map[string]int
@@ -174,11 +176,14 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /":                 {path: "/", who: public, ok: 200},
 	"GET /admin":            {path: "/admin", who: public, ok: 200},
 	"GET /m/:slug/register": {path: "/m/m/register", who: public, ok: 200},
-	"GET /r/:token":         {path: "/r/{token}", who: public, ok: 200},
-	"GET /m/:slug/console":  {path: "/m/m/console", who: public, ok: 200},
-	"GET /m/:slug/screen":   {path: "/m/m/screen", who: public, ok: 200},
-	"GET /m/:slug/notes":    {path: "/m/m/notes", who: public, ok: 200},
-	"GET /m/:slug/summary":  {path: "/m/m/summary", who: public, ok: 200},
+	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture) any {
+		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
+	}},
+	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
+	"GET /m/:slug/console": {path: "/m/m/console", who: public, ok: 200},
+	"GET /m/:slug/screen":  {path: "/m/m/screen", who: public, ok: 200},
+	"GET /m/:slug/notes":   {path: "/m/m/notes", who: public, ok: 200},
+	"GET /m/:slug/summary": {path: "/m/m/summary", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {
@@ -224,7 +229,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if row.body != nil {
 					body = row.body(f)
 				}
-				res := f.actors[actor].Do(method, f.fill(row.path), body)
+				var headers map[string]string
+				if row.form {
+					headers = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+				}
+				res := f.actors[actor].DoHeaders(method, f.fill(row.path), body, headers)
 				matrixCells.Add(1)
 				if res.Status != want {
 					t.Errorf("%s as %s: %d, want %d: %.200s", key, actor, res.Status, want, res.Body)

@@ -48,6 +48,10 @@ type Handler struct {
 	Registrations *registration.Service
 	// Outbox delivers mail; Notify it after a commit that enqueued mail.
 	Outbox *outbox.Worker
+
+	// registrationLimit is the one registration throttle that the API and
+	// the plain HTML form share (see registrationThrottle).
+	registrationLimit fiber.Handler
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
