@@ -56,3 +56,9 @@ if (($#)); then
 else
   go test -count=1 -timeout 20m ./...
 fi
+
+# Every fuzz target for a short fixed time (FUZZTIME=10m ./scripts/fuzz.sh
+# runs them longer).
+if ((!$#)); then
+  ./scripts/fuzz.sh
+fi
