@@ -18,6 +18,7 @@ import (
 
 	"rostrum/auth"
 	"rostrum/handlers"
+	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/store"
 )
@@ -30,6 +31,8 @@ type App struct {
 	Auth    *auth.Service
 	Fiber   *fiber.App
 	Handler *handlers.Handler
+	Live    *live.Service
+	Hub     *live.Hub
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -65,12 +68,17 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	} else if created {
 		log.Info("created secretariat admin", "email", cfg.AdminEmail)
 	}
+	a.Live = live.NewService(db, live.NewLocalFeed(), log)
+	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
+	a.Hub.SendBuffer, a.Hub.PingInterval = cfg.LiveSendBuffer, cfg.LivePingInterval
 	a.Handler = &handlers.Handler{
 		DB:       db,
 		Log:      log,
 		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
+		Live:     a.Live,
+		Hub:      a.Hub,
 	}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
@@ -121,6 +129,7 @@ func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	_ = ctx
+	a.Hub.Start()
 }
 
 // Serve starts the workers and serves HTTP on ln until ctx ends, then shuts
@@ -145,6 +154,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 // Shutdown stops accepting requests, closes websocket viewers, drains the
 // workers and closes the database, all within grace.
 func (a *App) Shutdown(grace time.Duration) {
+	// Websocket viewers first: they hold hijacked connections that the
+	// HTTP server's shutdown does not end; they get a going-away frame.
+	viewersCtx, cancelViewers := context.WithTimeout(context.Background(), grace)
+	a.Hub.Close(viewersCtx)
+	cancelViewers()
 	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
 		a.Log.Warn("shutdown", "err", err)
 	}

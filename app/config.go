@@ -37,6 +37,11 @@ type Config struct {
 	BodyLimit     int           `koanf:"body_limit"`
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
+	// LiveSendBuffer is how many changes may wait for one websocket viewer
+	// before that viewer is dropped (it reconnects and resyncs).
+	LiveSendBuffer int `koanf:"live_send_buffer"`
+	// LivePingInterval is how often websocket viewers are pinged.
+	LivePingInterval time.Duration `koanf:"live_ping_interval"`
 }
 
 // Defaults are the values used when neither config.yaml nor the
@@ -59,6 +64,9 @@ func Defaults() map[string]any {
 		"body_limit":     1 << 20,
 		"secure_cookies": false,
 		"session_ttl":    "12h",
+
+		"live_send_buffer":   64,
+		"live_ping_interval": "25s",
 	}
 }
 
@@ -159,6 +167,12 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
+	}
+	if c.LiveSendBuffer < 1 || c.LiveSendBuffer > 100_000 {
+		bad("live_send_buffer", "want between 1 and 100000 messages, got %d", c.LiveSendBuffer)
+	}
+	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
+		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))

@@ -17,6 +17,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/live"
 	"rostrum/meetings"
 )
 
@@ -33,6 +34,8 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
+	Live     *live.Service // the live list of speakers: commands and state
+	Hub      *live.Hub     // its websocket viewers
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
