@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -87,8 +88,7 @@ func (h *Handler) liveSocket() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		meetingID, _ := conn.Locals(localsMeeting).(uint)
 		a, _ := conn.Locals(actorKey).(auth.Actor)
-		netConn := conn.NetConn()
-		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), func() { _ = netConn.Close() })
+		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), func() { cut(conn) })
 		if err != nil {
 			_ = conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(live.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
@@ -102,31 +102,49 @@ func (h *Handler) liveSocket() fiber.Handler {
 			h.liveWriter(ctx, conn, v)
 		}()
 		h.liveReader(conn, v, a, meetingID)
+		// The connection is over: stop the writer even if it is blocked.
 		cancel()
+		cut(conn)
 		<-writerDone
 	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024})
+}
+
+// cut ends a connection at once, even while a write to a peer that does
+// not read is blocked. fasthttp's hijacked connection ignores Close (it
+// closes the connection itself once the handler returns), and gorilla's
+// writes re-apply their own deadline, so the socket underneath is closed.
+func cut(conn *websocket.Conn) {
+	nc := conn.NetConn()
+	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
+		nc = u.UnsafeConn()
+	}
+	_ = nc.Close()
 }
 
 // liveWriter writes what the viewer's queue hands it until the end.
 func (h *Handler) liveWriter(ctx context.Context, conn *websocket.Conn, v *live.Viewer) {
 	for {
 		f := v.Next(ctx)
+		if ctx.Err() != nil {
+			return // the reader has ended: nobody to say goodbye to
+		}
 		deadline := time.Now().Add(writeWait)
 		switch {
 		case f.CloseCode != 0:
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.CloseCode, f.CloseReason), deadline)
+			// A peer that does not read will not get this; don't wait long.
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.CloseCode, f.CloseReason), time.Now().Add(time.Second))
 			// Let the reader see the peer's close answer, or give up soon.
 			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
 			return
 		case f.Ping:
 			if err := conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
-				_ = conn.NetConn().Close()
+				cut(conn)
 				return
 			}
 		default:
 			_ = conn.SetWriteDeadline(deadline)
 			if err := conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
-				_ = conn.NetConn().Close()
+				cut(conn)
 				return
 			}
 		}
