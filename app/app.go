@@ -20,6 +20,8 @@ import (
 	"rostrum/handlers"
 	"rostrum/live"
 	"rostrum/meetings"
+	"rostrum/outbox"
+	"rostrum/registration"
 	"rostrum/store"
 )
 
@@ -31,8 +33,11 @@ type App struct {
 	Auth    *auth.Service
 	Fiber   *fiber.App
 	Handler *handlers.Handler
-	Live    *live.Service
-	Hub     *live.Hub
+	// Outbox delivers queued mail; call Outbox.Notify after committing a
+	// transaction that enqueued some.
+	Outbox *outbox.Worker
+	Live   *live.Service
+	Hub    *live.Hub
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -68,6 +73,15 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	} else if created {
 		log.Info("created secretariat admin", "email", cfg.AdminEmail)
 	}
+	a.Outbox, err = outbox.NewWorker(db, outbox.Config{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, From: cfg.SMTPFrom,
+		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS,
+		Timeout: cfg.SMTPTimeout, MaxAttempts: cfg.SMTPMaxAttempts, RetryBase: cfg.SMTPRetryBase,
+	}, log)
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
 	a.Live = live.NewService(db, live.NewLocalFeed(), log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
 	a.Hub.SendBuffer, a.Hub.PingInterval = cfg.LiveSendBuffer, cfg.LivePingInterval
@@ -77,9 +91,11 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
+		Outbox:   a.Outbox,
 		Live:     a.Live,
 		Hub:      a.Hub,
 	}
+	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),
@@ -128,7 +144,12 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	_ = ctx
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		a.Outbox.Run(ctx)
+	}()
+	a.done = append(a.done, outboxDone)
 	a.Hub.Start()
 }
 

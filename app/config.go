@@ -37,6 +37,14 @@ type Config struct {
 	BodyLimit     int           `koanf:"body_limit"`
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
+
+	// Outbox delivery: attempts per message, the wait after the first
+	// failed attempt (doubling after each further one, at most 12h) and
+	// the time allowed for each SMTP step.
+	SMTPMaxAttempts int           `koanf:"smtp_max_attempts"`
+	SMTPRetryBase   time.Duration `koanf:"smtp_retry_base"`
+	SMTPTimeout     time.Duration `koanf:"smtp_timeout"`
+
 	// LiveSendBuffer is how many changes may wait for one websocket viewer
 	// before that viewer is dropped (it reconnects and resyncs).
 	LiveSendBuffer int `koanf:"live_send_buffer"`
@@ -63,10 +71,14 @@ func Defaults() map[string]any {
 		"log_format":     "text",
 		"body_limit":     1 << 20,
 		"secure_cookies": false,
-		"session_ttl":    "12h",
+		"session_ttl":    12 * time.Hour,
+
+		"smtp_max_attempts": 10,
+		"smtp_retry_base":   3 * time.Minute,
+		"smtp_timeout":      30 * time.Second,
 
 		"live_send_buffer":   64,
-		"live_ping_interval": "25s",
+		"live_ping_interval": 25 * time.Second,
 	}
 }
 
@@ -98,6 +110,9 @@ func LoadConfig(path string, environ []string) (Config, error) {
 			// ROSTRUM_TEST_* and friends belong to tools, not the server.
 			continue
 		}
+		if msg := checkEnvType(known[key], val); msg != "" {
+			return Config{}, fmt.Errorf("config: %s (%s): %s, got %q", key, name, msg, val)
+		}
 		envVals[key] = val
 	}
 	if err := k.Load(confmap.Provider(envVals, "."), nil); err != nil {
@@ -105,9 +120,29 @@ func LoadConfig(path string, environ []string) (Config, error) {
 	}
 	var cfg Config
 	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+		return Config{}, fmt.Errorf("config: %s", strings.Join(strings.Fields(err.Error()), " "))
 	}
 	return cfg, cfg.Validate()
+}
+
+// checkEnvType says what is wrong with an environment value for a key whose
+// default is def, or "" when it parses.
+func checkEnvType(def any, val string) string {
+	switch def.(type) {
+	case int:
+		if _, err := strconv.Atoi(val); err != nil {
+			return "want a whole number"
+		}
+	case bool:
+		if _, err := strconv.ParseBool(val); err != nil {
+			return "want true or false"
+		}
+	case time.Duration:
+		if _, err := time.ParseDuration(val); err != nil {
+			return "want a duration such as 12h or 30m"
+		}
+	}
+	return ""
 }
 
 // Validate checks every key and returns one line per bad key.
@@ -143,6 +178,15 @@ func (c *Config) Validate() error {
 	case "none", "starttls", "tls":
 	default:
 		bad("smtp_tls", "want none, starttls or tls, got %q", c.SMTPTLS)
+	}
+	if c.SMTPMaxAttempts < 1 || c.SMTPMaxAttempts > 100 {
+		bad("smtp_max_attempts", "want 1 to 100 attempts, got %d", c.SMTPMaxAttempts)
+	}
+	if c.SMTPRetryBase < 10*time.Millisecond || c.SMTPRetryBase > 24*time.Hour {
+		bad("smtp_retry_base", "want a duration from 10ms to 24h, got %s", c.SMTPRetryBase)
+	}
+	if c.SMTPTimeout < 100*time.Millisecond || c.SMTPTimeout > 10*time.Minute {
+		bad("smtp_timeout", "want a duration from 100ms to 10m, got %s", c.SMTPTimeout)
 	}
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -19,12 +20,18 @@ import (
 	"rostrum/auth"
 	"rostrum/live"
 	"rostrum/meetings"
+	"rostrum/outbox"
+	"rostrum/registration"
 )
 
 // Options are the settings handlers need from the configuration.
 type Options struct {
 	PublicURL     string
 	SecureCookies bool
+	// LoginAttempts failed logins per client address within LoginWindow
+	// are allowed; further attempts get 429 until the window passes.
+	LoginAttempts int
+	LoginWindow   time.Duration
 }
 
 // Handler holds what the handlers need. One value serves every route.
@@ -34,8 +41,12 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
-	Live     *live.Service // the live list of speakers: commands and state
-	Hub      *live.Hub     // its websocket viewers
+	// Registrations is registration and accreditation.
+	Registrations *registration.Service
+	// Outbox delivers mail; Notify it after a commit that enqueued mail.
+	Outbox *outbox.Worker
+	Live   *live.Service // the live list of speakers: commands and state
+	Hub    *live.Hub     // its websocket viewers
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
