@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -73,16 +72,16 @@ func (lm *liveMeeting) path(format string, args ...any) string {
 	return "/api/meetings/" + lm.slug + fmt.Sprintf(format, args...)
 }
 
-// stateView is the full state as clients see it.
-type stateView struct {
+// liveStateView is the full state as clients see it.
+type liveStateView struct {
 	Seq           int64                        `json:"seq"`
 	ServerTime    time.Time                    `json:"server_time"`
 	CurrentItemID *uint                        `json:"current_item_id"`
-	Items         []itemView                   `json:"items"`
+	Items         []liveItemView                   `json:"items"`
 	Balance       map[string]*live.TypeBalance `json:"balance"`
 }
 
-type itemView struct {
+type liveItemView struct {
 	ID                  uint          `json:"id"`
 	Title               string        `json:"title"`
 	SpeakingTimeSeconds int           `json:"speaking_time_seconds"`
@@ -91,14 +90,14 @@ type itemView struct {
 	Timer               *live.Timer   `json:"timer"`
 }
 
-func (lm *liveMeeting) state(t *testing.T) stateView {
+func (lm *liveMeeting) state(t *testing.T) liveStateView {
 	t.Helper()
-	var st stateView
+	var st liveStateView
 	lm.e.Anon().MustJSON("GET", lm.path("/live"), nil, 200, &st)
 	return st
 }
 
-func (st stateView) item(id uint) *itemView {
+func (st liveStateView) item(id uint) *liveItemView {
 	for i := range st.Items {
 		if st.Items[i].ID == id {
 			return &st.Items[i]
@@ -108,7 +107,7 @@ func (st stateView) item(id uint) *itemView {
 }
 
 // waitingNames lists the waiting speakers of item in order.
-func (st stateView) waitingNames(item uint) []string {
+func (st liveStateView) waitingNames(item uint) []string {
 	var out []string
 	for _, e := range st.item(item).Speakers {
 		if e.State == models.SpeakerWaiting {
@@ -118,7 +117,7 @@ func (st stateView) waitingNames(item uint) []string {
 	return out
 }
 
-func (st stateView) entry(id uint) *live.Entry {
+func (st liveStateView) entry(id uint) *live.Entry {
 	for _, it := range st.Items {
 		for _, e := range it.Speakers {
 			if e.ID == id {
@@ -130,7 +129,7 @@ func (st stateView) entry(id uint) *live.Entry {
 }
 
 // comparable returns the state without its server time, as JSON.
-func (st stateView) comparable(t *testing.T) string {
+func (st liveStateView) comparable(t *testing.T) string {
 	st.ServerTime = time.Time{}
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -140,7 +139,7 @@ func (st stateView) comparable(t *testing.T) string {
 }
 
 // applyPatch applies a patch the way static/js/livestate.js does.
-func (st *stateView) applyPatch(t *testing.T, seq int64, data json.RawMessage) {
+func (st *liveStateView) applyPatch(t *testing.T, seq int64, data json.RawMessage) {
 	t.Helper()
 	var p struct {
 		CurrentItemID *uint                        `json:"current_item_id"`
@@ -171,8 +170,8 @@ func (st *stateView) applyPatch(t *testing.T, seq int64, data json.RawMessage) {
 	}
 }
 
-// wsMsg is any message from the server.
-type wsMsg struct {
+// liveMsg is any message from the server.
+type liveMsg struct {
 	Type    string            `json:"type"`
 	Seq     int64             `json:"seq"`
 	ID      string            `json:"id"`
@@ -188,23 +187,23 @@ type wsMsg struct {
 	Speaker *live.Entry `json:"speaker"`
 }
 
-// viewer is a real websocket client of a meeting that keeps the state it
+// liveViewer is a real websocket client of a meeting that keeps the state it
 // was sent up to date, as the pages do.
-type viewer struct {
+type liveViewer struct {
 	t     *testing.T
 	conn  *websocket.Conn
-	state stateView
+	state liveStateView
 	// other holds the messages that are neither state nor patch (acks,
 	// errors), in order.
-	other []wsMsg
+	other []liveMsg
 	seqs  []int64
 }
 
-type dialOpt func(h http.Header, q url.Values)
+type liveDialOpt func(h http.Header, q url.Values)
 
-func withToken(tok string) dialOpt { return func(_ http.Header, q url.Values) { q.Set("token", tok) } }
+func liveWithToken(tok string) liveDialOpt { return func(_ http.Header, q url.Values) { q.Set("token", tok) } }
 
-func withClient(c *testenv.Client) dialOpt {
+func liveWithClient(c *testenv.Client) liveDialOpt {
 	return func(h http.Header, _ url.Values) {
 		u, _ := url.Parse(c.Base)
 		var parts []string
@@ -215,9 +214,9 @@ func withClient(c *testenv.Client) dialOpt {
 	}
 }
 
-func withOrigin(o string) dialOpt { return func(h http.Header, _ url.Values) { h.Set("Origin", o) } }
+func liveWithOrigin(o string) liveDialOpt { return func(h http.Header, _ url.Values) { h.Set("Origin", o) } }
 
-func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...dialOpt) (*websocket.Conn, *http.Response, error) {
+func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) (*websocket.Conn, *http.Response, error) {
 	h, q := http.Header{}, url.Values{}
 	for _, o := range opts {
 		o(h, q)
@@ -230,8 +229,8 @@ func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...dialOpt) (*webs
 	return d.Dial(u, h)
 }
 
-// connect opens a viewer and reads its first message, the state.
-func connect(t *testing.T, e *testenv.Env, slug string, opts ...dialOpt) *viewer {
+// connect opens a liveViewer and reads its first message, the state.
+func liveConnect(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) *liveViewer {
 	t.Helper()
 	c, resp, err := dialLive(t, e, slug, opts...)
 	if err != nil {
@@ -242,7 +241,7 @@ func connect(t *testing.T, e *testenv.Env, slug string, opts ...dialOpt) *viewer
 		t.Fatalf("dial: %v (status %d)", err, status)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	v := &viewer{t: t, conn: c}
+	v := &liveViewer{t: t, conn: c}
 	m := v.read()
 	if m.Type != "state" {
 		t.Fatalf("first message is %q, want state", m.Type)
@@ -251,16 +250,16 @@ func connect(t *testing.T, e *testenv.Env, slug string, opts ...dialOpt) *viewer
 }
 
 // read reads the next message (with a deadline) and applies it.
-func (v *viewer) read() wsMsg {
+func (v *liveViewer) read() liveMsg {
 	v.t.Helper()
 	_ = v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var m wsMsg
+	var m liveMsg
 	if err := v.conn.ReadJSON(&m); err != nil {
 		v.t.Fatalf("read: %v", err)
 	}
 	switch m.Type {
 	case "state":
-		var st stateView
+		var st liveStateView
 		if err := json.Unmarshal(m.Data, &st); err != nil {
 			v.t.Fatal(err)
 		}
@@ -282,7 +281,7 @@ func (v *viewer) read() wsMsg {
 }
 
 // until reads until a message satisfies ok, and returns it.
-func (v *viewer) until(ok func(wsMsg) bool) wsMsg {
+func (v *liveViewer) until(ok func(liveMsg) bool) liveMsg {
 	v.t.Helper()
 	for {
 		if m := v.read(); ok(m) {
@@ -291,8 +290,8 @@ func (v *viewer) until(ok func(wsMsg) bool) wsMsg {
 	}
 }
 
-// untilSeq reads until the viewer's state has reached seq.
-func (v *viewer) untilSeq(seq int64) {
+// untilSeq reads until the liveViewer's state has reached seq.
+func (v *liveViewer) untilSeq(seq int64) {
 	v.t.Helper()
 	for v.state.Seq < seq {
 		v.read()
@@ -300,31 +299,25 @@ func (v *viewer) untilSeq(seq int64) {
 }
 
 // cmd sends a command and waits for its answer.
-func (v *viewer) cmd(id string, fields map[string]any) wsMsg {
+func (v *liveViewer) cmd(id string, fields map[string]any) liveMsg {
 	v.t.Helper()
 	msg := map[string]any{"type": "cmd", "id": id}
 	for k, x := range fields {
 		msg[k] = x
 	}
 	v.send(msg)
-	return v.until(func(m wsMsg) bool { return (m.Type == "ack" || m.Type == "error") && m.ID == id })
+	return v.until(func(m liveMsg) bool { return (m.Type == "ack" || m.Type == "error") && m.ID == id })
 }
 
-func (v *viewer) send(msg any) {
+func (v *liveViewer) send(msg any) {
 	v.t.Helper()
 	if err := v.conn.WriteJSON(msg); err != nil {
 		v.t.Fatalf("write: %v", err)
 	}
 }
 
-// seqResult is the answer of a REST command.
-type seqResult struct {
+// liveResult is the answer of a REST command.
+type liveResult struct {
 	Seq     int64       `json:"seq"`
 	Speaker *live.Entry `json:"speaker"`
-}
-
-func ctxTimeout(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
 }

@@ -20,13 +20,13 @@ import (
 // TestLiveConcurrentCommandsKeepTheListConsistent has many participants
 // ask for the floor and withdraw at once (over websocket and REST) while
 // the moderator moves the list on; positions stay unique, one person
-// speaks at most, the seq has no gap, and a viewer ends with the server's
+// speaks at most, the seq has no gap, and a liveViewer ends with the server's
 // state.
 func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 	e := testenv.New(t)
 	lm := newLiveMeeting(t, e, "m")
 	item := lm.items[0]
-	watcher := connect(t, e, lm.slug)
+	watcher := liveConnect(t, e, lm.slug)
 	const n, rounds = 12, 4
 	var wg sync.WaitGroup
 	var acks atomic.Int64
@@ -45,7 +45,7 @@ func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 						continue
 					}
 					acks.Add(1)
-					var res seqResult
+					var res liveResult
 					_ = json.Unmarshal(r.Body, &res)
 					r = p.Do("DELETE", lm.path("/agenda/%d/speakers/%d", item, res.Speaker.ID), nil)
 					if r.Status == 200 {
@@ -56,20 +56,20 @@ func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 				}
 				return
 			}
-			c, _, err := dialLive(t, e, lm.slug, withToken(tok))
+			c, _, err := dialLive(t, e, lm.slug, liveWithToken(tok))
 			if err != nil {
 				errs <- err
 				return
 			}
 			defer c.Close()
 			_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
-			send := func(id string, cmd map[string]any) (wsMsg, error) {
+			send := func(id string, cmd map[string]any) (liveMsg, error) {
 				cmd["type"], cmd["id"] = "cmd", id
 				if err := c.WriteJSON(cmd); err != nil {
-					return wsMsg{}, err
+					return liveMsg{}, err
 				}
 				for {
-					var m wsMsg
+					var m liveMsg
 					if err := c.ReadJSON(&m); err != nil {
 						return m, err
 					}
@@ -149,8 +149,8 @@ func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 	}
 }
 
-// TestLiveSlowViewerIsDroppedWithoutDelayingOthers connects a viewer that
-// never reads. Each change must reach the other viewer before the next is
+// TestLiveSlowViewerIsDroppedWithoutDelayingOthers connects a liveViewer that
+// never reads. Each change must reach the other liveViewer before the next is
 // made, all along; the slow one is dropped once its queue is full.
 func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 	e := testenv.New(t, func(c *app.Config) { c.LiveSendBuffer = 2 })
@@ -159,11 +159,11 @@ func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 	var ids []uint
 	for i := range 40 {
 		r, _ := lm.participant(t, fmt.Sprintf("Speaker with a rather long name %02d", i), "ngo", models.StatusApproved)
-		var res seqResult
+		var res liveResult
 		lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": r.ID}, 201, &res)
 		ids = append(ids, res.Speaker.ID)
 	}
-	fast := connect(t, e, lm.slug)
+	fast := liveConnect(t, e, lm.slug)
 	d := websocket.Dialer{NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if tc, ok := c.(*net.TCPConn); ok {
@@ -187,7 +187,7 @@ func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 	seq := fast.state.Seq
 	for round := 0; e.App.Hub.Viewers(lm.id) > 1; round++ {
 		if round > 5000 {
-			t.Fatal("the slow viewer was never dropped")
+			t.Fatal("the slow liveViewer was never dropped")
 		}
 		order := append([]uint(nil), ids...)
 		if round%2 == 0 {
@@ -198,7 +198,7 @@ func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 		}
 		lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers/order", item), map[string]any{"ids": ids}, 200, nil)
 		seq++
-		fast.untilSeq(seq) // every change reaches the fast viewer before the next
+		fast.untilSeq(seq) // every change reaches the fast liveViewer before the next
 	}
 	// Its connection is closed: what it writes is refused. (What the
 	// server had sent before may still trickle in, so reading proves
@@ -209,7 +209,7 @@ func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 			break
 		}
 		if i > 10000 {
-			t.Fatal("the slow viewer's connection is still open")
+			t.Fatal("the slow liveViewer's connection is still open")
 		}
 	}
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/close", item), nil, 200, nil)
@@ -219,7 +219,7 @@ func TestLiveSlowViewerIsDroppedWithoutDelayingOthers(t *testing.T) {
 func TestLiveViewersArePinged(t *testing.T) {
 	e := testenv.New(t, func(c *app.Config) { c.LivePingInterval = 20 * time.Millisecond })
 	lm := newLiveMeeting(t, e, "m")
-	v := connect(t, e, lm.slug)
+	v := liveConnect(t, e, lm.slug)
 	pings := make(chan struct{}, 100)
 	v.conn.SetPingHandler(func(data string) error {
 		pings <- struct{}{}

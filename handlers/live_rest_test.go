@@ -16,7 +16,7 @@ func TestLiveParticipantRequestsAndWithdrawsTheFloor(t *testing.T) {
 	p := e.Participant(tok)
 	item := lm.items[0]
 
-	var res seqResult
+	var res liveResult
 	p.MustJSON("POST", lm.path("/agenda/%d/speakers", item), nil, 201, &res)
 	if res.Seq != 1 || res.Speaker == nil || res.Speaker.RegistrationID != ana.ID || res.Speaker.Position != 1 ||
 		res.Speaker.Kind != models.KindStatement || res.Speaker.TimeLimitSeconds != 180 {
@@ -84,7 +84,7 @@ func TestLiveCommandRoles(t *testing.T) {
 	item := lm.items[0]
 
 	// Ben waits; his entry is what the others try to touch.
-	var res seqResult
+	var res liveResult
 	e.Participant(benTok).MustJSON("POST", lm.path("/agenda/%d/speakers", item), nil, 201, &res)
 	benEntry := res.Speaker.ID
 
@@ -189,9 +189,9 @@ func TestLiveCommandsByREST(t *testing.T) {
 		regs[n] = r.ID
 	}
 	seq := int64(0)
-	do := func(method, path string, body any, want int) seqResult {
+	do := func(method, path string, body any, want int) liveResult {
 		t.Helper()
-		var res seqResult
+		var res liveResult
 		lm.mod.MustJSON(method, path, body, want, &res)
 		seq++
 		if res.Seq != seq {
@@ -279,7 +279,7 @@ func TestLiveRuleBreakingCommandsAre409AndChangeNothing(t *testing.T) {
 	b, _ := lm.participant(t, "Ben", "academia", models.StatusApproved)
 	c, _ := lm.participant(t, "Chen", "academia", models.StatusApproved)
 	d, _ := lm.participant(t, "Dara", "ngo", models.StatusApproved)
-	var res seqResult
+	var res liveResult
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": a.ID}, 201, &res)
 	ana := res.Speaker.ID
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": b.ID}, 201, &res)

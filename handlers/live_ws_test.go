@@ -18,34 +18,34 @@ func TestLiveWebsocketSendsStateThenEveryChangeOnce(t *testing.T) {
 	e := testenv.New(t)
 	lm := newLiveMeeting(t, e, "m")
 	ana, tok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
-	pub := connect(t, e, lm.slug)
+	pub := liveConnect(t, e, lm.slug)
 	if pub.state.Seq != 0 || len(pub.state.Items) != 2 || pub.state.Items[0].Title != "Existing and potential threats" {
 		t.Fatalf("first state %+v", pub.state)
 	}
-	staff := connect(t, e, lm.slug, withClient(lm.mod))
-	var res seqResult
+	staff := liveConnect(t, e, lm.slug, liveWithClient(lm.mod))
+	var res liveResult
 	e.Participant(tok).MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), nil, 201, &res)
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
 	pub.untilSeq(2)
-	m := staff.until(func(m wsMsg) bool { return m.Type == "patch" && m.Seq == 1 })
+	m := staff.until(func(m liveMsg) bool { return m.Type == "patch" && m.Seq == 1 })
 	if m.By == nil || m.By.Action != "add_speaker" || m.By.Actor != fmt.Sprintf("participant:%d Ana", ana.ID) {
 		t.Fatalf("staff patch lacks who did it: %+v", m.By)
 	}
 	staff.untilSeq(2)
 	want := lm.state(t).comparable(t)
 	if got := pub.state.comparable(t); got != want {
-		t.Fatalf("public viewer's state differs from the server's:\n%s\n%s", got, want)
+		t.Fatalf("public liveViewer's state differs from the server's:\n%s\n%s", got, want)
 	}
 	if got := staff.state.comparable(t); got != want {
-		t.Fatalf("staff viewer's state differs from the server's")
+		t.Fatalf("staff liveViewer's state differs from the server's")
 	}
 	if fmt.Sprint(pub.seqs) != "[0 1 2]" {
 		t.Fatalf("seqs %v", pub.seqs)
 	}
 	// Public viewers never learn who did what.
 	pub.send(map[string]any{"type": "resync"})
-	st := pub.until(func(m wsMsg) bool { return m.Type == "state" })
-	if st.Seq != 2 || st.You["role"] != "viewer" {
+	st := pub.until(func(m liveMsg) bool { return m.Type == "state" })
+	if st.Seq != 2 || st.You["role"] != "liveViewer" {
 		t.Fatalf("resync state %+v", st)
 	}
 	if strings.Contains(string(st.Data), "@") || strings.Contains(string(st.Data), tok) {
@@ -60,16 +60,16 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 	a, aTok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
 	b, _ := lm.participant(t, "Ben", "academia", models.StatusApproved)
 	c, _ := lm.participant(t, "Chen", "private_sector", models.StatusApproved)
-	mod := connect(t, e, lm.slug, withClient(lm.mod))
+	mod := liveConnect(t, e, lm.slug, liveWithClient(lm.mod))
 	if mod.state.Seq != 0 {
 		t.Fatal(mod.state.Seq)
 	}
-	ana := connect(t, e, lm.slug, withToken(aTok))
+	ana := liveConnect(t, e, lm.slug, liveWithToken(aTok))
 	if ana.state.Seq != 0 {
 		t.Fatal("no state")
 	}
 	seq := int64(0)
-	ok := func(v *viewer, fields map[string]any) wsMsg {
+	ok := func(v *liveViewer, fields map[string]any) liveMsg {
 		t.Helper()
 		seq++
 		id := fmt.Sprintf("c%d", seq)
@@ -127,12 +127,12 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 			t.Fatalf("participant %v: %+v", f, m)
 		}
 	}
-	// An anonymous viewer and a rapporteur run nothing.
-	anon := connect(t, e, lm.slug)
+	// An anonymous liveViewer and a rapporteur run nothing.
+	anon := liveConnect(t, e, lm.slug)
 	if m := anon.cmd("y", map[string]any{"action": "add_speaker", "item_id": item, "registration_id": b.ID}); m.Type != "error" || m.Code != "unauthorized" {
 		t.Fatalf("anonymous: %+v", m)
 	}
-	rap := connect(t, e, lm.slug, withClient(e.Staff(models.RoleRapporteur)))
+	rap := liveConnect(t, e, lm.slug, liveWithClient(e.Staff(models.RoleRapporteur)))
 	if m := rap.cmd("z", map[string]any{"action": "next", "item_id": item}); m.Type != "error" || m.Code != "forbidden" {
 		t.Fatalf("rapporteur: %+v", m)
 	}
@@ -149,7 +149,7 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 func TestLiveWebsocketBadFramesGetErrorsAndTheConnectionStays(t *testing.T) {
 	e := testenv.New(t)
 	lm := newLiveMeeting(t, e, "m")
-	v := connect(t, e, lm.slug, withClient(lm.mod))
+	v := liveConnect(t, e, lm.slug, liveWithClient(lm.mod))
 	cases := []struct {
 		frame []byte
 		code  string
@@ -170,7 +170,7 @@ func TestLiveWebsocketBadFramesGetErrorsAndTheConnectionStays(t *testing.T) {
 		if err := v.conn.WriteMessage(websocket.TextMessage, tc.frame); err != nil {
 			t.Fatal(err)
 		}
-		m := v.until(func(m wsMsg) bool { return m.Type == "error" })
+		m := v.until(func(m liveMsg) bool { return m.Type == "error" })
 		if m.Code != tc.code || m.Message == "" {
 			t.Errorf("frame %.60q: %+v, want code %s", tc.frame, m, tc.code)
 		}
@@ -178,19 +178,19 @@ func TestLiveWebsocketBadFramesGetErrorsAndTheConnectionStays(t *testing.T) {
 	if err := v.conn.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	if m := v.until(func(m wsMsg) bool { return m.Type == "error" }); m.Code != "bad_frame" {
+	if m := v.until(func(m liveMsg) bool { return m.Type == "error" }); m.Code != "bad_frame" {
 		t.Fatalf("binary frame: %+v", m)
 	}
 	// Still healthy: it resyncs and runs a command.
 	v.send(map[string]any{"type": "resync"})
-	if m := v.until(func(m wsMsg) bool { return m.Type == "state" }); m.Seq != 0 {
+	if m := v.until(func(m liveMsg) bool { return m.Type == "state" }); m.Seq != 0 {
 		t.Fatalf("state after bad frames: seq %d", m.Seq)
 	}
 	if m := v.cmd("ok", map[string]any{"action": "close", "item_id": lm.items[0]}); m.Type != "ack" || m.Seq != 1 {
 		t.Fatalf("command after bad frames: %+v", m)
 	}
 	// A frame beyond the hard limit ends that connection (1009), and only it.
-	other := connect(t, e, lm.slug)
+	other := liveConnect(t, e, lm.slug)
 	big := make([]byte, 2<<20)
 	_ = v.conn.WriteMessage(websocket.TextMessage, big)
 	_ = v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -213,21 +213,21 @@ func TestLiveWebsocketRefusesStaffFromAnotherOrigin(t *testing.T) {
 	e := testenv.New(t)
 	lm := newLiveMeeting(t, e, "m")
 	_, tok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
-	if _, resp, err := dialLive(t, e, lm.slug, withClient(lm.mod), withOrigin("https://evil.example")); err == nil || resp == nil || resp.StatusCode != 403 {
+	if _, resp, err := dialLive(t, e, lm.slug, liveWithClient(lm.mod), liveWithOrigin("https://evil.example")); err == nil || resp == nil || resp.StatusCode != 403 {
 		t.Fatalf("staff from another origin: %v %v", err, resp)
 	}
-	if _, resp, err := dialLive(t, e, lm.slug, withToken(tok), withOrigin("https://evil.example")); err == nil || resp == nil || resp.StatusCode != 403 {
+	if _, resp, err := dialLive(t, e, lm.slug, liveWithToken(tok), liveWithOrigin("https://evil.example")); err == nil || resp == nil || resp.StatusCode != 403 {
 		t.Fatalf("participant from another origin: %v %v", err, resp)
 	}
-	if _, resp, err := dialLive(t, e, lm.slug, withToken("not-a-valid-token-at-all-xxxxxxxx")); err == nil || resp == nil || resp.StatusCode != 401 {
+	if _, resp, err := dialLive(t, e, lm.slug, liveWithToken("not-a-valid-token-at-all-xxxxxxxx")); err == nil || resp == nil || resp.StatusCode != 401 {
 		t.Fatalf("bad token: %v %v", err, resp)
 	}
 	if _, resp, err := dialLive(t, e, "nope"); err == nil || resp == nil || resp.StatusCode != 404 {
 		t.Fatalf("unknown meeting: %v %v", err, resp)
 	}
 	// The projector, from anywhere, only watches.
-	connect(t, e, lm.slug, withOrigin("https://screen.example"))
-	connect(t, e, lm.slug, withClient(lm.mod), withOrigin(e.URL))
+	liveConnect(t, e, lm.slug, liveWithOrigin("https://screen.example"))
+	liveConnect(t, e, lm.slug, liveWithClient(lm.mod), liveWithOrigin(e.URL))
 }
 
 func TestLiveReconnectAndResyncShowTheServersState(t *testing.T) {
@@ -238,7 +238,7 @@ func TestLiveReconnectAndResyncShowTheServersState(t *testing.T) {
 		r, _ := lm.participant(t, fmt.Sprintf("P%d", i), models.OrganizationTypes[i], models.StatusApproved)
 		regs = append(regs, r)
 	}
-	v := connect(t, e, lm.slug)
+	v := liveConnect(t, e, lm.slug)
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), map[string]any{"registration_id": regs[0].ID}, 201, nil)
 	v.untilSeq(1)
 	_ = v.conn.Close() // the network drops
@@ -246,19 +246,19 @@ func TestLiveReconnectAndResyncShowTheServersState(t *testing.T) {
 		lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), map[string]any{"registration_id": r.ID}, 201, nil)
 	}
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
-	v2 := connect(t, e, lm.slug)
+	v2 := liveConnect(t, e, lm.slug)
 	if v2.state.Seq != 5 || v2.state.comparable(t) != lm.state(t).comparable(t) {
 		t.Fatalf("state after reconnect: seq %d", v2.state.Seq)
 	}
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
 	v2.send(map[string]any{"type": "resync"})
-	m := v2.until(func(m wsMsg) bool { return m.Type == "state" })
+	m := v2.until(func(m liveMsg) bool { return m.Type == "state" })
 	if m.Seq != 6 || v2.state.comparable(t) != lm.state(t).comparable(t) {
 		t.Fatalf("resync: seq %d", m.Seq)
 	}
 	// After the full state, changes carry on from its seq.
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/close", lm.items[0]), nil, 200, nil)
-	if m := v2.until(func(m wsMsg) bool { return m.Type == "patch" }); m.Seq != 7 {
+	if m := v2.until(func(m liveMsg) bool { return m.Type == "patch" }); m.Seq != 7 {
 		t.Fatalf("patch after resync: %d", m.Seq)
 	}
 }
@@ -275,7 +275,7 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	for _, r := range regs {
 		lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[1]), map[string]any{"registration_id": r.ID}, 201, nil)
 	}
-	var res seqResult
+	var res liveResult
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[1]), nil, 200, &res)
 	sp := res.Speaker.ID
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers/%d/pause", lm.items[1], sp), nil, 200, nil)
@@ -284,16 +284,16 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/close", lm.items[1]), nil, 200, nil)
 	lm.mod.MustJSON("POST", lm.path("/current"), map[string]any{"item_id": lm.items[1]}, 200, nil)
 	before := lm.state(t)
-	v := connect(t, e, lm.slug)
+	v := liveConnect(t, e, lm.slug)
 
 	e.Stop()
-	// The viewer is told the server goes away.
+	// The liveViewer is told the server goes away.
 	_ = v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		_, _, err := v.conn.ReadMessage()
 		if err != nil {
 			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
-				t.Fatalf("viewer not sent going-away: %v", err)
+				t.Fatalf("liveViewer not sent going-away: %v", err)
 			}
 			break
 		}
@@ -313,7 +313,7 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	// in the database) still works.
 	mod := *lm.mod
 	mod.Base = e2.URL
-	v2 := connect(t, e2, lm.slug)
+	v2 := liveConnect(t, e2, lm.slug)
 	mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[1]), nil, 200, &res)
 	if res.Seq != before.Seq+1 {
 		t.Fatalf("seq after restart %d, want %d", res.Seq, before.Seq+1)

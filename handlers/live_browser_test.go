@@ -1,0 +1,162 @@
+package handlers_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"rostrum/internal/browser"
+	"rostrum/internal/testenv"
+	"rostrum/models"
+)
+
+// liveWatchPage fails the test if the page in ctx throws an uncaught
+// exception or breaks the Content-Security-Policy.
+func liveWatchPage(t *testing.T, ctx context.Context) {
+	t.Helper()
+	msgs := chromedp.Console(ctx)
+	var mu sync.Mutex
+	var bad []string
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Source == "security" {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("page error: %s", m)
+		}
+	})
+}
+
+// liveWaitText waits until the element's text contains want.
+func liveWaitText(t *testing.T, ctx context.Context, sel, want string) {
+	t.Helper()
+	js := `(() => { const el = document.querySelector(` + jsQuote(sel) + `); return !!el && el.textContent.includes(` + jsQuote(want) + `); })()`
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(wctx, chromedp.Poll[bool](js, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		got, _ := chromedp.Run(rctx, chromedp.Evaluate[string](`document.body.innerText`))
+		t.Fatalf("%s never showed %q: %v; the page shows:\n%s", sel, want, err, got)
+	}
+}
+
+func jsQuote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+}
+
+// TestLiveConsoleScreenAndParticipantPageWorkTogether opens the console,
+// the room's screen and a participant's page at once: the participant
+// asks for the floor, the moderator gives it with the N key, and the
+// screen shows the new speaker and their countdown.
+func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "oewg")
+	ana, tok := lm.participant(t, "Ana Lima", "ngo", models.StatusApproved)
+	ben, _ := lm.participant(t, "Ben Okafor", "academia", models.StatusApproved)
+	// Ben already speaks, so that "next" has someone to move on from.
+	var res liveResult
+	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), map[string]any{"registration_id": ben.ID}, 201, &res)
+	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
+	modEmail := strings.TrimPrefix(strings.SplitN(lastActor(t, lm), " ", 2)[0], "staff:")
+
+	consoleTab := browser.New(t)
+	screenTab := browser.Tab(t, consoleTab)
+	partTab := browser.Tab(t, consoleTab)
+	for _, tab := range []context.Context{consoleTab, screenTab, partTab} {
+		liveWatchPage(t, tab)
+	}
+
+	// The screen: no login.
+	browser.Do(t, screenTab, chromedp.Navigate(e.URL+"/m/oewg/screen"))
+	liveWaitText(t, screenTab, "#connection", "Live")
+	liveWaitText(t, screenTab, "#speaker-name", "Ben Okafor")
+	liveWaitText(t, screenTab, "#item", "Existing and potential threats")
+
+	// The console: the moderator logs in on the page.
+	browser.Do(t, consoleTab, chromedp.Navigate(e.URL+"/m/oewg/console"),
+		chromedp.WaitVisible(chromedp.CSS("#login-email")),
+		chromedp.SendKeys(chromedp.CSS("#login-email"), modEmail),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")))
+	liveWaitText(t, consoleTab, "#connection", "Live")
+	liveWaitText(t, consoleTab, "#now-name", "Ben Okafor")
+	liveWaitText(t, consoleTab, ".shortcuts", "N next speaker")
+
+	// The participant asks for the floor from their page.
+	browser.Do(t, partTab, chromedp.Navigate(e.URL+"/r/"+tok))
+	liveWaitText(t, partTab, "#floor-connection", "Live")
+	liveWaitText(t, partTab, "#floor-position", "You are not on the list")
+	browser.Do(t, partTab, chromedp.Click(chromedp.CSS("#floor-request")))
+	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+	liveWaitText(t, partTab, "#floor-actions", "Withdraw my request")
+
+	// Everyone sees it at once.
+	liveWaitText(t, consoleTab, "#queue", "Ana Lima")
+	liveWaitText(t, screenTab, "#next", "Ana Lima")
+
+	// The moderator moves on with the keyboard shortcut.
+	browser.Do(t, consoleTab, chromedp.Focus(chromedp.CSS("#next")), chromedp.KeyEvent("n"))
+	liveWaitText(t, screenTab, "#speaker-name", "Ana Lima")
+	liveWaitText(t, screenTab, "#speaker-org", "Ana Lima Org")
+	liveWaitText(t, screenTab, "#countdown", "3:00")
+	liveWaitText(t, partTab, "#floor-position", "You have the floor")
+	liveWaitText(t, consoleTab, "#now-name", "Ana Lima")
+	// The countdown runs: it leaves 3:00 for 2:59 within a few seconds.
+	liveWaitText(t, screenTab, "#countdown", "2:5")
+	if ph := browser.Value(t, screenTab, chromedp.Evaluate[string](`document.getElementById("countdown").dataset.phase`)); ph != "running" {
+		t.Fatalf("countdown phase %q", ph)
+	}
+	// P pauses: every page shows the paused clock.
+	browser.Do(t, consoleTab, chromedp.KeyEvent("p"))
+	liveWaitText(t, consoleTab, "#timer", "(paused)")
+	if err := pollPhase(screenTab, "paused"); err != nil {
+		t.Fatal(err)
+	}
+	st := lm.state(t)
+	if sp := st.item(lm.items[0]).Timer; sp == nil || sp.Running || st.entry(res.Speaker.ID).State != models.SpeakerDone {
+		t.Fatalf("server state after the pages' commands: %+v", sp)
+	}
+	if got := lastActor(t, lm); !strings.HasPrefix(got, "staff:") {
+		t.Fatalf("last change by %s", got)
+	}
+	_ = ana
+}
+
+func pollPhase(ctx context.Context, want string) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("countdown").dataset.phase === `+jsQuote(want),
+		chromedp.WithPollingInterval(50*time.Millisecond)))
+	return err
+}
+
+// lastActor returns who made the meeting's last change, from the audit log.
+func lastActor(t *testing.T, lm *liveMeeting) string {
+	t.Helper()
+	var audit struct {
+		Events []struct {
+			Actor string `json:"actor"`
+		} `json:"events"`
+	}
+	lm.mod.MustJSON("GET", lm.path("/audit?limit=1"), nil, 200, &audit)
+	if len(audit.Events) == 0 {
+		t.Fatal("empty audit log")
+	}
+	return audit.Events[0].Actor
+}
