@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -109,6 +110,28 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 	// Everyone sees it at once.
 	liveWaitText(t, consoleTab, "#queue", "Ana Lima")
 	liveWaitText(t, screenTab, "#next", "Ana Lima")
+
+	// The moderator adds Chen by typing his name (the suggestions come
+	// from the approved registrations), moves him up with the keyboard
+	// buttons, and back down.
+	chen, _ := lm.participant(t, "Chen Wu", "academia", models.StatusApproved)
+	browser.Do(t, consoleTab, chromedp.Reload())
+	liveWaitText(t, consoleTab, "#connection", "Live")
+	if n := browser.Value(t, consoleTab, chromedp.Evaluate[int](`document.querySelectorAll("#participants option").length`)); n != 3 {
+		t.Fatalf("%d suggestions for the add form, want the 3 approved participants", n)
+	}
+	browser.Do(t, consoleTab,
+		chromedp.SendKeys(chromedp.CSS("#add-who"), fmt.Sprintf("Chen Wu — Chen Wu Org (#%d)", chen.ID)),
+		chromedp.Click(chromedp.CSS(`#add-form button[type="submit"]`)))
+	liveWaitText(t, screenTab, "#next li:nth-child(2)", "Chen Wu")
+	browser.Do(t, consoleTab, chromedp.Click(chromedp.CSS(`[aria-label="Move Chen Wu up"]`)))
+	liveWaitText(t, screenTab, "#next li:nth-child(1)", "Chen Wu")
+	liveWaitText(t, partTab, "#floor-position", "You are number 2 in the queue")
+	liveWaitText(t, consoleTab, "#queue li:nth-child(1)", "Chen Wu")
+	browser.Do(t, consoleTab, chromedp.Click(chromedp.CSS(`[aria-label="Move Chen Wu down"]`)))
+	liveWaitText(t, screenTab, "#next li:nth-child(1)", "Ana Lima")
+	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+	liveWaitText(t, consoleTab, "#queue li:nth-child(1)", "Ana Lima")
 
 	// The moderator moves on with the keyboard shortcut.
 	browser.Do(t, consoleTab, chromedp.Focus(chromedp.CSS("#next")), chromedp.KeyEvent("n"))

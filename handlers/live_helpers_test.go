@@ -77,7 +77,7 @@ type liveStateView struct {
 	Seq           int64                        `json:"seq"`
 	ServerTime    time.Time                    `json:"server_time"`
 	CurrentItemID *uint                        `json:"current_item_id"`
-	Items         []liveItemView                   `json:"items"`
+	Items         []liveItemView               `json:"items"`
 	Balance       map[string]*live.TypeBalance `json:"balance"`
 }
 
@@ -201,7 +201,9 @@ type liveViewer struct {
 
 type liveDialOpt func(h http.Header, q url.Values)
 
-func liveWithToken(tok string) liveDialOpt { return func(_ http.Header, q url.Values) { q.Set("token", tok) } }
+func liveWithToken(tok string) liveDialOpt {
+	return func(_ http.Header, q url.Values) { q.Set("token", tok) }
+}
 
 func liveWithClient(c *testenv.Client) liveDialOpt {
 	return func(h http.Header, _ url.Values) {
@@ -214,7 +216,9 @@ func liveWithClient(c *testenv.Client) liveDialOpt {
 	}
 }
 
-func liveWithOrigin(o string) liveDialOpt { return func(h http.Header, _ url.Values) { h.Set("Origin", o) } }
+func liveWithOrigin(o string) liveDialOpt {
+	return func(h http.Header, _ url.Values) { h.Set("Origin", o) }
+}
 
 func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) (*websocket.Conn, *http.Response, error) {
 	h, q := http.Header{}, url.Values{}
@@ -229,7 +233,7 @@ func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) (*
 	return d.Dial(u, h)
 }
 
-// connect opens a liveViewer and reads its first message, the state.
+// liveConnect opens a viewer and reads its first message, the state.
 func liveConnect(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) *liveViewer {
 	t.Helper()
 	c, resp, err := dialLive(t, e, slug, opts...)
@@ -290,7 +294,7 @@ func (v *liveViewer) until(ok func(liveMsg) bool) liveMsg {
 	}
 }
 
-// untilSeq reads until the liveViewer's state has reached seq.
+// untilSeq reads until the viewer's state has reached seq.
 func (v *liveViewer) untilSeq(seq int64) {
 	v.t.Helper()
 	for v.state.Seq < seq {

@@ -34,10 +34,10 @@ func TestLiveWebsocketSendsStateThenEveryChangeOnce(t *testing.T) {
 	staff.untilSeq(2)
 	want := lm.state(t).comparable(t)
 	if got := pub.state.comparable(t); got != want {
-		t.Fatalf("public liveViewer's state differs from the server's:\n%s\n%s", got, want)
+		t.Fatalf("public viewer's state differs from the server's:\n%s\n%s", got, want)
 	}
 	if got := staff.state.comparable(t); got != want {
-		t.Fatalf("staff liveViewer's state differs from the server's")
+		t.Fatalf("staff viewer's state differs from the server's")
 	}
 	if fmt.Sprint(pub.seqs) != "[0 1 2]" {
 		t.Fatalf("seqs %v", pub.seqs)
@@ -45,7 +45,7 @@ func TestLiveWebsocketSendsStateThenEveryChangeOnce(t *testing.T) {
 	// Public viewers never learn who did what.
 	pub.send(map[string]any{"type": "resync"})
 	st := pub.until(func(m liveMsg) bool { return m.Type == "state" })
-	if st.Seq != 2 || st.You["role"] != "liveViewer" {
+	if st.Seq != 2 || st.You["role"] != "viewer" {
 		t.Fatalf("resync state %+v", st)
 	}
 	if strings.Contains(string(st.Data), "@") || strings.Contains(string(st.Data), tok) {
@@ -127,7 +127,7 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 			t.Fatalf("participant %v: %+v", f, m)
 		}
 	}
-	// An anonymous liveViewer and a rapporteur run nothing.
+	// An anonymous viewer and a rapporteur run nothing.
 	anon := liveConnect(t, e, lm.slug)
 	if m := anon.cmd("y", map[string]any{"action": "add_speaker", "item_id": item, "registration_id": b.ID}); m.Type != "error" || m.Code != "unauthorized" {
 		t.Fatalf("anonymous: %+v", m)
@@ -287,13 +287,13 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	v := liveConnect(t, e, lm.slug)
 
 	e.Stop()
-	// The liveViewer is told the server goes away.
+	// The viewer is told the server goes away.
 	_ = v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
 		_, _, err := v.conn.ReadMessage()
 		if err != nil {
 			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
-				t.Fatalf("liveViewer not sent going-away: %v", err)
+				t.Fatalf("viewer not sent going-away: %v", err)
 			}
 			break
 		}

@@ -127,7 +127,10 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 		if err != nil {
 			return err
 		}
-		now := s.Now()
+		// Microseconds: what PostgreSQL stores, so that the patch viewers
+		// get and the state read back after a restart are the same to the
+		// last digit on every engine.
+		now := s.Now().Truncate(time.Microsecond)
 		sp, err := s.apply(tx, f, a, now, &cmd)
 		if err != nil {
 			return err
