@@ -183,3 +183,43 @@ func lastActor(t *testing.T, lm *liveMeeting) string {
 	}
 	return audit.Events[0].Actor
 }
+
+// TestLivePagesReconnectAfterARestartAndShowTheServersState stops the
+// server under an open screen and participant page: both say they are
+// reconnecting, and once a new server runs on the same address and the
+// list has moved on meanwhile, both show exactly its state.
+func TestLivePagesReconnectAfterARestartAndShowTheServersState(t *testing.T) {
+	cfg := testenv.Config(t)
+	e := testenv.Start(t, cfg)
+	lm := newLiveMeeting(t, e, "oewg")
+	_, tok := lm.participant(t, "Ana Lima", "ngo", models.StatusApproved)
+	ben, _ := lm.participant(t, "Ben Okafor", "academia", models.StatusApproved)
+	e.Participant(tok).MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), nil, 201, nil)
+
+	screenTab := browser.New(t)
+	partTab := browser.Tab(t, screenTab)
+	liveWatchPage(t, screenTab)
+	browser.Do(t, screenTab, chromedp.Navigate(e.URL+"/m/oewg/screen"))
+	browser.Do(t, partTab, chromedp.Navigate(e.URL+"/r/"+tok))
+	liveWaitText(t, screenTab, "#next", "Ana Lima")
+	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+
+	e.Stop()
+	liveWaitText(t, screenTab, "#connection", "Reconnecting…")
+	liveWaitText(t, partTab, "#floor-connection", "Reconnecting…")
+
+	// The same address, the same database; the list moves on before the
+	// pages are back.
+	cfg.Listen = strings.TrimPrefix(e.URL, "http://")
+	e2 := testenv.Start(t, cfg)
+	mod := *lm.mod
+	mod.Base = e2.URL
+	mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), map[string]any{"registration_id": ben.ID, "kind": "point_of_order"}, 201, nil)
+	mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
+
+	liveWaitText(t, screenTab, "#connection", "Live")
+	liveWaitText(t, screenTab, "#speaker-name", "Ben Okafor")
+	liveWaitText(t, screenTab, "#next", "Ana Lima")
+	liveWaitText(t, partTab, "#floor-connection", "Live")
+	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+}

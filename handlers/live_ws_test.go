@@ -320,3 +320,17 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	}
 	v2.untilSeq(res.Seq)
 }
+
+func TestLiveWebsocketWithATokenActsAsThatParticipantDespiteAStaffCookie(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "m")
+	ana, tok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
+	v := liveConnect(t, e, lm.slug, liveWithClient(lm.mod), liveWithToken(tok))
+	m := v.cmd("1", map[string]any{"action": "add_speaker", "item_id": lm.items[0]})
+	if m.Type != "ack" || m.Speaker.RegistrationID != ana.ID {
+		t.Fatalf("add as participant: %+v", m)
+	}
+	if m := v.cmd("2", map[string]any{"action": "next", "item_id": lm.items[0]}); m.Code != "forbidden" {
+		t.Fatalf("the staff cookie lent its rights: %+v", m)
+	}
+}
