@@ -46,20 +46,6 @@ func (h *Handler) liveUpgrade(c *fiber.Ctx) error {
 		return err
 	}
 	a := actor(c)
-	if tok := c.Query("token"); tok != "" && a.User != nil {
-		// A page that connects with a participant's token acts as that
-		// participant, even in a browser that also holds a staff session
-		// (whose cookie identify prefers).
-		reg, err := auth.Participant(c.UserContext(), h.DB, tok)
-		if err != nil {
-			return err
-		}
-		if reg == nil {
-			return apperr.Unauthorized("this participant link is not valid")
-		}
-		a = auth.Actor{Registration: reg}
-		c.Locals(actorKey, a)
-	}
 	if (a.User != nil || a.Registration != nil) && !sameOrigin(c) {
 		return apperr.Forbidden("this websocket must be opened from Rostrum's own pages")
 	}
