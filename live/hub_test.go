@@ -23,7 +23,7 @@ type liveDB struct {
 	mod     auth.Actor
 }
 
-func newLiveDB(t *testing.T, feed Feed) *liveDB {
+func newLiveDB(t testing.TB, feed Feed) *liveDB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "live.db"), slog.New(slog.DiscardHandler))
 	if err != nil {

@@ -110,10 +110,15 @@ function render() {
     const cur = currentItem(state);
     selected = cur ? cur.id : null;
   }
+  // Rebuild the item menu only when it changes, so that a moderator (or
+  // a screen reader) in the middle of choosing keeps their place.
   const sel = $("item-select");
-  const opts = state.items.map((i) => h("option", { value: i.id, selected: i.id === selected },
-    `${i.title}${i.id === state.current_item_id ? " (current)" : ""}`));
-  sel.replaceChildren(...opts);
+  const key = JSON.stringify([selected, state.current_item_id, state.items.map((i) => [i.id, i.title])]);
+  if (sel.dataset.key !== key) {
+    sel.dataset.key = key;
+    sel.replaceChildren(...state.items.map((i) => h("option", { value: i.id, selected: i.id === selected },
+      `${i.title}${i.id === state.current_item_id ? " (current)" : ""}`)));
+  }
   const it = item();
   $("set-current").disabled = !it || it.id === state.current_item_id;
   $("item-state").textContent = it ? (it.closed ? "The list is closed: only points of order are taken." : "The list is open.") : "No agenda items yet.";
