@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -233,6 +234,23 @@ func TestLiveViewersArePinged(t *testing.T) {
 		case <-pings:
 		case <-time.After(10 * time.Second):
 			t.Fatal("no ping")
+		}
+	}
+}
+
+func TestLiveViewerThatStopsAnsweringPingsIsDropped(t *testing.T) {
+	e := testenv.New(t, func(c *app.Config) { c.LivePingInterval = 20 * time.Millisecond })
+	lm := newLiveMeeting(t, e, "m")
+	v := liveConnect(t, e, lm.slug)
+	v.conn.SetPingHandler(func(string) error { return nil }) // never pongs
+	_ = v.conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for {
+		if _, _, err := v.conn.ReadMessage(); err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatal("a viewer that never answers pings was not dropped")
+			}
+			break
 		}
 	}
 }

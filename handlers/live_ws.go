@@ -176,7 +176,9 @@ type wsError struct {
 
 // liveReader reads the viewer's frames until the connection ends.
 func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor, meetingID uint) {
-	pongWait := 2*h.Hub.PingInterval + 10*time.Second
+	// A viewer that answers neither of two pings (plus a second's grace)
+	// is dead: its read deadline passes and the connection ends.
+	pongWait := 2*h.Hub.PingInterval + time.Second
 	conn.SetReadLimit(maxFrame)
 	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
