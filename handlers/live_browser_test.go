@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"rostrum/internal/browser"
 	"rostrum/internal/testenv"
+	"rostrum/live"
 	"rostrum/models"
 )
 
@@ -222,4 +224,57 @@ func TestLivePagesReconnectAfterARestartAndShowTheServersState(t *testing.T) {
 	liveWaitText(t, screenTab, "#next", "Ana Lima")
 	liveWaitText(t, partTab, "#floor-connection", "Live")
 	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+}
+
+// TestLiveTimerArithmeticInThePagesMatchesTheServer runs the pages' timer
+// functions (static/js/livestate.js) on the cases the server's live
+// package decides, so that every screen shows the time the server means.
+func TestLiveTimerArithmeticInThePagesMatchesTheServer(t *testing.T) {
+	e := testenv.New(t)
+	newLiveMeeting(t, e, "oewg")
+	ctx := browser.New(t)
+	liveWatchPage(t, ctx)
+	browser.Do(t, ctx, chromedp.Navigate(e.URL+"/m/oewg/screen"))
+	liveWaitText(t, ctx, "#connection", "Live")
+
+	start := time.Date(2019, 12, 2, 15, 0, 0, 0, time.UTC)
+	paused := start.Add(100 * time.Second)
+	cases := []struct {
+		name   string
+		entry  models.SpeakerEntry
+		at     time.Duration
+		phase  string
+		remain time.Duration
+		clock  string
+	}{
+		{"running", models.SpeakerEntry{TimeLimitSeconds: 180}, 20 * time.Second, "running", 160 * time.Second, "2:40"},
+		{"part of a second", models.SpeakerEntry{TimeLimitSeconds: 180}, 1500 * time.Millisecond, "running", 178500 * time.Millisecond, "2:59"},
+		{"warning at 30 s", models.SpeakerEntry{TimeLimitSeconds: 180}, 150 * time.Second, "warning", 30 * time.Second, "0:30"},
+		{"short limit warns at a fifth", models.SpeakerEntry{TimeLimitSeconds: 60}, 47 * time.Second, "running", 13 * time.Second, "0:13"},
+		{"short limit in warning", models.SpeakerEntry{TimeLimitSeconds: 60}, 49 * time.Second, "warning", 11 * time.Second, "0:11"},
+		{"overtime", models.SpeakerEntry{TimeLimitSeconds: 60}, 75 * time.Second, "overtime", -15 * time.Second, "+0:15"},
+		{"earlier pauses", models.SpeakerEntry{TimeLimitSeconds: 180, PausedMS: 40_000}, 100 * time.Second, "running", 120 * time.Second, "2:00"},
+		{"paused now", models.SpeakerEntry{TimeLimitSeconds: 180, PausedMS: 10_000, PausedAt: &paused}, 500 * time.Second, "running", 90 * time.Second, "1:30"},
+	}
+	for _, c := range cases {
+		en := c.entry
+		en.State, en.StartedAt = models.SpeakerSpeaking, &start
+		now := start.Add(c.at)
+		if got := live.Remaining(&en, now); got != c.remain {
+			t.Fatalf("%s: server remaining %v, want %v", c.name, got, c.remain)
+		}
+		if got := live.Phase(&en, now); got != c.phase {
+			t.Fatalf("%s: server phase %s, want %s", c.name, got, c.phase)
+		}
+		timer, _ := json.Marshal(live.TimerOf(&en))
+		js := fmt.Sprintf(`import("/static/js/livestate.js").then((m) => {
+			const t = %s, now = %d;
+			return JSON.stringify([m.remainingMs(t, now), m.phase(t, now), m.clock(m.remainingMs(t, now))]);
+		})`, timer, now.UnixMilli())
+		got := browser.Value(t, ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		want, _ := json.Marshal([]any{c.remain.Milliseconds(), c.phase, c.clock})
+		if got != string(want) {
+			t.Errorf("%s: the page computes %s, the server %s", c.name, got, want)
+		}
+	}
 }

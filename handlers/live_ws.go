@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
@@ -30,9 +31,11 @@ const (
 	commandTimeout  = 10 * time.Second
 )
 
-const (
-	localsMeeting = "live_meeting"
-)
+const localsMeeting = "live_meeting"
+
+// liveWriteBuffers lends write buffers to connections only while they
+// write, so that thousands of idle viewers do not each hold one.
+var liveWriteBuffers sync.Pool
 
 // liveUpgrade checks the websocket request before the upgrade: the
 // meeting exists, and a staff or participant session comes from this
@@ -106,7 +109,7 @@ func (h *Handler) liveSocket() fiber.Handler {
 		cancel()
 		cut(conn)
 		<-writerDone
-	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024})
+	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers})
 }
 
 // cut ends a connection at once, even while a write to a peer that does
