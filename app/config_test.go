@@ -47,6 +47,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 		"registration_rate_limit": "12", "read_timeout": "5s", "idle_timeout": "30s",
 		"max_connections": "500", "max_connections_per_ip": "50",
+		"live_send_buffer": "16", "live_ping_interval": "40s",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -84,6 +85,8 @@ func TestBadConfigValueNamesTheKey(t *testing.T) {
 		"ROSTRUM_READ_TIMEOUT=0s":            "read_timeout (ROSTRUM_READ_TIMEOUT)",
 		"ROSTRUM_MAX_CONNECTIONS=1":          "max_connections (ROSTRUM_MAX_CONNECTIONS)",
 		"ROSTRUM_MAX_CONNECTIONS_PER_IP=-5":  "max_connections_per_ip (ROSTRUM_MAX_CONNECTIONS_PER_IP)",
+		"ROSTRUM_LIVE_SEND_BUFFER=0":         "live_send_buffer (ROSTRUM_LIVE_SEND_BUFFER)",
+		"ROSTRUM_LIVE_PING_INTERVAL=1h":      "live_ping_interval (ROSTRUM_LIVE_PING_INTERVAL)",
 	}
 	for env, want := range cases {
 		_, err := LoadConfig("", []string{env})

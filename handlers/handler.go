@@ -19,6 +19,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/registration"
@@ -48,6 +49,8 @@ type Handler struct {
 	Registrations *registration.Service
 	// Outbox delivers mail; Notify it after a commit that enqueued mail.
 	Outbox *outbox.Worker
+	Live   *live.Service // the live list of speakers: commands and state
+	Hub    *live.Hub     // its websocket viewers
 
 	// registrationLimit is the one registration throttle that the API and
 	// the plain HTML form share (see registrationThrottle).
