@@ -1,7 +1,9 @@
 package faults_test
 
 import (
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -56,3 +58,14 @@ type errBody struct {
 	Code   string            `json:"code"`
 	Fields map[string]string `json:"fields"`
 }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func errorsAs[T error](err error, target *T) bool { return errors.As(err, target) }

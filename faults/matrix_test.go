@@ -26,11 +26,46 @@ type matrixFixture struct {
 	e             *testenv.Env
 	actors        map[string]*testenv.Client
 	a, b, c, othr registered
-	item          uint
+	d, g          registered // approved too, for staff to act on
+	item, item2   uint
 	n             int
+	entries       map[string]uint // speaker entries by their registration's letter
 }
 
-func newMatrixFixture(t *testing.T) *matrixFixture {
+// addSpeakers puts the named registrations (a, b, d, g) on the first
+// item's list, as the admin, and sets it as the current item.
+func (f *matrixFixture) addSpeakers(t testing.TB, names ...string) {
+	t.Helper()
+	admin := f.actors["admin"]
+	regs := map[string]registered{"a": f.a, "b": f.b, "d": f.d, "g": f.g}
+	f.entries = map[string]uint{}
+	for _, n := range names {
+		var res struct{ Speaker struct{ ID uint } }
+		admin.MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/speakers", f.item), map[string]any{"registration_id": regs[n].ID}, 201, &res)
+		f.entries[n] = res.Speaker.ID
+	}
+	admin.MustJSON("POST", "/api/meetings/m/current", map[string]any{"item_id": f.item}, 200, nil)
+}
+
+// adminCmd runs a command on an entry of the first item as the admin.
+func (f *matrixFixture) adminCmd(t *testing.T, entry, action string) {
+	t.Helper()
+	f.actors["admin"].MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/speakers/%d/%s", f.item, f.entries[entry], action), nil, 200, nil)
+}
+
+func waitingAB(t *testing.T, f *matrixFixture) { f.addSpeakers(t, "a", "b") }
+func speakingA(t *testing.T, f *matrixFixture) {
+	f.addSpeakers(t, "a", "b")
+	f.adminCmd(t, "a", "start")
+}
+func pausedA(t *testing.T, f *matrixFixture) { speakingA(t, f); f.adminCmd(t, "a", "pause") }
+func entryPath(action string) func(*matrixFixture, string) string {
+	return func(f *matrixFixture, _ string) string {
+		return fmt.Sprintf("/api/meetings/m/agenda/%d/speakers/%d/%s", f.item, f.entries["a"], action)
+	}
+}
+
+func newMatrixFixture(t testing.TB) *matrixFixture {
 	t.Helper()
 	e := testenv.New(t)
 	admin := e.Admin()
@@ -38,12 +73,15 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	createMeeting(t, admin, "n", 0, 0)
 	f := &matrixFixture{e: e}
 	f.a, f.b, f.c, f.othr = register(t, e, "m"), register(t, e, "m"), register(t, e, "m"), register(t, e, "n")
-	for _, r := range []registered{f.a, f.b, f.othr} {
+	f.d, f.g = register(t, e, "m"), register(t, e, "m")
+	for _, r := range []registered{f.a, f.b, f.othr, f.d, f.g} {
 		admin.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", r.ID), map[string]string{"decision": "approve", "reason": "ok"}, 200, nil)
 	}
 	var it struct{ ID uint }
 	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "Existing and potential threats", "speaking_time_seconds": 180}, 201, &it)
 	f.item = it.ID
+	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "International law", "speaking_time_seconds": 180}, 201, &it)
+	f.item2 = it.ID
 	noCSRF := *e.Admin()
 	noCSRF.CSRF = ""
 	f.actors = map[string]*testenv.Client{
@@ -69,6 +107,9 @@ type who struct {
 	participant bool     // a participant's token (any meeting: the route acts on the token's own registration)
 	staff       bool     // staff with one of roles (any staff when roles is empty)
 	roles       []string // staff roles allowed
+	// tokenForbidden: a participant's token is known but not enough (403,
+	// not 401), as on the moderator's routes.
+	tokenForbidden bool
 }
 
 var (
@@ -76,6 +117,9 @@ var (
 	participant = who{participant: true}
 	anyStaff    = who{staff: true}
 	adminOnly   = who{staff: true, roles: []string{models.RoleAdmin}}
+	moderators  = who{staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}, tokenForbidden: true}
+	// floor: moderators, and participants for themselves.
+	floor = who{participant: true, staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}}
 )
 
 // matrixRow is one route: how to call it, who may, and what they get.
@@ -83,7 +127,12 @@ type matrixRow struct {
 	path string // with {slug}, {token}, {reg}, {item} filled from the fixture
 	who  who
 	ok   int // the answer to an actor who may
-	body func(f *matrixFixture) any
+	body func(f *matrixFixture, actor string) any
+	// pathFor, when set, gives the path per actor (say, each actor acts on
+	// an entry of its own so that one cell does not spoil the next).
+	pathFor func(f *matrixFixture, actor string) string
+	// setup brings the fixture into the state the route needs.
+	setup func(t *testing.T, f *matrixFixture)
 	// form sends the body (a string) as an HTML form instead of JSON.
 	form bool
 	// want overrides the answer for some actors (say, a participant acting
@@ -98,18 +147,21 @@ func (r matrixRow) expect(actor, method string) int {
 	if st, ok := r.want[actor]; ok {
 		return st
 	}
-	role, isStaff := staffRole[actor]
-	isParticipant := strings.Contains(actor, "participant") || actor == "other-meeting-token"
-	switch {
-	case r.who.public:
+	if r.who.public {
 		return r.ok
-	case r.who.participant:
-		if isParticipant {
+	}
+	role, isStaff := staffRole[actor]
+	switch {
+	case strings.Contains(actor, "participant") || actor == "other-meeting-token":
+		if r.who.participant {
 			return r.ok
 		}
+		if r.who.tokenForbidden {
+			return 403
+		}
 		return 401
-	case r.who.staff:
-		if !isStaff {
+	case isStaff:
+		if !r.who.staff {
 			return 401
 		}
 		if actor == "admin-no-csrf" && method != "GET" && method != "HEAD" {
@@ -120,7 +172,7 @@ func (r matrixRow) expect(actor, method string) int {
 		}
 		return 403
 	}
-	panic("row grants no access")
+	return 401 // anonymous
 }
 
 // authorizationMatrix is every route of the app. A route the app serves
@@ -130,53 +182,111 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /healthz": {path: "/healthz", who: public, ok: 200},
 
 	// Staff accounts.
-	"POST /api/login": {path: "/api/login", who: public, ok: 200, body: func(*matrixFixture) any {
+	"POST /api/login": {path: "/api/login", who: public, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]string{"email": testenv.AdminEmail, "password": testenv.Password}
 	}},
 	"POST /api/logout": {path: "/api/logout", who: public, ok: 204},
 	"GET /api/me":      {path: "/api/me", who: anyStaff, ok: 200},
-	"POST /api/users": {path: "/api/users", who: adminOnly, ok: 201, body: func(f *matrixFixture) any {
+	"POST /api/users": {path: "/api/users", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
 		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough", "name": "M"}
 	}},
 
 	// Meetings and agenda.
 	"GET /api/meetings":       {path: "/api/meetings", who: public, ok: 200},
 	"GET /api/meetings/:slug": {path: "/api/meetings/m", who: public, ok: 200},
-	"POST /api/meetings": {path: "/api/meetings", who: adminOnly, ok: 201, body: func(f *matrixFixture) any {
+	"POST /api/meetings": {path: "/api/meetings", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
 		return meetingInput(fmt.Sprintf("new-%d", f.unique()), 0, 0)
 	}},
 	"GET /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: public, ok: 200},
-	"POST /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: adminOnly, ok: 201, body: func(*matrixFixture) any {
+	"POST /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: adminOnly, ok: 201, body: func(*matrixFixture, string) any {
 		return map[string]any{"title": "Capacity-building", "speaking_time_seconds": 120}
 	}},
 
 	// Registration and accreditation.
-	"POST /api/meetings/:slug/registrations": {path: "/api/meetings/m/registrations", who: public, ok: 201, body: func(f *matrixFixture) any {
+	"POST /api/meetings/:slug/registrations": {path: "/api/meetings/m/registrations", who: public, ok: 201, body: func(f *matrixFixture, _ string) any {
 		n := f.unique()
 		return regBody(fmt.Sprintf("Matrix Org %d", n), "Newcomer", fmt.Sprintf("new%d@example.org", n))
 	}},
 	"GET /api/meetings/:slug/organizations":     {path: "/api/meetings/m/organizations", who: public, ok: 200},
 	"GET /api/meetings/:slug/registrations":     {path: "/api/meetings/m/registrations", who: anyStaff, ok: 200},
 	"GET /api/meetings/:slug/registrations.csv": {path: "/api/meetings/m/registrations.csv", who: anyStaff, ok: 200},
-	"POST /api/meetings/:slug/registrations/decisions": {path: "/api/meetings/m/registrations/decisions", who: adminOnly, ok: 200, body: func(f *matrixFixture) any {
+	"POST /api/meetings/:slug/registrations/decisions": {path: "/api/meetings/m/registrations/decisions", who: adminOnly, ok: 200, body: func(f *matrixFixture, _ string) any {
 		return map[string]any{"ids": []uint{f.c.ID}, "decision": "waitlist", "reason": "r"}
 	}},
-	"POST /api/registrations/:id/decision": {path: "/api/registrations/{reg-c}/decision", who: adminOnly, ok: 200, body: func(*matrixFixture) any {
+	"POST /api/registrations/:id/decision": {path: "/api/registrations/{reg-c}/decision", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]string{"decision": "approve", "reason": "r"}
 	}},
 
 	// The participant, by their own token: every token acts on its own registration only.
 	"GET /api/participant": {path: "/api/participant", who: participant, ok: 200},
-	"PUT /api/participant": {path: "/api/participant", who: participant, ok: 200, body: func(*matrixFixture) any {
+	"PUT /api/participant": {path: "/api/participant", who: participant, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]string{"name": "Renamed", "job_title": "Advisor"}
 	}},
 	"POST /api/participant/withdraw": {path: "/api/participant/withdraw", who: participant, ok: 200},
+
+	// The live list of speakers (/api/meetings/{slug}/...). A cell of 409
+	// means the actor was let through and a rule of the list answered (the
+	// cell before it changed the list).
+	"GET /api/meetings/:slug/live":                 {path: "/api/meetings/m/live", who: public, ok: 200},
+	"GET /api/meetings/:slug/audit":                {path: "/api/meetings/m/audit", who: moderators, ok: 200},
+	"GET /api/meetings/:slug/agenda/:item/suggest": {path: "/api/meetings/m/agenda/{item}/suggest", who: moderators, ok: 200, setup: waitingAB},
+	"POST /api/meetings/:slug/agenda/:item/speakers": {path: "/api/meetings/m/agenda/{item}/speakers", who: floor, ok: 201,
+		body: func(f *matrixFixture, actor string) any {
+			switch actor {
+			case "participant", "other-meeting-token":
+				return map[string]any{"kind": "statement"} // for themselves
+			case "other-participant":
+				return map[string]any{"registration_id": f.a.ID} // for someone else
+			case "admin":
+				return map[string]any{"registration_id": f.g.ID}
+			}
+			return map[string]any{"registration_id": f.d.ID}
+		},
+		want: map[string]int{"other-participant": 403, "other-meeting-token": 403}},
+	"DELETE /api/meetings/:slug/agenda/:item/speakers/:id": {who: floor, ok: 200, setup: func(t *testing.T, f *matrixFixture) { f.addSpeakers(t, "a", "b", "d") },
+		pathFor: func(f *matrixFixture, actor string) string {
+			e := map[string]string{"participant": "a", "moderator": "b", "admin": "d"}[actor]
+			if e == "" {
+				e = "a" // everyone else tries the participant's entry
+			}
+			return fmt.Sprintf("/api/meetings/m/agenda/%d/speakers/%d", f.item, f.entries[e])
+		},
+		want: map[string]int{"other-participant": 403, "other-meeting-token": 403}},
+	"POST /api/meetings/:slug/agenda/:item/speakers/order": {path: "/api/meetings/m/agenda/{item}/speakers/order", who: moderators, ok: 200, setup: waitingAB,
+		body: func(f *matrixFixture, _ string) any {
+			return map[string]any{"ids": []uint{f.entries["b"], f.entries["a"]}}
+		}},
+	"POST /api/meetings/:slug/agenda/:item/next": {path: "/api/meetings/m/agenda/{item}/next", who: moderators, ok: 200, setup: waitingAB},
+	"POST /api/meetings/:slug/agenda/:item/speakers/:id/start": {pathFor: entryPath("start"), who: moderators, ok: 200, setup: waitingAB,
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/agenda/:item/speakers/:id/stop": {pathFor: entryPath("stop"), who: moderators, ok: 200, setup: speakingA,
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/agenda/:item/speakers/:id/pause": {pathFor: entryPath("pause"), who: moderators, ok: 200, setup: speakingA,
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/agenda/:item/speakers/:id/resume": {pathFor: entryPath("resume"), who: moderators, ok: 200, setup: pausedA,
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/agenda/:item/speakers/:id/extend": {pathFor: entryPath("extend"), who: moderators, ok: 200, setup: speakingA,
+		body: func(*matrixFixture, string) any { return map[string]any{"seconds": 30} }},
+	"POST /api/meetings/:slug/agenda/:item/close": {path: "/api/meetings/m/agenda/{item}/close", who: moderators, ok: 200,
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/agenda/:item/reopen": {path: "/api/meetings/m/agenda/{item}/reopen", who: moderators, ok: 200,
+		setup: func(t *testing.T, f *matrixFixture) {
+			f.actors["admin"].MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/close", f.item), nil, 200, nil)
+		},
+		want: map[string]int{"admin": 409}},
+	"POST /api/meetings/:slug/current": {path: "/api/meetings/m/current", who: moderators, ok: 200,
+		body: func(f *matrixFixture, _ string) any { return map[string]any{"item_id": f.item2} },
+		want: map[string]int{"admin": 409}},
+	"GET /api/floor": {path: "/api/floor", who: participant, ok: 200},
+	// The websocket without an upgrade; the upgrade itself and every
+	// command over it are in TestWebsocketAuthorizationMatrix.
+	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426},
 
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},
 	"GET /admin":            {path: "/admin", who: public, ok: 200},
 	"GET /m/:slug/register": {path: "/m/m/register", who: public, ok: 200},
-	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture) any {
+	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture, _ string) any {
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
 	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
@@ -222,18 +332,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue
 		}
 		t.Run(key, func(t *testing.T) {
+			t.Parallel() // each route has a server of its own
 			f := newMatrixFixture(t)
+			if row.setup != nil {
+				row.setup(t, f)
+			}
 			for _, actor := range matrixActors {
 				want := row.expect(actor, method)
 				var body any
 				if row.body != nil {
-					body = row.body(f)
+					body = row.body(f, actor)
+				}
+				path := row.path
+				if row.pathFor != nil {
+					path = row.pathFor(f, actor)
 				}
 				var headers map[string]string
 				if row.form {
 					headers = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 				}
-				res := f.actors[actor].DoHeaders(method, f.fill(row.path), body, headers)
+				res := f.actors[actor].DoHeaders(method, f.fill(path), body, headers)
 				matrixCells.Add(1)
 				if res.Status != want {
 					t.Errorf("%s as %s: %d, want %d: %.200s", key, actor, res.Status, want, res.Body)
@@ -241,5 +359,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("FIGURE authorization-matrix routes=%d actors=%d cells=%d", len(keys), len(matrixActors), matrixCells.Load())
+	t.Cleanup(func() {
+		t.Logf("FIGURE authorization-matrix routes=%d actors=%d cells=%d", len(keys), len(matrixActors), matrixCells.Load())
+	})
 }

@@ -15,9 +15,10 @@ fuzztime="${FUZZTIME:-10s}"
 targets=(
   "./registration FuzzInputValidate"
   "./registration FuzzWriteCSV"
+  "./faults FuzzWebsocketCommand"
 )
 # Targets of packages that may not be merged yet are found by name.
-for extra in "./live FuzzDecodeCommand" "./handlers FuzzDecodeCommand" "./summary FuzzRender" "./summary FuzzRenderMarkdown" "./summary FuzzDocuments"; do
+for extra in "./summary FuzzRender" "./summary FuzzRenderMarkdown" "./summary FuzzDocuments" "./summary FuzzRenderHostileText"; do
   read -r pkg name <<<"$extra"
   if [[ -d $pkg ]] && grep -rqs "func $name(" "$pkg"/*_test.go; then
     targets+=("$extra")
