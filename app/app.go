@@ -20,6 +20,7 @@ import (
 	"rostrum/handlers"
 	"rostrum/meetings"
 	"rostrum/store"
+	"rostrum/summary"
 )
 
 // App is a running Rostrum: its database, services and HTTP server.
@@ -71,6 +72,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
+		Summary:  newSummary(cfg, db, log),
 	}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
@@ -160,4 +162,15 @@ func (a *App) Shutdown(grace time.Duration) {
 	if err := store.Close(a.DB); err != nil {
 		a.Log.Warn("close database", "err", err)
 	}
+}
+
+// newSummary builds the Chair's summary service. Missing PDF fonts are
+// reported at start; everything but the PDF (and circulation, which
+// attaches it) keeps working.
+func newSummary(cfg Config, db *gorm.DB, log *slog.Logger) *summary.Service {
+	fonts, err := summary.LoadFonts(cfg.SummaryFontDir)
+	if err != nil {
+		log.Warn("summary PDF fonts unavailable", "err", err)
+	}
+	return &summary.Service{DB: db, Fonts: fonts, PublicURL: cfg.PublicURL(), Speakers: summary.LiveSpeakers{}}
 }

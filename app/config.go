@@ -37,28 +37,31 @@ type Config struct {
 	BodyLimit     int           `koanf:"body_limit"`
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
+	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
+	SummaryFontDir string `koanf:"summary_font_dir"`
 }
 
 // Defaults are the values used when neither config.yaml nor the
 // environment sets a key.
 func Defaults() map[string]any {
 	return map[string]any{
-		"listen":         "127.0.0.1:8080",
-		"db":             "data/rostrum.db",
-		"base_url":       "",
-		"smtp_host":      "127.0.0.1",
-		"smtp_port":      1025,
-		"smtp_from":      "Rostrum <no-reply@rostrum.localhost>",
-		"smtp_username":  "",
-		"smtp_password":  "",
-		"smtp_tls":       "none",
-		"admin_email":    "",
-		"admin_password": "",
-		"log_level":      "info",
-		"log_format":     "text",
-		"body_limit":     1 << 20,
-		"secure_cookies": false,
-		"session_ttl":    "12h",
+		"listen":           "127.0.0.1:8080",
+		"db":               "data/rostrum.db",
+		"base_url":         "",
+		"smtp_host":        "127.0.0.1",
+		"smtp_port":        1025,
+		"smtp_from":        "Rostrum <no-reply@rostrum.localhost>",
+		"smtp_username":    "",
+		"smtp_password":    "",
+		"smtp_tls":         "none",
+		"admin_email":      "",
+		"admin_password":   "",
+		"log_level":        "info",
+		"log_format":       "text",
+		"body_limit":       1 << 20,
+		"secure_cookies":   false,
+		"session_ttl":      "12h",
+		"summary_font_dir": "/usr/share/fonts/truetype",
 	}
 }
 

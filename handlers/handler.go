@@ -18,6 +18,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/summary"
 )
 
 // Options are the settings handlers need from the configuration.
@@ -33,6 +34,7 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
+	Summary  *summary.Service
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data

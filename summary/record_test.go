@@ -19,13 +19,13 @@ func recordedMeeting(attribution string) Record {
 	evil := Organization{Name: "<script>alert(1)</script> **Evil** </w:t> =cmd|' /C calc'!A0", Type: "other", Country: "XX"}
 	start := time.Date(2019, 12, 2, 15, 0, 0, 0, time.UTC)
 	return Record{
-		Title:       "Informal intersessional consultative meeting of the OEWG",
-		Venue:       "United Nations Headquarters, New York",
-		Chair:       "Mr. David Koh",
-		StartsAt:    start,
-		EndsAt:      start.Add(50 * time.Hour),
-		Timezone:    "America/New_York",
-		Attribution: attribution,
+		Title:         "Informal intersessional consultative meeting of the OEWG",
+		Venue:         "United Nations Headquarters, New York",
+		Chair:         "Mr. David Koh",
+		StartsAt:      start,
+		EndsAt:        start.Add(50 * time.Hour),
+		Timezone:      "America/New_York",
+		Attribution:   attribution,
 		Organizations: []Organization{ngo, ngo2, biz, biz2, uni, tech, evil},
 		Items: []Item{
 			{Title: "Existing and potential threats", Interventions: []Intervention{
