@@ -209,7 +209,7 @@ var htmlAllowed = map[string][]string{
 	"strong": nil, "em": nil, "a": {"href", "rel"}, "blockquote": nil,
 	"table": nil, "thead": nil, "tbody": nil, "tr": nil, "th": {"scope", "class"}, "td": {"class"},
 	"figure": {"class"}, "figcaption": nil,
-	"svg": {"xmlns", "role", "viewbox", "width", "height", "font-family", "font-size"},
+	"svg":  {"xmlns", "role", "viewbox", "width", "height", "font-family", "font-size"},
 	"text": {"x", "y", "text-anchor", "fill"}, "rect": {"x", "y", "width", "height", "fill"},
 }
 
