@@ -4,6 +4,8 @@
 //
 //	rostrum [-config config.yaml] [serve]   run the server
 //	rostrum [-config config.yaml] demo      fill the database with a sample meeting
+//	rostrum [-config config.yaml] copy-db postgres://...
+//	                                        copy every row into an empty PostgreSQL database
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"time"
 
 	"rostrum/app"
+	"rostrum/store"
 )
 
 func main() {
@@ -48,8 +51,30 @@ func run(args []string) error {
 		}
 		defer a.Shutdown(5 * time.Second)
 		return a.Demo(context.Background(), os.Stdout)
+	case "copy-db":
+		if fs.NArg() != 2 || !store.IsPostgres(fs.Arg(1)) {
+			return fmt.Errorf("usage: rostrum copy-db postgres://user@host:5432/db (copies the configured database, %s, into it)", cfg.DB)
+		}
+		src, err := store.Open(cfg.DB, log)
+		if err != nil {
+			return err
+		}
+		defer store.Close(src)
+		if err := store.Migrate(src); err != nil {
+			return err
+		}
+		dst, err := store.Open(fs.Arg(1), log)
+		if err != nil {
+			return err
+		}
+		defer store.Close(dst)
+		if err := store.Copy(context.Background(), src, dst, log); err != nil {
+			return err
+		}
+		fmt.Println("copied", cfg.DB, "into PostgreSQL; start Rostrum with ROSTRUM_DB set to that URL")
+		return nil
 	default:
-		return fmt.Errorf("unknown command %q (want serve or demo)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, demo or copy-db)", cmd)
 	}
 }
 

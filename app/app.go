@@ -19,6 +19,7 @@ import (
 	"rostrum/auth"
 	"rostrum/handlers"
 	"rostrum/meetings"
+	"rostrum/registration"
 	"rostrum/store"
 	"rostrum/summary"
 )
@@ -74,6 +75,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Meetings: &meetings.Service{DB: db},
 		Summary:  newSummary(cfg, db, log),
 	}
+	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL()}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),

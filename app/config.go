@@ -37,6 +37,7 @@ type Config struct {
 	BodyLimit     int           `koanf:"body_limit"`
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
+
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
 }
@@ -45,22 +46,25 @@ type Config struct {
 // environment sets a key.
 func Defaults() map[string]any {
 	return map[string]any{
-		"listen":           "127.0.0.1:8080",
-		"db":               "data/rostrum.db",
-		"base_url":         "",
-		"smtp_host":        "127.0.0.1",
-		"smtp_port":        1025,
-		"smtp_from":        "Rostrum <no-reply@rostrum.localhost>",
-		"smtp_username":    "",
-		"smtp_password":    "",
-		"smtp_tls":         "none",
-		"admin_email":      "",
-		"admin_password":   "",
-		"log_level":        "info",
-		"log_format":       "text",
-		"body_limit":       1 << 20,
-		"secure_cookies":   false,
-		"session_ttl":      "12h",
+		"listen":         "127.0.0.1:8080",
+		"db":             "data/rostrum.db",
+		"base_url":       "",
+		"smtp_host":      "127.0.0.1",
+		"smtp_port":      1025,
+		"smtp_from":      "Rostrum <no-reply@rostrum.localhost>",
+		"smtp_username":  "",
+		"smtp_password":  "",
+		"smtp_tls":       "none",
+		"admin_email":    "",
+		"admin_password": "",
+		"log_level":      "info",
+		"log_format":     "text",
+		"body_limit":     1 << 20,
+		"secure_cookies": false,
+		"session_ttl":    12 * time.Hour,
+
+		// Where the summary's PDF finds its TrueType fonts (Debian's
+		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
 		"summary_font_dir": "/usr/share/fonts/truetype",
 	}
 }
@@ -93,6 +97,9 @@ func LoadConfig(path string, environ []string) (Config, error) {
 			// ROSTRUM_TEST_* and friends belong to tools, not the server.
 			continue
 		}
+		if msg := checkEnvType(known[key], val); msg != "" {
+			return Config{}, fmt.Errorf("config: %s (%s): %s, got %q", key, name, msg, val)
+		}
 		envVals[key] = val
 	}
 	if err := k.Load(confmap.Provider(envVals, "."), nil); err != nil {
@@ -100,9 +107,29 @@ func LoadConfig(path string, environ []string) (Config, error) {
 	}
 	var cfg Config
 	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", FlatPaths: true}); err != nil {
-		return Config{}, fmt.Errorf("config: %w", err)
+		return Config{}, fmt.Errorf("config: %s", strings.Join(strings.Fields(err.Error()), " "))
 	}
 	return cfg, cfg.Validate()
+}
+
+// checkEnvType says what is wrong with an environment value for a key whose
+// default is def, or "" when it parses.
+func checkEnvType(def any, val string) string {
+	switch def.(type) {
+	case int:
+		if _, err := strconv.Atoi(val); err != nil {
+			return "want a whole number"
+		}
+	case bool:
+		if _, err := strconv.ParseBool(val); err != nil {
+			return "want true or false"
+		}
+	case time.Duration:
+		if _, err := time.ParseDuration(val); err != nil {
+			return "want a duration such as 12h or 30m"
+		}
+	}
+	return ""
 }
 
 // Validate checks every key and returns one line per bad key.

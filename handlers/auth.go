@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"rostrum/apperr"
 	"rostrum/auth"
@@ -111,6 +112,26 @@ func (h *Handler) participant(c *fiber.Ctx) error {
 		return apperr.Unauthorized("send your participant token as Authorization: Bearer <token>")
 	}
 	return c.Next()
+}
+
+// loginThrottle refuses logins from an address after too many failures
+// (successful logins do not count), answering 429 with Retry-After.
+func (h *Handler) loginThrottle() fiber.Handler {
+	max, window := h.Opts.LoginAttempts, h.Opts.LoginWindow
+	if max <= 0 {
+		max = 10
+	}
+	if window <= 0 {
+		window = 15 * time.Minute
+	}
+	return limiter.New(limiter.Config{
+		Max:                    max,
+		Expiration:             window,
+		SkipSuccessfulRequests: true,
+		LimitReached: func(c *fiber.Ctx) error {
+			return apperr.RateLimited("too many failed logins from this address; try again later")
+		},
+	})
 }
 
 type loginInput struct {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -18,6 +19,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/registration"
 	"rostrum/summary"
 )
 
@@ -25,6 +27,10 @@ import (
 type Options struct {
 	PublicURL     string
 	SecureCookies bool
+	// LoginAttempts failed logins per client address within LoginWindow
+	// are allowed; further attempts get 429 until the window passes.
+	LoginAttempts int
+	LoginWindow   time.Duration
 }
 
 // Handler holds what the handlers need. One value serves every route.
@@ -34,7 +40,10 @@ type Handler struct {
 	Opts     Options
 	Auth     *auth.Service
 	Meetings *meetings.Service
-	Summary  *summary.Service
+	// Registrations is registration and accreditation.
+	Registrations *registration.Service
+	// Summary is notes, the Chair's summary and its circulation.
+	Summary *summary.Service
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data

@@ -1,6 +1,363 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+	"rostrum/models"
+	"rostrum/registration"
+)
+
+// maxRegistrationBody bounds a registration form; the app-wide body limit
+// is for uploads.
+const maxRegistrationBody = 64 << 10
 
 // registrationRoutes registers registration and accreditation routes.
-func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {}
+func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {
+	// Public: register, and see which organizations are accredited.
+	api.Post("/meetings/:slug/registrations", h.register)
+	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
+
+	// Staff: every role reads the list (moderators add speakers from the
+	// approved ones); only the secretariat decides.
+	api.Get("/meetings/:slug/registrations", anyStaff, h.listRegistrations)
+	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
+	api.Post("/meetings/:slug/registrations/decisions", admin, h.decideMany)
+	api.Post("/registrations/:id/decision", admin, h.decide)
+
+	// The participant, by the token of their manage link.
+	api.Get("/participant", h.participant, h.getParticipant)
+	api.Put("/participant", h.participant, h.updateParticipant)
+	api.Post("/participant/withdraw", h.participant, h.withdraw)
+}
+
+// registrationView is a registration as staff and its participant see it.
+type registrationView struct {
+	ID           uint             `json:"id"`
+	MeetingID    uint             `json:"meeting_id"`
+	Status       string           `json:"status"`
+	Reason       string           `json:"reason"`
+	Name         string           `json:"name"`
+	Email        string           `json:"email"`
+	JobTitle     string           `json:"job_title"`
+	Organization organizationView `json:"organization"`
+	ConsentAt    time.Time        `json:"consent_at"`
+	DecidedAt    *time.Time       `json:"decided_at"`
+	CreatedAt    time.Time        `json:"created_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+}
+
+type organizationView struct {
+	ID           uint   `json:"id"`
+	Name         string `json:"name"`
+	Acronym      string `json:"acronym"`
+	Type         string `json:"type"`
+	Country      string `json:"country"`
+	CountryName  string `json:"country_name"`
+	Website      string `json:"website"`
+	ECOSOCStatus string `json:"ecosoc_status"`
+}
+
+func viewRegistration(r *models.Registration) registrationView {
+	o := &r.Organization
+	return registrationView{
+		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
+		JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Organization: organizationView{
+			ID: o.ID, Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
+			CountryName: registration.CountryName(o.Country), Website: o.Website, ECOSOCStatus: o.ECOSOCStatus,
+		},
+	}
+}
+
+func viewRegistrations(regs []models.Registration) []registrationView {
+	out := make([]registrationView, len(regs))
+	for i := range regs {
+		out[i] = viewRegistration(&regs[i])
+	}
+	return out
+}
+
+// isForm reports whether the request body is an HTML form.
+func isForm(c *fiber.Ctx) bool {
+	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	return mt == fiber.MIMEApplicationForm || mt == fiber.MIMEMultipartForm
+}
+
+// formBool reads a checkbox: browsers send "on" (or the value attribute)
+// when ticked and nothing when not.
+func formBool(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "true", "1", "yes":
+		return true
+	}
+	return false
+}
+
+// registrationFromForm reads a registration from a plain HTML form whose
+// fields are named like the JSON, with the organization's fields
+// prefixed org_: org_name, org_acronym, org_type, org_country,
+// org_website, org_ecosoc_status, name, email, job_title, consent.
+func registrationFromForm(c *fiber.Ctx) registration.Input {
+	return registration.Input{
+		Organization: registration.OrganizationInput{
+			Name: c.FormValue("org_name"), Acronym: c.FormValue("org_acronym"), Type: c.FormValue("org_type"),
+			Country: c.FormValue("org_country"), Website: c.FormValue("org_website"), ECOSOCStatus: c.FormValue("org_ecosoc_status"),
+		},
+		Name: c.FormValue("name"), Email: c.FormValue("email"), JobTitle: c.FormValue("job_title"),
+		Consent: formBool(c.FormValue("consent")),
+	}
+}
+
+// register: POST /api/meetings/:slug/registrations (public), JSON or an
+// HTML form → 201 {"id","status","manage_url"}; a browser's plain form
+// post (Accept: text/html) gets 303 to the manage page instead.
+func (h *Handler) register(c *fiber.Ctx) error {
+	if len(c.Body()) > maxRegistrationBody {
+		return apperr.TooLarge("a registration must be smaller than %d KiB", maxRegistrationBody>>10)
+	}
+	var in registration.Input
+	form := isForm(c)
+	if form {
+		in = registrationFromForm(c)
+	} else if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	reg, err := h.Registrations.Register(c.UserContext(), c.Params("slug"), in)
+	if err != nil {
+		return err
+	}
+	manage := h.Registrations.ManageURL(reg.Token)
+	if form && acceptsHTML(c) {
+		return c.Redirect("/r/"+reg.Token, fiber.StatusSeeOther)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": reg.ID, "status": reg.Status, "manage_url": manage})
+}
+
+// acceptsHTML reports whether the client prefers an HTML page to JSON, as
+// a browser submitting a form without script does.
+func acceptsHTML(c *fiber.Ctx) bool {
+	return c.Accepts(fiber.MIMETextHTML, fiber.MIMEApplicationJSON) == fiber.MIMETextHTML &&
+		strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMETextHTML)
+}
+
+type decisionInput struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+type outcomeView struct {
+	registrationView
+	Promoted []registrationView `json:"promoted"`
+}
+
+func viewOutcome(o *registration.Outcome) outcomeView {
+	return outcomeView{registrationView: viewRegistration(&o.Registration), Promoted: viewRegistrations(o.Promoted)}
+}
+
+// decide: POST /api/registrations/:id/decision (admin)
+// {"decision","reason"} → the registration, with "promoted": the
+// waitlisted registrations that took the seat it freed.
+func (h *Handler) decide(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in decisionInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	o, err := h.Registrations.Decide(c.UserContext(), id, in.Decision, in.Reason)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("registration decided", "registration", id, "decision", in.Decision, "by", actor(c).Label())
+	return c.JSON(viewOutcome(o))
+}
+
+type bulkInput struct {
+	IDs      []uint `json:"ids"`
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+}
+
+// decideMany: POST /api/meetings/:slug/registrations/decisions (admin)
+// {"ids","decision","reason"} → {"results": [{"id","ok","status"|"error","code"}]}.
+func (h *Handler) decideMany(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	var in bulkInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	results, err := h.Registrations.DecideMany(c.UserContext(), m.ID, in.IDs, in.Decision, in.Reason)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("registrations decided in bulk", "meeting", m.Slug, "count", len(results), "decision", in.Decision, "by", actor(c).Label())
+	return c.JSON(fiber.Map{"results": results})
+}
+
+func filterFromQuery(c *fiber.Ctx) (registration.Filter, error) {
+	f := registration.Filter{Status: c.Query("status"), Type: c.Query("type"), Q: c.Query("q")}
+	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return f, apperr.Invalid("bad query", map[string]string{name: "must be a whole number"})
+			}
+			*dst = n
+		}
+	}
+	return f, nil
+}
+
+// listRegistrations: GET /api/meetings/:slug/registrations?status=&type=&q=&limit=&offset=
+// (staff) → {"registrations", "total", "counts": {"by_status", "by_type"}}.
+func (h *Handler) listRegistrations(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	f, err := filterFromQuery(c)
+	if err != nil {
+		return err
+	}
+	regs, total, err := h.Registrations.List(c.UserContext(), m.ID, f)
+	if err != nil {
+		return err
+	}
+	counts, err := h.Registrations.Count(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"registrations": viewRegistrations(regs), "total": total, "counts": counts})
+}
+
+// exportRegistrations: GET /api/meetings/:slug/registrations.csv (staff),
+// with the list's filters.
+func (h *Handler) exportRegistrations(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	f, err := filterFromQuery(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := h.Registrations.ExportCSV(c.UserContext(), &buf, m.ID, f); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+m.Slug+`-registrations.csv"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+// approvedOrganizations: GET /api/meetings/:slug/organizations (public) →
+// {"organizations": [{"name","acronym","type","country","country_name"}]}.
+func (h *Handler) approvedOrganizations(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	orgs, err := h.Registrations.ApprovedOrganizations(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"organizations": orgs})
+}
+
+// participantView is what the manage page shows: the registration, its
+// meeting, and what the participant may still do.
+type participantView struct {
+	registrationView
+	Meeting     participantMeeting `json:"meeting"`
+	ManageURL   string             `json:"manage_url"`
+	CanWithdraw bool               `json:"can_withdraw"`
+	CanEdit     bool               `json:"can_edit"`
+}
+
+type participantMeeting struct {
+	Slug                 string    `json:"slug"`
+	Title                string    `json:"title"`
+	Venue                string    `json:"venue"`
+	StartsAt             time.Time `json:"starts_at"`
+	EndsAt               time.Time `json:"ends_at"`
+	Timezone             string    `json:"timezone"`
+	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+}
+
+func (h *Handler) viewParticipant(r *models.Registration) participantView {
+	m := &r.Meeting
+	open := r.Status != models.StatusWithdrawn
+	return participantView{
+		registrationView: viewRegistration(r),
+		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
+			Timezone: m.Timezone, RegistrationClosesAt: m.RegistrationClosesAt},
+		ManageURL: h.Registrations.ManageURL(r.Token), CanWithdraw: open, CanEdit: open,
+	}
+}
+
+// getParticipant: GET /api/participant (Bearer token) → the participant's
+// own registration.
+func (h *Handler) getParticipant(c *fiber.Ctx) error {
+	return c.JSON(h.viewParticipant(actor(c).Registration))
+}
+
+// withdraw: POST /api/participant/withdraw (Bearer token) → the
+// registration, withdrawn.
+func (h *Handler) withdraw(c *fiber.Ctx) error {
+	me := actor(c).Registration
+	o, err := h.Registrations.Withdraw(c.UserContext(), me.ID)
+	if err != nil {
+		return err
+	}
+	r := o.Registration
+	r.Token = me.Token
+	return c.JSON(h.viewParticipant(&r))
+}
+
+// detailsInput is the body of PUT /api/participant. Email and
+// organization are named only to explain that they cannot change.
+type detailsInput struct {
+	Name         string          `json:"name"`
+	JobTitle     string          `json:"job_title"`
+	Email        *string         `json:"email"`
+	Organization json.RawMessage `json:"organization"`
+}
+
+// updateParticipant: PUT /api/participant (Bearer token) {"name","job_title"}
+// → the registration.
+func (h *Handler) updateParticipant(c *fiber.Ctx) error {
+	me := actor(c).Registration
+	var in detailsInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	f := apperr.Fields{}
+	if in.Email != nil && !strings.EqualFold(strings.TrimSpace(*in.Email), me.Email) {
+		f.Add("email", "cannot be changed: withdraw and register again with the new address")
+	}
+	if len(in.Organization) > 0 && string(in.Organization) != "null" {
+		f.Add("organization", "cannot be changed: withdraw and register again for the other organization")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	r, err := h.Registrations.UpdateDetails(c.UserContext(), me.ID, registration.DetailsInput{Name: in.Name, JobTitle: in.JobTitle})
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.viewParticipant(r))
+}

@@ -16,7 +16,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	anyStaff := h.staff()
 
 	// Staff accounts.
-	api.Post("/login", h.login)
+	api.Post("/login", h.loginThrottle(), h.login)
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
 	api.Post("/users", admin, h.createUser)

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfigDefaultsAreValid(t *testing.T) {
+	cfg, err := LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:8080" || cfg.DB != "data/rostrum.db" || cfg.SessionTTL != 12*time.Hour {
+		t.Fatalf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigFileThenEnvironment(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("listen: 0.0.0.0:9000\nsmtp_port: 2525\nbase_url: https://file.example\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path, []string{"ROSTRUM_BASE_URL=https://env.example", "ROSTRUM_SMTP_HOST=mail.example", "PATH=/bin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "0.0.0.0:9000" || cfg.SMTPPort != 2525 {
+		t.Fatalf("file values not applied: %+v", cfg)
+	}
+	if cfg.BaseURL != "https://env.example" || cfg.SMTPHost != "mail.example" {
+		t.Fatalf("environment does not override the file: %+v", cfg)
+	}
+}
+
+func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
+	samples := map[string]string{
+		"listen": "127.0.0.1:9999", "db": "x/y.db", "base_url": "https://meet.example",
+		"smtp_host": "mail.example", "smtp_port": "2526", "smtp_from": "A <a@example.org>",
+		"smtp_username": "u", "smtp_password": "p", "smtp_tls": "starttls",
+		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
+		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
+	}
+	var env []string
+	for key := range Defaults() {
+		v, ok := samples[key]
+		if !ok {
+			t.Fatalf("no sample value for key %s: add one", key)
+		}
+		env = append(env, "ROSTRUM_"+strings.ToUpper(key)+"="+v)
+	}
+	cfg, err := LoadConfig("", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv := reflect.ValueOf(cfg)
+	for i := 0; i < rv.NumField(); i++ {
+		key := rv.Type().Field(i).Tag.Get("koanf")
+		if got := fmt.Sprint(rv.Field(i).Interface()); got != samples[key] && !(key == "session_ttl" && got == "1h30m0s") {
+			t.Errorf("ROSTRUM_%s: field is %q, want %q", strings.ToUpper(key), got, samples[key])
+		}
+	}
+}
+
+func TestBadConfigValueNamesTheKey(t *testing.T) {
+	cases := map[string]string{
+		"ROSTRUM_LISTEN=nonsense":       "listen (ROSTRUM_LISTEN)",
+		"ROSTRUM_SMTP_PORT=99999":       "smtp_port (ROSTRUM_SMTP_PORT)",
+		"ROSTRUM_SMTP_PORT=abc":         "smtp_port",
+		"ROSTRUM_BASE_URL=ftp://x":      "base_url (ROSTRUM_BASE_URL)",
+		"ROSTRUM_SMTP_FROM=not an addr": "smtp_from (ROSTRUM_SMTP_FROM)",
+		"ROSTRUM_SESSION_TTL=forever":   "session_ttl (ROSTRUM_SESSION_TTL)",
+		"ROSTRUM_LOG_LEVEL=loud":        "log_level (ROSTRUM_LOG_LEVEL)",
+		"ROSTRUM_SMTP_TLS=maybe":        "smtp_tls (ROSTRUM_SMTP_TLS)",
+		"ROSTRUM_DB=":                   "db (ROSTRUM_DB)",
+	}
+	for env, want := range cases {
+		_, err := LoadConfig("", []string{env})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want it to name %q", env, err, want)
+			continue
+		}
+		if strings.Count(err.Error(), "\n") != 0 {
+			t.Errorf("%s: want one line, got %q", env, err)
+		}
+	}
+}
+
+func TestAdminEmailNeedsAPassword(t *testing.T) {
+	_, err := LoadConfig("", []string{"ROSTRUM_ADMIN_EMAIL=a@example.org", "ROSTRUM_ADMIN_PASSWORD=short"})
+	if err == nil || !strings.Contains(err.Error(), "admin_password") {
+		t.Fatalf("got %v", err)
+	}
+}

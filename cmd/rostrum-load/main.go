@@ -1,0 +1,76 @@
+// Command rostrum-load measures a Rostrum server over its public
+// interfaces on loopback: the live list's fan-out to many websocket
+// viewers, a registration rush, the summary of a large meeting and a
+// circulation by mail. It builds and starts the server from this checkout
+// (on a fresh SQLite database unless -db says otherwise), drives it, and
+// prints a summary table; every figure is measured, none is asserted
+// except correctness (limits held, nothing lost).
+//
+//	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
+//	go run ./cmd/rostrum-load ci        (small sizes, for CI)
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "rostrum-load:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() error {
+	return fmt.Errorf("usage: rostrum-load [flags] rush|ci  (see -h)")
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("rostrum-load", flag.ContinueOnError)
+	db := fs.String("db", "", "database for the server (default: a fresh SQLite file)")
+	clients := fs.Int("clients", 50, "rush: concurrent registering clients")
+	duration := fs.Duration("duration", 10*time.Second, "rush: how long to register")
+	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
+	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
+	orgs := fs.Int("orgs", 2000, "rush: organizations the clients register for")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usage()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+
+	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0"}
+	srv, err := StartServer(ctx, *db, env...)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+
+	switch fs.Arg(0) {
+	case "rush":
+		t, err := Rush(ctx, srv, RushConfig{Clients: *clients, Duration: *duration, Capacity: *capacity, MaxPerOrg: *perOrg, Organizations: *orgs})
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
+	case "ci":
+		t, err := Rush(ctx, srv, RushConfig{Clients: 20, Duration: 5 * time.Second, Capacity: 300, MaxPerOrg: 2, Organizations: 400})
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
+	default:
+		return usage()
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package registration
+
+import "testing"
+
+func TestCountryCodesAreISO3166Alpha2(t *testing.T) {
+	good := map[string]string{"KE": "KE", "br": "BR", " sg ": "SG", "CH": "CH", "XK": "XK", "PS": "PS", "SS": "SS", "GB": "GB"}
+	for in, want := range good {
+		if got, ok := Country(in); !ok || got != want {
+			t.Errorf("Country(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	// Not countries, deprecated aliases, withdrawn, reserved, or not codes.
+	for _, in := range []string{"", "ZZ", "XX", "AA", "EU", "UN", "UK", "YU", "AN", "SU", "DD", "ZR", "BU", "AC", "TA", "EA", "001", "U", "USA", "1A", "É1"} {
+		if got, ok := Country(in); ok {
+			t.Errorf("Country(%q) accepted as %q", in, got)
+		}
+	}
+}
+
+func TestCountryListHasTheAssignedCodesAndKosovo(t *testing.T) {
+	n := 0
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if _, ok := Country(string([]rune{a, b})); ok {
+				n++
+			}
+		}
+	}
+	// ISO 3166-1 assigns 249 alpha-2 codes; XK (Kosovo) is accepted too.
+	if n != 250 {
+		t.Fatalf("%d codes accepted, want 250 (249 assigned + XK)", n)
+	}
+	if CountryName("CI") != "Côte d’Ivoire" || CountryName("QQ") != "QQ" {
+		t.Fatalf("names: %q %q", CountryName("CI"), CountryName("QQ"))
+	}
+}

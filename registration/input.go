@@ -1,0 +1,226 @@
+package registration
+
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"rostrum/apperr"
+	"rostrum/models"
+)
+
+// OrganizationInput is the organization part of a registration form.
+type OrganizationInput struct {
+	Name         string `json:"name"`
+	Acronym      string `json:"acronym"`
+	Type         string `json:"type"`
+	Country      string `json:"country"` // ISO 3166-1 alpha-2
+	Website      string `json:"website"`
+	ECOSOCStatus string `json:"ecosoc_status"` // general, special, roster or none (empty means none)
+}
+
+// Input is a registration as a representative submits it.
+type Input struct {
+	Organization OrganizationInput `json:"organization"`
+	Name         string            `json:"name"`
+	Email        string            `json:"email"`
+	JobTitle     string            `json:"job_title"`
+	Consent      bool              `json:"consent"`
+}
+
+// Applicant is a validated, normalized Input: text trimmed, email
+// lower-cased, country upper-cased, website absolute, keys folded.
+type Applicant struct {
+	Organization models.Organization
+	Name         string
+	Email        string
+	JobTitle     string
+}
+
+// Field names used in validation errors. Organization fields are named by
+// their JSON path.
+const (
+	FieldOrgName    = "organization.name"
+	FieldOrgAcronym = "organization.acronym"
+	FieldOrgType    = "organization.type"
+	FieldOrgCountry = "organization.country"
+	FieldOrgWebsite = "organization.website"
+	FieldOrgECOSOC  = "organization.ecosoc_status"
+	FieldName       = "name"
+	FieldEmail      = "email"
+	FieldJobTitle   = "job_title"
+	FieldConsent    = "consent"
+	FieldReason     = "reason"
+)
+
+// Limits on the length of text fields, in characters.
+const (
+	MaxOrgName  = 300
+	MaxAcronym  = 50
+	MaxWebsite  = 300
+	MaxName     = 200
+	MaxEmail    = 254
+	MaxJobTitle = 200
+	MaxReason   = 1000
+)
+
+// checkText trims v and records a field error when it is not valid UTF-8,
+// holds control characters, is required but empty, or is longer than max
+// characters. It returns the trimmed text.
+func checkText(f apperr.Fields, field, v string, required bool, max int) string {
+	return checkTextLines(f, field, v, required, max, false)
+}
+
+// checkTextLines is checkText that allows line breaks and tabs when
+// multiline is set.
+func checkTextLines(f apperr.Fields, field, v string, required bool, max int, multiline bool) string {
+	if !utf8.ValidString(v) {
+		f.Add(field, "must be valid UTF-8 text")
+		return ""
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case required && v == "":
+		f.Add(field, "is required")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+	case strings.IndexFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+	}) >= 0:
+		if multiline {
+			f.Add(field, "must not contain control characters")
+		} else {
+			f.Add(field, "must be a single line without control characters")
+		}
+	}
+	return v
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidEmail returns the lower-cased address and reports whether s is one
+// bare email address (no display name) with a dotted domain.
+func ValidEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || len(s) > MaxEmail {
+		return "", false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Name != "" || a.Address != s {
+		return "", false
+	}
+	// Quoted local parts and address literals are legal but never seen
+	// in practice, and they make poor mail targets; refuse them.
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if at < 1 || strings.ContainsAny(s, " \"[]") || !strings.Contains(domain, ".") ||
+		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", false
+	}
+	return s, true
+}
+
+// Validate checks in and returns the applicant it describes, or an Invalid
+// error with a message per bad field. HTML in any field is kept as text:
+// it is escaped wherever it is shown, never interpreted.
+func (in Input) Validate() (Applicant, error) {
+	f := apperr.Fields{}
+	o := in.Organization
+	var a Applicant
+	a.Organization.Name = checkText(f, FieldOrgName, o.Name, true, MaxOrgName)
+	a.Organization.NameKey = NameKey(a.Organization.Name)
+	if a.Organization.Name != "" && a.Organization.NameKey == "" {
+		f.Add(FieldOrgName, "is required")
+	}
+	a.Organization.Acronym = checkText(f, FieldOrgAcronym, o.Acronym, false, MaxAcronym)
+
+	switch t := strings.TrimSpace(o.Type); {
+	case t == "":
+		f.Add(FieldOrgType, "is required: one of "+strings.Join(models.OrganizationTypes, ", "))
+	case !oneOf(t, models.OrganizationTypes):
+		f.Add(FieldOrgType, "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+	default:
+		a.Organization.Type = t
+	}
+
+	if strings.TrimSpace(o.Country) == "" {
+		f.Add(FieldOrgCountry, "is required: a two-letter ISO 3166-1 country code such as KE or BR")
+	} else if c, ok := Country(o.Country); !ok {
+		f.Add(FieldOrgCountry, "must be a two-letter ISO 3166-1 country code such as KE or BR")
+	} else {
+		a.Organization.Country = c
+	}
+
+	if web := checkText(f, FieldOrgWebsite, o.Website, false, MaxWebsite); web != "" {
+		if w, ok := NormalizeWebsite(web); !ok {
+			f.Add(FieldOrgWebsite, "must be a web address such as https://example.org")
+		} else if utf8.RuneCountInString(w) > MaxWebsite {
+			f.Add(FieldOrgWebsite, "must be at most "+strconv.Itoa(MaxWebsite)+" characters")
+		} else {
+			a.Organization.Website = w
+			a.Organization.WebsiteKey = WebsiteKey(w)
+		}
+	}
+
+	switch st := strings.TrimSpace(o.ECOSOCStatus); {
+	case st == "":
+		a.Organization.ECOSOCStatus = "none"
+	case !oneOf(st, models.ECOSOCStatuses):
+		f.Add(FieldOrgECOSOC, "must be one of "+strings.Join(models.ECOSOCStatuses, ", "))
+	default:
+		a.Organization.ECOSOCStatus = st
+	}
+
+	a.Name = checkText(f, FieldName, in.Name, true, MaxName)
+	if email := checkText(f, FieldEmail, in.Email, true, MaxEmail); email != "" {
+		if e, ok := ValidEmail(email); ok {
+			a.Email = e
+		} else {
+			f.Add(FieldEmail, "must be an email address such as name@example.org")
+		}
+	}
+	a.JobTitle = checkText(f, FieldJobTitle, in.JobTitle, false, MaxJobTitle)
+	if !in.Consent {
+		f.Add(FieldConsent, "you must agree to the processing of your data for this meeting")
+	}
+	if err := f.Err(); err != nil {
+		return Applicant{}, err
+	}
+	return a, nil
+}
+
+// DetailsInput is what a participant may change on their own
+// registration: their name and job title. Email and organization are
+// fixed, because the duplicate and per-organization rules were checked
+// against them; a participant who needs to change them withdraws and
+// registers again.
+type DetailsInput struct {
+	Name     string `json:"name"`
+	JobTitle string `json:"job_title"`
+}
+
+// Validate returns the trimmed details or an Invalid error.
+func (in DetailsInput) Validate() (DetailsInput, error) {
+	f := apperr.Fields{}
+	out := DetailsInput{
+		Name:     checkText(f, FieldName, in.Name, true, MaxName),
+		JobTitle: checkText(f, FieldJobTitle, in.JobTitle, false, MaxJobTitle),
+	}
+	return out, f.Err()
+}
+
+// ValidReason checks the reason given with a decision.
+func ValidReason(reason string) (string, error) {
+	f := apperr.Fields{}
+	r := checkTextLines(f, FieldReason, reason, false, MaxReason, true)
+	return r, f.Err()
+}

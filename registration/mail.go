@@ -1,0 +1,180 @@
+package registration
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	"gorm.io/gorm"
+
+	"rostrum/models"
+	"rostrum/outbox"
+)
+
+// Kinds of mail this capability sends (outbox.Message.Kind).
+const (
+	mailConfirmation = "registration_confirmation" // on registration
+	mailDecision     = "registration_decision"     // on every decision of the secretariat
+	mailPromoted     = "registration_promoted"     // a freed seat moved it from the waiting list to pending
+	mailWithdrawn    = "registration_withdrawn"    // the participant withdrew
+)
+
+// letter is what a mail says, before it is put into text and HTML.
+type letter struct {
+	Subject string
+	Name    string
+	Lead    string // the news, one paragraph
+	Next    string // what happens next, one paragraph (may be empty)
+	Reason  string
+	Meeting string
+	Dates   string
+	Venue   string
+	Org     string
+	Status  string
+	Manage  string
+}
+
+// compose writes the letter of kind for reg (whose Meeting and
+// Organization are loaded).
+func compose(kind string, reg *models.Registration, manage string) letter {
+	m := &reg.Meeting
+	l := letter{
+		Name: reg.Name, Meeting: m.Title, Dates: meetingDates(m), Venue: m.Venue,
+		Org: reg.Organization.Name, Status: reg.Status, Manage: manage,
+	}
+	switch kind {
+	case mailConfirmation:
+		if reg.Status == models.StatusWaitlisted {
+			l.Subject = "On the waiting list: " + m.Title
+			l.Lead = "Thank you for registering. Every seat of the meeting is taken for now, so your registration is on the waiting list."
+			l.Next = "When a seat is freed, the oldest registration on the waiting list moves to review by itself, and we will write to you."
+		} else {
+			l.Subject = "Registration received: " + m.Title
+			l.Lead = "Thank you for registering. The secretariat will review your registration."
+			l.Next = "You will receive a message when it has decided."
+		}
+	case mailDecision:
+		l.Reason = reg.Reason
+		switch reg.Status {
+		case models.StatusApproved:
+			l.Subject = "Registration approved: " + m.Title
+			l.Lead = "Your registration has been approved: you are accredited to attend the meeting."
+			l.Next = "Please bring an identity document matching the name below."
+		case models.StatusRejected:
+			l.Subject = "Registration not approved: " + m.Title
+			l.Lead = "We regret that your registration has not been approved."
+		case models.StatusWaitlisted:
+			l.Subject = "Registration on the waiting list: " + m.Title
+			l.Lead = "The secretariat has placed your registration on the waiting list."
+			l.Next = "When a seat is freed, the oldest registration on the waiting list moves to review by itself, and we will write to you."
+		}
+	case mailPromoted:
+		l.Subject = "A seat is free: " + m.Title
+		l.Lead = "A seat has been freed: your registration has moved from the waiting list to review by the secretariat."
+		l.Next = "You will receive a message when it has decided."
+	case mailWithdrawn:
+		l.Subject = "Registration withdrawn: " + m.Title
+		l.Lead = "Your registration has been withdrawn, as you asked."
+		l.Next = "If this was a mistake, you may register again while registration is open."
+	}
+	return l
+}
+
+func meetingDates(m *models.Meeting) string {
+	loc, err := time.LoadLocation(m.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	s, e := m.StartsAt.In(loc), m.EndsAt.In(loc)
+	if s.Year() == e.Year() && s.Month() == e.Month() {
+		if s.Day() == e.Day() {
+			return s.Format("2 January 2006")
+		}
+		return s.Format("2") + " to " + e.Format("2 January 2006")
+	}
+	return s.Format("2 January 2006") + " to " + e.Format("2 January 2006")
+}
+
+var textMail = texttemplate.Must(texttemplate.New("text").Parse(`Dear {{.Name}},
+
+{{.Lead}}
+{{- if .Reason}}
+
+Reason given by the secretariat: {{.Reason}}
+{{- end}}
+{{- if .Next}}
+
+{{.Next}}
+{{- end}}
+
+Meeting:      {{.Meeting}}
+Dates:        {{.Dates}}
+{{- if .Venue}}
+Venue:        {{.Venue}}
+{{- end}}
+Organization: {{.Org}}
+Status:       {{.Status}}
+
+See your registration, change your details or withdraw:
+{{.Manage}}
+
+Keep this link to yourself: anyone who has it can manage your registration.
+`))
+
+var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body>
+<p>Dear {{.Name}},</p>
+<p>{{.Lead}}</p>
+{{- if .Reason}}
+<p>Reason given by the secretariat: {{.Reason}}</p>
+{{- end}}
+{{- if .Next}}
+<p>{{.Next}}</p>
+{{- end}}
+<table>
+<tr><th align="left">Meeting</th><td>{{.Meeting}}</td></tr>
+<tr><th align="left">Dates</th><td>{{.Dates}}</td></tr>
+{{- if .Venue}}
+<tr><th align="left">Venue</th><td>{{.Venue}}</td></tr>
+{{- end}}
+<tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
+<tr><th align="left">Status</th><td>{{.Status}}</td></tr>
+</table>
+<p><a href="{{.Manage}}">See your registration, change your details or withdraw</a></p>
+<p>Keep this link to yourself: anyone who has it can manage your registration.</p>
+</body></html>
+`))
+
+// render turns the letter into its plain-text and HTML bodies. The HTML
+// body escapes every value (html/template), so a name holding markup
+// arrives as text.
+func render(l letter) (text, html string, err error) {
+	var t, h bytes.Buffer
+	if err := textMail.Execute(&t, l); err != nil {
+		return "", "", err
+	}
+	if err := htmlMail.Execute(&h, l); err != nil {
+		return "", "", err
+	}
+	return t.String(), h.String(), nil
+}
+
+// enqueue queues the mail of kind for reg in tx, the transaction that
+// made the change it reports.
+func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) error {
+	l := compose(kind, reg, s.ManageURL(reg.Token))
+	text, html, err := render(l)
+	if err != nil {
+		return err
+	}
+	_, err = outbox.Enqueue(tx, outbox.Message{
+		Kind: kind, To: reg.Email, ToName: reg.Name,
+		// A subject is one line whatever the meeting's title holds.
+		Subject: strings.Join(strings.Fields(l.Subject), " "),
+		Text:    text, HTML: html,
+	})
+	return err
+}

@@ -1,0 +1,49 @@
+package registration
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"rostrum/models"
+)
+
+func TestMailEscapesHTMLAndCarriesTheManageLink(t *testing.T) {
+	reg := &models.Registration{
+		Name: `<img src=x onerror=alert(1)>`, Status: models.StatusApproved, Reason: `<b>welcome</b>`,
+		Organization: models.Organization{Name: "Tom & Jerry <Inc>"},
+		Meeting: models.Meeting{Title: "Informal intersessional consultative meeting", Venue: "Conference Room 1",
+			StartsAt: time.Date(2019, 12, 2, 15, 0, 0, 0, time.UTC), EndsAt: time.Date(2019, 12, 4, 23, 0, 0, 0, time.UTC), Timezone: "America/New_York"},
+	}
+	l := compose(mailDecision, reg, "https://rostrum.example/r/TOKEN")
+	text, html, err := render(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "https://rostrum.example/r/TOKEN") || !strings.Contains(html, `href="https://rostrum.example/r/TOKEN"`) {
+		t.Fatal("manage link missing")
+	}
+	if strings.Contains(html, "<img") || strings.Contains(html, "<b>welcome") || !strings.Contains(html, "&lt;img src=x") ||
+		!strings.Contains(html, "Tom &amp; Jerry &lt;Inc&gt;") {
+		t.Fatalf("HTML not escaped:\n%s", html)
+	}
+	if !strings.Contains(text, "<img src=x onerror=alert(1)>") || !strings.Contains(text, "2 to 4 December 2019") || !strings.Contains(text, "approved") {
+		t.Fatalf("text:\n%s", text)
+	}
+	if l.Subject != "Registration approved: Informal intersessional consultative meeting" {
+		t.Fatal(l.Subject)
+	}
+}
+
+func TestEveryMailKindHasASubjectAndLead(t *testing.T) {
+	for _, c := range []struct{ kind, status string }{
+		{mailConfirmation, models.StatusPending}, {mailConfirmation, models.StatusWaitlisted},
+		{mailDecision, models.StatusApproved}, {mailDecision, models.StatusRejected}, {mailDecision, models.StatusWaitlisted},
+		{mailPromoted, models.StatusPending}, {mailWithdrawn, models.StatusWithdrawn},
+	} {
+		l := compose(c.kind, &models.Registration{Status: c.status, Meeting: models.Meeting{Title: "M", Timezone: "UTC"}}, "u")
+		if l.Subject == "" || l.Lead == "" {
+			t.Errorf("%s/%s: %+v", c.kind, c.status, l)
+		}
+	}
+}

@@ -1,0 +1,601 @@
+package registration
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/store"
+)
+
+// Service stores registrations and organizations. Every write that a limit
+// depends on runs in one transaction that first locks the meeting's row
+// (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the immediate write
+// transaction already holds the database's write lock), so that counting
+// seats, checking the per-organization limit and writing the registration
+// cannot interleave with another writer of the same meeting.
+type Service struct {
+	DB *gorm.DB
+	// PublicURL prefixes the manage links sent by mail (no trailing slash).
+	PublicURL string
+	// Notify, when set, is called after a transaction that queued mail has
+	// committed, to wake the mail worker.
+	Notify func()
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// ManageURL is the participant's own page for a registration's token.
+func (s *Service) ManageURL(token string) string { return s.PublicURL + "/r/" + token }
+
+// write runs fn in a transaction and wakes the mail worker once it has
+// committed.
+func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if err := s.DB.WithContext(ctx).Transaction(fn); err != nil {
+		return err
+	}
+	if s.Notify != nil {
+		s.Notify()
+	}
+	return nil
+}
+
+// lockMeeting reads the meeting inside tx, locking its row on PostgreSQL.
+func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, error) {
+	var m models.Meeting
+	if err := store.LockForUpdate(tx).Where("id = ?", id).First(&m).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.NotFound("no meeting %d", id)
+		}
+		return nil, err
+	}
+	return &m, nil
+}
+
+func countWhere(tx *gorm.DB, query string, args ...any) (int, error) {
+	var n int64
+	err := tx.Model(&models.Registration{}).Where(query, args...).Count(&n).Error
+	return int(n), err
+}
+
+// seats counts the meeting's held seats inside tx.
+func seats(tx *gorm.DB, m *models.Meeting) (Seats, error) {
+	held, err := countWhere(tx, "meeting_id = ? AND status IN ?", m.ID, SeatStatuses)
+	return Seats{Capacity: m.Capacity, Held: held}, err
+}
+
+// Register stores a new registration for the meeting named slug: the
+// organization is matched or created, the duplicate-email, closing-date and
+// per-organization rules are checked, and the registration is pending, or
+// waitlisted when every seat is held. A confirmation mail with the manage
+// link is queued in the same transaction. The returned registration
+// carries its Token (shown once, in the manage link).
+func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.Registration, error) {
+	m, err := meetings.BySlug(ctx, s.DB, slug)
+	if err != nil {
+		return nil, err
+	}
+	a, err := in.Validate()
+	if err != nil {
+		return nil, err
+	}
+	token := auth.NewToken()
+	var reg *models.Registration
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		m, err := lockMeeting(tx, m.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if !now.Before(m.RegistrationClosesAt) {
+			return apperr.Conflict("registration for %s closed on %s", m.Title,
+				m.RegistrationClosesAt.Format("2 January 2006 at 15:04 MST")).WithCode("registration_closed")
+		}
+		dup, err := countWhere(tx, "meeting_id = ? AND email = ? AND status IN ?", m.ID, a.Email, ActiveStatuses)
+		if err != nil {
+			return err
+		}
+		if dup > 0 {
+			return apperr.Conflict("%s is already registered for this meeting: use the link in the confirmation mail to manage that registration, or withdraw it to register again", a.Email).WithCode("duplicate_email")
+		}
+		org, err := findOrCreateOrganization(tx, a.Organization)
+		if err != nil {
+			return err
+		}
+		active, err := countWhere(tx, "meeting_id = ? AND organization_id = ? AND status IN ?", m.ID, org.ID, ActiveStatuses)
+		if err != nil {
+			return err
+		}
+		if err := CheckOrganizationLimit(org.Name, m.MaxPerOrganization, active); err != nil {
+			return err
+		}
+		st, err := seats(tx, m)
+		if err != nil {
+			return err
+		}
+		reg = &models.Registration{
+			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
+			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
+		}
+		if err := tx.Create(reg).Error; err != nil {
+			return err
+		}
+		reg.Organization, reg.Meeting = *org, *m
+		return s.enqueue(tx, mailConfirmation, reg)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// findOrCreateOrganization returns the organization whose folded name, or
+// failing that whose folded website, matches o, creating o when none does.
+// A matched organization keeps its details; blanks (acronym, website,
+// ECOSOC status) are filled from o.
+func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organization, error) {
+	var found models.Organization
+	if err := tx.Where("name_key = ?", o.NameKey).Limit(1).Find(&found).Error; err != nil {
+		return nil, err
+	}
+	if found.ID == 0 && o.WebsiteKey != "" {
+		if err := tx.Where("website_key = ?", o.WebsiteKey).Order("id").Limit(1).Find(&found).Error; err != nil {
+			return nil, err
+		}
+	}
+	if found.ID != 0 {
+		fill := map[string]any{}
+		if found.Acronym == "" && o.Acronym != "" {
+			fill["acronym"], found.Acronym = o.Acronym, o.Acronym
+		}
+		if found.Website == "" && o.Website != "" {
+			fill["website"], found.Website = o.Website, o.Website
+			fill["website_key"], found.WebsiteKey = o.WebsiteKey, o.WebsiteKey
+		}
+		if found.ECOSOCStatus == "none" && o.ECOSOCStatus != "none" {
+			fill["ecosoc_status"], found.ECOSOCStatus = o.ECOSOCStatus, o.ECOSOCStatus
+		}
+		if len(fill) > 0 {
+			if err := tx.Model(&models.Organization{}).Where("id = ?", found.ID).Updates(fill).Error; err != nil {
+				return nil, err
+			}
+		}
+		return &found, nil
+	}
+	// Registrations for two meetings may create one organization at once
+	// on PostgreSQL (their meeting locks differ): the unique name key
+	// decides, and the loser reads the winner's row.
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name_key"}}, DoNothing: true}).Create(&o)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 || o.ID == 0 {
+		if err := tx.Where("name_key = ?", o.NameKey).First(&found).Error; err != nil {
+			return nil, err
+		}
+		return &found, nil
+	}
+	return &o, nil
+}
+
+// Outcome is the result of a decision or a withdrawal: the registration in
+// its new state and the waitlisted registrations that moved to pending
+// because a seat was freed.
+type Outcome struct {
+	Registration models.Registration
+	Promoted     []models.Registration
+}
+
+// Decide applies the secretariat's decision (approve, reject, waitlist)
+// with a reason to registration id.
+func (s *Service) Decide(ctx context.Context, id uint, decision, reason string) (*Outcome, error) {
+	return s.decide(ctx, 0, id, decision, reason)
+}
+
+// decide is Decide limited to the meeting meetingID (0: any meeting).
+func (s *Service) decide(ctx context.Context, meetingID, id uint, decision, reason string) (*Outcome, error) {
+	to, err := TargetOf(decision)
+	if err != nil {
+		return nil, err
+	}
+	reason, err = ValidReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	var out Outcome
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		reg, m, err := lockRegistration(tx, meetingID, id)
+		if err != nil {
+			return err
+		}
+		st, err := seats(tx, m)
+		if err != nil {
+			return err
+		}
+		if err := st.CheckMove(reg.Status, to); err != nil {
+			return err
+		}
+		from := reg.Status
+		now := s.now()
+		if err := move(tx, reg, to, map[string]any{"reason": reason, "decided_at": now}); err != nil {
+			return err
+		}
+		reg.Reason, reg.DecidedAt = reason, &now
+		if err := s.enqueue(tx, mailDecision, reg); err != nil {
+			return err
+		}
+		out.Registration = *reg
+		if HoldsSeat(from) && !HoldsSeat(to) {
+			out.Promoted, err = s.promote(tx, m, reg.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// lockRegistration locks the meeting of registration id and reads the
+// registration after the lock, so that its state cannot change under the
+// caller. meetingID, when not 0, must be the registration's meeting.
+func lockRegistration(tx *gorm.DB, meetingID, id uint) (*models.Registration, *models.Meeting, error) {
+	var reg models.Registration
+	if err := tx.Select("id", "meeting_id").Where("id = ?", id).First(&reg).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil, apperr.NotFound("no registration %d", id)
+		}
+		return nil, nil, err
+	}
+	if meetingID != 0 && reg.MeetingID != meetingID {
+		return nil, nil, apperr.NotFound("no registration %d in this meeting", id)
+	}
+	m, err := lockMeeting(tx, reg.MeetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg = models.Registration{}
+	if err := tx.Preload("Organization").Where("id = ?", id).First(&reg).Error; err != nil {
+		return nil, nil, err
+	}
+	reg.Meeting = *m
+	return &reg, m, nil
+}
+
+// move changes reg's state to to (with extra columns), guarding against a
+// concurrent change of its state.
+func move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any) error {
+	cols := map[string]any{"status": to, "updated_at": time.Now().UTC()}
+	for k, v := range extra {
+		cols[k] = v
+	}
+	res := tx.Model(&models.Registration{}).Where("id = ? AND status = ?", reg.ID, reg.Status).Updates(cols)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return apperr.Conflict("registration %d changed meanwhile; reload and try again", reg.ID)
+	}
+	reg.Status = to
+	return nil
+}
+
+// promote moves the oldest waitlisted registrations (except except) to
+// pending while seats are free, each with its own mail. A meeting without
+// capacity has no seats to free: there the waiting list is the
+// secretariat's own hold and only its decisions move it.
+func (s *Service) promote(tx *gorm.DB, m *models.Meeting, except uint) ([]models.Registration, error) {
+	if m.Capacity == 0 {
+		return nil, nil
+	}
+	st, err := seats(tx, m)
+	if err != nil {
+		return nil, err
+	}
+	free := st.Free()
+	if free == 0 {
+		return nil, nil
+	}
+	var next []models.Registration
+	if err := tx.Preload("Organization").
+		Where("meeting_id = ? AND status = ? AND id <> ?", m.ID, models.StatusWaitlisted, except).
+		Order("created_at, id").Limit(free).Find(&next).Error; err != nil {
+		return nil, err
+	}
+	for i := range next {
+		r := &next[i]
+		if err := CanTransition(r.Status, models.StatusPending); err != nil {
+			return nil, err
+		}
+		if err := move(tx, r, models.StatusPending, nil); err != nil {
+			return nil, err
+		}
+		r.Meeting = *m
+		if err := s.enqueue(tx, mailPromoted, r); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
+}
+
+// Withdraw withdraws the participant's own registration id; a seat it held
+// goes to the oldest waitlisted registration.
+func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
+	var out Outcome
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		reg, m, err := lockRegistration(tx, 0, id)
+		if err != nil {
+			return err
+		}
+		from := reg.Status
+		if err := CanTransition(from, models.StatusWithdrawn); err != nil {
+			return err
+		}
+		if err := move(tx, reg, models.StatusWithdrawn, nil); err != nil {
+			return err
+		}
+		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
+			return err
+		}
+		out.Registration = *reg
+		if HoldsSeat(from) {
+			out.Promoted, err = s.promote(tx, m, reg.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateDetails changes the participant's name and job title on their own
+// registration id. A withdrawn registration is closed to changes.
+func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (*models.Registration, error) {
+	d, err := in.Validate()
+	if err != nil {
+		return nil, err
+	}
+	var reg models.Registration
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.NotFound("no registration %d", id)
+			}
+			return err
+		}
+		if reg.Status == models.StatusWithdrawn {
+			return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+		}
+		reg.Name, reg.JobTitle = d.Name, d.JobTitle
+		return tx.Model(&models.Registration{}).Where("id = ?", id).
+			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &reg, nil
+}
+
+// BulkResult is the outcome of a decision on one registration of a bulk
+// request.
+type BulkResult struct {
+	ID       uint   `json:"id"`
+	OK       bool   `json:"ok"`
+	Status   string `json:"status,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Code     string `json:"code,omitempty"`
+	Promoted []uint `json:"promoted,omitempty"`
+}
+
+// MaxBulk is the most registrations one bulk decision may name.
+const MaxBulk = 1000
+
+// DecideMany applies one decision to each registration of ids in the
+// meeting, each in its own transaction, so that one refused registration
+// (an impossible transition, capacity reached) does not hold back the
+// others. Errors other than the domain's abort the rest.
+func (s *Service) DecideMany(ctx context.Context, meetingID uint, ids []uint, decision, reason string) ([]BulkResult, error) {
+	f := apperr.Fields{}
+	if len(ids) == 0 {
+		f.Add("ids", "name at least one registration")
+	} else if len(ids) > MaxBulk {
+		f.Add("ids", "name at most 1000 registrations at once")
+	}
+	if _, err := TargetOf(decision); err != nil {
+		f.Add("decision", `must be "approve", "reject" or "waitlist"`)
+	}
+	if _, err := ValidReason(reason); err != nil {
+		var ae *apperr.Error
+		errors.As(err, &ae)
+		f.Add(FieldReason, ae.Fields[FieldReason])
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	seen := map[uint]bool{}
+	out := make([]BulkResult, 0, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		o, err := s.decide(ctx, meetingID, id, decision, reason)
+		var ae *apperr.Error
+		switch {
+		case err == nil:
+			r := BulkResult{ID: id, OK: true, Status: o.Registration.Status}
+			for _, p := range o.Promoted {
+				r.Promoted = append(r.Promoted, p.ID)
+			}
+			out = append(out, r)
+		case errors.As(err, &ae):
+			out = append(out, BulkResult{ID: id, Error: ae.Message, Code: ae.Code})
+		default:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Filter narrows a list of registrations.
+type Filter struct {
+	Status string // one state, or empty for all
+	Type   string // one stakeholder type, or empty for all
+	Q      string // words searched in name, email and organization
+	Limit  int    // 0 means DefaultLimit
+	Offset int
+}
+
+// DefaultLimit and MaxLimit bound one page of a list.
+const (
+	DefaultLimit = 1000
+	MaxLimit     = 5000
+)
+
+// Validate checks the filter's values.
+func (f *Filter) Validate() error {
+	fe := apperr.Fields{}
+	if f.Status != "" && !oneOf(f.Status, models.RegistrationStatuses) {
+		fe.Add("status", "must be one of "+strings.Join(models.RegistrationStatuses, ", "))
+	}
+	if f.Type != "" && !oneOf(f.Type, models.OrganizationTypes) {
+		fe.Add("type", "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+	}
+	f.Q = strings.TrimSpace(f.Q)
+	if len(f.Q) > 200 {
+		fe.Add("q", "must be at most 200 characters")
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	if f.Limit < 0 || f.Limit > MaxLimit {
+		fe.Add("limit", "must be between 1 and 5000")
+	}
+	if f.Offset < 0 {
+		fe.Add("offset", "must not be negative")
+	}
+	return fe.Err()
+}
+
+// likeEscaper escapes LIKE's wildcards in user input.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (s *Service) filtered(ctx context.Context, meetingID uint, f Filter) *gorm.DB {
+	q := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Joins("JOIN organizations ON organizations.id = registrations.organization_id").
+		Where("registrations.meeting_id = ?", meetingID)
+	if f.Status != "" {
+		q = q.Where("registrations.status = ?", f.Status)
+	}
+	if f.Type != "" {
+		q = q.Where("organizations.type = ?", f.Type)
+	}
+	for _, word := range strings.Fields(f.Q) {
+		w := "%" + likeEscaper.Replace(strings.ToLower(word)) + "%"
+		q = q.Where(`(LOWER(registrations.name) LIKE ? ESCAPE '\' OR LOWER(registrations.email) LIKE ? ESCAPE '\' OR LOWER(organizations.name) LIKE ? ESCAPE '\' OR LOWER(organizations.acronym) LIKE ? ESCAPE '\')`, w, w, w, w)
+	}
+	return q
+}
+
+// List returns a page of the meeting's registrations matching f, oldest
+// first, with the number of all that match.
+func (s *Service) List(ctx context.Context, meetingID uint, f Filter) ([]models.Registration, int64, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	if err := s.filtered(ctx, meetingID, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var regs []models.Registration
+	err := s.filtered(ctx, meetingID, f).Preload("Organization").
+		Order("registrations.created_at, registrations.id").Limit(f.Limit).Offset(f.Offset).Find(&regs).Error
+	return regs, total, err
+}
+
+// Counts are a meeting's registrations counted by state, and by
+// stakeholder type and state. Every state and type is present.
+type Counts struct {
+	ByStatus map[string]int64            `json:"by_status"`
+	ByType   map[string]map[string]int64 `json:"by_type"`
+}
+
+// Count counts the meeting's registrations.
+func (s *Service) Count(ctx context.Context, meetingID uint) (Counts, error) {
+	c := Counts{ByStatus: map[string]int64{}, ByType: map[string]map[string]int64{}}
+	for _, st := range models.RegistrationStatuses {
+		c.ByStatus[st] = 0
+	}
+	for _, t := range models.OrganizationTypes {
+		c.ByType[t] = map[string]int64{"total": 0}
+		for _, st := range models.RegistrationStatuses {
+			c.ByType[t][st] = 0
+		}
+	}
+	var rows []struct {
+		Status string
+		Type   string
+		N      int64
+	}
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Select("registrations.status AS status, organizations.type AS type, COUNT(*) AS n").
+		Joins("JOIN organizations ON organizations.id = registrations.organization_id").
+		Where("registrations.meeting_id = ?", meetingID).
+		Group("registrations.status, organizations.type").Scan(&rows).Error
+	if err != nil {
+		return c, err
+	}
+	for _, r := range rows {
+		c.ByStatus[r.Status] += r.N
+		if c.ByType[r.Type] == nil {
+			c.ByType[r.Type] = map[string]int64{"total": 0}
+		}
+		c.ByType[r.Type][r.Status] += r.N
+		c.ByType[r.Type]["total"] += r.N
+	}
+	return c, nil
+}
+
+// PublicOrganization is what anyone may see of an accredited organization:
+// no person's data.
+type PublicOrganization struct {
+	Name        string `json:"name"`
+	Acronym     string `json:"acronym"`
+	Type        string `json:"type"`
+	Country     string `json:"country"`
+	CountryName string `json:"country_name"`
+}
+
+// ApprovedOrganizations lists, by name, the organizations with at least
+// one approved representative for the meeting.
+func (s *Service) ApprovedOrganizations(ctx context.Context, meetingID uint) ([]PublicOrganization, error) {
+	var orgs []models.Organization
+	err := s.DB.WithContext(ctx).Model(&models.Organization{}).
+		Where("id IN (?)", s.DB.Model(&models.Registration{}).Select("organization_id").
+			Where("meeting_id = ? AND status = ?", meetingID, models.StatusApproved)).
+		Order("name_key, id").Find(&orgs).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PublicOrganization, len(orgs))
+	for i, o := range orgs {
+		out[i] = PublicOrganization{Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country, CountryName: CountryName(o.Country)}
+	}
+	return out, nil
+}

@@ -1,0 +1,76 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"rostrum/models"
+)
+
+// Models lists every table's model in creation order: a table comes after
+// the tables its foreign keys point to.
+func Models() []any {
+	all := []any{&models.User{}, &models.Session{}, &models.Meeting{},
+		&models.AgendaItem{}, &models.Organization{}, &models.Registration{}}
+	all = append(all, models.OutboxTables()...)
+	all = append(all, models.LiveTables()...)
+	all = append(all, models.SummaryTables()...)
+	return all
+}
+
+// Copy copies every row of src into dst, which must be empty: it is how a
+// meeting's data moves from SQLite to PostgreSQL. dst is migrated first;
+// rows keep their ids, and PostgreSQL's id sequences are moved past them.
+func Copy(ctx context.Context, src, dst *gorm.DB, log *slog.Logger) error {
+	if err := Migrate(dst); err != nil {
+		return fmt.Errorf("migrate destination: %w", err)
+	}
+	for _, m := range Models() {
+		var n int64
+		if err := dst.WithContext(ctx).Model(m).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("destination is not empty: %s has %d rows", tableName(dst, m), n)
+		}
+	}
+	return dst.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, m := range Models() {
+			table := tableName(dst, m)
+			batch := reflect.New(reflect.SliceOf(reflect.TypeOf(m).Elem())).Interface()
+			copied := 0
+			res := src.WithContext(ctx).Model(m).Order("id").FindInBatches(batch, 500, func(_ *gorm.DB, _ int) error {
+				rows := reflect.ValueOf(batch).Elem()
+				if rows.Len() == 0 {
+					return nil
+				}
+				copied += rows.Len()
+				return tx.Omit(clause.Associations).Create(batch).Error
+			})
+			if res.Error != nil {
+				return fmt.Errorf("copy %s: %w", table, res.Error)
+			}
+			if Postgres(tx) && copied > 0 {
+				err := tx.Exec(fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))`, table, table)).Error
+				if err != nil {
+					return fmt.Errorf("advance %s id sequence: %w", table, err)
+				}
+			}
+			log.Info("copied", "table", table, "rows", copied)
+		}
+		return nil
+	})
+}
+
+func tableName(db *gorm.DB, m any) string {
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(m); err != nil {
+		return fmt.Sprintf("%T", m)
+	}
+	return stmt.Schema.Table
+}
