@@ -26,6 +26,7 @@ func (h *Handler) summaryRoutes(app *fiber.App, api fiber.Router) {
 	api.Post("/meetings/:slug/summary", admin, h.createSummary)
 	api.Get("/meetings/:slug/summary", anyStaff, h.listSummaries)
 	api.Get("/meetings/:slug/summary/latest", h.latestSummary) // public: the latest circulated version
+	api.Post("/meetings/:slug/summary/preview", anyStaff, h.previewSummary)
 	api.Get("/meetings/:slug/summary/:version.:format", h.summaryDocument)
 	api.Get("/meetings/:slug/summary/:version", anyStaff, h.getSummary)
 	api.Put("/meetings/:slug/summary/:version", admin, h.putSummary)
@@ -134,6 +135,20 @@ func (h *Handler) latestSummary(c *fiber.Ctx) error {
 		Title string `json:"title"`
 		HTML  string `json:"html"`
 	}{v, m.Title, summary.HTML(summary.Parse(v.Markdown))})
+}
+
+// previewSummary: POST /api/meetings/{slug}/summary/preview {"markdown"}
+// → {"html"}: the desk's preview while editing, rendered like the
+// documents (all text escaped).
+func (h *Handler) previewSummary(c *fiber.Ctx) error {
+	var in markdownInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if len(in.Markdown) > summary.MaxMarkdown {
+		return apperr.TooLarge("the summary is longer than 1 MiB")
+	}
+	return c.JSON(fiber.Map{"html": summary.HTML(summary.Parse(in.Markdown))})
 }
 
 func (h *Handler) getSummary(c *fiber.Ctx) error {
