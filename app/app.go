@@ -19,6 +19,7 @@ import (
 	"rostrum/auth"
 	"rostrum/handlers"
 	"rostrum/meetings"
+	"rostrum/outbox"
 	"rostrum/registration"
 	"rostrum/store"
 	"rostrum/summary"
@@ -32,6 +33,9 @@ type App struct {
 	Auth    *auth.Service
 	Fiber   *fiber.App
 	Handler *handlers.Handler
+	// Outbox delivers queued mail; call Outbox.Notify after committing a
+	// transaction that enqueued some.
+	Outbox *outbox.Worker
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -67,15 +71,26 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	} else if created {
 		log.Info("created secretariat admin", "email", cfg.AdminEmail)
 	}
+	a.Outbox, err = outbox.NewWorker(db, outbox.Config{
+		Host: cfg.SMTPHost, Port: cfg.SMTPPort, From: cfg.SMTPFrom,
+		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS,
+		Timeout: cfg.SMTPTimeout, MaxAttempts: cfg.SMTPMaxAttempts, RetryBase: cfg.SMTPRetryBase,
+	}, log)
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
 	a.Handler = &handlers.Handler{
 		DB:       db,
 		Log:      log,
 		Opts:     handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
+		Outbox:   a.Outbox,
 		Summary:  newSummary(cfg, db, log),
 	}
-	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL()}
+	a.Handler.Summary.Notify = a.Outbox.Notify
+	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
 		ErrorHandler:          handlers.ErrorHandler(log),
@@ -124,7 +139,12 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	_ = ctx
+	outboxDone := make(chan struct{})
+	go func() {
+		defer close(outboxDone)
+		a.Outbox.Run(ctx)
+	}()
+	a.done = append(a.done, outboxDone)
 }
 
 // Serve starts the workers and serves HTTP on ln until ctx ends, then shuts

@@ -38,6 +38,13 @@ type Config struct {
 	SecureCookies bool          `koanf:"secure_cookies"`
 	SessionTTL    time.Duration `koanf:"session_ttl"`
 
+	// Outbox delivery: attempts per message, the wait after the first
+	// failed attempt (doubling after each further one, at most 12h) and
+	// the time allowed for each SMTP step.
+	SMTPMaxAttempts int           `koanf:"smtp_max_attempts"`
+	SMTPRetryBase   time.Duration `koanf:"smtp_retry_base"`
+	SMTPTimeout     time.Duration `koanf:"smtp_timeout"`
+
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
 }
@@ -62,6 +69,10 @@ func Defaults() map[string]any {
 		"body_limit":     1 << 20,
 		"secure_cookies": false,
 		"session_ttl":    12 * time.Hour,
+
+		"smtp_max_attempts": 10,
+		"smtp_retry_base":   3 * time.Minute,
+		"smtp_timeout":      30 * time.Second,
 
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
@@ -165,6 +176,15 @@ func (c *Config) Validate() error {
 	case "none", "starttls", "tls":
 	default:
 		bad("smtp_tls", "want none, starttls or tls, got %q", c.SMTPTLS)
+	}
+	if c.SMTPMaxAttempts < 1 || c.SMTPMaxAttempts > 100 {
+		bad("smtp_max_attempts", "want 1 to 100 attempts, got %d", c.SMTPMaxAttempts)
+	}
+	if c.SMTPRetryBase < 10*time.Millisecond || c.SMTPRetryBase > 24*time.Hour {
+		bad("smtp_retry_base", "want a duration from 10ms to 24h, got %s", c.SMTPRetryBase)
+	}
+	if c.SMTPTimeout < 100*time.Millisecond || c.SMTPTimeout > 10*time.Minute {
+		bad("smtp_timeout", "want a duration from 100ms to 10m, got %s", c.SMTPTimeout)
 	}
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {

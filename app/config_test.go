@@ -44,6 +44,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"smtp_username": "u", "smtp_password": "p", "smtp_tls": "starttls",
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
+		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 	}
 	var env []string
 	for key := range Defaults() {

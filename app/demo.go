@@ -2,9 +2,280 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/registration"
 )
 
+// DemoSlug names the demo meeting.
+const DemoSlug = "oewg-informal-2019"
+
+// demoAgenda is the programme of the December 2019 meeting.
+var demoAgenda = []string{
+	"Existing and potential threats",
+	"International law",
+	"Rules, norms and principles",
+	"Confidence-building measures",
+	"Capacity-building",
+	"Regular institutional dialogue",
+}
+
+// Demo seats: 145, and two representatives per organization.
+const (
+	demoCapacity = 145
+	demoPerOrg   = 2
+)
+
+// demoDates returns the meeting's dates: 2 to 4 December, as in 2019, of
+// the first year in which 2 December is at least two weeks away, so that
+// the meeting is open for registration and listed on the home page. The
+// title keeps the record of when the real meeting took place.
+func demoDates(now time.Time) (starts, ends, closes time.Time) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		ny = time.UTC
+	}
+	year := now.Year()
+	for time.Date(year, 12, 2, 10, 0, 0, 0, ny).Before(now.AddDate(0, 0, 14)) {
+		year++
+	}
+	starts = time.Date(year, 12, 2, 10, 0, 0, 0, ny)
+	ends = time.Date(year, 12, 4, 18, 0, 0, 0, ny)
+	closes = time.Date(year, 11, 30, 23, 59, 0, 0, ny)
+	return
+}
+
+// demoEmail derives a representative's address: the Latin name without
+// accents, or the given local part, at the organization's invented domain.
+func demoEmail(name, local string, org int) string {
+	if local == "" {
+		var b strings.Builder
+		for _, r := range norm.NFD.String(strings.ToLower(name)) {
+			switch {
+			case r == ' ' || r == '-':
+				b.WriteByte('.')
+			case r == 'ß':
+				b.WriteString("ss")
+			case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+				b.WriteRune(r)
+			case r == 'ı':
+				b.WriteByte('i')
+			case r == 'ł':
+				b.WriteByte('l')
+			case r == 'đ':
+				b.WriteByte('d')
+			}
+		}
+		local = b.String()
+	}
+	return fmt.Sprintf("%s@org%03d.example", local, org+1)
+}
+
+func demoWebsite(org int) string { return fmt.Sprintf("https://www.org%03d.example/", org+1) }
+
+// demoPlan lists the registrations in order: each organization's first
+// representative, then second representatives of every other organization,
+// each with what happens to it. The seats held after the first 150 stay
+// below capacity; the last 18 fill the remaining seats and then wait.
+type demoStep struct {
+	org, person int
+	action      string // approve, reject, withdraw, or "" to leave it as registered
+}
+
+func demoPlan() []demoStep {
+	var steps []demoStep
+	n := len(demoOrganizations)
+	for i := 0; i < n; i++ {
+		steps = append(steps, demoStep{org: i})
+	}
+	for i := 0; i < 80 && i < n; i += 2 {
+		steps = append(steps, demoStep{org: i})
+	}
+	for i := range steps {
+		steps[i].person = i
+		switch {
+		case i%19 == 3:
+			steps[i].action = "reject"
+		case i%21 == 5:
+			steps[i].action = "withdraw"
+		case i%10 == 7: // left pending
+		default:
+			steps[i].action = "approve"
+		}
+	}
+	// Late registrations: pending while seats remain, then waitlisted.
+	for i := 1; i < 37 && i < n && len(steps) < len(demoPeople); i += 2 {
+		steps = append(steps, demoStep{org: i, person: len(steps)})
+	}
+	return steps
+}
+
+var demoRejectReasons = []string{
+	"The organization's work does not relate to the mandate of the Working Group.",
+	"We could not verify the organization; please write to the secretariat with its statutes.",
+}
+
 // Demo fills the database with the informal intersessional consultative
-// meeting of December 2019.
-func (a *App) Demo(ctx context.Context, w io.Writer) error { return nil }
+// meeting of December 2019 of the Open-ended Working Group on ICTs: its
+// six themes as agenda items, about 110 organizations of every
+// stakeholder type and their representatives in every registration
+// state, and demo staff accounts. It goes through the same services as
+// the API (and so queues the same mail). Running it again adds only what
+// is missing.
+func (a *App) Demo(ctx context.Context, w io.Writer) error {
+	ms := a.Handler.Meetings
+	regs := a.Handler.Registrations
+	starts, ends, closes := demoDates(time.Now())
+	m, err := ms.BySlug(ctx, DemoSlug)
+	if apperr.Is(err, apperr.KindNotFound) {
+		m, err = ms.Create(ctx, meetings.Input{
+			Slug:                 DemoSlug,
+			Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
+			Venue:                "United Nations Headquarters, New York, Conference Room 1",
+			Chair:                "Mr. David Koh (Singapore)",
+			StartsAt:             starts.Format(time.RFC3339),
+			EndsAt:               ends.Format(time.RFC3339),
+			Timezone:             "America/New_York",
+			RegistrationClosesAt: closes.Format(time.RFC3339),
+			Capacity:             demoCapacity,
+			MaxPerOrganization:   demoPerOrg,
+			Attribution:          models.AttributionChathamHouse,
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+
+	items, err := ms.Items(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, it := range items {
+		have[it.Title] = true
+	}
+	for _, title := range demoAgenda {
+		if !have[title] {
+			if _, err := ms.AddItem(ctx, m, meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}); err != nil {
+				return fmt.Errorf("agenda item %q: %w", title, err)
+			}
+		}
+	}
+
+	added := 0
+	for _, s := range demoPlan() {
+		o, p := demoOrganizations[s.org], demoPeople[s.person]
+		email := demoEmail(p.Name, p.Local, s.org)
+		var n int64
+		if err := a.DB.WithContext(ctx).Model(&models.Registration{}).
+			Where("meeting_id = ? AND email = ?", m.ID, email).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		reg, err := regs.Register(ctx, DemoSlug, registration.Input{
+			Organization: registration.OrganizationInput{
+				Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
+				Website: demoWebsite(s.org), ECOSOCStatus: o.ECOSOC,
+			},
+			Name: p.Name, Email: email, JobTitle: demoJobTitle(o.Type, s.person), Consent: true,
+		})
+		if err != nil {
+			return fmt.Errorf("demo registration of %s: %w", email, err)
+		}
+		added++
+		switch s.action {
+		case "approve":
+			_, err = regs.Decide(ctx, reg.ID, registration.DecisionApprove, "")
+		case "reject":
+			_, err = regs.Decide(ctx, reg.ID, registration.DecisionReject, demoRejectReasons[s.person%len(demoRejectReasons)])
+		case "withdraw":
+			_, err = regs.Withdraw(ctx, reg.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("demo %s of %s: %w", s.action, email, err)
+		}
+	}
+
+	logins, err := a.demoStaff(ctx)
+	if err != nil {
+		return err
+	}
+	counts, err := regs.Count(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	var orgs int64
+	a.DB.WithContext(ctx).Model(&models.Organization{}).
+		Where("id IN (?)", a.DB.Model(&models.Registration{}).Select("organization_id").Where("meeting_id = ?", m.ID)).
+		Count(&orgs)
+
+	base := a.Config.PublicURL()
+	fmt.Fprintf(w, "Demo meeting %q: %d organizations; registrations added now: %d\n", m.Slug, orgs, added)
+	fmt.Fprintf(w, "  by state:")
+	for _, st := range models.RegistrationStatuses {
+		fmt.Fprintf(w, " %s %d", st, counts.ByStatus[st])
+	}
+	fmt.Fprintf(w, "\n\nStart the server (go run .) and open:\n")
+	fmt.Fprintf(w, "  %s/                          open meetings\n", base)
+	fmt.Fprintf(w, "  %s/m/%s/register  registration form\n", base, m.Slug)
+	fmt.Fprintf(w, "  %s/admin                     secretariat console\n\nLogins:\n", base)
+	for _, l := range logins {
+		fmt.Fprintln(w, "  "+l)
+	}
+	return nil
+}
+
+func demoJobTitle(orgType string, i int) string {
+	titles := map[string][]string{
+		"ngo":                 {"Executive Director", "Policy Officer", "Programme Manager", "Advocacy Lead"},
+		"private_sector":      {"Head of Government Affairs", "Chief Information Security Officer", "Public Policy Manager", "Legal Counsel"},
+		"academia":            {"Professor of International Law", "Research Fellow", "Senior Lecturer", "Doctoral Researcher"},
+		"technical_community": {"Chief Technology Officer", "Security Engineer", "Board Member", "Community Manager"},
+		"intergovernmental":   {"Programme Officer", "Senior Adviser", "Head of Unit", "Liaison Officer"},
+		"other":               {"Coordinator", "Secretary-General", "Rapporteur", "Member"},
+	}
+	t := titles[orgType]
+	return t[i%len(t)]
+}
+
+// demoStaff makes sure the demo's staff accounts exist: a secretariat
+// admin (the configured one when admin_email is set), a moderator and a
+// rapporteur. A new account gets a random password, printed once.
+func (a *App) demoStaff(ctx context.Context) ([]string, error) {
+	type account struct{ email, role string }
+	accounts := []account{
+		{"moderator@rostrum.example", models.RoleModerator},
+		{"rapporteur@rostrum.example", models.RoleRapporteur},
+	}
+	var lines []string
+	if a.Config.AdminEmail != "" {
+		lines = append(lines, fmt.Sprintf("admin       %s  (password from admin_password / ROSTRUM_ADMIN_PASSWORD)", a.Config.AdminEmail))
+	} else {
+		accounts = append([]account{{"admin@rostrum.example", models.RoleAdmin}}, accounts...)
+	}
+	for _, acc := range accounts {
+		password := auth.NewToken()[:16]
+		_, err := a.Auth.CreateUser(ctx, auth.NewUserInput{Email: acc.email, Name: "Demo " + acc.role, Role: acc.role, Password: password})
+		switch {
+		case err == nil:
+			lines = append(lines, fmt.Sprintf("%-11s %s  password %s", acc.role, acc.email, password))
+		case apperr.Is(err, apperr.KindConflict):
+			lines = append(lines, fmt.Sprintf("%-11s %s  (exists; its password was printed when it was created)", acc.role, acc.email))
+		default:
+			return nil, fmt.Errorf("demo %s account: %w", acc.role, err)
+		}
+	}
+	return lines, nil
+}

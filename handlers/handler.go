@@ -19,6 +19,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/meetings"
+	"rostrum/outbox"
 	"rostrum/registration"
 	"rostrum/summary"
 )
@@ -42,6 +43,8 @@ type Handler struct {
 	Meetings *meetings.Service
 	// Registrations is registration and accreditation.
 	Registrations *registration.Service
+	// Outbox delivers mail; Notify it after a commit that enqueued mail.
+	Outbox *outbox.Worker
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 }

@@ -26,7 +26,41 @@ type OutboxMessage struct {
 	LastError     string     `gorm:"size:1000;not null;default:''" json:"last_error"`
 	SentAt        *time.Time `json:"sent_at,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
+
+	// MessageKey is random and fixed at enqueue; the Message-ID header is
+	// <MessageKey@domain of smtp_from>, the same on every attempt, so that
+	// a receiver can recognise a message delivered twice.
+	MessageKey string `gorm:"size:64;not null;default:''" json:"-"`
+	// ClaimToken and ClaimedUntil are a worker's lease on the row while it
+	// sends it: another worker leaves the row alone until the lease expires.
+	ClaimToken   string     `gorm:"size:64;not null;default:'';index" json:"-"`
+	ClaimedUntil *time.Time `json:"-"`
+}
+
+// OutboxBlob is the content of an attachment, stored once however many
+// messages carry it (a circulation attaches one PDF to every recipient's
+// message).
+type OutboxBlob struct {
+	SHA256    string    `gorm:"primaryKey;size:64"`
+	Size      int64     `gorm:"not null"`
+	Data      []byte    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"not null"`
+}
+
+// OutboxAttachment joins a message to a blob under a file name.
+type OutboxAttachment struct {
+	ID              uint   `gorm:"primaryKey"`
+	OutboxMessageID uint   `gorm:"not null;index"`
+	Position        int    `gorm:"not null"`
+	Filename        string `gorm:"size:255;not null"`
+	ContentType     string `gorm:"size:255;not null"`
+	BlobSHA256      string `gorm:"size:64;not null;index"`
+
+	OutboxMessage OutboxMessage `gorm:"constraint:OnDelete:CASCADE" json:"-"`
+	Blob          OutboxBlob    `gorm:"foreignKey:BlobSHA256;references:SHA256" json:"-"`
 }
 
 // OutboxTables lists the tables of the outbox capability, in creation order.
-func OutboxTables() []any { return []any{&OutboxMessage{}} }
+func OutboxTables() []any {
+	return []any{&OutboxMessage{}, &OutboxBlob{}, &OutboxAttachment{}}
+}

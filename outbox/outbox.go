@@ -3,20 +3,39 @@
 // (or a circulation) and its mail are stored together or not at all; a
 // worker delivers queued mail over SMTP with retries and backoff, so that
 // nothing acknowledged is lost while the mail server is down.
+//
+// Delivery is at least once, and exactly once except in one window that no
+// SMTP sender can close: when the mail server has accepted a message but the
+// worker dies (or the connection drops) before it records the message as
+// sent, the message goes out again on the next attempt. The worker records
+// each message right after the server's 250 reply, so the window holds at
+// most the one message in flight, and every attempt carries the same
+// Message-ID header so that receivers can drop the duplicate.
 package outbox
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"net/mail"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
+	"rostrum/apperr"
 	"rostrum/models"
 )
 
 // Attachment is a file sent with a message.
 type Attachment struct {
 	Filename    string
-	ContentType string
+	ContentType string // e.g. application/pdf; empty means application/octet-stream
 	Data        []byte
 }
 
@@ -36,16 +55,98 @@ type Message struct {
 	Attachments []Attachment
 }
 
-// Enqueue stores m in the caller's transaction tx. The message goes out
-// after tx commits (call Worker.Notify then to send it at once).
-//
-// This first version stores the message row; attachments and validation
-// are the outbox worker's to add.
+// Limits on what a message may hold; the column sizes of
+// models.OutboxMessage.
+const (
+	maxKind     = 40
+	maxAddr     = 254
+	maxName     = 200
+	maxSubject  = 500
+	maxRef      = 200
+	maxFilename = 255
+	maxAttach   = 25 << 20 // per attachment
+)
+
+// Validate checks m and returns an apperr.Invalid naming each bad field.
+// Header fields (subject, recipient name, attachment names) must not hold
+// line breaks, which would let their text add headers of its own.
+func (m Message) Validate() error {
+	f := apperr.Fields{}
+	switch {
+	case strings.TrimSpace(m.Kind) == "":
+		f.Add("kind", "is required")
+	case len(m.Kind) > maxKind:
+		f.Add("kind", fmt.Sprintf("at most %d characters", maxKind))
+	}
+	if m.To == "" {
+		f.Add("to", "is required")
+	} else if a, err := mail.ParseAddress(m.To); err != nil || a.Address != m.To || a.Name != "" {
+		f.Add("to", "must be a bare email address such as name@example.org")
+	} else if len(m.To) > maxAddr {
+		f.Add("to", fmt.Sprintf("at most %d characters", maxAddr))
+	}
+	headerText(f, "to_name", m.ToName, maxName, false)
+	headerText(f, "subject", m.Subject, maxSubject, true)
+	if strings.TrimSpace(m.Text) == "" {
+		f.Add("text", "is required")
+	} else if !utf8.ValidString(m.Text) {
+		f.Add("text", "must be valid UTF-8")
+	}
+	if !utf8.ValidString(m.HTML) {
+		f.Add("html", "must be valid UTF-8")
+	}
+	if len(m.Ref) > maxRef {
+		f.Add("ref", fmt.Sprintf("at most %d characters", maxRef))
+	}
+	for i, a := range m.Attachments {
+		field := fmt.Sprintf("attachments[%d]", i)
+		headerText(f, field+".filename", a.Filename, maxFilename, true)
+		if strings.ContainsAny(a.Filename, `/\"`) {
+			f.Add(field+".filename", "must not contain / \\ or \"")
+		}
+		if a.ContentType != "" {
+			if mt, params, err := mime.ParseMediaType(a.ContentType); err != nil || len(params) > 0 || !strings.Contains(mt, "/") {
+				f.Add(field+".content_type", "must be a media type such as application/pdf, without parameters")
+			}
+		}
+		if len(a.Data) == 0 {
+			f.Add(field+".data", "is empty")
+		} else if len(a.Data) > maxAttach {
+			f.Add(field+".data", fmt.Sprintf("at most %d bytes", maxAttach))
+		}
+	}
+	return f.Err()
+}
+
+// headerText checks a value that goes into a mail header.
+func headerText(f apperr.Fields, field, v string, max int, required bool) {
+	switch {
+	case required && strings.TrimSpace(v) == "":
+		f.Add(field, "is required")
+	case strings.ContainsAny(v, "\r\n"):
+		f.Add(field, "must be a single line")
+	case !utf8.ValidString(v):
+		f.Add(field, "must be valid UTF-8")
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }):
+		f.Add(field, "must not contain control characters")
+	case utf8.RuneCountInString(v) > max:
+		f.Add(field, fmt.Sprintf("at most %d characters", max))
+	}
+}
+
+// Enqueue validates m and stores it in the caller's transaction tx. The
+// message goes out after tx commits (call Worker.Notify then to send it at
+// once). An invalid message is refused with an apperr.Invalid and nothing
+// is stored. With a Ref already in the outbox, Enqueue returns the stored
+// message and stores nothing.
 func Enqueue(tx *gorm.DB, m Message) (*models.OutboxMessage, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
 	row := &models.OutboxMessage{
 		Kind: m.Kind, ToAddr: m.To, ToName: m.ToName, Subject: m.Subject,
 		Text: m.Text, HTML: m.HTML, Status: models.OutboxPending,
-		NextAttemptAt: time.Now().UTC(),
+		NextAttemptAt: time.Now().UTC(), MessageKey: newKey(),
 	}
 	if m.Ref != "" {
 		ref := m.Ref
@@ -60,7 +161,52 @@ func Enqueue(tx *gorm.DB, m Message) (*models.OutboxMessage, error) {
 		}
 	}
 	if err := tx.Create(row).Error; err != nil {
-		return nil, err
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, apperr.Conflict("a message with ref %q is being enqueued by another transaction", m.Ref)
+		}
+		return nil, fmt.Errorf("enqueue mail: %w", err)
+	}
+	for i, a := range m.Attachments {
+		sha, err := storeBlob(tx, a.Data)
+		if err != nil {
+			return nil, err
+		}
+		ct := a.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		att := &models.OutboxAttachment{OutboxMessageID: row.ID, Position: i, Filename: a.Filename, ContentType: ct, BlobSHA256: sha}
+		if err := tx.Omit(clause.Associations).Create(att).Error; err != nil {
+			return nil, fmt.Errorf("enqueue attachment: %w", err)
+		}
 	}
 	return row, nil
+}
+
+// storeBlob stores data once under its SHA-256 and returns the hash. It
+// looks before inserting, so that a thousand messages with the same PDF
+// send the PDF's bytes to the database once.
+func storeBlob(tx *gorm.DB, data []byte) (string, error) {
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	var n int64
+	if err := tx.Model(&models.OutboxBlob{}).Where("sha256 = ?", sha).Count(&n).Error; err != nil {
+		return "", fmt.Errorf("look up attachment: %w", err)
+	}
+	if n > 0 {
+		return sha, nil
+	}
+	blob := &models.OutboxBlob{SHA256: sha, Size: int64(len(data)), Data: data, CreatedAt: time.Now().UTC()}
+	// Another transaction may store the same bytes at the same moment.
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(blob).Error; err != nil {
+		return "", fmt.Errorf("store attachment: %w", err)
+	}
+	return sha, nil
+}
+
+// newKey returns a random identifier for a message's Message-ID.
+func newKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

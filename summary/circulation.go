@@ -225,18 +225,17 @@ func (s *Service) Resend(ctx context.Context, m *models.Meeting, id uint) (*Circ
 	if c.ID == 0 {
 		return nil, apperr.NotFound("no circulation %d in this meeting", id)
 	}
-	err := db.Transaction(func(tx *gorm.DB) error {
-		var ids []uint
-		err := tx.Model(&models.CirculationRecipient{}).
-			Joins("JOIN outbox_messages ON outbox_messages.id = circulation_recipients.outbox_message_id").
-			Where("circulation_recipients.circulation_id = ? AND outbox_messages.status = ?", c.ID, models.OutboxFailed).
-			Pluck("circulation_recipients.outbox_message_id", &ids).Error
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		return requeue(tx, ids)
-	})
+	var ids []uint
+	err := db.Model(&models.CirculationRecipient{}).
+		Joins("JOIN outbox_messages ON outbox_messages.id = circulation_recipients.outbox_message_id").
+		Where("circulation_recipients.circulation_id = ? AND outbox_messages.status = ?", c.ID, models.OutboxFailed).
+		Pluck("circulation_recipients.outbox_message_id", &ids).Error
 	if err != nil {
+		return nil, err
+	}
+	// Requeue leaves alone a message that is no longer failed, so a
+	// message sent meanwhile is never sent twice.
+	if _, err := outbox.Requeue(ctx, s.DB, ids...); err != nil {
 		return nil, err
 	}
 	if s.Notify != nil {

@@ -61,6 +61,10 @@ func Config(t testing.TB) app.Config {
 	cfg.DB = filepath.Join(t.TempDir(), "rostrum.db")
 	cfg.Listen = "127.0.0.1:0"
 	cfg.SMTPPort = 1 // nothing listens there unless a test says so
+	// Mail retries come quickly in tests, so that a test that stops and
+	// restarts its mail server (internal/mailtest) sees the outbox catch up.
+	cfg.SMTPRetryBase = 100 * time.Millisecond
+	cfg.SMTPTimeout = 5 * time.Second
 	return cfg
 }
 

@@ -1,0 +1,130 @@
+package registration_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"rostrum/internal/testenv"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/registration"
+	"rostrum/store"
+)
+
+func openDB(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "r.db"), testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close(db) })
+	if err := store.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func newService(t *testing.T) (*registration.Service, *models.Meeting) {
+	db := openDB(t)
+	m, err := (&meetings.Service{DB: db}).Create(context.Background(), meetings.Input{
+		Slug: "m", Title: "M", StartsAt: "2030-12-02T10:00:00Z", EndsAt: "2030-12-04T18:00:00Z",
+		RegistrationClosesAt: "2030-11-30T00:00:00Z", Capacity: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &registration.Service{DB: db, PublicURL: "https://rostrum.example"}, m
+}
+
+func input(email string) registration.Input {
+	return registration.Input{
+		Organization: registration.OrganizationInput{Name: "Org", Type: "ngo", Country: "KE"},
+		Name:         "P", Email: email, Consent: true,
+	}
+}
+
+func count(t *testing.T, db *gorm.DB, model any) int64 {
+	var n int64
+	if err := db.Model(model).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A registration whose mail cannot be queued is not stored, and a decision
+// whose mail cannot be queued is not taken: change and mail commit together.
+func TestRegistrationAndItsMailCommitTogether(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	a, err := s.Register(ctx, "m", input("a@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Register(ctx, "m", input("b@example.org"))
+	if err != nil || b.Status != models.StatusWaitlisted {
+		t.Fatalf("%v %v", b, err)
+	}
+	if n := count(t, s.DB, &models.OutboxMessage{}); n != 2 {
+		t.Fatalf("%d mails", n)
+	}
+	if err := s.DB.Exec("ALTER TABLE outbox_messages RENAME TO outbox_gone").Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, "m", input("c@example.org")); err == nil {
+		t.Fatal("registered without queueing its mail")
+	}
+	if _, err := s.Decide(ctx, a.ID, registration.DecisionReject, ""); err == nil {
+		t.Fatal("decided without queueing its mail")
+	}
+	if _, err := s.Withdraw(ctx, a.ID); err == nil {
+		t.Fatal("withdrew without queueing its mail")
+	}
+	var regs []models.Registration
+	s.DB.Order("id").Find(&regs)
+	if len(regs) != 2 || regs[0].Status != models.StatusPending || regs[1].Status != models.StatusWaitlisted {
+		t.Fatalf("registrations %+v", regs)
+	}
+}
+
+func TestNotifyWakesTheMailWorkerAfterCommit(t *testing.T) {
+	s, _ := newService(t)
+	woken := 0
+	s.Notify = func() {
+		// After commit: the mail is visible to another connection.
+		var n int64
+		s.DB.Model(&models.OutboxMessage{}).Count(&n)
+		if n == int64(woken)+1 {
+			woken++
+		}
+	}
+	ctx := context.Background()
+	r, err := s.Register(ctx, "m", input("a@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Decide(ctx, r.ID, registration.DecisionApprove, "welcome"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, "m", input("a@example.org")); err == nil {
+		t.Fatal("duplicate accepted")
+	}
+	if woken != 2 {
+		t.Fatalf("woken %d times, want 2", woken)
+	}
+}
+
+func TestRegistrationClosesAtItsTime(t *testing.T) {
+	s, m := newService(t)
+	s.Now = func() time.Time { return m.RegistrationClosesAt.Add(-time.Second) }
+	if _, err := s.Register(context.Background(), "m", input("a@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	s.Now = func() time.Time { return m.RegistrationClosesAt }
+	if _, err := s.Register(context.Background(), "m", input("b@example.org")); err == nil {
+		t.Fatal("registered at the closing time")
+	}
+}
