@@ -77,6 +77,7 @@ type pdfRenderer struct {
 	curFam string
 	curSty string
 	curSz  float64
+	widths map[widthKey]float64
 }
 
 // piece is text in one font.
@@ -215,9 +216,30 @@ func isWide(c rune) bool {
 		unicode.Is(unicode.Hangul, c) || c >= 0x3000 && c <= 0x303F || c >= 0xFF00 && c <= 0xFFEF
 }
 
+// measure is the width of s in f at size: the sum of its characters'
+// widths (fpdf does no kerning), each asked of fpdf once per render.
 func (r *pdfRenderer) measure(f *Font, s string, size float64) float64 {
-	r.setFont(r.register(f, ""), "", size)
-	return r.pdf.GetStringWidth(s)
+	if r.widths == nil {
+		r.widths = map[widthKey]float64{}
+	}
+	w := 0.0
+	for _, c := range s {
+		k := widthKey{f, size, c}
+		cw, ok := r.widths[k]
+		if !ok {
+			r.setFont(r.register(f, ""), "", size)
+			cw = r.pdf.GetStringWidth(string(c))
+			r.widths[k] = cw
+		}
+		w += cw
+	}
+	return w
+}
+
+type widthKey struct {
+	font *Font
+	size float64
+	c    rune
 }
 
 // lines breaks tokens into lines no wider than width. A word wider than

@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -270,4 +272,42 @@ func FuzzRenderMarkdown(f *testing.F) {
 			}
 		}
 	})
+}
+
+// largeRecord is a meeting of n interventions by orgs organizations, all
+// with notes and key points.
+func largeRecord(n, orgs int) Record {
+	r := recordedMeeting(models.AttributionChathamHouse)
+	types := []string{"ngo", "private_sector", "academia", "technical_community", "intergovernmental", "other"}
+	var os []Organization
+	for i := 0; i < orgs; i++ {
+		os = append(os, Organization{Name: fmt.Sprintf("Organización número %d — 研究所 %d", i, i), Type: types[i%len(types)], Country: "CL"})
+	}
+	r.Organizations = os
+	r.Items = make([]Item, 5)
+	for i := range r.Items {
+		r.Items[i].Title = fmt.Sprintf("Agenda item about topic %d", i+1)
+	}
+	for i := 0; i < n; i++ {
+		it := &r.Items[i%5]
+		it.Interventions = append(it.Interventions, Intervention{Organization: os[i%orgs], Kind: "statement",
+			SpeakingTime: 3 * time.Minute, Note: strings.Repeat("The participant stressed the importance of capacity-building and of applying international law. ", 3),
+			KeyPoints: []string{fmt.Sprintf("Point %d", i%7), "Capacity-building"}})
+	}
+	return r
+}
+
+// BenchmarkRenderAllFormats drafts a 1,000-intervention meeting of 300
+// organizations and renders it to Markdown, HTML, PDF and DOCX.
+func BenchmarkRenderAllFormats(b *testing.B) {
+	fonts := testFonts(b)
+	r := largeRecord(1000, 300)
+	for b.Loop() {
+		md := Draft(r)
+		for _, f := range []string{"md", "html", "pdf", "docx"} {
+			if _, err := Render(md, f, fonts, "Chair's Summary"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
