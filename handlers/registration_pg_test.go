@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
 
 	"rostrum/auth"
 	"rostrum/internal/testenv"
@@ -22,7 +23,7 @@ func postgresSchema(t *testing.T) string {
 	if dsn == "" {
 		t.Skip("PostgreSQL test skipped: set ROSTRUM_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
 	}
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{})
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{Logger: logger.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,4 +49,18 @@ func postgresSchema(t *testing.T) string {
 func TestLimitsHoldUnderConcurrentRegistrationsOnPostgres(t *testing.T) {
 	e := testenv.New(t, testenv.WithDB(postgresSchema(t)))
 	registrationLimitsUnderLoad(t, e)
+}
+
+// The queries of the list (LIKE with ESCAPE, grouping by state and type),
+// promotion and organization matching run on PostgreSQL as on SQLite.
+func TestListFiltersAndCountsOnPostgres(t *testing.T) {
+	listFiltersAndCounts(t, testenv.New(t, testenv.WithDB(postgresSchema(t))))
+}
+
+func TestFreedSeatGoesToOldestWaitlistedRegistrationOnPostgres(t *testing.T) {
+	freedSeatGoesToOldestWaitlisted(t, testenv.New(t, testenv.WithDB(postgresSchema(t))))
+}
+
+func TestOrganizationsMatchOnPostgres(t *testing.T) {
+	organizationsMatch(t, testenv.New(t, testenv.WithDB(postgresSchema(t))))
 }

@@ -199,7 +199,10 @@ func TestApprovingPastCapacityIs409(t *testing.T) {
 }
 
 func TestFreedSeatGoesToOldestWaitlistedRegistration(t *testing.T) {
-	e := testenv.New(t)
+	freedSeatGoesToOldestWaitlisted(t, testenv.New(t))
+}
+
+func freedSeatGoesToOldestWaitlisted(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 2, 0)
 	admin := e.Admin()
 	var rs []registered
@@ -261,7 +264,10 @@ func TestOrganizationLimitIs409NamingOrganizationAndLimit(t *testing.T) {
 }
 
 func TestOrganizationsMatchIgnoringCaseSpacesAndWebsite(t *testing.T) {
-	e := testenv.New(t)
+	organizationsMatch(t, testenv.New(t))
+}
+
+func organizationsMatch(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 0, 0)
 	bodies := []map[string]any{
 		regBody("Internet Society", "A", "a@example.org"),
@@ -561,7 +567,10 @@ func TestBulkDecisionAnswersPerRegistration(t *testing.T) {
 }
 
 func TestListFiltersAndCounts(t *testing.T) {
-	e := testenv.New(t)
+	listFiltersAndCounts(t, testenv.New(t))
+}
+
+func listFiltersAndCounts(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 0, 0)
 	a := regBody("Access Now", "Ana", "ana@example.org")
 	b := regBody("Kyoto University", "Kenji", "kenji@example.org")

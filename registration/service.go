@@ -3,7 +3,6 @@ package registration
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -379,12 +378,21 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			}
 			return err
 		}
+		withdrawn := apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
 		if reg.Status == models.StatusWithdrawn {
-			return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+			return withdrawn
+		}
+		// The state guard keeps a withdrawal that commits meanwhile final.
+		res := tx.Model(&models.Registration{}).Where("id = ? AND status <> ?", id, models.StatusWithdrawn).
+			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return withdrawn
 		}
 		reg.Name, reg.JobTitle = d.Name, d.JobTitle
-		return tx.Model(&models.Registration{}).Where("id = ?", id).
-			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()}).Error
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -449,153 +457,6 @@ func (s *Service) DecideMany(ctx context.Context, meetingID uint, ids []uint, de
 		default:
 			return nil, err
 		}
-	}
-	return out, nil
-}
-
-// Filter narrows a list of registrations.
-type Filter struct {
-	Status string // one state, or empty for all
-	Type   string // one stakeholder type, or empty for all
-	Q      string // words searched in name, email and organization
-	Limit  int    // 0 means DefaultLimit
-	Offset int
-}
-
-// DefaultLimit and MaxLimit bound one page of a list.
-const (
-	DefaultLimit = 1000
-	MaxLimit     = 5000
-)
-
-// Validate checks the filter's values.
-func (f *Filter) Validate() error {
-	fe := apperr.Fields{}
-	if f.Status != "" && !oneOf(f.Status, models.RegistrationStatuses) {
-		fe.Add("status", "must be one of "+strings.Join(models.RegistrationStatuses, ", "))
-	}
-	if f.Type != "" && !oneOf(f.Type, models.OrganizationTypes) {
-		fe.Add("type", "must be one of "+strings.Join(models.OrganizationTypes, ", "))
-	}
-	f.Q = strings.TrimSpace(f.Q)
-	if len(f.Q) > 200 {
-		fe.Add("q", "must be at most 200 characters")
-	}
-	if f.Limit == 0 {
-		f.Limit = DefaultLimit
-	}
-	if f.Limit < 0 || f.Limit > MaxLimit {
-		fe.Add("limit", "must be between 1 and 5000")
-	}
-	if f.Offset < 0 {
-		fe.Add("offset", "must not be negative")
-	}
-	return fe.Err()
-}
-
-// likeEscaper escapes LIKE's wildcards in user input.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-func (s *Service) filtered(ctx context.Context, meetingID uint, f Filter) *gorm.DB {
-	q := s.DB.WithContext(ctx).Model(&models.Registration{}).
-		Joins("JOIN organizations ON organizations.id = registrations.organization_id").
-		Where("registrations.meeting_id = ?", meetingID)
-	if f.Status != "" {
-		q = q.Where("registrations.status = ?", f.Status)
-	}
-	if f.Type != "" {
-		q = q.Where("organizations.type = ?", f.Type)
-	}
-	for _, word := range strings.Fields(f.Q) {
-		w := "%" + likeEscaper.Replace(strings.ToLower(word)) + "%"
-		q = q.Where(`(LOWER(registrations.name) LIKE ? ESCAPE '\' OR LOWER(registrations.email) LIKE ? ESCAPE '\' OR LOWER(organizations.name) LIKE ? ESCAPE '\' OR LOWER(organizations.acronym) LIKE ? ESCAPE '\')`, w, w, w, w)
-	}
-	return q
-}
-
-// List returns a page of the meeting's registrations matching f, oldest
-// first, with the number of all that match.
-func (s *Service) List(ctx context.Context, meetingID uint, f Filter) ([]models.Registration, int64, error) {
-	if err := f.Validate(); err != nil {
-		return nil, 0, err
-	}
-	var total int64
-	if err := s.filtered(ctx, meetingID, f).Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var regs []models.Registration
-	err := s.filtered(ctx, meetingID, f).Preload("Organization").
-		Order("registrations.created_at, registrations.id").Limit(f.Limit).Offset(f.Offset).Find(&regs).Error
-	return regs, total, err
-}
-
-// Counts are a meeting's registrations counted by state, and by
-// stakeholder type and state. Every state and type is present.
-type Counts struct {
-	ByStatus map[string]int64            `json:"by_status"`
-	ByType   map[string]map[string]int64 `json:"by_type"`
-}
-
-// Count counts the meeting's registrations.
-func (s *Service) Count(ctx context.Context, meetingID uint) (Counts, error) {
-	c := Counts{ByStatus: map[string]int64{}, ByType: map[string]map[string]int64{}}
-	for _, st := range models.RegistrationStatuses {
-		c.ByStatus[st] = 0
-	}
-	for _, t := range models.OrganizationTypes {
-		c.ByType[t] = map[string]int64{"total": 0}
-		for _, st := range models.RegistrationStatuses {
-			c.ByType[t][st] = 0
-		}
-	}
-	var rows []struct {
-		Status string
-		Type   string
-		N      int64
-	}
-	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
-		Select("registrations.status AS status, organizations.type AS type, COUNT(*) AS n").
-		Joins("JOIN organizations ON organizations.id = registrations.organization_id").
-		Where("registrations.meeting_id = ?", meetingID).
-		Group("registrations.status, organizations.type").Scan(&rows).Error
-	if err != nil {
-		return c, err
-	}
-	for _, r := range rows {
-		c.ByStatus[r.Status] += r.N
-		if c.ByType[r.Type] == nil {
-			c.ByType[r.Type] = map[string]int64{"total": 0}
-		}
-		c.ByType[r.Type][r.Status] += r.N
-		c.ByType[r.Type]["total"] += r.N
-	}
-	return c, nil
-}
-
-// PublicOrganization is what anyone may see of an accredited organization:
-// no person's data.
-type PublicOrganization struct {
-	Name        string `json:"name"`
-	Acronym     string `json:"acronym"`
-	Type        string `json:"type"`
-	Country     string `json:"country"`
-	CountryName string `json:"country_name"`
-}
-
-// ApprovedOrganizations lists, by name, the organizations with at least
-// one approved representative for the meeting.
-func (s *Service) ApprovedOrganizations(ctx context.Context, meetingID uint) ([]PublicOrganization, error) {
-	var orgs []models.Organization
-	err := s.DB.WithContext(ctx).Model(&models.Organization{}).
-		Where("id IN (?)", s.DB.Model(&models.Registration{}).Select("organization_id").
-			Where("meeting_id = ? AND status = ?", meetingID, models.StatusApproved)).
-		Order("name_key, id").Find(&orgs).Error
-	if err != nil {
-		return nil, err
-	}
-	out := make([]PublicOrganization, len(orgs))
-	for i, o := range orgs {
-		out[i] = PublicOrganization{Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country, CountryName: CountryName(o.Country)}
 	}
 	return out, nil
 }

@@ -51,14 +51,23 @@ func WithSMTP(host string, port int) Option {
 // WithDB runs the server on dsn instead of a fresh SQLite file.
 func WithDB(dsn string) Option { return func(c *app.Config) { c.DB = dsn } }
 
+// EngineEnv names the environment variable that moves every test server
+// onto PostgreSQL: with ROSTRUM_TEST_ENGINE=postgres (and
+// ROSTRUM_TEST_POSTGRES set) each test gets a fresh schema there instead
+// of a fresh SQLite file, so the same tests prove both engines.
+const EngineEnv = "ROSTRUM_TEST_ENGINE"
+
 // Config returns a valid configuration for a test server on a fresh SQLite
-// database in t's temporary directory.
+// database in t's temporary directory (or PostgreSQL schema, see EngineEnv).
 func Config(t testing.TB) app.Config {
 	cfg, err := app.LoadConfig("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.DB = filepath.Join(t.TempDir(), "rostrum.db")
+	if os.Getenv(EngineEnv) == "postgres" {
+		cfg.DB = PostgresDSN(t)
+	}
 	cfg.Listen = "127.0.0.1:0"
 	cfg.SMTPPort = 1 // nothing listens there unless a test says so
 	// Mail retries come quickly in tests, so that a test that stops and
