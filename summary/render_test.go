@@ -311,3 +311,39 @@ func BenchmarkRenderAllFormats(b *testing.B) {
 		}
 	}
 }
+
+// TestDOCXOpensInLibreOffice converts the DOCX to PDF with LibreOffice
+// (Debian's libreoffice-writer-nogui) and reads the names back.
+func TestDOCXOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("ROSTRUM_SKIP_LIBREOFFICE") != "" {
+			t.Skip("no LibreOffice and ROSTRUM_SKIP_LIBREOFFICE is set")
+		}
+		t.Fatal("soffice not found: install Debian's libreoffice-writer-nogui (the README's test command does) or set ROSTRUM_SKIP_LIBREOFFICE")
+	}
+	b, err := DOCX(Parse(Draft(hostileRecord())), testFonts(t), "Chair's Summary")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "s.docx"), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "pdf", "--outdir", dir, filepath.Join(dir, "s.docx"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v: %s", err, out)
+	}
+	pdf, err := os.ReadFile(filepath.Join(dir, "s.pdf"))
+	if err != nil {
+		t.Fatalf("LibreOffice did not convert the DOCX: %v", err)
+	}
+	flat := oneLine(pdfText(t, pdf))
+	for _, want := range append(orgNames[:6:6], "Chair's Summary", "Annex III: Statistics", "Page 1 of",
+		`<script>alert(1)</script> **bold** </w:t><w:t>x</w:t> =cmd|' /C calc'!A0`) {
+		if !strings.Contains(flat, want) {
+			t.Errorf("LibreOffice's rendering lacks %q", want)
+		}
+	}
+}
