@@ -210,3 +210,34 @@ func TestEditedMarkdownKeepsItsNumbers(t *testing.T) {
 	}
 	_ = numberedLine
 }
+
+// FuzzEscapeReadsAsText: any text, escaped, reads back as exactly that
+// text (one line) in a numbered paragraph and in a table cell, and never
+// changes the document's structure.
+func FuzzEscapeReadsAsText(f *testing.F) {
+	for _, s := range []string{"a*b_c", "# h", "1. x", "<script>", "&amp;", "`code`", "[a](b)", "| x |", "\\", "~~s~~", "2019) x", "--- ", "<http://x>", "=cmd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := cleanText(s)
+		if want == "" {
+			return
+		}
+		doc := Parse("1. " + Escape(s) + "\n\n| a |\n| - |\n| " + Escape(s) + " |\n")
+		if len(doc.Blocks) != 2 || doc.Blocks[0].Kind != BlockNumbered || doc.Blocks[1].Kind != BlockTable ||
+			len(doc.Blocks[1].Table.Rows) != 1 || len(doc.Blocks[1].Table.Rows[0]) != 1 {
+			t.Fatalf("%q changed the structure: %+v", s, doc.Blocks)
+		}
+		if got := PlainText(doc.Blocks[0].Spans); got != want {
+			t.Fatalf("paragraph %q → %q, want %q", s, got, want)
+		}
+		if got := PlainText(doc.Blocks[1].Table.Rows[0][0]); got != want {
+			t.Fatalf("cell %q → %q, want %q", s, got, want)
+		}
+		for _, sp := range append(doc.Blocks[0].Spans, doc.Blocks[1].Table.Rows[0][0]...) {
+			if sp.Bold || sp.Italic || sp.Code || sp.Link != "" || sp.Break {
+				t.Fatalf("%q gained a style: %+v", s, sp)
+			}
+		}
+	})
+}
