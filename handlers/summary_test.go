@@ -3,8 +3,10 @@ package handlers_test
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -382,4 +384,56 @@ func TestSummaryRoutesCheckRoles(t *testing.T) {
 		}
 	}
 	t.Logf("%d cells checked", n)
+}
+
+func TestConcurrentDraftsAndNotesGetDistinctNumbersAndOneNote(t *testing.T) {
+	e := testenv.New(t)
+	r := seedRecordedMeeting(t, e, "cc", models.AttributionChathamHouse)
+	admin := e.Admin()
+	const n = 4
+	versions := make(chan int, n)
+	errs := make(chan error, 2*n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			res := admin.Do("POST", "/api/meetings/cc/summary", nil)
+			if res.Status != 201 {
+				errs <- fmt.Errorf("create: %d %s", res.Status, res.Body)
+				return
+			}
+			var v versionOut
+			if err := json.Unmarshal(res.Body, &v); err != nil {
+				errs <- err
+				return
+			}
+			versions <- v.Version
+		}()
+		go func(i int) {
+			defer wg.Done()
+			res := admin.Do("PUT", fmt.Sprintf("/api/meetings/cc/speakers/%d/note", r.speakers[0]), map[string]any{"text": fmt.Sprintf("note %d", i)})
+			if res.Status != 200 {
+				errs <- fmt.Errorf("note: %d %s", res.Status, res.Body)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(versions)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	seen := map[int]bool{}
+	for v := range versions {
+		if seen[v] || v < 1 || v > n {
+			t.Errorf("version number %d repeated or out of range", v)
+		}
+		seen[v] = true
+	}
+	var count int64
+	e.App.DB.Model(&models.SpeakerNote{}).Where("speaker_entry_id = ?", r.speakers[0]).Count(&count)
+	if count != 1 {
+		t.Fatalf("%d notes for one intervention, want 1", count)
+	}
 }

@@ -3,6 +3,7 @@ package summary
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -141,13 +142,16 @@ func (s *Service) SaveNote(ctx context.Context, m *models.Meeting, speakerID uin
 	}
 	kpJSON, _ := json.Marshal(kps)
 	var note models.SpeakerNote
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := store.LockForUpdate(tx).Where("speaker_entry_id = ?", speakerID).Limit(1).Find(&note).Error; err != nil {
-			return err
-		}
-		note.MeetingID, note.SpeakerEntryID = m.ID, speakerID
-		note.Text, note.KeyPoints, note.AuthorID = in.Text, string(kpJSON), author
-		return tx.Save(&note).Error
+	err = retryDuplicate(func() error {
+		note = models.SpeakerNote{}
+		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := store.LockForUpdate(tx).Where("speaker_entry_id = ?", speakerID).Limit(1).Find(&note).Error; err != nil {
+				return err
+			}
+			note.MeetingID, note.SpeakerEntryID = m.ID, speakerID
+			note.Text, note.KeyPoints, note.AuthorID = in.Text, string(kpJSON), author
+			return tx.Save(&note).Error
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -283,16 +287,18 @@ func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author u
 	}
 	md := Draft(rec)
 	var v models.SummaryVersion
-	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var last models.SummaryVersion
-		if err := store.LockForUpdate(tx).Where("meeting_id = ?", m.ID).Order("number DESC").Limit(1).Find(&last).Error; err != nil {
-			return err
-		}
-		v = models.SummaryVersion{MeetingID: m.ID, Number: last.Number + 1, State: models.SummaryDraft, Markdown: md, AuthorID: author}
-		if err := tx.Create(&v).Error; err != nil {
-			return err
-		}
-		return tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: 1, Markdown: md, AuthorID: author}).Error
+	err = retryDuplicate(func() error {
+		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var last models.SummaryVersion
+			if err := store.LockForUpdate(tx).Where("meeting_id = ?", m.ID).Order("number DESC").Limit(1).Find(&last).Error; err != nil {
+				return err
+			}
+			v = models.SummaryVersion{MeetingID: m.ID, Number: last.Number + 1, State: models.SummaryDraft, Markdown: md, AuthorID: author}
+			if err := tx.Create(&v).Error; err != nil {
+				return err
+			}
+			return tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: 1, Markdown: md, AuthorID: author}).Error
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -474,3 +480,17 @@ func UnifiedDiff(a, b, nameA, nameB string) (string, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// retryDuplicate runs fn again (twice at most) when it lost a race for a
+// unique number or row: on PostgreSQL two transactions can both find no
+// row to lock and insert the same key; the loser retries and sees the
+// winner's row.
+func retryDuplicate(fn func() error) error {
+	var err error
+	for i := 0; i < 3; i++ {
+		if err = fn(); !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+	}
+	return err
+}
