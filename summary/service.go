@@ -481,13 +481,13 @@ func UnifiedDiff(a, b, nameA, nameB string) (string, error) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// retryDuplicate runs fn again (twice at most) when it lost a race for a
+// retryDuplicate runs fn again (up to seven times) when it lost a race for a
 // unique number or row: on PostgreSQL two transactions can both find no
 // row to lock and insert the same key; the loser retries and sees the
 // winner's row.
 func retryDuplicate(fn func() error) error {
 	var err error
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 8; i++ {
 		if err = fn(); !errors.Is(err, gorm.ErrDuplicatedKey) {
 			return err
 		}
