@@ -103,3 +103,59 @@ func TestConfigRejectsBadOutboxSettings(t *testing.T) {
 		t.Fatalf("cfg %+v, err %v", cfg, err)
 	}
 }
+
+// Issue 2's mail rule end to end: a registration succeeds while the mail
+// server is down, and its confirmation goes out once the server is back,
+// exactly once, with the manage link.
+func TestRegistrationWhileMailServerIsDownIsConfirmedOnceItReturns(t *testing.T) {
+	srv := mailtest.Start(t)
+	srv.Stop()
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	e.Admin().MustJSON("POST", "/api/meetings", map[string]any{
+		"slug": "iim", "title": "Informal intersessional consultative meeting",
+		"venue": "UN Headquarters, Conference Room 1", "starts_at": "2030-12-02T10:00:00-05:00",
+		"ends_at": "2030-12-04T18:00:00-05:00", "timezone": "America/New_York",
+		"registration_closes_at": "2030-11-25T23:59:00-05:00", "capacity": 0,
+		"max_per_organization": 0, "attribution": "chatham_house",
+	}, 201, nil)
+	var reg struct {
+		ManageURL string `json:"manage_url"`
+	}
+	e.Anon().MustJSON("POST", "/api/meetings/iim/registrations", map[string]any{
+		"organization": map[string]any{"name": "Access Now", "acronym": "", "type": "ngo", "country": "KE", "website": "", "ecosoc_status": "none"},
+		"name":         "Ana Pérez", "email": "ana@example.org", "job_title": "Policy officer", "consent": true,
+	}, 201, &reg)
+
+	// The worker has tried and failed at least once before the server
+	// comes back (so the test proves the retry, not a lucky first try).
+	waitRow(t, e, func(m models.OutboxMessage) bool { return m.Attempts >= 1 && m.Status == models.OutboxPending })
+	srv.Restart()
+	msgs := srv.WaitTo("ana@example.org", 1, 20*time.Second)
+	if !strings.Contains(msgs[0].Text, reg.ManageURL) {
+		t.Fatalf("confirmation lacks the manage link %s:\n%s", reg.ManageURL, msgs[0].Text)
+	}
+	waitRow(t, e, func(m models.OutboxMessage) bool { return m.Status == models.OutboxSent })
+	if n := len(srv.To("ana@example.org")); n != 1 {
+		t.Fatalf("ana@ received %d messages, want exactly 1", n)
+	}
+}
+
+// waitRow waits until the only outbox row satisfies ok, looking again
+// each time the server's outbox worker records an attempt.
+func waitRow(t *testing.T, e *testenv.Env, ok func(models.OutboxMessage) bool) {
+	t.Helper()
+	deadline := time.NewTimer(20 * time.Second)
+	defer deadline.Stop()
+	for {
+		changed := e.App.Outbox.Changed()
+		var m models.OutboxMessage
+		if err := e.App.DB.Order("id").First(&m).Error; err == nil && ok(m) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("outbox row never reached the expected state: %+v", m)
+		}
+	}
+}

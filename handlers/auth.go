@@ -22,8 +22,25 @@ const actorKey = "actor"
 // upgrades, which cannot carry headers from a browser), or nobody.
 func (h *Handler) identify(c *fiber.Ctx) error {
 	var a auth.Actor
-	if tok := c.Cookies(SessionCookie); tok != "" {
-		sess, err := h.Auth.Session(c.UserContext(), tok)
+	// An explicit participant token wins over a staff cookie: a participant
+	// link opened in a browser where someone is logged in as staff must act
+	// as that participant, not as the staff member.
+	tok := bearer(c)
+	if tok == "" && strings.HasPrefix(c.Path(), "/ws/") {
+		tok = c.Query("token")
+	}
+	switch {
+	case tok != "":
+		reg, err := auth.Participant(c.UserContext(), h.DB, tok)
+		if err != nil {
+			return err
+		}
+		if reg == nil {
+			return apperr.Unauthorized("this participant link is not valid")
+		}
+		a.Registration = reg
+	case c.Cookies(SessionCookie) != "":
+		sess, err := h.Auth.Session(c.UserContext(), c.Cookies(SessionCookie))
 		if err != nil {
 			return err
 		}
@@ -31,22 +48,6 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 			u := sess.User
 			a.User = &u
 			a.CSRFToken = sess.CSRFToken
-		}
-	}
-	if a.User == nil {
-		tok := bearer(c)
-		if tok == "" && strings.HasPrefix(c.Path(), "/ws/") {
-			tok = c.Query("token")
-		}
-		if tok != "" {
-			reg, err := auth.Participant(c.UserContext(), h.DB, tok)
-			if err != nil {
-				return err
-			}
-			if reg == nil {
-				return apperr.Unauthorized("this participant link is not valid")
-			}
-			a.Registration = reg
 		}
 	}
 	c.Locals(actorKey, a)

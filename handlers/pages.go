@@ -36,6 +36,7 @@ func (h *Handler) pageRoutes(app *fiber.App) {
 	app.Get("/", page("index.html"))
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", page("register.html"))
+	app.Post("/m/:slug/register", h.registerForm) // the form without JavaScript
 	app.Get("/r/:token", page("participant.html"))
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))

@@ -23,6 +23,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -105,7 +106,7 @@ func (m Message) Validate() error {
 			f.Add(field+".filename", "must not contain / \\ or \"")
 		}
 		if a.ContentType != "" {
-			if mt, params, err := mime.ParseMediaType(a.ContentType); err != nil || len(params) > 0 || !strings.Contains(mt, "/") {
+			if mt, params, err := mime.ParseMediaType(a.ContentType); err != nil || len(params) > 0 || !strings.Contains(mt, "/") || len(a.ContentType) > 255 {
 				f.Add(field+".content_type", "must be a media type such as application/pdf, without parameters")
 			}
 		}
@@ -127,7 +128,7 @@ func headerText(f apperr.Fields, field, v string, max int, required bool) {
 		f.Add(field, "must be a single line")
 	case !utf8.ValidString(v):
 		f.Add(field, "must be valid UTF-8")
-	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }):
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }):
 		f.Add(field, "must not contain control characters")
 	case utf8.RuneCountInString(v) > max:
 		f.Add(field, fmt.Sprintf("at most %d characters", max))

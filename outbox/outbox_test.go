@@ -468,10 +468,10 @@ func TestNotifyWakesTheWorkerWithoutWaitingForThePoll(t *testing.T) {
 	db := openDB(t, sqliteDSN(t))
 	w := newWorker(t, db, srv, func(c *outbox.Config) { c.PollInterval = time.Hour })
 	oc := watch(w)
-	run(t, w)
 	// The worker's first pass sends the first message; then it sleeps for
 	// an hour unless notified.
 	enqueue(t, db, simple("first@example.org"))
+	run(t, w)
 	oc.waitFor(t, "the first message to be sent", 10*time.Second, func(l []outbox.Outcome) bool {
 		return count(l, models.OutboxSent) == 1
 	})
@@ -521,5 +521,33 @@ func TestDeliversOverTLSWithAuthentication(t *testing.T) {
 				t.Fatalf("with a wrong password: %+v, %d received", got, srv.Count())
 			}
 		})
+	}
+}
+
+// A worker that takes long over a batch renews its lease as it goes, so a
+// second worker never takes (and sends again) the rest of the batch.
+func TestLeaseIsRenewedWhileWorkingThroughABatch(t *testing.T) {
+	srv := mailtest.Start(t)
+	db := openDB(t, sqliteDSN(t))
+	lease := time.Minute
+	slow := newWorker(t, db, srv, func(c *outbox.Config) { c.Lease = lease })
+	other := newWorker(t, db, srv, func(c *outbox.Config) { c.Lease = lease })
+	for i := range 5 {
+		enqueue(t, db, simple(fmt.Sprintf("l%d@example.org", i)))
+	}
+	clock := time.Now().UTC()
+	slow.Now = func() time.Time { return clock }
+	other.Now = func() time.Time { return clock }
+	otherSent := 0
+	other.Observe = func(outbox.Outcome) { otherSent++ }
+	// After each message, 0.6 of a lease passes and the other worker
+	// looks for due mail.
+	slow.Observe = func(outbox.Outcome) {
+		clock = clock.Add(lease * 6 / 10)
+		deliver(t, other)
+	}
+	deliver(t, slow)
+	if otherSent != 0 || srv.Count() != 5 || len(srv.Duplicates()) != 0 {
+		t.Fatalf("other worker sent %d; server received %d with %d duplicates", otherSent, srv.Count(), len(srv.Duplicates()))
 	}
 }

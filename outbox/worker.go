@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,9 +47,10 @@ type Config struct {
 	// BatchSize is how many messages one claim takes (and one SMTP
 	// connection carries).
 	BatchSize int
-	// Lease is how long a claim keeps other workers off a row. The worker
-	// renews it while it works through a batch; a crashed worker's rows
-	// are taken over once it expires.
+	// Lease is how long a claim keeps other workers off a row; at least
+	// (and by default) 6×Timeout. The worker renews it while it works
+	// through a batch; a crashed worker's unsent rows are taken over once
+	// it expires, so after a crash they wait up to one lease.
 	Lease time.Duration
 }
 
@@ -60,7 +62,6 @@ const (
 	DefaultRetryMax     = 12 * time.Hour
 	DefaultPollInterval = time.Second
 	DefaultBatchSize    = 50
-	DefaultLease        = 5 * time.Minute
 )
 
 func (c *Config) setDefaults() {
@@ -85,9 +86,6 @@ func (c *Config) setDefaults() {
 	if c.BatchSize <= 0 {
 		c.BatchSize = DefaultBatchSize
 	}
-	if c.Lease <= 0 {
-		c.Lease = DefaultLease
-	}
 	// A lease renewed at half-time must outlast the message in flight
 	// (connect plus send, each bounded by Timeout) with room to record it.
 	if c.Lease < 6*c.Timeout {
@@ -102,7 +100,9 @@ func (c *Config) setDefaults() {
 type Worker struct {
 	// Now and Backoff may be replaced before Run (tests do, to avoid
 	// waiting real minutes). Backoff returns the wait after the attempt-th
-	// failed attempt.
+	// failed attempt. Lease times come from Now, so instances sharing a
+	// database need clocks in step (NTP); a skew shortens or stretches
+	// leases by the same amount.
 	Now     func() time.Time
 	Backoff func(attempt int) time.Duration
 	// Observe, when set, is called after each outcome is recorded in the
@@ -114,6 +114,9 @@ type Worker struct {
 	cfg    Config
 	sender *sender
 	wake   chan struct{}
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced at each recorded outcome
 }
 
 // NewWorker checks cfg and returns a worker for db's outbox; Run starts it.
@@ -133,6 +136,8 @@ func NewWorker(db *gorm.DB, cfg Config, log *slog.Logger) (*Worker, error) {
 		cfg:    cfg,
 		sender: s,
 		wake:   make(chan struct{}, 1),
+
+		changed: make(chan struct{}),
 	}
 	w.Backoff = w.defaultBackoff
 	return w, nil
@@ -193,7 +198,8 @@ func (w *Worker) Run(ctx context.Context) {
 }
 
 // DeliverDue runs passes until no message is due, and returns. Tools and
-// tests use it to flush the outbox without a running worker.
+// tests use it to flush the outbox; do not call it while Run runs on the
+// same Worker (use a second Worker instead).
 func (w *Worker) DeliverDue(ctx context.Context) error {
 	defer w.sender.close()
 	for {
@@ -275,6 +281,25 @@ func (w *Worker) observe(o Outcome) {
 	if w.Observe != nil {
 		w.Observe(o)
 	}
+	w.mu.Lock()
+	close(w.changed)
+	w.changed = make(chan struct{})
+	w.mu.Unlock()
+}
+
+// Changed returns a channel that is closed when this worker next records
+// the outcome of an attempt. Read the state itself from the database (the
+// mail may have been sent by another instance's worker):
+//
+//	for {
+//		ch := w.Changed()
+//		if done(readFromDB()) { break }
+//		select { case <-ch: case <-ctx.Done(): ... }
+//	}
+func (w *Worker) Changed() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.changed
 }
 
 // batch is what one claim took.

@@ -7,8 +7,8 @@ package pgfeed
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"

@@ -23,6 +23,20 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0004_summary", Migrate: func(tx *gorm.DB) error {
 		return tx.AutoMigrate(models.SummaryTables()...)
 	}},
+	{ID: "0005_registration_indexes", Migrate: func(tx *gorm.DB) error {
+		// The duplicate-email and per-organization checks run inside every
+		// registration's write transaction; without these they scan all of a
+		// meeting's registrations.
+		for _, stmt := range []string{
+			"CREATE INDEX IF NOT EXISTS idx_reg_meeting_email ON registrations (meeting_id, email)",
+			"CREATE INDEX IF NOT EXISTS idx_reg_meeting_org_status ON registrations (meeting_id, organization_id, status)",
+		} {
+			if err := tx.Exec(stmt).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // Migrate brings the schema up to date.

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -66,20 +67,20 @@ func Open(dsn string, log *slog.Logger) (*gorm.DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	db, err := gorm.Open(sqlite.Open(SQLiteDSN(dsn)), cfg)
+	sqlDB, err := sql.Open("sqlite3", SQLiteDSN(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
-	// One writer at a time is SQLite's model; a small pool lets readers run
-	// beside it under WAL while writers queue in Go rather than spin on the
-	// busy handler.
+	// A few connections let readers run beside the one writer under WAL;
+	// writers queue in Go (serialPool) rather than spin on the busy handler.
 	sqlDB.SetMaxOpenConns(4)
 	sqlDB.SetMaxIdleConns(4)
 	sqlDB.SetConnMaxLifetime(0)
+	db, err := gorm.Open(sqlite.Dialector{DriverName: "sqlite3", Conn: newSerialPool(sqlDB, 10*time.Second)}, cfg)
+	if err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
+	}
 	if err := db.WithContext(context.Background()).Exec("SELECT 1").Error; err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}

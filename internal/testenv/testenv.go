@@ -73,7 +73,9 @@ func Config(t testing.TB) app.Config {
 	// Mail retries come quickly in tests, so that a test that stops and
 	// restarts its mail server (internal/mailtest) sees the outbox catch up.
 	cfg.SMTPRetryBase = 100 * time.Millisecond
-	cfg.SMTPTimeout = 5 * time.Second
+	// A short SMTP timeout also shortens the outbox lease (6×), which is
+	// how long mail claimed by a crashed server waits before another takes it.
+	cfg.SMTPTimeout = 2 * time.Second
 	return cfg
 }
 

@@ -1,0 +1,366 @@
+// The secretariat console: /admin. Login, meetings and agenda, and the
+// registrations of one meeting: filters, counts, decisions with a reason,
+// bulk approval and CSV export. The chosen meeting is kept in the address
+// (#m=slug) so that a reload comes back to it.
+import {
+  $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
+  STATES, STAKEHOLDER_TYPES,
+} from "./api.js";
+import { countryName } from "./countries.js";
+
+const status = $("#status");
+const consoleEl = $("#console");
+const loginSection = $("#login-section");
+const loginForm = $("#login");
+const panel = $("#meeting-panel");
+const filters = $("#filters");
+const regsBody = $("#regs-table tbody");
+const selectAll = $("#select-all");
+const bulkButton = $("#bulk-approve");
+const dialog = $("#decide");
+const decideForm = $("#decide-form");
+const decideStatus = $("#decide-status");
+
+let isAdmin = false;     // moderators and rapporteurs read; only admins decide
+let meeting = null;      // the meeting on show
+let shown = [];          // the registrations in the table
+let deciding = null;     // {ids, label, returnFocus} while the dialog is open
+
+const slugPath = () => `/api/meetings/${encodeURIComponent(meeting.slug)}`;
+
+for (const [value, label] of Object.entries(STAKEHOLDER_TYPES)) {
+  $("#f-type").append(el("option", { value, text: label }));
+}
+
+// ---- login ---------------------------------------------------------------
+
+function showConsole(me) {
+  setCSRF(me.csrf_token);
+  isAdmin = me.user.role === "admin";
+  for (const n of document.querySelectorAll(".admin-only")) n.hidden = !isAdmin;
+  replace($("#whoami"), `${me.user.email} (${me.user.role})`);
+  $("#account").hidden = false;
+  loginSection.hidden = true;
+  consoleEl.hidden = false;
+}
+
+function showLogin() {
+  setCSRF("");
+  $("#account").hidden = true;
+  consoleEl.hidden = true;
+  loginSection.hidden = false;
+}
+
+loginForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  clearFieldErrors(loginForm);
+  try {
+    const me = await api("POST", "/api/login", formJSON(loginForm));
+    loginForm.reset();
+    say(status, "");
+    showConsole(me);
+    await start();
+    $("#console-title").focus();
+  } catch (err) {
+    showError(status, err.status === 401 ? new ApiError(401, "Wrong email or password.") : err, loginForm);
+    if (err.status === 401) $("#login-password").focus();
+  }
+});
+
+$("#logout").addEventListener("click", async () => {
+  try { await api("POST", "/api/logout"); } catch { /* the session is gone either way */ }
+  showLogin();
+  say(status, "You are logged out.");
+  $("#login-email").focus();
+});
+
+// ---- meetings -------------------------------------------------------------
+
+async function loadMeetings() {
+  const { meetings } = await api("GET", "/api/meetings?all=1");
+  replace($("#meetings-table tbody"), (meetings || []).map((m) =>
+    el("tr", {},
+      el("th", { scope: "row" }, m.title, el("span", { class: "cell-sub mono", text: m.slug })),
+      el("td", { text: `${formatDate(m.starts_at)} – ${formatDate(m.ends_at)}` }),
+      el("td", { text: formatDate(m.registration_closes_at, true) }),
+      el("td", { class: "num", text: m.capacity ? String(m.capacity) : "no limit" }),
+      el("td", {}, el("a", { class: "button small secondary", href: `#m=${encodeURIComponent(m.slug)}` },
+        "Open", el("span", { class: "visually-hidden", text: ` ${m.title}` }))))));
+}
+
+// datetime-local values are local times; the API wants RFC 3339.
+function rfc3339(local) {
+  if (!local) return "";
+  const d = new Date(local);
+  return isNaN(d) ? local : d.toISOString();
+}
+
+$("#create-meeting").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearFieldErrors(form);
+  const body = formJSON(form);
+  for (const k of ["starts_at", "ends_at", "registration_closes_at"]) body[k] = rfc3339(body[k]);
+  try {
+    const m = await api("POST", "/api/meetings", body);
+    form.reset();
+    $("#create-details").open = false;
+    await loadMeetings();
+    say(status, `Meeting “${m.title}” created.`, "success");
+    location.hash = `m=${encodeURIComponent(m.slug)}`;
+  } catch (err) {
+    showError(status, err, form);
+  }
+});
+
+function selectedSlug() {
+  const m = /^#m=(.+)$/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+async function showMeeting(slug) {
+  if (!slug) { panel.hidden = true; meeting = null; return; }
+  try {
+    meeting = await api("GET", `/api/meetings/${encodeURIComponent(slug)}`);
+  } catch (err) {
+    panel.hidden = true;
+    showError(status, err);
+    return;
+  }
+  replace($("#meeting-title"), meeting.title);
+  replace($("#meeting-facts"), [
+    `${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`, meeting.venue,
+    `registration closes ${formatDate(meeting.registration_closes_at, true)}`,
+    meeting.capacity ? `${meeting.capacity} seats` : "no seat limit",
+    meeting.max_per_organization ? `at most ${meeting.max_per_organization} per organization` : "",
+  ].filter(Boolean).join(" · "));
+  const base = `/m/${encodeURIComponent(meeting.slug)}`;
+  replace($("#meeting-links"),
+    el("a", { class: "button secondary small", href: `${base}/console` }, "Live console"),
+    el("a", { class: "button secondary small", href: `${base}/screen` }, "Room screen"),
+    el("a", { class: "button secondary small", href: `${base}/notes` }, "Notes"),
+    el("a", { class: "button secondary small", href: `${base}/summary/desk` }, "Summary desk"),
+    el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"));
+  filters.reset();
+  panel.hidden = false;
+  await Promise.all([loadAgenda(), loadRegistrations()]);
+  $("#meeting-title").focus();
+}
+
+// ---- agenda ---------------------------------------------------------------
+
+async function loadAgenda() {
+  const { items } = await api("GET", `${slugPath()}/agenda`);
+  replace($("#agenda"), (items || []).map((it) =>
+    el("li", {}, it.title, " ", el("small", { text: `(${it.speaking_time_seconds} s per speaker)` }))));
+}
+
+$("#add-item").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearFieldErrors(form);
+  try {
+    const item = await api("POST", `${slugPath()}/agenda`, formJSON(form));
+    form.reset();
+    await loadAgenda();
+    say(status, `Agenda item “${item.title}” added.`, "success");
+    $("#item-title").focus();
+  } catch (err) {
+    showError(status, err, form);
+  }
+});
+
+// ---- registrations --------------------------------------------------------
+
+function query() {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(formJSON(filters))) if (v) p.set(k, v);
+  const s = p.toString();
+  return s ? "?" + s : "";
+}
+
+// The list answers {"registrations": [...], "counts": {"by_status": {state: n},
+// "by_type": {type: {"total": n, state: n}}}}, counted over the whole meeting
+// whatever the filters.
+function renderCounts(counts) {
+  const byStatus = (counts && counts.by_status) || {};
+  const byType = (counts && counts.by_type) || {};
+  replace($("#counts-state"), STATES.map((st) =>
+    el("li", {}, st[0].toUpperCase() + st.slice(1), el("b", { text: String(byStatus[st] || 0) }))));
+  replace($("#counts-type tbody"), Object.entries(STAKEHOLDER_TYPES).map(([type, label]) => {
+    const c = byType[type] || {};
+    return el("tr", {}, el("th", { scope: "row", text: label }),
+      ["total", ...STATES].map((k) => el("td", { class: "num", text: String(c[k] || 0) })));
+  }));
+}
+
+function decisionButtons(r) {
+  if (!isAdmin) return null;
+  const can = { pending: ["approve", "waitlist", "reject"], waitlisted: ["approve", "reject"] }[r.status] || [];
+  const labels = { approve: "Approve", waitlist: "Waitlist", reject: "Reject" };
+  return el("div", { class: "row" }, can.map((d) =>
+    el("button", {
+      type: "button", class: "small" + (d === "approve" ? "" : " secondary"),
+      "data-decision": d, "data-id": r.id,
+      onclick: (ev) => openDecision([r.id], d, `${r.name} (${r.organization?.name || ""})`, ev.currentTarget),
+    }, labels[d], el("span", { class: "visually-hidden", text: ` ${r.name}` }))));
+}
+
+function row(r) {
+  const org = r.organization || {};
+  return el("tr", { "data-id": r.id },
+    el("td", { class: "pick" }, isAdmin ? el("input", {
+      type: "checkbox", value: r.id, "aria-label": `Select ${r.name}`, onchange: updateSelection,
+    }) : null),
+    el("th", { scope: "row", tabindex: "-1" }, r.name,
+      el("span", { class: "cell-sub", text: r.email }),
+      r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null),
+    el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
+      el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") })),
+    el("td", { text: STAKEHOLDER_TYPES[org.type] || org.type || "" }),
+    el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
+    el("td", {}, decisionButtons(r)));
+}
+
+let listSeq = 0; // only the latest list request may draw the table
+
+async function loadRegistrations() {
+  const q = query();
+  const seq = ++listSeq;
+  $("#csv").href = `${slugPath()}/registrations.csv${q}`;
+  const data = await api("GET", `${slugPath()}/registrations${q}`);
+  if (seq !== listSeq) return;
+  shown = data.registrations || [];
+  renderCounts(data.counts);
+  const total = data.total ?? shown.length;
+  replace($("#regs-caption"), `${shown.length} of ${total} matching registration${total === 1 ? "" : "s"} shown`);
+  replace(regsBody, shown.length ? shown.map(row)
+    : el("tr", {}, el("td", { colspan: "6", text: "No registration matches these filters." })));
+  selectAll.checked = false;
+  updateSelection();
+}
+
+function selectedIds() {
+  return [...regsBody.querySelectorAll("td.pick input:checked")].map((i) => Number(i.value));
+}
+
+function updateSelection() {
+  const n = selectedIds().length;
+  bulkButton.disabled = n === 0;
+  replace($("#selected-count"), n ? `${n} selected` : "");
+}
+
+selectAll.addEventListener("change", () => {
+  for (const i of regsBody.querySelectorAll("td.pick input")) i.checked = selectAll.checked;
+  updateSelection();
+});
+
+filters.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    await loadRegistrations();
+    say(status, `${shown.length} registration${shown.length === 1 ? "" : "s"} shown.`);
+  } catch (err) {
+    showError(status, err);
+  }
+});
+for (const id of ["#f-status", "#f-type"]) $(id).addEventListener("change", () => filters.requestSubmit());
+
+bulkButton.addEventListener("click", () => {
+  const ids = selectedIds();
+  openDecision(ids, "approve", `${ids.length} selected registration${ids.length === 1 ? "" : "s"}`, bulkButton);
+});
+
+// ---- decisions ------------------------------------------------------------
+
+function openDecision(ids, decision, label, returnFocus) {
+  deciding = { ids, label, returnFocus };
+  decideForm.reset();
+  clearFieldErrors(decideForm);
+  say(decideStatus, "");
+  replace($("#decide-title"), ids.length > 1 ? "Decide on several registrations" : "Decide on a registration");
+  replace($("#decide-who"), label);
+  decideForm.querySelector(`input[name=decision][value=${decision}]`).checked = true;
+  // Only approval is done in bulk.
+  for (const r of decideForm.querySelectorAll("input[name=decision]")) r.disabled = ids.length > 1 && r.value !== "approve";
+  dialog.showModal();
+  $("#d-reason").focus();
+}
+
+function closeDecision() {
+  const back = deciding;
+  deciding = null;
+  dialog.close();
+  return back;
+}
+
+$("#decide-cancel").addEventListener("click", () => {
+  const back = closeDecision();
+  back?.returnFocus?.focus();
+});
+dialog.addEventListener("cancel", () => { const back = deciding; deciding = null; back?.returnFocus?.focus(); });
+
+const PAST = { approve: "approved", reject: "rejected", waitlist: "waitlisted" };
+
+decideForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  if (!deciding) return;
+  const { decision: choice, reason } = formJSON(decideForm);
+  const { ids, label } = deciding;
+  let failed = [];
+  try {
+    if (ids.length === 1) {
+      await api("POST", `/api/registrations/${ids[0]}/decision`, { decision: choice, reason });
+    } else {
+      const out = await api("POST", `${slugPath()}/registrations/decisions`, { ids, decision: choice, reason });
+      failed = ((out && (out.results || out)) || []).filter((r) => r && r.ok === false);
+    }
+  } catch (err) {
+    showError(decideStatus, err, decideForm);
+    return;
+  }
+  closeDecision();
+  try {
+    await loadRegistrations();
+  } catch (err) {
+    showError(status, err);
+    return;
+  }
+  if (failed.length) {
+    const name = (id) => shown.find((r) => r.id === id)?.name || `#${id}`;
+    say(status, el("div", {},
+      el("p", { text: `${label}: ${ids.length - failed.length} ${PAST[choice]}, ${failed.length} refused:` }),
+      el("ul", {}, failed.map((f) => el("li", { text: `${name(f.id)}: ${f.error}` })))), "warning");
+  } else {
+    say(status, `${label}: ${PAST[choice]}.`, "success");
+  }
+  // Focus goes back to the row decided on (or the table after a bulk action).
+  const cell = ids.length === 1 ? regsBody.querySelector(`tr[data-id="${ids[0]}"] th`) : null;
+  (cell || $("#regs-caption")).focus();
+});
+
+// ---- start ----------------------------------------------------------------
+
+async function start() {
+  try {
+    await loadMeetings();
+    await showMeeting(selectedSlug());
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+window.addEventListener("hashchange", () => {
+  if (!consoleEl.hidden) showMeeting(selectedSlug()).catch((err) => showError(status, err));
+});
+
+(async () => {
+  try {
+    const me = await staffSession();
+    if (!me) { showLogin(); return; }
+    showConsole(me);
+    await start();
+  } catch (err) {
+    showError(status, err);
+  }
+})();

@@ -1,0 +1,105 @@
+// The participant's page: /r/{token}. The token in the address is the
+// participant's secret; it is sent as a bearer token to /api/participant.
+// The section #floor belongs to the live list's own module.
+import {
+  $, api, badge, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError,
+  STAKEHOLDER_TYPES, ECOSOC_STATUSES,
+} from "./api.js";
+import { countryName } from "./countries.js";
+
+const token = decodeURIComponent(location.pathname.split("/")[2] || "");
+const status = $("#status");
+const section = $("#registration");
+const form = $("#edit");
+const editButton = $("#edit-button");
+const withdrawButton = $("#withdraw-button");
+const dialog = $("#confirm-withdraw");
+
+const STATE_TEXT = {
+  pending: "The secretariat has received your registration and will decide on it soon.",
+  approved: "You are accredited to the meeting.",
+  waitlisted: "The meeting is full: you are on the waiting list and move up by yourself when a seat is freed.",
+  rejected: "The secretariat could not accept your registration.",
+  withdrawn: "You have withdrawn this registration.",
+};
+
+let current = null;
+
+// GET /api/participant answers the registration with its organization,
+// its meeting, and can_edit / can_withdraw.
+function render(reg) {
+  const org = reg.organization || {};
+  const meeting = reg.meeting;
+  current = reg;
+  if (meeting) {
+    replace($("#meeting"), `${meeting.title} · ${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`);
+  }
+  replace($("#state"), badge(reg.status));
+  replace($("#state-text"), STATE_TEXT[reg.status] || "");
+  $("#reason-line").hidden = !reg.reason;
+  replace($("#reason"), reg.reason || "");
+  const rows = [
+    ["Name", reg.name], ["Email", reg.email], ["Job title", reg.job_title],
+    ["Organization", org.acronym ? `${org.name} (${org.acronym})` : org.name],
+    ["Stakeholder type", STAKEHOLDER_TYPES[org.type] || org.type],
+    ["Country", org.country_name || countryName(org.country)], ["Website", org.website],
+    ["ECOSOC status", ECOSOC_STATUSES[org.ecosoc_status] || org.ecosoc_status],
+    ["Registered on", formatDate(reg.created_at, true)],
+  ];
+  replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  editButton.hidden = !reg.can_edit;
+  withdrawButton.hidden = !reg.can_withdraw;
+  $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
+  if (!reg.can_edit) form.hidden = true;
+  section.hidden = false;
+}
+
+async function load() {
+  try {
+    render(await api("GET", "/api/participant", null, { token }));
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+function openEdit(open) {
+  form.hidden = !open;
+  editButton.setAttribute("aria-expanded", String(open));
+  if (open) {
+    clearFieldErrors(form);
+    fillForm(form, current);
+    $("#edit-title").focus();
+  } else {
+    editButton.focus();
+  }
+}
+
+editButton.addEventListener("click", () => openEdit(form.hidden));
+$("#edit-cancel").addEventListener("click", () => openEdit(false));
+
+form.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  clearFieldErrors(form);
+  try {
+    render(await api("PUT", "/api/participant", formJSON(form), { token }));
+    openEdit(false);
+    say(status, "Your details are saved.", "success");
+  } catch (err) {
+    showError(status, err, form);
+  }
+});
+
+withdrawButton.addEventListener("click", () => dialog.showModal());
+dialog.addEventListener("close", async () => {
+  if (dialog.returnValue !== "withdraw") { withdrawButton.focus(); return; }
+  try {
+    render(await api("POST", "/api/participant/withdraw", null, { token }));
+    form.hidden = true;
+    say(status, "Your registration is withdrawn.", "success");
+    $("#reg-title").focus();
+  } catch (err) {
+    showError(status, err);
+  }
+});
+
+load();
