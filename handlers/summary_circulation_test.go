@@ -64,6 +64,11 @@ func TestCirculationReachesEveryoneExactlyOnceAcrossCrashes(t *testing.T) {
 	r := seedRecordedMeeting(t, e, "circ", models.AttributionChathamHouse)
 	want := append(append([]string{}, r.emails...), addParticipants(t, e, "circ", 37)...)
 	want = append(want, "press@un.example.org")
+	// A participant's name is hostile: markup and a header injection.
+	hostile := "<script>alert(1)</script>\r\nBcc: evil@example.org"
+	if err := e.App.DB.Model(&models.Registration{}).Where("email = ?", r.emails[2]).Update("name", hostile).Error; err != nil {
+		t.Fatal(err)
+	}
 	admin := e.Admin()
 	admin.MustJSON("POST", "/api/meetings/circ/summary", nil, 201, nil)
 	admin.MustJSON("POST", "/api/meetings/circ/summary/1/approve", nil, 200, nil)
@@ -131,6 +136,13 @@ func TestCirculationReachesEveryoneExactlyOnceAcrossCrashes(t *testing.T) {
 			m.Attachments[0].ContentType != "application/pdf" || !bytes.HasPrefix(m.Attachments[0].Data, []byte("%PDF-")) {
 			t.Fatalf("message to %s lacks the PDF: %+v", addr, m.Attachments)
 		}
+	}
+	if got := mail.To("evil@example.org"); len(got) != 0 {
+		t.Fatal("a name injected a recipient")
+	}
+	m := mail.To(r.emails[2])[0]
+	if strings.Contains(m.HTML, "<script>") || !strings.Contains(m.HTML, "&lt;script&gt;") || m.Header.Get("Bcc") != "" {
+		t.Fatalf("hostile name not neutralised: header %v html %q", m.Header, m.HTML)
 	}
 	var v versionOut
 	admin.MustJSON("GET", "/api/meetings/circ/summary/1", nil, 200, &v)
