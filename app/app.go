@@ -18,6 +18,7 @@ import (
 
 	"rostrum/auth"
 	"rostrum/handlers"
+	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/registration"
@@ -36,6 +37,8 @@ type App struct {
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
 	// transaction that enqueued some.
 	Outbox *outbox.Worker
+	Live   *live.Service
+	Hub    *live.Hub
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -80,6 +83,9 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		_ = store.Close(db)
 		return nil, err
 	}
+	a.Live = live.NewService(db, live.NewLocalFeed(), log)
+	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
+	a.Hub.SendBuffer, a.Hub.PingInterval = cfg.LiveSendBuffer, cfg.LivePingInterval
 	a.Handler = &handlers.Handler{
 		DB:       db,
 		Log:      log,
@@ -87,6 +93,8 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
 		Outbox:   a.Outbox,
+		Live:     a.Live,
+		Hub:      a.Hub,
 		Summary:  newSummary(cfg, db, log),
 	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
@@ -145,6 +153,7 @@ func (a *App) Start() {
 		a.Outbox.Run(ctx)
 	}()
 	a.done = append(a.done, outboxDone)
+	a.Hub.Start()
 }
 
 // Serve starts the workers and serves HTTP on ln until ctx ends, then shuts
@@ -169,6 +178,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 // Shutdown stops accepting requests, closes websocket viewers, drains the
 // workers and closes the database, all within grace.
 func (a *App) Shutdown(grace time.Duration) {
+	// Websocket viewers first: they hold hijacked connections that the
+	// HTTP server's shutdown does not end; they get a going-away frame.
+	viewersCtx, cancelViewers := context.WithTimeout(context.Background(), grace)
+	a.Hub.Close(viewersCtx)
+	cancelViewers()
 	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
 		a.Log.Warn("shutdown", "err", err)
 	}

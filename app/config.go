@@ -45,6 +45,12 @@ type Config struct {
 	SMTPRetryBase   time.Duration `koanf:"smtp_retry_base"`
 	SMTPTimeout     time.Duration `koanf:"smtp_timeout"`
 
+	// LiveSendBuffer is how many changes may wait for one websocket viewer
+	// before that viewer is dropped (it reconnects and resyncs).
+	LiveSendBuffer int `koanf:"live_send_buffer"`
+	// LivePingInterval is how often websocket viewers are pinged.
+	LivePingInterval time.Duration `koanf:"live_ping_interval"`
+
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
 }
@@ -73,6 +79,9 @@ func Defaults() map[string]any {
 		"smtp_max_attempts": 10,
 		"smtp_retry_base":   3 * time.Minute,
 		"smtp_timeout":      30 * time.Second,
+
+		"live_send_buffer":   64,
+		"live_ping_interval": 25 * time.Second,
 
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
@@ -209,6 +218,12 @@ func (c *Config) Validate() error {
 	}
 	if c.SessionTTL < time.Minute {
 		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
+	}
+	if c.LiveSendBuffer < 1 || c.LiveSendBuffer > 100_000 {
+		bad("live_send_buffer", "want between 1 and 100000 messages, got %d", c.LiveSendBuffer)
+	}
+	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
+		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))

@@ -45,6 +45,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
+		"live_send_buffer": "16", "live_ping_interval": "40s",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -78,6 +79,8 @@ func TestBadConfigValueNamesTheKey(t *testing.T) {
 		"ROSTRUM_LOG_LEVEL=loud":        "log_level (ROSTRUM_LOG_LEVEL)",
 		"ROSTRUM_SMTP_TLS=maybe":        "smtp_tls (ROSTRUM_SMTP_TLS)",
 		"ROSTRUM_DB=":                   "db (ROSTRUM_DB)",
+		"ROSTRUM_LIVE_SEND_BUFFER=0":    "live_send_buffer (ROSTRUM_LIVE_SEND_BUFFER)",
+		"ROSTRUM_LIVE_PING_INTERVAL=1h": "live_ping_interval (ROSTRUM_LIVE_PING_INTERVAL)",
 	}
 	for env, want := range cases {
 		_, err := LoadConfig("", []string{env})

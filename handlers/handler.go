@@ -18,6 +18,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/registration"
@@ -45,6 +46,8 @@ type Handler struct {
 	Registrations *registration.Service
 	// Outbox delivers mail; Notify it after a commit that enqueued mail.
 	Outbox *outbox.Worker
+	Live   *live.Service // the live list of speakers: commands and state
+	Hub    *live.Hub     // its websocket viewers
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 }

@@ -1,6 +1,192 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"context"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+	"rostrum/live"
+	"rostrum/meetings"
+	"rostrum/models"
+)
 
 // liveRoutes registers the live list of speakers (REST and websocket).
-func (h *Handler) liveRoutes(app *fiber.App, api fiber.Router) {}
+// Every command, REST or websocket, goes through live.Service.Do.
+func (h *Handler) liveRoutes(app *fiber.App, api fiber.Router) {
+	mod := h.moderator()
+	m := api.Group("/meetings/:slug")
+	m.Get("/live", h.liveState)
+	m.Get("/audit", mod, h.liveAudit)
+	m.Get("/agenda/:item/suggest", mod, h.suggestNext)
+	m.Post("/agenda/:item/speakers/order", mod, h.liveCmd(live.ActReorder))
+	m.Post("/agenda/:item/speakers", h.liveCmd(live.ActAddSpeaker))
+	m.Delete("/agenda/:item/speakers/:id", h.liveCmd(live.ActRemoveSpeaker))
+	m.Post("/agenda/:item/speakers/:id/start", mod, h.liveCmd(live.ActStart))
+	m.Post("/agenda/:item/speakers/:id/stop", mod, h.liveCmd(live.ActStop))
+	m.Post("/agenda/:item/speakers/:id/pause", mod, h.liveCmd(live.ActPause))
+	m.Post("/agenda/:item/speakers/:id/resume", mod, h.liveCmd(live.ActResume))
+	m.Post("/agenda/:item/speakers/:id/extend", mod, h.liveCmd(live.ActExtend))
+	m.Post("/agenda/:item/next", mod, h.liveCmd(live.ActNext))
+	m.Post("/agenda/:item/close", mod, h.liveCmd(live.ActClose))
+	m.Post("/agenda/:item/reopen", mod, h.liveCmd(live.ActReopen))
+	m.Post("/current", mod, h.liveCmd(live.ActSetCurrent))
+	api.Get("/floor", h.participant, h.floorIdentity)
+
+	app.Get("/ws/meetings/:slug", h.identify, h.liveUpgrade, h.liveSocket())
+}
+
+// moderator lets through moderators and admins (with the CSRF header on
+// changes). A participant's token is known but not enough: 403, not 401.
+func (h *Handler) moderator() fiber.Handler {
+	staff := h.staff(models.RoleModerator, models.RoleAdmin)
+	return func(c *fiber.Ctx) error {
+		if a := actor(c); a.User == nil && a.Registration != nil {
+			return apperr.Forbidden("only a moderator can do this")
+		}
+		return staff(c)
+	}
+}
+
+// liveState: GET /api/meetings/:slug/live (public) → the full state.
+func (h *Handler) liveState(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	_, body, err := h.Live.StateJSON(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("json", "utf-8")
+	return c.Send(body)
+}
+
+// liveCmd runs one command of the live list from a REST request; the path
+// gives the item (and the entry), the body the rest. Staff need the CSRF
+// header here too (the staff middleware checks it on staff-only routes).
+func (h *Handler) liveCmd(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actor(c)
+		if a.User != nil {
+			if err := checkCSRF(c, a); err != nil {
+				return err
+			}
+		}
+		m, err := meetings.BySlug(c.UserContext(), h.DB, c.Params("slug"))
+		if err != nil {
+			return err
+		}
+		cmd := live.Command{Action: action}
+		switch action {
+		case live.ActAddSpeaker:
+			var in struct {
+				RegistrationID uint   `json:"registration_id"`
+				Kind           string `json:"kind"`
+				ReplyTo        uint   `json:"reply_to"`
+			}
+			if len(c.Body()) > 0 {
+				if err := decodeJSON(c, &in); err != nil {
+					return err
+				}
+			}
+			cmd.RegistrationID, cmd.Kind, cmd.ReplyTo = in.RegistrationID, in.Kind, in.ReplyTo
+		case live.ActReorder:
+			var in struct {
+				IDs []uint `json:"ids"`
+			}
+			if err := decodeJSON(c, &in); err != nil {
+				return err
+			}
+			cmd.IDs = in.IDs
+		case live.ActExtend:
+			var in struct {
+				Seconds int `json:"seconds"`
+			}
+			if err := decodeJSON(c, &in); err != nil {
+				return err
+			}
+			cmd.Seconds = in.Seconds
+		case live.ActSetCurrent:
+			var in struct {
+				ItemID uint `json:"item_id"`
+			}
+			if err := decodeJSON(c, &in); err != nil {
+				return err
+			}
+			cmd.ItemID = in.ItemID
+		}
+		if c.Params("item") != "" {
+			if cmd.ItemID, err = paramID(c, "item"); err != nil {
+				return err
+			}
+		}
+		if c.Params("id") != "" {
+			if cmd.SpeakerID, err = paramID(c, "id"); err != nil {
+				return err
+			}
+		}
+		res, err := h.Live.Do(c.UserContext(), a, m.ID, cmd)
+		if err != nil {
+			return err
+		}
+		if action == live.ActAddSpeaker {
+			c.Status(fiber.StatusCreated)
+		}
+		return c.JSON(res)
+	}
+}
+
+// suggestNext: GET /api/meetings/:slug/agenda/:item/suggest (moderator)
+// → {"speaker": entry or null}.
+func (h *Handler) suggestNext(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	item, err := paramID(c, "item")
+	if err != nil {
+		return err
+	}
+	e, err := h.Live.Suggest(c.UserContext(), m.ID, item)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"speaker": e})
+}
+
+// liveAudit: GET /api/meetings/:slug/audit?before=seq&limit=n (moderator,
+// admin) → {"events": [...]}, newest first.
+func (h *Handler) liveAudit(c *fiber.Ctx) error {
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	limit := c.QueryInt("limit", 200)
+	if limit < 1 || limit > 1000 {
+		return apperr.Invalid("bad limit", map[string]string{"limit": "must be between 1 and 1000"})
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
+	evs, err := h.Live.Audit(c.UserContext(), m.ID, before, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"events": evs})
+}
+
+// floorIdentity: GET /api/floor (participant) → who the token belongs to
+// and the meeting, so that the participant page can join the live list.
+func (h *Handler) floorIdentity(c *fiber.Ctx) error {
+	r := actor(c).Registration
+	return c.JSON(fiber.Map{
+		"registration_id": r.ID, "name": r.Name, "organization": r.Organization.Name,
+		"status": r.Status, "meeting": fiber.Map{"slug": r.Meeting.Slug, "title": r.Meeting.Title},
+	})
+}
+
+// liveContext is the context of the work a websocket command does.
+func liveContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), commandTimeout)
+}

@@ -1,0 +1,278 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/live"
+)
+
+// Websocket limits. A frame up to maxCommandFrame bytes is read; a larger
+// one, up to maxFrame, is skipped and answered with a "too_large" error
+// while the connection carries on; beyond maxFrame the connection closes
+// (1009), as the peer is hostile.
+const (
+	maxCommandFrame = 32 << 10
+	maxFrame        = 1 << 20
+	writeWait       = 10 * time.Second
+	commandTimeout  = 10 * time.Second
+)
+
+const localsMeeting = "live_meeting"
+
+// liveWriteBuffers lends write buffers to connections only while they
+// write, so that thousands of idle viewers do not each hold one.
+var liveWriteBuffers sync.Pool
+
+// liveUpgrade checks the websocket request before the upgrade: the
+// meeting exists, and a staff or participant session comes from this
+// site (a page elsewhere must not use a viewer's credentials).
+func (h *Handler) liveUpgrade(c *fiber.Ctx) error {
+	if !websocket.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	a := actor(c)
+	if (a.User != nil || a.Registration != nil) && !sameOrigin(c) {
+		return apperr.Forbidden("this websocket must be opened from Rostrum's own pages")
+	}
+	c.Locals(localsMeeting, m.ID)
+	return c.Next()
+}
+
+// sameOrigin reports whether the request's Origin (when a browser sent
+// one) is this server.
+func sameOrigin(c *fiber.Ctx) bool {
+	o := c.Get(fiber.HeaderOrigin)
+	if o == "" {
+		return true // not a browser
+	}
+	u, err := url.Parse(o)
+	return err == nil && strings.EqualFold(u.Host, c.Hostname())
+}
+
+// viewerYou is the viewer's own part of the state message.
+type viewerYou struct {
+	Role           string `json:"role"` // viewer, participant, or the staff role
+	RegistrationID uint   `json:"registration_id,omitempty"`
+	Name           string `json:"name,omitempty"`
+}
+
+func youOf(a auth.Actor) viewerYou {
+	switch {
+	case a.User != nil:
+		return viewerYou{Role: a.User.Role, Name: a.User.Name}
+	case a.Registration != nil:
+		return viewerYou{Role: "participant", RegistrationID: a.Registration.ID, Name: a.Registration.Name}
+	}
+	return viewerYou{Role: "viewer"}
+}
+
+// liveSocket serves GET /ws/meetings/:slug. The handler's goroutine runs
+// the read loop; one writer goroutine per connection writes everything
+// (the hub's changes, answers to commands, pings, the close frame).
+func (h *Handler) liveSocket() fiber.Handler {
+	return websocket.New(func(conn *websocket.Conn) {
+		meetingID, _ := conn.Locals(localsMeeting).(uint)
+		a, _ := conn.Locals(actorKey).(auth.Actor)
+		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), func() { cut(conn) })
+		if err != nil {
+			_ = conn.WriteControl(websocket.CloseMessage,
+				websocket.FormatCloseMessage(live.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
+			return
+		}
+		defer v.Leave()
+		ctx, cancel := context.WithCancel(context.Background())
+		writerDone := make(chan struct{})
+		go func() {
+			defer close(writerDone)
+			h.liveWriter(ctx, conn, v)
+		}()
+		h.liveReader(conn, v, a, meetingID)
+		// The connection is over: stop the writer even if it is blocked.
+		cancel()
+		cut(conn)
+		<-writerDone
+	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers})
+}
+
+// cut ends a connection at once, even while a write to a peer that does
+// not read is blocked. fasthttp's hijacked connection ignores Close (it
+// closes the connection itself once the handler returns), and gorilla's
+// writes re-apply their own deadline, so the socket underneath is closed.
+func cut(conn *websocket.Conn) {
+	nc := conn.NetConn()
+	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
+		nc = u.UnsafeConn()
+	}
+	_ = nc.Close()
+}
+
+// liveWriter writes what the viewer's queue hands it until the end.
+func (h *Handler) liveWriter(ctx context.Context, conn *websocket.Conn, v *live.Viewer) {
+	for {
+		f := v.Next(ctx)
+		if ctx.Err() != nil {
+			return // the reader has ended: nobody to say goodbye to
+		}
+		deadline := time.Now().Add(writeWait)
+		switch {
+		case f.CloseCode != 0:
+			// A peer that does not read will not get this; don't wait long.
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.CloseCode, f.CloseReason), time.Now().Add(time.Second))
+			// Let the reader see the peer's close answer, or give up soon.
+			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+			return
+		case f.Ping:
+			if err := conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
+				cut(conn)
+				return
+			}
+		default:
+			_ = conn.SetWriteDeadline(deadline)
+			if err := conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
+				cut(conn)
+				return
+			}
+		}
+	}
+}
+
+// wsIn is a frame from a viewer: {"type":"resync"} or {"type":"cmd",
+// "id", "action", ...fields of live.Command}.
+type wsIn struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	live.Command
+}
+
+type wsAck struct {
+	Type    string      `json:"type"`
+	ID      string      `json:"id"`
+	Seq     int64       `json:"seq"`
+	Speaker *live.Entry `json:"speaker,omitempty"`
+}
+
+type wsError struct {
+	Type    string            `json:"type"`
+	ID      string            `json:"id"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// liveReader reads the viewer's frames until the connection ends.
+func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor, meetingID uint) {
+	// A viewer that answers neither of two pings (plus a second's grace)
+	// is dead: its read deadline passes and the connection ends.
+	pongWait := 2*h.Hub.PingInterval + time.Second
+	conn.SetReadLimit(maxFrame)
+	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		mt, r, err := conn.NextReader()
+		if err != nil {
+			return
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+		b, err := io.ReadAll(io.LimitReader(r, maxCommandFrame+1))
+		if err != nil {
+			return
+		}
+		if len(b) > maxCommandFrame {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			h.wsReplyError(v, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame).WithCode("too_large"))
+			continue
+		}
+		if mt != websocket.TextMessage {
+			h.wsReplyError(v, "", apperr.BadRequest("send JSON text frames").WithCode("bad_frame"))
+			continue
+		}
+		h.liveFrame(v, a, meetingID, b)
+	}
+}
+
+// liveFrame handles one frame from a viewer.
+func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []byte) {
+	var in wsIn
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil || dec.More() {
+		msg := "malformed JSON"
+		if err != nil {
+			msg += ": " + jsonErrText(err)
+		}
+		h.wsReplyError(v, in.ID, apperr.BadRequest("%s", msg).WithCode("bad_json"))
+		return
+	}
+	if len(in.ID) > 100 {
+		h.wsReplyError(v, "", apperr.Invalid("id too long", map[string]string{"id": "at most 100 characters"}))
+		return
+	}
+	switch in.Type {
+	case "resync":
+		v.Resync()
+	case "cmd":
+		known := false
+		for _, act := range live.Actions {
+			known = known || act == in.Action
+		}
+		if !known {
+			h.wsReplyError(v, in.ID, apperr.BadRequest("unknown action %q", in.Action).WithCode("unknown_action"))
+			return
+		}
+		ctx, cancel := liveContext()
+		defer cancel()
+		res, err := h.Live.Do(ctx, a, meetingID, in.Command)
+		if err != nil {
+			h.wsReplyError(v, in.ID, err)
+			return
+		}
+		out, _ := json.Marshal(wsAck{Type: "ack", ID: in.ID, Seq: res.Seq, Speaker: res.Speaker})
+		v.Reply(out)
+	default:
+		h.wsReplyError(v, in.ID, apperr.BadRequest("unknown message type %q (want cmd or resync)", in.Type).WithCode("unknown_type"))
+	}
+}
+
+var kindCodes = map[apperr.Kind]string{
+	apperr.KindInvalid: "invalid", apperr.KindNotFound: "not_found", apperr.KindConflict: "conflict",
+	apperr.KindForbidden: "forbidden", apperr.KindUnauthorized: "unauthorized", apperr.KindTooLarge: "too_large",
+	apperr.KindRateLimited: "rate_limited", apperr.KindBadRequest: "bad_request",
+}
+
+// wsReplyError answers a frame with an error, the websocket's form of
+// ErrorHandler: domain errors say what went wrong, others are logged.
+func (h *Handler) wsReplyError(v *live.Viewer, id string, err error) {
+	out := wsError{Type: "error", ID: id}
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		out.Code, out.Message, out.Fields = ae.Code, ae.Message, ae.Fields
+		if out.Code == "" {
+			out.Code = kindCodes[ae.Kind]
+		}
+	} else {
+		h.Log.Error("live command failed", "err", err)
+		out.Code, out.Message = "internal", "internal error; it has been logged"
+	}
+	b, _ := json.Marshal(out)
+	v.Reply(b)
+}

@@ -1,0 +1,495 @@
+// Package live runs the live list of speakers: one list per agenda item,
+// the rules that order it, the server-authoritative timer, the balance of
+// the floor between stakeholder types, and the single path every change
+// takes — command → validate against the current state → write in one
+// transaction with the meeting's next seq and an audit row → publish on the
+// change feed → the hub fans the change out to every viewer.
+//
+// The rules (this file, timer.go, balance.go) are plain Go on plain values
+// and know nothing of storage or transport; service.go wraps them in
+// transactions, hub.go in websockets.
+package live
+
+import (
+	"slices"
+	"time"
+
+	"rostrum/apperr"
+	"rostrum/models"
+)
+
+// Entry is one request for the floor (stored as models.SpeakerEntry).
+type Entry = models.SpeakerEntry
+
+// ListOfSpeakers is the list of one agenda item.
+type ListOfSpeakers struct {
+	ItemID              uint
+	Title               string
+	SpeakingTimeSeconds int
+	Closed              bool
+	// Entries holds every entry of the list in every state, in no
+	// particular order; Waiting and Ordered give the orders that matter.
+	Entries []*Entry
+}
+
+// Floor is the live state of one meeting as the rules see it: its lists in
+// agenda order and its current item. Commands change it in place and
+// remember what they touched, so that storage writes only that and viewers
+// receive only that.
+type Floor struct {
+	MeetingID     uint
+	Seq           int64
+	CurrentItemID uint // 0: none chosen yet
+	Lists         []*ListOfSpeakers
+
+	touchedEntries []*Entry
+	touchedLists   []*ListOfSpeakers
+	currentChanged bool
+}
+
+// Speaker is who asks for the floor: an approved registration.
+type Speaker struct {
+	RegistrationID  uint
+	Name            string
+	Organization    string
+	StakeholderType string
+	Approved        bool
+}
+
+// Conflict codes name the rule a refused command would break.
+const (
+	CodeNotApproved    = "not_approved"
+	CodeAlreadyWaiting = "already_waiting"
+	CodeListClosed     = "list_closed"
+	CodeOneSpeaker     = "one_speaker"
+	CodeNotWaiting     = "not_waiting"
+	CodeNotSpeaking    = "not_speaking"
+	CodeAlreadyPaused  = "already_paused"
+	CodeNotPaused      = "not_paused"
+	CodeReorderSet     = "reorder_mismatch"
+	CodeNobodyWaiting  = "nobody_waiting"
+	CodeAlreadyClosed  = "already_closed"
+	CodeNotClosed      = "not_closed"
+	CodeAlreadyCurrent = "already_current"
+	CodeReplyTarget    = "reply_target"
+	CodeOtherItem      = "speaker_on_other_item"
+)
+
+func conflict(code, format string, args ...any) error {
+	return apperr.Conflict(format, args...).WithCode(code)
+}
+
+// MaxExtendSeconds bounds one extension of a speaking time.
+const MaxExtendSeconds = 3600
+
+// List returns the list of item, or NotFound.
+func (f *Floor) List(itemID uint) (*ListOfSpeakers, error) {
+	for _, l := range f.Lists {
+		if l.ItemID == itemID {
+			return l, nil
+		}
+	}
+	return nil, apperr.NotFound("no agenda item %d in this meeting", itemID)
+}
+
+// Entry returns the entry with id and its list, or NotFound.
+func (f *Floor) Entry(id uint) (*Entry, *ListOfSpeakers, error) {
+	for _, l := range f.Lists {
+		for _, e := range l.Entries {
+			if e.ID == id && id != 0 {
+				return e, l, nil
+			}
+		}
+	}
+	return nil, nil, apperr.NotFound("no speaker entry %d in this meeting", id)
+}
+
+// Speaking returns the entry that has the floor in this meeting, if any.
+func (f *Floor) Speaking() (*Entry, *ListOfSpeakers) {
+	for _, l := range f.Lists {
+		for _, e := range l.Entries {
+			if e.State == models.SpeakerSpeaking {
+				return e, l
+			}
+		}
+	}
+	return nil, nil
+}
+
+// Touched returns the entries and lists changed since the floor was
+// loaded, and whether the current item changed.
+func (f *Floor) Touched() (entries []*Entry, lists []*ListOfSpeakers, current bool) {
+	return f.touchedEntries, f.touchedLists, f.currentChanged
+}
+
+func (f *Floor) touch(e *Entry) {
+	if !slices.Contains(f.touchedEntries, e) {
+		f.touchedEntries = append(f.touchedEntries, e)
+	}
+}
+
+func (f *Floor) touchList(l *ListOfSpeakers) {
+	if !slices.Contains(f.touchedLists, l) {
+		f.touchedLists = append(f.touchedLists, l)
+	}
+}
+
+// Waiting returns the waiting entries of l in the order they will speak.
+func (l *ListOfSpeakers) Waiting() []*Entry {
+	var w []*Entry
+	for _, e := range l.Entries {
+		if e.State == models.SpeakerWaiting {
+			w = append(w, e)
+		}
+	}
+	slices.SortStableFunc(w, func(a, b *Entry) int {
+		if a.Position != b.Position {
+			return a.Position - b.Position
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return w
+}
+
+// Ordered returns every entry of l in display order: those who have
+// spoken (in the order they spoke), the speaker, the waiting entries in
+// order, then withdrawn requests.
+func (l *ListOfSpeakers) Ordered() []*Entry {
+	out := slices.Clone(l.Entries)
+	slices.SortStableFunc(out, CompareEntries)
+	return out
+}
+
+var stateRank = map[string]int{
+	models.SpeakerDone: 0, models.SpeakerSpeaking: 1, models.SpeakerWaiting: 2, models.SpeakerWithdrawn: 3,
+}
+
+// CompareEntries is the display order of a list (static/js/livestate.js
+// sorts the same way after applying a patch).
+func CompareEntries(a, b *Entry) int {
+	if ra, rb := stateRank[a.State], stateRank[b.State]; ra != rb {
+		return ra - rb
+	}
+	switch a.State {
+	case models.SpeakerDone:
+		if a.StartedAt != nil && b.StartedAt != nil {
+			if c := a.StartedAt.Compare(*b.StartedAt); c != 0 {
+				return c
+			}
+		}
+	case models.SpeakerWaiting:
+		if a.Position != b.Position {
+			return a.Position - b.Position
+		}
+	}
+	return int(a.ID) - int(b.ID)
+}
+
+// renumber gives the waiting entries of l, in order, positions 1..n and
+// every other entry position 0, touching what changed.
+func (f *Floor) renumber(l *ListOfSpeakers, waiting []*Entry) {
+	for _, e := range l.Entries {
+		if e.State != models.SpeakerWaiting && e.Position != 0 {
+			e.Position = 0
+			f.touch(e)
+		}
+	}
+	for i, e := range waiting {
+		if e.Position != i+1 {
+			e.Position = i + 1
+			f.touch(e)
+		}
+	}
+}
+
+// AddSpeaker puts sp on the list of item. Rules: only approved
+// registrations speak; a person is at most once waiting on a list; a
+// closed list takes only points of order; a point of order goes to the top
+// of the waiting list (after earlier points of order there), a reply right
+// after the entry it answers (after earlier replies to it; at the top when
+// the answered entry is speaking or has spoken), a statement at the end.
+func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, replyTo uint) (*Entry, error) {
+	l, err := f.List(itemID)
+	if err != nil {
+		return nil, err
+	}
+	fields := apperr.Fields{}
+	switch kind {
+	case models.KindStatement, models.KindPointOfOrder:
+		if replyTo != 0 {
+			fields.Add("reply_to", "only a reply names the entry it answers")
+		}
+	case models.KindReply:
+		if replyTo == 0 {
+			fields.Add("reply_to", "a reply names the entry it answers")
+		}
+	default:
+		fields.Add("kind", "must be statement, point_of_order or reply")
+	}
+	if err := fields.Err(); err != nil {
+		return nil, err
+	}
+	if !sp.Approved {
+		return nil, conflict(CodeNotApproved, "only approved participants can take the floor")
+	}
+	for _, e := range l.Entries {
+		if e.RegistrationID == sp.RegistrationID && e.State == models.SpeakerWaiting {
+			return nil, conflict(CodeAlreadyWaiting, "%s is already waiting on this list", sp.Name)
+		}
+	}
+	if l.Closed && kind != models.KindPointOfOrder {
+		return nil, conflict(CodeListClosed, "the list of speakers is closed; only points of order are taken")
+	}
+	waiting := l.Waiting()
+	leadingPoO := 0
+	for leadingPoO < len(waiting) && waiting[leadingPoO].Kind == models.KindPointOfOrder {
+		leadingPoO++
+	}
+	at := len(waiting)
+	var replyPtr *uint
+	switch kind {
+	case models.KindPointOfOrder:
+		at = leadingPoO
+	case models.KindReply:
+		target, tl, err := f.Entry(replyTo)
+		if err != nil || tl != l {
+			return nil, apperr.Invalid("no such entry to reply to", map[string]string{"reply_to": "must be an entry of this list"})
+		}
+		if target.State == models.SpeakerWithdrawn {
+			return nil, conflict(CodeReplyTarget, "a withdrawn request cannot be answered")
+		}
+		at = leadingPoO
+		if i := slices.Index(waiting, target); i >= 0 {
+			at = i + 1
+		}
+		for at < len(waiting) && waiting[at].Kind == models.KindReply && waiting[at].ReplyTo != nil && *waiting[at].ReplyTo == replyTo {
+			at++
+		}
+		id := replyTo
+		replyPtr = &id
+	}
+	e := &Entry{
+		MeetingID: f.MeetingID, AgendaItemID: l.ItemID, RegistrationID: sp.RegistrationID,
+		Name: sp.Name, Organization: sp.Organization, StakeholderType: sp.StakeholderType,
+		Kind: kind, ReplyTo: replyPtr, State: models.SpeakerWaiting, RequestedAt: now,
+		TimeLimitSeconds: l.SpeakingTimeSeconds,
+	}
+	l.Entries = append(l.Entries, e)
+	f.touch(e)
+	f.renumber(l, slices.Insert(waiting, at, e))
+	return e, nil
+}
+
+// Remove withdraws a waiting entry (the participant withdraws, or the
+// moderator removes it). A speech in progress is ended with Stop instead.
+func (f *Floor) Remove(id uint) (*Entry, error) {
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerWaiting {
+		return nil, conflict(CodeNotWaiting, "only a waiting request can be withdrawn (this one is %s)", e.State)
+	}
+	e.State = models.SpeakerWithdrawn
+	f.touch(e)
+	f.renumber(l, l.Waiting())
+	return e, nil
+}
+
+// Reorder puts the waiting entries of item in the order of ids, which must
+// name exactly the waiting entries, each once.
+func (f *Floor) Reorder(itemID uint, ids []uint) error {
+	l, err := f.List(itemID)
+	if err != nil {
+		return err
+	}
+	waiting := l.Waiting()
+	byID := make(map[uint]*Entry, len(waiting))
+	for _, e := range waiting {
+		byID[e.ID] = e
+	}
+	if len(ids) != len(waiting) {
+		return conflict(CodeReorderSet, "the new order must name exactly the %d waiting entries, each once", len(waiting))
+	}
+	order := make([]*Entry, 0, len(ids))
+	for _, id := range ids {
+		e, ok := byID[id]
+		if !ok {
+			return conflict(CodeReorderSet, "the new order must name exactly the %d waiting entries, each once", len(waiting))
+		}
+		delete(byID, id)
+		order = append(order, e)
+	}
+	f.renumber(l, order)
+	return nil
+}
+
+// Start gives the floor to a waiting entry; nobody else may be speaking
+// in the meeting.
+func (f *Floor) Start(now time.Time, id uint) (*Entry, error) {
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerWaiting {
+		return nil, conflict(CodeNotWaiting, "only a waiting entry can be given the floor (this one is %s)", e.State)
+	}
+	if cur, _ := f.Speaking(); cur != nil {
+		return nil, conflict(CodeOneSpeaker, "%s still has the floor; stop that speech first", cur.Name)
+	}
+	t := now
+	e.State, e.StartedAt, e.PausedAt, e.PausedMS = models.SpeakerSpeaking, &t, nil, 0
+	f.touch(e)
+	f.touchList(l)
+	f.renumber(l, l.Waiting())
+	return e, nil
+}
+
+// Stop ends a speech, recording how long it lasted without its pauses.
+func (f *Floor) Stop(now time.Time, id uint) (*Entry, error) {
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerSpeaking {
+		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+	}
+	end := now
+	if e.PausedAt != nil {
+		end = *e.PausedAt
+	}
+	e.SpokenMS = Elapsed(e, end).Milliseconds()
+	t := now
+	e.State, e.EndedAt = models.SpeakerDone, &t
+	if e.PausedAt != nil {
+		e.PausedMS += now.Sub(*e.PausedAt).Milliseconds()
+		e.PausedAt = nil
+	}
+	f.touch(e)
+	f.touchList(l)
+	return e, nil
+}
+
+// Next ends the speech in progress on item (if any) and gives the floor
+// to the first waiting entry (if any). It returns the new speaker.
+func (f *Floor) Next(now time.Time, itemID uint) (*Entry, error) {
+	l, err := f.List(itemID)
+	if err != nil {
+		return nil, err
+	}
+	cur, cl := f.Speaking()
+	if cur != nil && cl != l {
+		return nil, conflict(CodeOtherItem, "%s has the floor on another agenda item; stop that speech first", cur.Name)
+	}
+	waiting := l.Waiting()
+	if cur == nil && len(waiting) == 0 {
+		return nil, conflict(CodeNobodyWaiting, "nobody is speaking or waiting on this list")
+	}
+	if cur != nil {
+		if _, err := f.Stop(now, cur.ID); err != nil {
+			return nil, err
+		}
+	}
+	if len(waiting) == 0 {
+		return nil, nil
+	}
+	return f.Start(now, waiting[0].ID)
+}
+
+// Pause stops the clock of a speech.
+func (f *Floor) Pause(now time.Time, id uint) (*Entry, error) {
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerSpeaking {
+		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+	}
+	if e.PausedAt != nil {
+		return nil, conflict(CodeAlreadyPaused, "the timer is already paused")
+	}
+	t := now
+	e.PausedAt = &t
+	f.touch(e)
+	f.touchList(l)
+	return e, nil
+}
+
+// Resume restarts the clock of a paused speech.
+func (f *Floor) Resume(now time.Time, id uint) (*Entry, error) {
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerSpeaking {
+		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+	}
+	if e.PausedAt == nil {
+		return nil, conflict(CodeNotPaused, "the timer is not paused")
+	}
+	e.PausedMS += now.Sub(*e.PausedAt).Milliseconds()
+	e.PausedAt = nil
+	f.touch(e)
+	f.touchList(l)
+	return e, nil
+}
+
+// Extend gives a waiting or speaking entry more time.
+func (f *Floor) Extend(id uint, seconds int) (*Entry, error) {
+	if seconds < 1 || seconds > MaxExtendSeconds {
+		return nil, apperr.Invalid("bad extension", map[string]string{"seconds": "must be between 1 and 3600"})
+	}
+	e, l, err := f.Entry(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.State != models.SpeakerSpeaking && e.State != models.SpeakerWaiting {
+		return nil, conflict(CodeNotSpeaking, "only a waiting or speaking entry can get more time (this one is %s)", e.State)
+	}
+	e.TimeLimitSeconds += seconds
+	f.touch(e)
+	f.touchList(l)
+	return e, nil
+}
+
+// Close closes the list of item to new requests (points of order still
+// come in).
+func (f *Floor) Close(itemID uint) error {
+	l, err := f.List(itemID)
+	if err != nil {
+		return err
+	}
+	if l.Closed {
+		return conflict(CodeAlreadyClosed, "the list is already closed")
+	}
+	l.Closed = true
+	f.touchList(l)
+	return nil
+}
+
+// Reopen opens a closed list again.
+func (f *Floor) Reopen(itemID uint) error {
+	l, err := f.List(itemID)
+	if err != nil {
+		return err
+	}
+	if !l.Closed {
+		return conflict(CodeNotClosed, "the list is open")
+	}
+	l.Closed = false
+	f.touchList(l)
+	return nil
+}
+
+// SetCurrent makes item the one the meeting is discussing.
+func (f *Floor) SetCurrent(itemID uint) error {
+	if _, err := f.List(itemID); err != nil {
+		return err
+	}
+	if f.CurrentItemID == itemID {
+		return conflict(CodeAlreadyCurrent, "this item is already the current one")
+	}
+	f.CurrentItemID = itemID
+	f.currentChanged = true
+	return nil
+}

@@ -1,0 +1,297 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"rostrum/auth"
+	"rostrum/models"
+	"rostrum/store"
+)
+
+// liveDB is a fresh database with one meeting, one agenda item and three
+// approved registrations.
+type liveDB struct {
+	svc     *Service
+	meeting uint
+	item    uint
+	regs    []uint
+	mod     auth.Actor
+}
+
+func newLiveDB(t testing.TB, feed Feed) *liveDB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "live.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close(db) })
+	if err := store.Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	m := models.Meeting{Slug: "m", Title: "M", StartsAt: t0, EndsAt: t0.Add(time.Hour), RegistrationClosesAt: t0}
+	if err := db.Create(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	it := models.AgendaItem{MeetingID: m.ID, Position: 1, Title: "Item", SpeakingTimeSeconds: 120}
+	if err := db.Create(&it).Error; err != nil {
+		t.Fatal(err)
+	}
+	l := &liveDB{svc: NewService(db, feed, slog.New(slog.DiscardHandler)), meeting: m.ID, item: it.ID,
+		mod: auth.Actor{User: &models.User{ID: 1, Email: "mod@example.org", Role: models.RoleModerator}}}
+	for _, n := range []string{"Ana", "Ben", "Chen"} {
+		org := models.Organization{Name: n + " Org", NameKey: n, Type: "ngo", Country: "CH"}
+		if err := db.Create(&org).Error; err != nil {
+			t.Fatal(err)
+		}
+		tok := auth.NewToken()
+		r := models.Registration{MeetingID: m.ID, OrganizationID: org.ID, Name: n, Email: n + "@example.org",
+			Status: models.StatusApproved, Token: tok, TokenHash: auth.HashToken(tok), ConsentAt: t0}
+		if err := db.Create(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+		l.regs = append(l.regs, r.ID)
+	}
+	return l
+}
+
+func (l *liveDB) do(t *testing.T, cmd Command) int64 {
+	t.Helper()
+	res, err := l.svc.Do(context.Background(), l.mod, l.meeting, cmd)
+	if err != nil {
+		t.Fatalf("%s: %v", cmd.Action, err)
+	}
+	return res.Seq
+}
+
+// frames runs a viewer's writer side: every frame Next returns goes to
+// the channel, until a close frame; then the viewer leaves, as its
+// connection would.
+func frames(ctx context.Context, v *Viewer) <-chan Frame {
+	ch := make(chan Frame, 100)
+	go func() {
+		defer close(ch)
+		defer v.Leave()
+		for {
+			f := v.Next(ctx)
+			ch <- f
+			if f.CloseCode != 0 {
+				return
+			}
+		}
+	}()
+	return ch
+}
+
+type msgHead struct {
+	Type string `json:"type"`
+	Seq  int64  `json:"seq"`
+}
+
+// nextMessage returns the next text frame's type and seq, skipping pings.
+func nextMessage(t *testing.T, ch <-chan Frame) (msgHead, Frame) {
+	t.Helper()
+	for {
+		select {
+		case f, ok := <-ch:
+			if !ok {
+				t.Fatal("viewer ended")
+			}
+			if f.Ping {
+				continue
+			}
+			var h msgHead
+			if f.Data != nil {
+				if err := json.Unmarshal(f.Data, &h); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return h, f
+		case <-time.After(10 * time.Second):
+			t.Fatal("no message")
+		}
+	}
+}
+
+func closeHub(h *Hub) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	h.Close(ctx)
+}
+
+func newHub(l *liveDB, feed Feed) *Hub {
+	h := NewHub(l.svc, feed, slog.New(slog.DiscardHandler))
+	h.PingInterval = time.Hour
+	h.CheckInterval = time.Hour
+	return h
+}
+
+func TestHubDropsAViewerWhoseQueueIsFullAndServesTheOthers(t *testing.T) {
+	feed := NewLocalFeed()
+	l := newLiveDB(t, feed)
+	h := newHub(l, feed)
+	h.SendBuffer = 2
+	h.Start()
+	t.Cleanup(func() { closeHub(h) })
+	ctx := context.Background()
+	fast, err := h.Join(ctx, l.meeting, false, map[string]string{"role": "viewer"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fastFrames := frames(ctx, fast)
+	if m, _ := nextMessage(t, fastFrames); m.Type != "state" || m.Seq != 0 {
+		t.Fatalf("first %+v", m)
+	}
+	dropped := make(chan struct{})
+	slow, err := h.Join(ctx, l.meeting, false, nil, func() { close(dropped) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, reg := range l.regs {
+		seq := l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: reg})
+		if m, _ := nextMessage(t, fastFrames); m.Type != "patch" || m.Seq != seq {
+			t.Fatalf("fast viewer got %+v, want patch %d", m, seq)
+		}
+		if i < 2 {
+			select {
+			case <-dropped:
+				t.Fatalf("dropped after %d changes with room for 2", i+1)
+			default:
+			}
+		}
+	}
+	select {
+	case <-dropped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the slow viewer was not dropped")
+	}
+	// It is told to come back later; the fast one carries on.
+	for {
+		f := slow.Next(ctx)
+		if f.CloseCode != 0 {
+			if f.CloseCode != CloseTryLater {
+				t.Fatalf("close %d", f.CloseCode)
+			}
+			break
+		}
+	}
+	slow.Leave()
+	seq := l.do(t, Command{Action: ActClose, ItemID: l.item})
+	if m, _ := nextMessage(t, fastFrames); m.Seq != seq {
+		t.Fatalf("fast viewer after the drop: %+v", m)
+	}
+	if got := h.Viewers(l.meeting); got != 1 {
+		t.Fatalf("%d viewers", got)
+	}
+}
+
+// lossyFeed loses every notification.
+type lossyFeed struct{ *LocalFeed }
+
+func (lossyFeed) Publish(context.Context, Change) error { return nil }
+
+func TestHubHealsLostNotificationsBySeq(t *testing.T) {
+	feed := lossyFeed{NewLocalFeed()}
+	l := newLiveDB(t, feed)
+	h := newHub(l, feed)
+	h.CheckInterval = 10 * time.Millisecond
+	h.Start()
+	t.Cleanup(func() { closeHub(h) })
+	ctx := context.Background()
+	v, err := h.Join(ctx, l.meeting, true, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := frames(ctx, v)
+	nextMessage(t, ch)
+	var last int64
+	for _, reg := range l.regs {
+		last = l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: reg})
+	}
+	for want := int64(1); want <= last; want++ {
+		m, f := nextMessage(t, ch)
+		if m.Type != "patch" || m.Seq != want {
+			t.Fatalf("got %+v, want patch %d", m, want)
+		}
+		var by struct {
+			By *byLine `json:"by"`
+		}
+		_ = json.Unmarshal(f.Data, &by)
+		if by.By == nil || by.By.Actor != "staff:mod@example.org" || by.By.Action != ActAddSpeaker {
+			t.Fatalf("staff viewer's patch lacks who: %s", f.Data)
+		}
+	}
+}
+
+func TestViewerTakesTheFullStateAfterAGap(t *testing.T) {
+	feed := NewLocalFeed()
+	l := newLiveDB(t, feed)
+	h := newHub(l, feed)
+	ctx := context.Background()
+	v, err := h.Join(ctx, l.meeting, false, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := frames(ctx, v)
+	nextMessage(t, ch)
+	// Two changes, of which this instance hears only of the second one's
+	// patch: the viewer must not apply it on top of seq 0.
+	l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: l.regs[0]})
+	l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: l.regs[1]})
+	evs, err := l.svc.Events(ctx, l.meeting, 1, 10)
+	if err != nil || len(evs) != 1 {
+		t.Fatal(err, len(evs))
+	}
+	v.room.fanOut(encodeChange(&evs[0], time.Now()))
+	m, f := nextMessage(t, ch)
+	if m.Type != "state" || m.Seq != 2 {
+		t.Fatalf("after a gap: %+v", m)
+	}
+	var st struct {
+		Data State `json:"data"`
+	}
+	if err := json.Unmarshal(f.Data, &st); err != nil || len(st.Data.Items[0].Speakers) != 2 {
+		t.Fatalf("state %s", f.Data)
+	}
+	// A resync asked for by the viewer also gets the full state.
+	v.Resync()
+	if m, _ := nextMessage(t, ch); m.Type != "state" || m.Seq != 2 {
+		t.Fatalf("resync: %+v", m)
+	}
+	closeHub(h)
+	if _, f := nextMessage(t, ch); f.CloseCode != CloseGoingAway {
+		t.Fatalf("shutdown frame %+v", f)
+	}
+	v.Leave()
+	if _, err := h.Join(ctx, l.meeting, false, nil, nil); err != ErrClosing {
+		t.Fatalf("join after close: %v", err)
+	}
+}
+
+func TestStateIsEncodedOncePerSeqAndFollowsTheAgenda(t *testing.T) {
+	l := newLiveDB(t, NewLocalFeed())
+	ctx := context.Background()
+	seq, a, err := l.svc.StateJSON(ctx, l.meeting)
+	if err != nil || seq != 0 {
+		t.Fatal(err, seq)
+	}
+	l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: l.regs[0]})
+	seq, b, _ := l.svc.StateJSON(ctx, l.meeting)
+	if seq != 1 || string(a) == string(b) {
+		t.Fatalf("stale state after a change: %d", seq)
+	}
+	// An agenda item added outside the live list shows up too.
+	it := models.AgendaItem{MeetingID: l.meeting, Position: 2, Title: "Second", SpeakingTimeSeconds: 60}
+	if err := l.svc.DB.Create(&it).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ := l.svc.StateJSON(ctx, l.meeting)
+	var st State
+	if err := json.Unmarshal(c, &st); err != nil || len(st.Items) != 2 || st.Seq != 1 || st.ServerTime.IsZero() {
+		t.Fatalf("state %s", c)
+	}
+}

@@ -1,0 +1,567 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/models"
+	"rostrum/store"
+)
+
+// Actions of commands, the same over REST and websocket.
+const (
+	ActAddSpeaker    = "add_speaker"
+	ActRemoveSpeaker = "remove_speaker"
+	ActReorder       = "reorder"
+	ActNext          = "next"
+	ActStart         = "start"
+	ActStop          = "stop"
+	ActPause         = "pause"
+	ActResume        = "resume"
+	ActExtend        = "extend"
+	ActClose         = "close"
+	ActReopen        = "reopen"
+	ActSetCurrent    = "set_current"
+)
+
+// Actions lists every command action.
+var Actions = []string{ActAddSpeaker, ActRemoveSpeaker, ActReorder, ActNext, ActStart, ActStop,
+	ActPause, ActResume, ActExtend, ActClose, ActReopen, ActSetCurrent}
+
+// Command is one change of a meeting's live list, as REST and websocket
+// clients send it. Which fields matter depends on Action.
+type Command struct {
+	Action         string `json:"action"`
+	ItemID         uint   `json:"item_id,omitempty"`
+	SpeakerID      uint   `json:"speaker_id,omitempty"`
+	RegistrationID uint   `json:"registration_id,omitempty"`
+	Kind           string `json:"kind,omitempty"`
+	ReplyTo        uint   `json:"reply_to,omitempty"`
+	IDs            []uint `json:"ids,omitempty"`
+	Seconds        int    `json:"seconds,omitempty"`
+}
+
+// Result is the answer to a command: the seq its change got and, for the
+// commands that concern one entry, that entry.
+type Result struct {
+	Seq     int64  `json:"seq"`
+	Speaker *Entry `json:"speaker,omitempty"`
+}
+
+// Service runs the commands of the live list and reads its state.
+type Service struct {
+	DB   *gorm.DB
+	Feed Feed
+	Log  *slog.Logger
+	// Now is the server's clock (tests may stop it).
+	Now func() time.Time
+
+	cacheMu sync.Mutex
+	cache   map[uint]cachedState
+	loadMu  sync.Mutex
+}
+
+// NewService returns a Service on db publishing on feed.
+func NewService(db *gorm.DB, feed Feed, log *slog.Logger) *Service {
+	return &Service{DB: db, Feed: feed, Log: log, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// authorize says whether a may run cmd on the meeting's live list as far
+// as it can be told before reading the list: staff need the moderator or
+// admin role; a participant of the meeting may only ask for the floor for
+// themselves and withdraw (their own entries, checked in apply).
+func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
+	switch {
+	case a.User != nil:
+		if !a.IsStaff(models.RoleModerator, models.RoleAdmin) {
+			return apperr.Forbidden("running the list of speakers needs the moderator or admin role")
+		}
+		return nil
+	case a.Registration != nil:
+		if a.Registration.MeetingID != meetingID {
+			return apperr.Forbidden("your registration is for another meeting")
+		}
+		switch cmd.Action {
+		case ActAddSpeaker:
+			if cmd.RegistrationID == 0 {
+				cmd.RegistrationID = a.Registration.ID
+			}
+			if cmd.RegistrationID != a.Registration.ID {
+				return apperr.Forbidden("a participant can only ask for the floor for themselves")
+			}
+			return nil
+		case ActRemoveSpeaker:
+			return nil // own entries only: checked against the entry
+		}
+		return apperr.Forbidden("only a moderator can %s", cmd.Action)
+	}
+	return apperr.Unauthorized("log in as a moderator, or use your participant link")
+}
+
+// Do runs cmd for actor a on the meeting: it checks the actor and the
+// rules against the state, writes the change with the meeting's next seq
+// and an audit row in one transaction, and after commit publishes it on
+// the feed. A refused command changes nothing.
+func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Command) (Result, error) {
+	if err := authorize(a, meetingID, &cmd); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		lm, err := lockMeeting(tx, meetingID)
+		if err != nil {
+			return err
+		}
+		f, err := loadFloor(tx, lm)
+		if err != nil {
+			return err
+		}
+		// Microseconds: what PostgreSQL stores, so that the patch viewers
+		// get and the state read back after a restart are the same to the
+		// last digit on every engine.
+		now := s.Now().Truncate(time.Microsecond)
+		sp, err := s.apply(tx, f, a, now, &cmd)
+		if err != nil {
+			return err
+		}
+		seq, err := commit(tx, f, lm, a, now, cmd)
+		if err != nil {
+			return err
+		}
+		res = Result{Seq: seq, Speaker: sp}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if perr := s.Feed.Publish(ctx, Change{MeetingID: meetingID, Seq: res.Seq}); perr != nil {
+		// The change is stored; viewers heal by seq on the next change or
+		// the hub's periodic check.
+		s.Log.Warn("live: publish change", "meeting", meetingID, "seq", res.Seq, "err", perr)
+	}
+	return res, nil
+}
+
+// apply runs cmd on f.
+func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd *Command) (*Entry, error) {
+	needItem := func() error {
+		if cmd.ItemID == 0 {
+			return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
+		}
+		return nil
+	}
+	// entry finds the command's speaker entry, on the command's item when
+	// one is named.
+	entry := func() (*Entry, error) {
+		if cmd.SpeakerID == 0 {
+			return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
+		}
+		e, _, err := f.Entry(cmd.SpeakerID)
+		if err != nil {
+			return nil, err
+		}
+		if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
+			return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
+		}
+		return e, nil
+	}
+	switch cmd.Action {
+	case ActAddSpeaker:
+		if err := needItem(); err != nil {
+			return nil, err
+		}
+		if cmd.RegistrationID == 0 {
+			return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
+		}
+		if cmd.Kind == "" {
+			cmd.Kind = models.KindStatement
+		}
+		sp, err := speakerOf(tx, f.MeetingID, cmd.RegistrationID)
+		if err != nil {
+			return nil, err
+		}
+		return f.AddSpeaker(now, cmd.ItemID, sp, cmd.Kind, cmd.ReplyTo)
+	case ActRemoveSpeaker:
+		e, err := entry()
+		if err != nil {
+			return nil, err
+		}
+		if a.User == nil && (a.Registration == nil || e.RegistrationID != a.Registration.ID) {
+			return nil, apperr.Forbidden("a participant can only withdraw their own request")
+		}
+		return f.Remove(e.ID)
+	case ActReorder:
+		if err := needItem(); err != nil {
+			return nil, err
+		}
+		return nil, f.Reorder(cmd.ItemID, cmd.IDs)
+	case ActNext:
+		if err := needItem(); err != nil {
+			return nil, err
+		}
+		return f.Next(now, cmd.ItemID)
+	case ActStart, ActStop, ActPause, ActResume, ActExtend:
+		e, err := entry()
+		if err != nil {
+			return nil, err
+		}
+		switch cmd.Action {
+		case ActStart:
+			return f.Start(now, e.ID)
+		case ActStop:
+			return f.Stop(now, e.ID)
+		case ActPause:
+			return f.Pause(now, e.ID)
+		case ActResume:
+			return f.Resume(now, e.ID)
+		default:
+			return f.Extend(e.ID, cmd.Seconds)
+		}
+	case ActClose, ActReopen, ActSetCurrent:
+		if err := needItem(); err != nil {
+			return nil, err
+		}
+		switch cmd.Action {
+		case ActClose:
+			return nil, f.Close(cmd.ItemID)
+		case ActReopen:
+			return nil, f.Reopen(cmd.ItemID)
+		default:
+			return nil, f.SetCurrent(cmd.ItemID)
+		}
+	}
+	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
+}
+
+// speakerOf reads who registration id is, for a request for the floor.
+func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
+	var r models.Registration
+	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Speaker{}, apperr.NotFound("no registration %d for this meeting", id)
+	}
+	if err != nil {
+		return Speaker{}, err
+	}
+	return Speaker{
+		RegistrationID: r.ID, Name: r.Name, Organization: r.Organization.Name,
+		StakeholderType: r.Organization.Type, Approved: r.Status == models.StatusApproved,
+	}, nil
+}
+
+// lockMeeting returns the meeting's live row, creating it on first use,
+// locked for the rest of the transaction (FOR UPDATE on PostgreSQL; on
+// SQLite the write transaction holds the database lock from BEGIN).
+func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
+	var m models.Meeting
+	if err := tx.Select("id").First(&m, meetingID).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.NotFound("no meeting %d", meetingID)
+		}
+		return nil, err
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
+		Create(&models.LiveMeeting{MeetingID: meetingID}).Error; err != nil {
+		return nil, err
+	}
+	var lm models.LiveMeeting
+	if err := store.LockForUpdate(tx).Where("meeting_id = ?", meetingID).First(&lm).Error; err != nil {
+		return nil, err
+	}
+	return &lm, nil
+}
+
+// loadFloor reads the whole live state of lm's meeting.
+func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
+	var items []models.AgendaItem
+	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("position").Find(&items).Error; err != nil {
+		return nil, err
+	}
+	var lists []models.SpeakerList
+	if err := db.Where("meeting_id = ?", lm.MeetingID).Find(&lists).Error; err != nil {
+		return nil, err
+	}
+	var entries []*Entry
+	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("id").Find(&entries).Error; err != nil {
+		return nil, err
+	}
+	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq}
+	if lm.CurrentItemID != nil {
+		f.CurrentItemID = *lm.CurrentItemID
+	}
+	byItem := map[uint]*ListOfSpeakers{}
+	for _, it := range items {
+		l := &ListOfSpeakers{ItemID: it.ID, Title: it.Title, SpeakingTimeSeconds: it.SpeakingTimeSeconds}
+		byItem[it.ID] = l
+		f.Lists = append(f.Lists, l)
+	}
+	for _, sl := range lists {
+		if l := byItem[sl.AgendaItemID]; l != nil {
+			l.Closed = sl.Closed
+		}
+	}
+	for _, e := range entries {
+		if l := byItem[e.AgendaItemID]; l != nil {
+			l.Entries = append(l.Entries, e)
+		}
+	}
+	return f, nil
+}
+
+// commit writes what the command touched, the next seq and the audit row
+// with the patch viewers will receive.
+func commit(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now time.Time, cmd Command) (int64, error) {
+	entries, lists, current := f.Touched()
+	for _, e := range entries {
+		q := tx.Omit(clause.Associations)
+		var err error
+		if e.ID == 0 {
+			err = q.Create(e).Error
+		} else {
+			err = q.Save(e).Error
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	balanceChanged := false
+	var headers []ItemHeader
+	for _, l := range lists {
+		row := models.SpeakerList{AgendaItemID: l.ItemID, MeetingID: f.MeetingID, Closed: l.Closed}
+		if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "agenda_item_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"closed"}),
+		}).Create(&row).Error; err != nil {
+			return 0, err
+		}
+		headers = append(headers, headerOf(l))
+	}
+	for _, e := range entries {
+		if e.State == models.SpeakerSpeaking || e.State == models.SpeakerDone {
+			balanceChanged = true
+		}
+	}
+	lm.Seq++
+	f.Seq = lm.Seq
+	if current {
+		id := f.CurrentItemID
+		lm.CurrentItemID = &id
+	}
+	if err := tx.Model(&models.LiveMeeting{}).Where("meeting_id = ?", lm.MeetingID).
+		Updates(map[string]any{"seq": lm.Seq, "current_item_id": lm.CurrentItemID, "updated_at": now}).Error; err != nil {
+		return 0, err
+	}
+	p := Patch{CurrentItemID: lm.CurrentItemID, Items: headers, Speakers: entries}
+	if balanceChanged {
+		p.Balance = BalanceOf(f)
+	}
+	patch, err := json.Marshal(p)
+	if err != nil {
+		return 0, err
+	}
+	detail, err := json.Marshal(cmd)
+	if err != nil {
+		return 0, err
+	}
+	ev := models.LiveEvent{
+		MeetingID: lm.MeetingID, Seq: lm.Seq, At: now, Actor: actorLabel(a),
+		Action: cmd.Action, Detail: string(detail), Patch: string(patch),
+	}
+	if a.User != nil {
+		ev.UserID = &a.User.ID
+	}
+	if a.Registration != nil {
+		ev.RegistrationID = &a.Registration.ID
+	}
+	if err := tx.Omit(clause.Associations).Create(&ev).Error; err != nil {
+		return 0, err
+	}
+	return lm.Seq, nil
+}
+
+// actorLabel names who made a change in the audit log: a staff account by
+// email, a participant by registration (never by token).
+func actorLabel(a auth.Actor) string {
+	switch {
+	case a.User != nil:
+		return "staff:" + a.User.Email
+	case a.Registration != nil:
+		return "participant:" + strconv.FormatUint(uint64(a.Registration.ID), 10) + " " + a.Registration.Name
+	}
+	return "anonymous"
+}
+
+// ItemHeader is what a patch says about a list besides its entries.
+type ItemHeader struct {
+	ID     uint   `json:"id"`
+	Closed bool   `json:"closed"`
+	Timer  *Timer `json:"timer"`
+}
+
+func headerOf(l *ListOfSpeakers) ItemHeader {
+	h := ItemHeader{ID: l.ItemID, Closed: l.Closed}
+	for _, e := range l.Entries {
+		if e.State == models.SpeakerSpeaking {
+			h.Timer = TimerOf(e)
+		}
+	}
+	return h
+}
+
+// Patch is one change as viewers receive it: the entries it created or
+// changed (whole), the lists whose closed flag or timer it changed, the
+// current item, and the balance when it changed. A viewer upserts the
+// speakers by id into their item's list and sorts each list again (see
+// CompareEntries).
+type Patch struct {
+	CurrentItemID *uint        `json:"current_item_id"`
+	Items         []ItemHeader `json:"items,omitempty"`
+	Speakers      []*Entry     `json:"speakers,omitempty"`
+	Balance       Balance      `json:"balance,omitempty"`
+}
+
+// ItemState is one agenda item's list in the full state.
+type ItemState struct {
+	ID                  uint     `json:"id"`
+	Title               string   `json:"title"`
+	SpeakingTimeSeconds int      `json:"speaking_time_seconds"`
+	Closed              bool     `json:"closed"`
+	Speakers            []*Entry `json:"speakers"`
+	Timer               *Timer   `json:"timer"`
+}
+
+// State is the full live state of a meeting (GET /api/meetings/{slug}/live
+// and the websocket's state message). It holds names, organizations and
+// states; never tokens or the audit log.
+type State struct {
+	Seq           int64       `json:"seq"`
+	ServerTime    time.Time   `json:"server_time"`
+	CurrentItemID *uint       `json:"current_item_id"`
+	Items         []ItemState `json:"items"`
+	Balance       Balance     `json:"balance"`
+}
+
+// StateOf builds the full state of f.
+func StateOf(f *Floor, now time.Time) *State {
+	st := &State{Seq: f.Seq, ServerTime: now, Items: []ItemState{}, Balance: BalanceOf(f)}
+	if f.CurrentItemID != 0 {
+		id := f.CurrentItemID
+		st.CurrentItemID = &id
+	}
+	for _, l := range f.Lists {
+		h := headerOf(l)
+		sp := l.Ordered()
+		if sp == nil {
+			sp = []*Entry{}
+		}
+		st.Items = append(st.Items, ItemState{ID: l.ItemID, Title: l.Title, SpeakingTimeSeconds: l.SpeakingTimeSeconds,
+			Closed: l.Closed, Speakers: sp, Timer: h.Timer})
+	}
+	return st
+}
+
+// Floor reads the meeting's live state consistently without a write
+// lock: it reads the seq, the state, and the seq again, and retries when
+// a change slipped in between (every change bumps the seq in the same
+// transaction as its rows).
+func (s *Service) Floor(ctx context.Context, meetingID uint) (*Floor, error) {
+	db := s.DB.WithContext(ctx)
+	for range 10 {
+		before, err := s.Seq(ctx, meetingID)
+		if err != nil {
+			return nil, err
+		}
+		lm := &models.LiveMeeting{MeetingID: meetingID}
+		if err := db.Where("meeting_id = ?", meetingID).Limit(1).Find(lm).Error; err != nil {
+			return nil, err
+		}
+		f, err := loadFloor(db, lm)
+		if err != nil {
+			return nil, err
+		}
+		after, err := s.Seq(ctx, meetingID)
+		if err != nil {
+			return nil, err
+		}
+		if before == after && lm.Seq == before {
+			return f, nil
+		}
+	}
+	return nil, fmt.Errorf("live: meeting %d changes too fast to read", meetingID)
+}
+
+// Seq returns the meeting's last seq (0 before the first change).
+func (s *Service) Seq(ctx context.Context, meetingID uint) (int64, error) {
+	var seqs []int64
+	err := s.DB.WithContext(ctx).Model(&models.LiveMeeting{}).Where("meeting_id = ?", meetingID).Limit(1).Pluck("seq", &seqs).Error
+	if err != nil || len(seqs) == 0 {
+		return 0, err
+	}
+	return seqs[0], nil
+}
+
+// State returns the meeting's full state now.
+func (s *Service) State(ctx context.Context, meetingID uint) (*State, error) {
+	f, err := s.Floor(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	return StateOf(f, s.Now()), nil
+}
+
+// Suggest proposes the next speaker on item (see SuggestNext); nil when
+// nobody waits.
+func (s *Service) Suggest(ctx context.Context, meetingID, itemID uint) (*Entry, error) {
+	f, err := s.Floor(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	return SuggestNext(f, itemID)
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	Seq    int64           `json:"seq"`
+	At     time.Time       `json:"at"`
+	Actor  string          `json:"actor"`
+	Action string          `json:"action"`
+	Detail json.RawMessage `json:"detail"`
+}
+
+// Audit returns the meeting's audit log, newest first, at most limit rows
+// before seq before (0: from the newest).
+func (s *Service) Audit(ctx context.Context, meetingID uint, before int64, limit int) ([]AuditEntry, error) {
+	q := s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("seq desc").Limit(limit)
+	if before > 0 {
+		q = q.Where("seq < ?", before)
+	}
+	var evs []models.LiveEvent
+	if err := q.Find(&evs).Error; err != nil {
+		return nil, err
+	}
+	out := make([]AuditEntry, 0, len(evs))
+	for _, ev := range evs {
+		out = append(out, AuditEntry{Seq: ev.Seq, At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: json.RawMessage(ev.Detail)})
+	}
+	return out, nil
+}
+
+// Events returns the meeting's changes after seq, oldest first, at most
+// limit.
+func (s *Service) Events(ctx context.Context, meetingID uint, after int64, limit int) ([]models.LiveEvent, error) {
+	var evs []models.LiveEvent
+	err := s.DB.WithContext(ctx).Where("meeting_id = ? AND seq > ?", meetingID, after).
+		Order("seq").Limit(limit).Find(&evs).Error
+	return evs, err
+}
