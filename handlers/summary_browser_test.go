@@ -78,6 +78,38 @@ func TestSecretariatWritesNotesBuildsEditsApprovesAndCirculates(t *testing.T) {
 		t.Fatalf("note after the outage %q", got)
 	}
 
+	// The moderator gives the floor to a new speaker: the notes page
+	// follows the live list and puts the current speaker at hand.
+	var reg models.Registration
+	if err := e.App.DB.Where("email = ?", r.emails[1]).First(&reg).Error; err != nil {
+		t.Fatal(err)
+	}
+	var agenda struct {
+		Items []models.AgendaItem `json:"items"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/bt/agenda", nil, 200, &agenda)
+	item := agenda.Items[1].ID
+	mod := e.Staff(models.RoleModerator)
+	for _, step := range []struct {
+		path string
+		body any
+	}{
+		{"/api/meetings/bt/current", map[string]any{"item_id": item}},
+		{fmt.Sprintf("/api/meetings/bt/agenda/%d/speakers", item), map[string]any{"registration_id": reg.ID, "kind": "statement"}},
+	} {
+		if res := mod.Do("POST", step.path, step.body); res.Status >= 300 {
+			t.Fatalf("POST %s: %d %s", step.path, res.Status, res.Body)
+		}
+	}
+	var speakerID uint
+	e.App.DB.Table("speaker_entries").Where("registration_id = ? AND state = ?", reg.ID, "waiting").Pluck("id", &speakerID)
+	if res := mod.Do("POST", fmt.Sprintf("/api/meetings/bt/agenda/%d/speakers/%d/start", item, speakerID), nil); res.Status >= 300 {
+		t.Fatalf("start: %d %s", res.Status, res.Body)
+	}
+	waitJS(t, ctx, fmt.Sprintf(`document.querySelector('button.entry.speaking.selected[data-id="%d"]') !== null && document.getElementById('editor-meta').textContent.includes('speaking now')`, speakerID))
+	browser.Do(t, ctx, chromedp.SendKeys(chromedp.CSS("#note-text"), "Asked about due diligence."))
+	waitJS(t, ctx, `document.getElementById('save-status').dataset.state === 'saved'`)
+
 	// The desk: build, edit, approve, circulate.
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+"/m/bt/summary/desk"),
