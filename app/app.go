@@ -24,6 +24,7 @@ import (
 	"rostrum/pgfeed"
 	"rostrum/registration"
 	"rostrum/store"
+	"rostrum/summary"
 )
 
 // App is a running Rostrum: its database, services and HTTP server.
@@ -104,7 +105,9 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Outbox:   a.Outbox,
 		Live:     a.Live,
 		Hub:      a.Hub,
+		Summary:  newSummary(cfg, db, log),
 	}
+	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
@@ -211,4 +214,15 @@ func (a *App) Shutdown(grace time.Duration) {
 	if err := store.Close(a.DB); err != nil {
 		a.Log.Warn("close database", "err", err)
 	}
+}
+
+// newSummary builds the Chair's summary service. Missing PDF fonts are
+// reported at start; everything but the PDF (and circulation, which
+// attaches it) keeps working.
+func newSummary(cfg Config, db *gorm.DB, log *slog.Logger) *summary.Service {
+	fonts, err := summary.LoadFonts(cfg.SummaryFontDir)
+	if err != nil {
+		log.Warn("summary PDF fonts unavailable", "err", err)
+	}
+	return &summary.Service{DB: db, Fonts: fonts, PublicURL: cfg.PublicURL(), Speakers: summary.LiveSpeakers{}}
 }

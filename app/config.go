@@ -54,6 +54,9 @@ type Config struct {
 	// meetings it serves with the database, healing change notices that
 	// were lost (the cross-instance feed is best effort).
 	LiveCheckInterval time.Duration `koanf:"live_check_interval"`
+
+	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
+	SummaryFontDir string `koanf:"summary_font_dir"`
 }
 
 // Defaults are the values used when neither config.yaml nor the
@@ -84,6 +87,10 @@ func Defaults() map[string]any {
 		"live_send_buffer":    64,
 		"live_ping_interval":  25 * time.Second,
 		"live_check_interval": 2 * time.Second,
+
+		// Where the summary's PDF finds its TrueType fonts (Debian's
+		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
+		"summary_font_dir": "/usr/share/fonts/truetype",
 	}
 }
 

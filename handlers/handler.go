@@ -22,6 +22,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/registration"
+	"rostrum/summary"
 )
 
 // Options are the settings handlers need from the configuration.
@@ -47,6 +48,8 @@ type Handler struct {
 	Outbox *outbox.Worker
 	Live   *live.Service // the live list of speakers: commands and state
 	Hub    *live.Hub     // its websocket viewers
+	// Summary is notes, the Chair's summary and its circulation.
+	Summary *summary.Service
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data
