@@ -21,8 +21,10 @@ import (
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
+	"rostrum/pgfeed"
 	"rostrum/registration"
 	"rostrum/store"
+	"rostrum/summary"
 )
 
 // App is a running Rostrum: its database, services and HTTP server.
@@ -38,6 +40,8 @@ type App struct {
 	Outbox *outbox.Worker
 	Live   *live.Service
 	Hub    *live.Hub
+
+	pgFeed *pgfeed.Feed // the cross-instance change feed, on PostgreSQL
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -82,9 +86,16 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		_ = store.Close(db)
 		return nil, err
 	}
-	a.Live = live.NewService(db, live.NewLocalFeed(), log)
+	var feed live.Feed = live.NewLocalFeed()
+	if store.Postgres(db) {
+		// Several instances share one database: changes cross between them
+		// over LISTEN/NOTIFY.
+		a.pgFeed = pgfeed.NewFeed(db, cfg.DB, log)
+		feed = a.pgFeed
+	}
+	a.Live = live.NewService(db, feed, log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
-	a.Hub.SendBuffer, a.Hub.PingInterval = cfg.LiveSendBuffer, cfg.LivePingInterval
+	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Handler = &handlers.Handler{
 		DB:  db,
 		Log: log,
@@ -95,7 +106,9 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Outbox:   a.Outbox,
 		Live:     a.Live,
 		Hub:      a.Hub,
+		Summary:  newSummary(cfg, db, log),
 	}
+	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:               "Rostrum",
@@ -155,6 +168,9 @@ func (a *App) Start() {
 		a.Outbox.Run(ctx)
 	}()
 	a.done = append(a.done, outboxDone)
+	if a.pgFeed != nil {
+		a.pgFeed.Start()
+	}
 	a.Hub.Start()
 }
 
@@ -185,6 +201,9 @@ func (a *App) Shutdown(grace time.Duration) {
 	viewersCtx, cancelViewers := context.WithTimeout(context.Background(), grace)
 	a.Hub.Close(viewersCtx)
 	cancelViewers()
+	if a.pgFeed != nil {
+		a.pgFeed.Stop()
+	}
 	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
 		a.Log.Warn("shutdown", "err", err)
 	}
@@ -200,4 +219,15 @@ func (a *App) Shutdown(grace time.Duration) {
 	if err := store.Close(a.DB); err != nil {
 		a.Log.Warn("close database", "err", err)
 	}
+}
+
+// newSummary builds the Chair's summary service. Missing PDF fonts are
+// reported at start; everything but the PDF (and circulation, which
+// attaches it) keeps working.
+func newSummary(cfg Config, db *gorm.DB, log *slog.Logger) *summary.Service {
+	fonts, err := summary.LoadFonts(cfg.SummaryFontDir)
+	if err != nil {
+		log.Warn("summary PDF fonts unavailable", "err", err)
+	}
+	return &summary.Service{DB: db, Fonts: fonts, PublicURL: cfg.PublicURL(), Speakers: summary.LiveSpeakers{}}
 }

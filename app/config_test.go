@@ -47,7 +47,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 		"registration_rate_limit": "12", "read_timeout": "5s", "idle_timeout": "30s",
 		"max_connections": "500", "max_connections_per_ip": "50",
-		"live_send_buffer": "16", "live_ping_interval": "40s",
+		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -104,5 +104,29 @@ func TestAdminEmailNeedsAPassword(t *testing.T) {
 	_, err := LoadConfig("", []string{"ROSTRUM_ADMIN_EMAIL=a@example.org", "ROSTRUM_ADMIN_PASSWORD=short"})
 	if err == nil || !strings.Contains(err.Error(), "admin_password") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// config.yaml documents every key, with its default value.
+func TestConfigYAMLListsEveryKeyWithItsDefault(t *testing.T) {
+	fromFile, err := LoadConfig("../config.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, err := LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range Defaults() {
+		if !strings.Contains(string(b), "\n"+key+":") {
+			t.Errorf("config.yaml does not list %s", key)
+		}
+	}
+	if !reflect.DeepEqual(fromFile, defaults) {
+		t.Errorf("config.yaml differs from the defaults:\nfile     %+v\ndefaults %+v", fromFile, defaults)
 	}
 }

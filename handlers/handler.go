@@ -23,6 +23,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/registration"
+	"rostrum/summary"
 )
 
 // Options are the settings handlers need from the configuration.
@@ -51,6 +52,8 @@ type Handler struct {
 	Outbox *outbox.Worker
 	Live   *live.Service // the live list of speakers: commands and state
 	Hub    *live.Hub     // its websocket viewers
+	// Summary is notes, the Chair's summary and its circulation.
+	Summary *summary.Service
 
 	// registrationLimit is the one registration throttle that the API and
 	// the plain HTML form share (see registrationThrottle).

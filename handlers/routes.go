@@ -30,7 +30,7 @@ func (h *Handler) Routes(app *fiber.App) {
 
 	h.registrationRoutes(api, admin, anyStaff)
 	h.liveRoutes(app, api)
-	h.summaryRoutes(api)
+	h.summaryRoutes(app, api)
 
 	h.pageRoutes(app)
 }

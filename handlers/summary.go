@@ -1,6 +1,363 @@
 package handlers
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"strconv"
 
-// summaryRoutes registers notes, the Chair's summary and circulation.
-func (h *Handler) summaryRoutes(api fiber.Router) {}
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/summary"
+)
+
+// summaryRoutes registers notes, the Chair's summary and circulation, and
+// the secretariat's summary desk page.
+func (h *Handler) summaryRoutes(app *fiber.App, api fiber.Router) {
+	notes := h.staff(models.RoleRapporteur, models.RoleAdmin)
+	admin := h.staff(models.RoleAdmin)
+	anyStaff := h.staff()
+
+	// Rapporteurs' notes on interventions.
+	api.Get("/meetings/:slug/notes", notes, h.listNotes)
+	api.Put("/meetings/:slug/speakers/:id/note", notes, h.putNote)
+
+	// Versions of the Chair's summary.
+	api.Post("/meetings/:slug/summary", admin, h.createSummary)
+	api.Get("/meetings/:slug/summary", anyStaff, h.listSummaries)
+	api.Get("/meetings/:slug/summary/latest", h.latestSummary) // public: the latest circulated version
+	api.Post("/meetings/:slug/summary/preview", anyStaff, h.previewSummary)
+	api.Get("/meetings/:slug/summary/:version.:format", h.summaryDocument)
+	api.Get("/meetings/:slug/summary/:version", anyStaff, h.getSummary)
+	api.Put("/meetings/:slug/summary/:version", admin, h.putSummary)
+	api.Get("/meetings/:slug/summary/:version/revisions", anyStaff, h.listRevisions)
+	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
+	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
+
+	// Circulation by mail.
+	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
+	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
+	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
+
+	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
+}
+
+func (h *Handler) meeting(c *fiber.Ctx) (*models.Meeting, error) {
+	return meetings.BySlug(c.UserContext(), h.DB, c.Params("slug"))
+}
+
+func paramVersion(c *fiber.Ctx) (int, error) {
+	n, err := strconv.Atoi(c.Params("version"))
+	if err != nil || n <= 0 {
+		return 0, apperr.NotFound("no summary version %q", c.Params("version"))
+	}
+	return n, nil
+}
+
+// listNotes: GET /api/meetings/{slug}/notes (rapporteur, admin) →
+// {"notes":[{speaker_id, agenda_item_id, organization, country,
+// stakeholder_type, kind, state, started_at, ended_at, text, key_points,
+// updated_at}]}.
+func (h *Handler) listNotes(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	notes, err := h.Summary.Notes(c.UserContext(), m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"notes": notes})
+}
+
+// putNote: PUT /api/meetings/{slug}/speakers/{id}/note {"text","key_points"}.
+func (h *Handler) putNote(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in summary.NoteInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	note, err := h.Summary.SaveNote(c.UserContext(), m, id, in, actor(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(note)
+}
+
+// createSummary: POST /api/meetings/{slug}/summary (admin) drafts a new
+// version from the record → 201 {"version","state":"draft","markdown",...}.
+func (h *Handler) createSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.CreateVersion(c.UserContext(), m, actor(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
+}
+
+// listSummaries: GET /api/meetings/{slug}/summary → {"versions":[...]}.
+func (h *Handler) listSummaries(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	vs, err := h.Summary.Versions(c.UserContext(), m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"versions": vs})
+}
+
+// latestSummary: GET /api/meetings/{slug}/summary/latest (public) → the
+// latest circulated version with its HTML: {"version","state","markdown",
+// "html","circulated_at",...}.
+func (h *Handler) latestSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.LatestCirculated(c.UserContext(), m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(struct {
+		*summary.VersionView
+		Title string `json:"title"`
+		HTML  string `json:"html"`
+	}{v, m.Title, summary.HTML(summary.Parse(v.Markdown))})
+}
+
+// previewSummary: POST /api/meetings/{slug}/summary/preview {"markdown"}
+// → {"html"}: the desk's preview while editing, rendered like the
+// documents (all text escaped).
+func (h *Handler) previewSummary(c *fiber.Ctx) error {
+	var in markdownInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if len(in.Markdown) > summary.MaxMarkdown {
+		return apperr.TooLarge("the summary is longer than 1 MiB")
+	}
+	return c.JSON(fiber.Map{"html": summary.HTML(summary.Parse(in.Markdown))})
+}
+
+func (h *Handler) getSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.Version(c.UserContext(), m, n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+type markdownInput struct {
+	Markdown string `json:"markdown"`
+}
+
+// putSummary: PUT /api/meetings/{slug}/summary/{version} {"markdown"}
+// saves an edit of a draft as a new revision; 409 once approved.
+func (h *Handler) putSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	var in markdownInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := h.Summary.SaveMarkdown(c.UserContext(), m, n, in.Markdown, actor(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) listRevisions(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	rs, err := h.Summary.Revisions(c.UserContext(), m, n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"revisions": rs})
+}
+
+// diffRevisions: GET .../{version}/diff?from=1&to=3 → {"from","to","diff"}
+// (a unified diff).
+func (h *Handler) diffRevisions(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	from, err1 := strconv.Atoi(c.Query("from"))
+	to, err2 := strconv.Atoi(c.Query("to"))
+	if err1 != nil || err2 != nil {
+		return apperr.Invalid("say which revisions to compare", map[string]string{"from": "a revision number", "to": "a revision number"})
+	}
+	d, err := h.Summary.Diff(c.UserContext(), m, n, from, to)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"from": from, "to": to, "diff": d})
+}
+
+func (h *Handler) approveSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.Approve(c.UserContext(), m, n, actor(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// summaryDocument: GET /api/meetings/{slug}/summary/{version}.{md,html,pdf,docx}.
+// Circulated versions are public; drafts and approved versions are for
+// staff.
+func (h *Handler) summaryDocument(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	format := c.Params("format")
+	if _, ok := summary.Formats[format]; !ok {
+		return apperr.NotFound("no document format %q: use md, html, pdf or docx", format)
+	}
+	a := actor(c)
+	if !a.IsStaff() {
+		// Say nothing about versions that are not public.
+		vs, err := h.Summary.Version(c.UserContext(), m, n)
+		if err != nil || vs.State != models.SummaryCirculated {
+			if a.User == nil && a.Registration == nil {
+				return apperr.Unauthorized("log in as staff to read versions that have not been circulated")
+			}
+			return apperr.Forbidden("this version has not been circulated")
+		}
+	}
+	doc, err := h.Summary.Document(c.UserContext(), m, n, format)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, doc.ContentType)
+	disp := "attachment"
+	if format == "html" || format == "pdf" {
+		disp = "inline"
+	}
+	c.Set(fiber.HeaderContentDisposition, disp+`; filename="`+doc.Filename+`"`)
+	c.Set("X-Content-Type-Options", "nosniff")
+	if format == "html" {
+		// The standalone document carries its own styles and no script.
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+	}
+	if doc.State == models.SummaryDraft {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	}
+	return c.Send(doc.Data)
+}
+
+type circulateInput struct {
+	Extra []string `json:"extra"`
+}
+
+// circulateSummary: POST .../{version}/circulate {"extra":[...]} (admin,
+// approved versions only) → 202 {"id","total",...}.
+func (h *Handler) circulateSummary(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	n, err := paramVersion(c)
+	if err != nil {
+		return err
+	}
+	var in circulateInput
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	circ, err := h.Summary.Circulate(c.UserContext(), m, n, in.Extra, actor(c).User.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(circ)
+}
+
+// getCirculation: GET /api/meetings/{slug}/circulations/{id} →
+// {"id","version","total","sent","failed","pending","recipients":[{address,status,attempts,last_error}]}.
+func (h *Handler) getCirculation(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.Circulation(c.UserContext(), m, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// resendCirculation: POST /api/meetings/{slug}/circulations/{id}/resend
+// (admin) queues the failed messages again → the progress.
+func (h *Handler) resendCirculation(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := h.Summary.Resend(c.UserContext(), m, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}

@@ -1,0 +1,185 @@
+// The rapporteur's notes page: follows the live list (the current speaker
+// is at hand), saves as you type, and never loses a note: every keystroke
+// is kept in localStorage until the server has it, and saving is retried
+// until the connection comes back.
+import { api, el, login, slug, HTTPError } from './summary-common.js';
+
+const storeKey = `rostrum:notes:${slug}`;
+const status = document.getElementById('save-status');
+const list = document.getElementById('interventions');
+const follow = document.getElementById('follow');
+const liveStatus = document.getElementById('live-status');
+const form = document.getElementById('note-form');
+const textBox = document.getElementById('note-text');
+const pointsBox = document.getElementById('note-points');
+
+let entries = [];
+let items = new Map();
+let selected = 0;
+let saveTimer = 0;
+let retryDelay = 2000;
+let saving = false;
+
+// Unsaved notes by speaker id: {text, key_points}.
+function pending() {
+  try { return JSON.parse(localStorage.getItem(storeKey) || '{}'); } catch { return {}; }
+}
+function setPending(p) { localStorage.setItem(storeKey, JSON.stringify(p)); }
+
+function setStatus(state, text) {
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function showSaved() {
+  const n = Object.keys(pending()).length;
+  if (n === 0) setStatus('saved', 'All notes saved');
+  else setStatus('dirty', `${n} unsaved note${n > 1 ? 's' : ''}`);
+}
+
+function label(e) {
+  return `${e.organization} (${e.country || '—'}) · ${e.stakeholder_type.replace('_', ' ')}`;
+}
+
+function render() {
+  list.replaceChildren();
+  const p = pending();
+  const byItem = new Map();
+  for (const e of entries) {
+    if (!byItem.has(e.agenda_item_id)) byItem.set(e.agenda_item_id, []);
+    byItem.get(e.agenda_item_id).push(e);
+  }
+  for (const [itemID, es] of byItem) {
+    const ul = el('ul', { class: 'interventions' });
+    for (const e of es) {
+      const has = (p[e.speaker_id] ? p[e.speaker_id].text : e.text) ? ' · noted' : '';
+      ul.append(el('li', {},
+        el('button', {
+          type: 'button', class: `entry ${e.state}${e.speaker_id === selected ? ' selected' : ''}`,
+          'data-id': e.speaker_id, 'aria-current': e.speaker_id === selected ? 'true' : false,
+          onclick: () => select(e.speaker_id),
+        }, e.state === 'speaking' ? el('strong', {}, 'Speaking now: ') : '', label(e), has)));
+    }
+    list.append(el('h3', {}, items.get(itemID) || `Item ${itemID}`), ul);
+  }
+  if (entries.length === 0) list.append(el('p', { class: 'muted' }, 'Nobody has had the floor yet.'));
+}
+
+function select(id) {
+  selected = id;
+  const e = entries.find((x) => x.speaker_id === id);
+  if (!e) return;
+  const p = pending()[id];
+  document.getElementById('editor-h').textContent = label(e);
+  document.getElementById('editor-meta').textContent =
+    `${items.get(e.agenda_item_id) || ''} · ${e.kind} · ${e.state === 'speaking' ? 'speaking now' : e.state}`;
+  textBox.value = p ? p.text : e.text;
+  pointsBox.value = (p ? p.key_points : e.key_points).join('\n');
+  form.hidden = false;
+  render();
+}
+
+function edited() {
+  if (!selected) return;
+  const p = pending();
+  p[selected] = {
+    text: textBox.value,
+    key_points: pointsBox.value.split('\n').map((s) => s.trim()).filter(Boolean),
+  };
+  setPending(p);
+  setStatus('dirty', 'Unsaved changes');
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(flush, 700);
+}
+
+// flush sends every unsaved note; on a network error it keeps them and
+// tries again later.
+async function flush() {
+  clearTimeout(saveTimer);
+  if (saving) { saveTimer = setTimeout(flush, 300); return; }
+  const p = pending();
+  const ids = Object.keys(p);
+  if (ids.length === 0) { showSaved(); return; }
+  saving = true;
+  setStatus('saving', 'Saving…');
+  try {
+    for (const id of ids) {
+      const sent = JSON.stringify(p[id]);
+      try {
+        const out = await api('PUT', `/api/meetings/${encodeURIComponent(slug)}/speakers/${id}/note`, p[id]);
+        const e = entries.find((x) => x.speaker_id === Number(id));
+        if (e) { e.text = out.text; e.key_points = out.key_points; }
+      } catch (err) {
+        if (!(err instanceof HTTPError) || err.status >= 500 || err.status === 429) throw err;
+        if (err.status === 401 || err.status === 403) {
+          setStatus('error', 'Your session has ended: reload the page and log in; your notes are kept on this device.');
+          return;
+        }
+        // A note the server refuses (e.g. too long) stays on this device
+        // with the reason shown; other notes still go out.
+        setStatus('error', `Not saved: ${err.message}`);
+        continue;
+      }
+      const now = pending();
+      if (now[id] && JSON.stringify(now[id]) === sent) { delete now[id]; setPending(now); }
+    }
+    retryDelay = 2000;
+    if (status.dataset.state !== 'error') showSaved();
+    render();
+  } catch {
+    setStatus('offline', 'Offline — notes are kept on this device and will be saved when the connection returns');
+    saveTimer = setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
+  } finally {
+    saving = false;
+  }
+}
+
+let refreshTimer = 0;
+async function refresh() {
+  try {
+    const out = await api('GET', `/api/meetings/${encodeURIComponent(slug)}/notes`);
+    entries = out.notes;
+  } catch {
+    return; // the next live change or reconnect refreshes again
+  }
+  const speaking = entries.find((e) => e.state === 'speaking');
+  if (follow.checked && speaking && speaking.speaker_id !== selected) select(speaking.speaker_id);
+  else if (!selected && entries.length) select(entries[entries.length - 1].speaker_id);
+  else render();
+}
+function refreshSoon() { clearTimeout(refreshTimer); refreshTimer = setTimeout(refresh, 250); }
+
+// connect follows the live list over its websocket: any change may be a
+// new speaker, so it refreshes the interventions.
+function connect(delay = 1000) {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(`${proto}//${location.host}/ws/meetings/${encodeURIComponent(slug)}`);
+  ws.onopen = () => { liveStatus.textContent = 'Following the live list'; delay = 1000; refreshSoon(); flush(); };
+  ws.onmessage = () => refreshSoon();
+  ws.onclose = () => {
+    liveStatus.textContent = 'Live list disconnected — reconnecting…';
+    setTimeout(() => connect(Math.min(delay * 2, 15000)), delay);
+  };
+}
+
+async function main() {
+  await login();
+  const [meeting, agenda] = await Promise.all([
+    api('GET', `/api/meetings/${encodeURIComponent(slug)}`),
+    api('GET', `/api/meetings/${encodeURIComponent(slug)}/agenda`),
+  ]);
+  document.getElementById('meeting-title').textContent = `· ${meeting.title}`;
+  items = new Map(agenda.items.map((it) => [it.id, `${it.position}. ${it.title}`]));
+  document.getElementById('notes-app').hidden = false;
+  textBox.addEventListener('input', edited);
+  pointsBox.addEventListener('input', edited);
+  follow.addEventListener('change', refreshSoon);
+  window.addEventListener('online', flush);
+  await refresh();
+  showSaved();
+  flush();
+  connect();
+}
+
+main().catch((err) => setStatus('error', err.message));

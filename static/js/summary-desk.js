@@ -1,0 +1,168 @@
+// The secretariat's summary desk: build a draft from the record, edit it
+// with a preview, compare revisions, approve, circulate and follow the
+// circulation's progress.
+import { api, el, login, slug, when } from './summary-common.js';
+
+const base = `/api/meetings/${encodeURIComponent(slug)}`;
+const $ = (id) => document.getElementById(id);
+let current = null; // the open version
+let previewTimer = 0;
+let pollTimer = 0;
+
+function say(text, isError = false) {
+  $('desk-status').textContent = text;
+  $('desk-status').dataset.state = isError ? 'error' : 'ok';
+}
+
+async function guard(fn) {
+  try { await fn(); } catch (err) { say(err.message, true); }
+}
+
+async function loadVersions() {
+  const out = await api('GET', `${base}/summary`);
+  const body = $('versions');
+  body.replaceChildren();
+  for (const v of out.versions) {
+    body.append(el('tr', { 'data-version': v.version },
+      el('td', {}, String(v.version)), el('td', { class: `state ${v.state}` }, v.state), el('td', {}, v.author),
+      el('td', {}, when(v.updated_at)), el('td', {}, String(v.revisions)),
+      el('td', {}, el('button', { type: 'button', class: 'open', onclick: () => guard(() => open(v.version)) }, `Open version ${v.version}`))));
+  }
+  return out.versions;
+}
+
+async function open(n) {
+  current = await api('GET', `${base}/summary/${n}`);
+  $('version').hidden = false;
+  $('version-h').textContent = `Version ${current.version} · ${current.state}`;
+  $('markdown').value = current.markdown;
+  const draft = current.state === 'draft';
+  $('markdown').readOnly = !draft;
+  $('save').disabled = !draft;
+  $('approve').disabled = !draft;
+  $('circulate').disabled = current.state !== 'approved';
+  for (const f of ['md', 'html', 'pdf', 'docx']) $(`doc-${f}`).href = `${base}/summary/${current.version}.${f}`;
+  await preview();
+  await loadRevisions();
+  $('diff').replaceChildren();
+  if (current.circulation_id) await poll(current.circulation_id);
+  else { $('progress').hidden = true; }
+}
+
+async function preview() {
+  const out = await api('POST', `${base}/summary/preview`, { markdown: $('markdown').value });
+  // The server's renderer escapes all text; its HTML holds no script.
+  $('preview').innerHTML = out.html;
+}
+
+async function loadRevisions() {
+  const out = await api('GET', `${base}/summary/${current.version}/revisions`);
+  const ol = $('revisions');
+  ol.replaceChildren();
+  $('diff-from').replaceChildren();
+  $('diff-to').replaceChildren();
+  for (const r of out.revisions) {
+    ol.append(el('li', { value: r.revision }, `Revision ${r.revision} by ${r.author}, ${when(r.created_at)}`));
+    $('diff-from').append(el('option', { value: r.revision }, String(r.revision)));
+    $('diff-to').append(el('option', { value: r.revision }, String(r.revision)));
+  }
+  const n = out.revisions.length;
+  if (n > 1) $('diff-from').value = String(out.revisions[n - 2].revision);
+  if (n > 0) $('diff-to').value = String(out.revisions[n - 1].revision);
+}
+
+async function compare() {
+  const out = await api('GET', `${base}/summary/${current.version}/diff?from=${$('diff-from').value}&to=${$('diff-to').value}`);
+  const pre = $('diff');
+  pre.replaceChildren();
+  for (const line of out.diff.split('\n')) {
+    const cls = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
+    pre.append(el('span', { class: cls }, line), '\n');
+  }
+  if (!out.diff) pre.append('No difference.');
+}
+
+async function save() {
+  current = await api('PUT', `${base}/summary/${current.version}`, { markdown: $('markdown').value });
+  say(`Saved version ${current.version} (revision ${current.revisions}).`);
+  await loadRevisions();
+  await loadVersions();
+}
+
+async function approve() {
+  if ($('markdown').value !== current.markdown) await save();
+  await api('POST', `${base}/summary/${current.version}/approve`);
+  say(`Version ${current.version} approved: it can no longer be changed.`);
+  await loadVersions();
+  await open(current.version);
+}
+
+async function build() {
+  const v = await api('POST', `${base}/summary`);
+  say(`Built version ${v.version} from the record.`);
+  await loadVersions();
+  await open(v.version);
+}
+
+async function circulate() {
+  const extra = $('extra').value.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
+  const out = await api('POST', `${base}/summary/${current.version}/circulate`, { extra });
+  say(`Circulating version ${current.version} to ${out.total} recipients.`);
+  await loadVersions();
+  $('circulate').disabled = true;
+  await poll(out.id);
+}
+
+function showProgress(c) {
+  $('progress').hidden = false;
+  $('progress').dataset.circulation = c.id;
+  $('progress-bar').max = c.total;
+  $('progress-bar').value = c.sent;
+  $('progress-text').textContent = `${c.sent} of ${c.total} sent · ${c.failed} failed · ${c.pending} pending`;
+  $('progress-text').dataset.sent = c.sent;
+  $('progress-text').dataset.total = c.total;
+  $('resend').disabled = c.failed === 0;
+  const body = $('recipients');
+  body.replaceChildren();
+  for (const r of c.recipients) {
+    body.append(el('tr', {}, el('td', {}, r.address), el('td', { class: `state ${r.status}` }, r.status),
+      el('td', {}, String(r.attempts)), el('td', {}, r.last_error)));
+  }
+}
+
+// poll follows a circulation until nothing is pending.
+async function poll(id) {
+  clearTimeout(pollTimer);
+  const c = await api('GET', `${base}/circulations/${id}`);
+  showProgress(c);
+  if (c.pending > 0) pollTimer = setTimeout(() => guard(() => poll(id)), 1000);
+}
+
+async function resend() {
+  const id = $('progress').dataset.circulation;
+  const c = await api('POST', `${base}/circulations/${id}/resend`);
+  showProgress(c);
+  await poll(id);
+}
+
+async function main() {
+  await login();
+  const meeting = await api('GET', base);
+  $('meeting-title').textContent = `· ${meeting.title}`;
+  $('desk').hidden = false;
+  $('build').addEventListener('click', () => guard(build));
+  $('save').addEventListener('click', () => guard(save));
+  $('approve').addEventListener('click', () => guard(approve));
+  $('compare').addEventListener('click', () => guard(compare));
+  $('circulate').addEventListener('click', () => guard(circulate));
+  $('resend').addEventListener('click', () => guard(resend));
+  $('markdown').addEventListener('input', () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => guard(preview), 400);
+  });
+  const versions = await loadVersions();
+  if (versions.length) await open(versions[0].version);
+  say('Ready.');
+}
+
+main().catch((err) => say(err.message, true));

@@ -1,0 +1,245 @@
+package summary
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/mail"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"rostrum/apperr"
+	"rostrum/models"
+	"rostrum/outbox"
+	"rostrum/store"
+)
+
+// MaxExtraAddresses bounds the extra addresses of one circulation.
+const MaxExtraAddresses = 500
+
+// CirculationView is a circulation's progress.
+type CirculationView struct {
+	ID         uint            `json:"id"`
+	Version    int             `json:"version"`
+	Total      int             `json:"total"`
+	Sent       int             `json:"sent"`
+	Failed     int             `json:"failed"`
+	Pending    int             `json:"pending"`
+	CreatedAt  time.Time       `json:"created_at"`
+	Recipients []RecipientView `json:"recipients"`
+}
+
+// RecipientView is one recipient's delivery status.
+type RecipientView struct {
+	Address   string `json:"address"`
+	Name      string `json:"name,omitempty"`
+	Status    string `json:"status"`
+	Attempts  int    `json:"attempts"`
+	LastError string `json:"last_error"`
+}
+
+type recipient struct{ addr, name string }
+
+// normalizeAddress returns the bare address of s (lower-cased domain),
+// or "" when s is not an address.
+func normalizeAddress(s string) string {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil || strings.ContainsAny(a.Address, "\r\n") {
+		return ""
+	}
+	at := strings.LastIndexByte(a.Address, '@')
+	if at < 1 {
+		return ""
+	}
+	return a.Address[:at] + "@" + strings.ToLower(a.Address[at+1:])
+}
+
+// Circulate sends approved version n of m's summary to every approved
+// participant and to extra, once per address. Everything (the
+// circulation, its recipients, one outbox message each, the version's
+// new state) is written in one transaction, so a crash leaves either no
+// circulation or all of it; each message's Ref (circulation id and
+// address) keeps the outbox from ever holding two for one recipient.
+func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra []string, author uint) (*CirculationView, error) {
+	if len(extra) > MaxExtraAddresses {
+		return nil, apperr.Invalid("too many extra addresses", map[string]string{"extra": "at most 500 addresses"})
+	}
+	var extras []recipient
+	for i, e := range extra {
+		a := normalizeAddress(e)
+		if a == "" {
+			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
+		}
+		extras = append(extras, recipient{addr: a})
+	}
+	db := s.DB.WithContext(ctx)
+	v, err := s.version(ctx, db, m, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := circulable(v); err != nil {
+		return nil, err
+	}
+	// The version is frozen: render its PDF once, outside the transaction.
+	doc, err := s.Document(ctx, m, n, "pdf")
+	if err != nil {
+		return nil, err
+	}
+	var circ models.Circulation
+	err = db.Transaction(func(tx *gorm.DB) error {
+		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
+		if err != nil {
+			return err
+		}
+		if err := circulable(v); err != nil {
+			return err
+		}
+		var regs []models.Registration
+		if err := tx.Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved).Order("id").Find(&regs).Error; err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		var rcpts []recipient
+		for _, r := range regs {
+			if a := normalizeAddress(r.Email); a != "" && !seen[strings.ToLower(a)] {
+				seen[strings.ToLower(a)] = true
+				rcpts = append(rcpts, recipient{addr: a, name: r.Name})
+			}
+		}
+		for _, r := range extras {
+			if !seen[strings.ToLower(r.addr)] {
+				seen[strings.ToLower(r.addr)] = true
+				rcpts = append(rcpts, r)
+			}
+		}
+		if len(rcpts) == 0 {
+			return apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
+		}
+		circ = models.Circulation{MeetingID: m.ID, VersionID: v.ID, AuthorID: author, Total: len(rcpts)}
+		if err := tx.Create(&circ).Error; err != nil {
+			return err
+		}
+		link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
+		subject := cleanText("Chair's Summary: " + m.Title)
+		rows := make([]models.CirculationRecipient, 0, len(rcpts))
+		for _, r := range rcpts {
+			msg, err := outbox.Enqueue(tx, outbox.Message{
+				Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
+				Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
+				Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
+				Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
+			})
+			if err != nil {
+				return err
+			}
+			rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
+		}
+		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		return tx.Model(v).Updates(map[string]any{"state": models.SummaryCirculated, "circulated_at": now}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.Notify != nil {
+		s.Notify()
+	}
+	return s.Circulation(ctx, m, circ.ID)
+}
+
+func circulable(v *models.SummaryVersion) error {
+	switch v.State {
+	case models.SummaryApproved:
+		return nil
+	case models.SummaryCirculated:
+		return apperr.Conflict("version %d has already been circulated", v.Number).WithCode("already_circulated")
+	}
+	return apperr.Conflict("version %d is a draft: approve it before circulating it", v.Number).WithCode("not_approved")
+}
+
+func circulationText(m *models.Meeting, name, link string) string {
+	greet := "Dear participant,"
+	if n := cleanText(name); n != "" {
+		greet = "Dear " + n + ","
+	}
+	return greet + "\n\nPlease find attached the Chair's summary of the " + cleanText(m.Title) + ", held " +
+		dateClause(m.StartsAt, m.EndsAt, m.Timezone) + ". It is issued under the Chair's own responsibility and is not a negotiated text.\n\n" +
+		"You can also read it online: " + link + "\n\nThe secretariat\n"
+}
+
+func circulationHTML(m *models.Meeting, name, link string) string {
+	greet := "Dear participant,"
+	if n := cleanText(name); n != "" {
+		greet = "Dear " + n + ","
+	}
+	esc := func(s string) string { return html.EscapeString(xmlSafe(s)) }
+	return "<p>" + esc(greet) + "</p><p>Please find attached the Chair's summary of the " + esc(cleanText(m.Title)) + ", held " +
+		esc(dateClause(m.StartsAt, m.EndsAt, m.Timezone)) + ". It is issued under the Chair's own responsibility and is not a negotiated text.</p>" +
+		`<p>You can also read it online: <a href="` + esc(link) + `">` + esc(link) + "</a></p><p>The secretariat</p>"
+}
+
+// Circulation reports the progress of circulation id of m.
+func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (*CirculationView, error) {
+	db := s.DB.WithContext(ctx)
+	var c models.Circulation
+	if err := db.Preload("Version").Where("id = ? AND meeting_id = ?", id, m.ID).Limit(1).Find(&c).Error; err != nil {
+		return nil, err
+	}
+	if c.ID == 0 {
+		return nil, apperr.NotFound("no circulation %d in this meeting", id)
+	}
+	var rs []models.CirculationRecipient
+	if err := db.Preload("OutboxMessage").Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	out := &CirculationView{ID: c.ID, Version: c.Version.Number, Total: c.Total, CreatedAt: c.CreatedAt, Recipients: make([]RecipientView, 0, len(rs))}
+	for _, r := range rs {
+		st := r.OutboxMessage.Status
+		switch st {
+		case models.OutboxSent:
+			out.Sent++
+		case models.OutboxFailed:
+			out.Failed++
+		default:
+			out.Pending++
+		}
+		out.Recipients = append(out.Recipients, RecipientView{Address: r.Address, Name: r.Name, Status: st,
+			Attempts: r.OutboxMessage.Attempts, LastError: r.OutboxMessage.LastError})
+	}
+	sort.SliceStable(out.Recipients, func(i, j int) bool { return out.Recipients[i].Address < out.Recipients[j].Address })
+	return out, nil
+}
+
+// Resend queues the failed messages of circulation id again.
+func (s *Service) Resend(ctx context.Context, m *models.Meeting, id uint) (*CirculationView, error) {
+	db := s.DB.WithContext(ctx)
+	var c models.Circulation
+	if err := db.Where("id = ? AND meeting_id = ?", id, m.ID).Limit(1).Find(&c).Error; err != nil {
+		return nil, err
+	}
+	if c.ID == 0 {
+		return nil, apperr.NotFound("no circulation %d in this meeting", id)
+	}
+	var ids []uint
+	err := db.Model(&models.CirculationRecipient{}).
+		Joins("JOIN outbox_messages ON outbox_messages.id = circulation_recipients.outbox_message_id").
+		Where("circulation_recipients.circulation_id = ? AND outbox_messages.status = ?", c.ID, models.OutboxFailed).
+		Pluck("circulation_recipients.outbox_message_id", &ids).Error
+	if err != nil {
+		return nil, err
+	}
+	// Requeue leaves alone a message that is no longer failed, so a
+	// message sent meanwhile is never sent twice.
+	if _, err := outbox.Requeue(ctx, s.DB, ids...); err != nil {
+		return nil, err
+	}
+	if s.Notify != nil {
+		s.Notify()
+	}
+	return s.Circulation(ctx, m, id)
+}

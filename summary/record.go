@@ -1,0 +1,76 @@
+// Package summary is the Chair's summary: the record of a meeting drafted
+// into Markdown following UN practice, the versions the secretariat edits
+// and approves, the documents circulated (Markdown, HTML, PDF, DOCX) and
+// their circulation by mail.
+//
+// Drafting (Record → Draft) and rendering (Markdown → Doc → HTML, PDF,
+// DOCX) are plain Go with no database; the Service wraps them with storage.
+package summary
+
+import (
+	"time"
+
+	"rostrum/models"
+)
+
+// Record is what the Chair's summary is drafted from: the meeting, its
+// agenda, who spoke under each item for which stakeholder group, and the
+// rapporteurs' notes. It deliberately holds no person's name: the draft
+// cannot leak what it never sees.
+type Record struct {
+	Title       string
+	Venue       string
+	Chair       string
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Timezone    string // IANA name; dates are shown in the meeting's zone
+	Attribution string // models.AttributionChathamHouse or models.AttributionAttributed
+	Items       []Item
+	// Organizations that took part (approved registrations), any order.
+	Organizations []Organization
+}
+
+// Item is one agenda item with its interventions in speaking order.
+type Item struct {
+	Title         string
+	Interventions []Intervention
+}
+
+// Organization is a participating organization.
+type Organization struct {
+	Name    string
+	Type    string // one of models.OrganizationTypes
+	Country string // ISO 3166-1 alpha-2
+}
+
+// Intervention is one speaker's turn under an agenda item.
+type Intervention struct {
+	Organization Organization
+	Kind         string        // e.g. "statement", "reply", "question"
+	SpeakingTime time.Duration // zero when not measured
+	Note         string        // the rapporteur's note; may be empty
+	KeyPoints    []string
+}
+
+// chathamHouse reports whether the record must not name anyone.
+func (r *Record) chathamHouse() bool { return r.Attribution != models.AttributionAttributed }
+
+// typeLabels are the stakeholder groups as the summary names them:
+// plural heading, "a participant from …", "several participants from …".
+var typeLabels = map[string]struct{ Heading, One, Several string }{
+	"ngo":                 {"Non-governmental organizations", "a non-governmental organization", "non-governmental organizations"},
+	"private_sector":      {"Private sector", "the private sector", "the private sector"},
+	"academia":            {"Academic and research institutions", "academia", "academia"},
+	"technical_community": {"Technical community", "the technical community", "the technical community"},
+	"intergovernmental":   {"Intergovernmental organizations", "an intergovernmental organization", "intergovernmental organizations"},
+	"other":               {"Other stakeholders", "another stakeholder group", "other stakeholder groups"},
+}
+
+// typeOrder returns the stakeholder types in display order, unknown ones
+// (should there be any) last under "other".
+func typeKey(t string) string {
+	if _, ok := typeLabels[t]; ok {
+		return t
+	}
+	return "other"
+}

@@ -1,0 +1,496 @@
+package summary
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pmezard/go-difflib/difflib"
+	"gorm.io/gorm"
+
+	"rostrum/apperr"
+	"rostrum/models"
+	"rostrum/store"
+)
+
+// SpeakerEntry is one intervention as the live list recorded it.
+type SpeakerEntry struct {
+	ID           uint
+	AgendaItemID uint
+	Organization Organization
+	Kind         string
+	State        string
+	StartedAt    *time.Time
+	EndedAt      *time.Time
+	SpeakingTime time.Duration
+}
+
+// Speakers reads the interventions of a meeting from the live list, in
+// speaking order within each agenda item. The summary depends on this
+// small interface, not on the live package.
+type Speakers interface {
+	SpeakerEntries(ctx context.Context, db *gorm.DB, meetingID uint) ([]SpeakerEntry, error)
+}
+
+// Service stores notes and summary versions, renders documents and
+// circulates approved versions through the outbox.
+type Service struct {
+	DB        *gorm.DB
+	Speakers  Speakers
+	Fonts     *Fonts
+	PublicURL string
+	// Notify, when set, is called after a circulation commits, to wake
+	// the outbox worker.
+	Notify func()
+
+	cache docCache
+}
+
+// Limits on what notes and summaries may hold.
+const (
+	MaxNoteText     = 10000
+	MaxKeyPoints    = 20
+	MaxKeyPointText = 500
+	MaxMarkdown     = 1 << 20
+)
+
+// NoteInput is a rapporteur's note on one intervention.
+type NoteInput struct {
+	Text      string   `json:"text"`
+	KeyPoints []string `json:"key_points"`
+}
+
+// Validate checks the note's sizes and drops empty key points.
+func (in *NoteInput) Validate() error {
+	f := apperr.Fields{}
+	if !utf8.ValidString(in.Text) {
+		f.Add("text", "must be valid UTF-8")
+	}
+	if utf8.RuneCountInString(in.Text) > MaxNoteText {
+		f.Add("text", "at most 10000 characters")
+	}
+	var kps []string
+	for _, kp := range in.KeyPoints {
+		if !utf8.ValidString(kp) {
+			f.Add("key_points", "must be valid UTF-8")
+		}
+		if utf8.RuneCountInString(kp) > MaxKeyPointText {
+			f.Add("key_points", "each key point has at most 500 characters")
+		}
+		if strings.TrimSpace(kp) != "" {
+			kps = append(kps, kp)
+		}
+	}
+	if len(kps) > MaxKeyPoints {
+		f.Add("key_points", "at most 20 key points")
+	}
+	in.KeyPoints = kps
+	return f.Err()
+}
+
+// NoteView is a note as the API shows it, with its intervention.
+type NoteView struct {
+	SpeakerID    uint       `json:"speaker_id"`
+	AgendaItemID uint       `json:"agenda_item_id"`
+	Organization string     `json:"organization"`
+	Country      string     `json:"country"`
+	Type         string     `json:"stakeholder_type"`
+	Kind         string     `json:"kind"`
+	State        string     `json:"state"`
+	StartedAt    *time.Time `json:"started_at"`
+	EndedAt      *time.Time `json:"ended_at"`
+	// SpeakingSeconds is the time spoken (pauses excluded).
+	SpeakingSeconds int64      `json:"speaking_seconds"`
+	Text            string     `json:"text"`
+	KeyPoints       []string   `json:"key_points"`
+	AuthorID        uint       `json:"author_id,omitempty"`
+	UpdatedAt       *time.Time `json:"updated_at"`
+}
+
+func (s *Service) entries(ctx context.Context, meetingID uint) ([]SpeakerEntry, error) {
+	if s.Speakers == nil {
+		return nil, nil
+	}
+	return s.Speakers.SpeakerEntries(ctx, s.DB.WithContext(ctx), meetingID)
+}
+
+// SaveNote writes the note on speaker entry id of meeting m.
+func (s *Service) SaveNote(ctx context.Context, m *models.Meeting, speakerID uint, in NoteInput, author uint) (*NoteView, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	entries, err := s.entries(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	var entry *SpeakerEntry
+	for i := range entries {
+		if entries[i].ID == speakerID {
+			entry = &entries[i]
+		}
+	}
+	if entry == nil {
+		return nil, apperr.NotFound("no speaker %d in this meeting", speakerID)
+	}
+	kps := in.KeyPoints
+	if kps == nil {
+		kps = []string{}
+	}
+	kpJSON, _ := json.Marshal(kps)
+	var note models.SpeakerNote
+	err = retryDuplicate(func() error {
+		note = models.SpeakerNote{}
+		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := store.LockForUpdate(tx).Where("speaker_entry_id = ?", speakerID).Limit(1).Find(&note).Error; err != nil {
+				return err
+			}
+			note.MeetingID, note.SpeakerEntryID = m.ID, speakerID
+			note.Text, note.KeyPoints, note.AuthorID = in.Text, string(kpJSON), author
+			return tx.Save(&note).Error
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := noteView(*entry, &note)
+	return &v, nil
+}
+
+func noteView(e SpeakerEntry, n *models.SpeakerNote) NoteView {
+	v := NoteView{SpeakerID: e.ID, AgendaItemID: e.AgendaItemID, Organization: e.Organization.Name,
+		Country: e.Organization.Country, Type: e.Organization.Type, Kind: e.Kind, State: e.State,
+		StartedAt: e.StartedAt, EndedAt: e.EndedAt, KeyPoints: []string{},
+		SpeakingSeconds: int64(e.SpeakingTime.Round(time.Second) / time.Second)}
+	if n != nil && n.ID != 0 {
+		v.Text, v.AuthorID = n.Text, n.AuthorID
+		_ = json.Unmarshal([]byte(n.KeyPoints), &v.KeyPoints)
+		if v.KeyPoints == nil {
+			v.KeyPoints = []string{}
+		}
+		t := n.UpdatedAt
+		v.UpdatedAt = &t
+	}
+	return v
+}
+
+// Notes lists every intervention of meeting m with its note (empty when
+// none was written yet), in speaking order.
+func (s *Service) Notes(ctx context.Context, m *models.Meeting) ([]NoteView, error) {
+	entries, err := s.entries(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	var notes []models.SpeakerNote
+	if err := s.DB.WithContext(ctx).Where("meeting_id = ?", m.ID).Find(&notes).Error; err != nil {
+		return nil, err
+	}
+	byEntry := map[uint]*models.SpeakerNote{}
+	for i := range notes {
+		byEntry[notes[i].SpeakerEntryID] = &notes[i]
+	}
+	out := make([]NoteView, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, noteView(e, byEntry[e.ID]))
+	}
+	return out, nil
+}
+
+// Record gathers what the summary of m is drafted from.
+func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error) {
+	db := s.DB.WithContext(ctx)
+	r := Record{Title: m.Title, Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
+		Timezone: m.Timezone, Attribution: m.Attribution}
+	var items []models.AgendaItem
+	if err := db.Where("meeting_id = ?", m.ID).Order("position").Find(&items).Error; err != nil {
+		return r, err
+	}
+	notes, err := s.Notes(ctx, m)
+	if err != nil {
+		return r, err
+	}
+	idx := map[uint]int{}
+	for i, it := range items {
+		idx[it.ID] = i
+		r.Items = append(r.Items, Item{Title: it.Title})
+	}
+	for _, n := range notes {
+		i, ok := idx[n.AgendaItemID]
+		if !ok || n.StartedAt == nil {
+			continue // never given the floor: not an intervention
+		}
+		d := time.Duration(n.SpeakingSeconds) * time.Second
+		r.Items[i].Interventions = append(r.Items[i].Interventions, Intervention{
+			Organization: Organization{Name: n.Organization, Type: n.Type, Country: n.Country},
+			Kind:         n.Kind, SpeakingTime: d, Note: n.Text, KeyPoints: n.KeyPoints,
+		})
+	}
+	var orgs []models.Organization
+	err = db.Model(&models.Organization{}).
+		Where("id IN (?)", db.Model(&models.Registration{}).Select("organization_id").
+			Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved)).
+		Order("name").Find(&orgs).Error
+	if err != nil {
+		return r, err
+	}
+	for _, o := range orgs {
+		r.Organizations = append(r.Organizations, Organization{Name: o.Name, Type: o.Type, Country: o.Country})
+	}
+	return r, nil
+}
+
+// VersionView is a summary version as the API shows it.
+type VersionView struct {
+	Version       int        `json:"version"`
+	State         string     `json:"state"`
+	Markdown      string     `json:"markdown,omitempty"`
+	Author        string     `json:"author"`
+	Revisions     int        `json:"revisions"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	ApprovedAt    *time.Time `json:"approved_at,omitempty"`
+	CirculatedAt  *time.Time `json:"circulated_at,omitempty"`
+	CirculationID uint       `json:"circulation_id,omitempty"`
+}
+
+func (s *Service) view(ctx context.Context, v *models.SummaryVersion, withMarkdown bool) (*VersionView, error) {
+	db := s.DB.WithContext(ctx)
+	out := &VersionView{Version: v.Number, State: v.State, Author: v.Author.Name, CreatedAt: v.CreatedAt,
+		UpdatedAt: v.UpdatedAt, ApprovedAt: v.ApprovedAt, CirculatedAt: v.CirculatedAt}
+	if out.Author == "" {
+		out.Author = v.Author.Email
+	}
+	if withMarkdown {
+		out.Markdown = v.Markdown
+	}
+	var n int64
+	if err := db.Model(&models.SummaryRevision{}).Where("version_id = ?", v.ID).Count(&n).Error; err != nil {
+		return nil, err
+	}
+	out.Revisions = int(n)
+	var c models.Circulation
+	if err := db.Where("version_id = ?", v.ID).Limit(1).Find(&c).Error; err != nil {
+		return nil, err
+	}
+	out.CirculationID = c.ID
+	return out, nil
+}
+
+// CreateVersion drafts a new version of m's summary from the record.
+func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author uint) (*VersionView, error) {
+	rec, err := s.Record(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	md := Draft(rec)
+	var v models.SummaryVersion
+	err = retryDuplicate(func() error {
+		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var last models.SummaryVersion
+			if err := store.LockForUpdate(tx).Where("meeting_id = ?", m.ID).Order("number DESC").Limit(1).Find(&last).Error; err != nil {
+				return err
+			}
+			v = models.SummaryVersion{MeetingID: m.ID, Number: last.Number + 1, State: models.SummaryDraft, Markdown: md, AuthorID: author}
+			if err := tx.Create(&v).Error; err != nil {
+				return err
+			}
+			return tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: 1, Markdown: md, AuthorID: author}).Error
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Version(ctx, m, v.Number)
+}
+
+// Versions lists m's summary versions, newest first, without Markdown.
+func (s *Service) Versions(ctx context.Context, m *models.Meeting) ([]VersionView, error) {
+	var vs []models.SummaryVersion
+	if err := s.DB.WithContext(ctx).Preload("Author").Where("meeting_id = ?", m.ID).Order("number DESC").Find(&vs).Error; err != nil {
+		return nil, err
+	}
+	out := make([]VersionView, 0, len(vs))
+	for i := range vs {
+		v, err := s.view(ctx, &vs[i], false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, nil
+}
+
+func (s *Service) version(ctx context.Context, db *gorm.DB, m *models.Meeting, n int) (*models.SummaryVersion, error) {
+	var v models.SummaryVersion
+	if err := db.Preload("Author").Where("meeting_id = ? AND number = ?", m.ID, n).Limit(1).Find(&v).Error; err != nil {
+		return nil, err
+	}
+	if v.ID == 0 {
+		return nil, apperr.NotFound("no version %d of this summary", n)
+	}
+	return &v, nil
+}
+
+// Version returns version n of m's summary with its Markdown.
+func (s *Service) Version(ctx context.Context, m *models.Meeting, n int) (*VersionView, error) {
+	v, err := s.version(ctx, s.DB.WithContext(ctx), m, n)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, v, true)
+}
+
+// LatestCirculated returns the newest circulated version of m's summary.
+func (s *Service) LatestCirculated(ctx context.Context, m *models.Meeting) (*VersionView, error) {
+	var v models.SummaryVersion
+	err := s.DB.WithContext(ctx).Preload("Author").Where("meeting_id = ? AND state = ?", m.ID, models.SummaryCirculated).
+		Order("number DESC").Limit(1).Find(&v).Error
+	if err != nil {
+		return nil, err
+	}
+	if v.ID == 0 {
+		return nil, apperr.NotFound("no summary of this meeting has been circulated yet")
+	}
+	return s.view(ctx, &v, true)
+}
+
+func frozen(v *models.SummaryVersion) error {
+	return apperr.Conflict("version %d is %s and can no longer be changed: build a new version to edit", v.Number, v.State).WithCode("version_frozen")
+}
+
+// SaveMarkdown saves an edit of draft version n, kept as a revision.
+func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md string, author uint) (*VersionView, error) {
+	if !utf8.ValidString(md) {
+		return nil, apperr.Invalid("the summary is not valid", map[string]string{"markdown": "must be valid UTF-8"})
+	}
+	if len(md) > MaxMarkdown {
+		return nil, apperr.Invalid("the summary is too long", map[string]string{"markdown": "at most 1 MiB"})
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
+		if err != nil {
+			return err
+		}
+		if v.State != models.SummaryDraft {
+			return frozen(v)
+		}
+		if v.Markdown == md {
+			return nil // nothing changed: no new revision
+		}
+		var last models.SummaryRevision
+		if err := tx.Where("version_id = ?", v.ID).Order("number DESC").Limit(1).Find(&last).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: last.Number + 1, Markdown: md, AuthorID: author}).Error; err != nil {
+			return err
+		}
+		return tx.Model(v).Updates(map[string]any{"markdown": md, "updated_at": time.Now().UTC()}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Version(ctx, m, n)
+}
+
+// Approve freezes draft version n.
+func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by uint) (*VersionView, error) {
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
+		if err != nil {
+			return err
+		}
+		if v.State != models.SummaryDraft {
+			return apperr.Conflict("version %d is already %s", v.Number, v.State).WithCode("not_draft")
+		}
+		now := time.Now().UTC()
+		return tx.Model(v).Updates(map[string]any{"state": models.SummaryApproved, "approved_at": now, "approved_by_id": by}).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Version(ctx, m, n)
+}
+
+// RevisionView is one save of a version.
+type RevisionView struct {
+	Revision  int       `json:"revision"`
+	Author    string    `json:"author"`
+	CreatedAt time.Time `json:"created_at"`
+	Length    int       `json:"length"`
+}
+
+// Revisions lists the saves of version n, oldest first.
+func (s *Service) Revisions(ctx context.Context, m *models.Meeting, n int) ([]RevisionView, error) {
+	db := s.DB.WithContext(ctx)
+	v, err := s.version(ctx, db, m, n)
+	if err != nil {
+		return nil, err
+	}
+	var rs []models.SummaryRevision
+	if err := db.Preload("Author").Where("version_id = ?", v.ID).Order("number").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	out := make([]RevisionView, 0, len(rs))
+	for _, r := range rs {
+		a := r.Author.Name
+		if a == "" {
+			a = r.Author.Email
+		}
+		out = append(out, RevisionView{Revision: r.Number, Author: a, CreatedAt: r.CreatedAt, Length: len(r.Markdown)})
+	}
+	return out, nil
+}
+
+// Diff is a unified diff between two revisions of a version.
+func (s *Service) Diff(ctx context.Context, m *models.Meeting, n, from, to int) (string, error) {
+	db := s.DB.WithContext(ctx)
+	v, err := s.version(ctx, db, m, n)
+	if err != nil {
+		return "", err
+	}
+	get := func(k int) (string, error) {
+		var r models.SummaryRevision
+		if err := db.Where("version_id = ? AND number = ?", v.ID, k).Limit(1).Find(&r).Error; err != nil {
+			return "", err
+		}
+		if r.ID == 0 {
+			return "", apperr.NotFound("no revision %d of version %d", k, n)
+		}
+		return r.Markdown, nil
+	}
+	a, err := get(from)
+	if err != nil {
+		return "", err
+	}
+	b, err := get(to)
+	if err != nil {
+		return "", err
+	}
+	return UnifiedDiff(a, b, "revision "+itoa(from), "revision "+itoa(to))
+}
+
+// UnifiedDiff is the line diff of a and b with three lines of context.
+func UnifiedDiff(a, b, nameA, nameB string) (string, error) {
+	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(a), B: difflib.SplitLines(b), FromFile: nameA, ToFile: nameB, Context: 3,
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// retryDuplicate runs fn again (up to seven times) when it lost a race for a
+// unique number or row: on PostgreSQL two transactions can both find no
+// row to lock and insert the same key; the loser retries and sees the
+// winner's row.
+func retryDuplicate(fn func() error) error {
+	var err error
+	for i := 0; i < 8; i++ {
+		if err = fn(); !errors.Is(err, gorm.ErrDuplicatedKey) {
+			return err
+		}
+	}
+	return err
+}
