@@ -59,6 +59,24 @@ func speakingA(t *testing.T, f *matrixFixture) {
 	f.adminCmd(t, "a", "start")
 }
 func pausedA(t *testing.T, f *matrixFixture) { speakingA(t, f); f.adminCmd(t, "a", "pause") }
+func draftV1(t *testing.T, f *matrixFixture) {
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/summary", nil, 201, nil)
+}
+
+func approvedV1(t *testing.T, f *matrixFixture) {
+	draftV1(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/summary/1/approve", nil, 200, nil)
+}
+
+func circulatedV1(t *testing.T, f *matrixFixture) {
+	approvedV1(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/summary/1/circulate", map[string]any{"extra": []string{}}, 202, nil)
+}
+
+func markdownBody(*matrixFixture, string) any {
+	return map[string]any{"markdown": "# Chair's Summary\n\n1. Participants met."}
+}
+
 func entryPath(action string) func(*matrixFixture, string) string {
 	return func(f *matrixFixture, _ string) string {
 		return fmt.Sprintf("/api/meetings/m/agenda/%d/speakers/%d/%s", f.item, f.entries["a"], action)
@@ -118,6 +136,7 @@ var (
 	anyStaff    = who{staff: true}
 	adminOnly   = who{staff: true, roles: []string{models.RoleAdmin}}
 	moderators  = who{staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}, tokenForbidden: true}
+	notesStaff  = who{staff: true, roles: []string{models.RoleRapporteur, models.RoleAdmin}}
 	// floor: moderators, and participants for themselves.
 	floor = who{participant: true, staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}}
 )
@@ -281,6 +300,31 @@ var authorizationMatrix = map[string]matrixRow{
 	// The websocket without an upgrade; the upgrade itself and every
 	// command over it are in TestWebsocketAuthorizationMatrix.
 	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426},
+
+	// The Chair's summary: rapporteurs' notes, versions, documents and circulation.
+	"GET /api/meetings/:slug/notes": {path: "/api/meetings/m/notes", who: notesStaff, ok: 200},
+	"PUT /api/meetings/:slug/speakers/:id/note": {pathFor: func(f *matrixFixture, _ string) string {
+		return fmt.Sprintf("/api/meetings/m/speakers/%d/note", f.entries["a"])
+	}, who: notesStaff, ok: 200, setup: speakingA, // notes are on interventions that have begun
+		body: func(*matrixFixture, string) any {
+			return map[string]any{"text": "The participant stressed capacity-building.", "key_points": []string{"Capacity"}}
+		}},
+	"POST /api/meetings/:slug/summary":         {path: "/api/meetings/m/summary", who: adminOnly, ok: 201},
+	"GET /api/meetings/:slug/summary":          {path: "/api/meetings/m/summary", who: anyStaff, ok: 200, setup: draftV1},
+	"GET /api/meetings/:slug/summary/latest":   {path: "/api/meetings/m/summary/latest", who: public, ok: 200, setup: circulatedV1},
+	"POST /api/meetings/:slug/summary/preview": {path: "/api/meetings/m/summary/preview", who: anyStaff, ok: 200, body: markdownBody},
+	// An uncirculated version is the staff's; a participant's token is known but not enough.
+	"GET /api/meetings/:slug/summary/:version.:format":   {path: "/api/meetings/m/summary/1.html", who: who{staff: true, tokenForbidden: true}, ok: 200, setup: draftV1},
+	"GET /api/meetings/:slug/summary/:version":           {path: "/api/meetings/m/summary/1", who: anyStaff, ok: 200, setup: draftV1},
+	"PUT /api/meetings/:slug/summary/:version":           {path: "/api/meetings/m/summary/1", who: adminOnly, ok: 200, setup: draftV1, body: markdownBody},
+	"GET /api/meetings/:slug/summary/:version/revisions": {path: "/api/meetings/m/summary/1/revisions", who: anyStaff, ok: 200, setup: draftV1},
+	"GET /api/meetings/:slug/summary/:version/diff":      {path: "/api/meetings/m/summary/1/diff?from=1&to=1", who: anyStaff, ok: 200, setup: draftV1},
+	"POST /api/meetings/:slug/summary/:version/approve":  {path: "/api/meetings/m/summary/1/approve", who: adminOnly, ok: 200, setup: draftV1},
+	"POST /api/meetings/:slug/summary/:version/circulate": {path: "/api/meetings/m/summary/1/circulate", who: adminOnly, ok: 202, setup: approvedV1,
+		body: func(*matrixFixture, string) any { return map[string]any{"extra": []string{}} }},
+	"GET /api/meetings/:slug/circulations/:id":         {path: "/api/meetings/m/circulations/1", who: anyStaff, ok: 200, setup: circulatedV1},
+	"POST /api/meetings/:slug/circulations/:id/resend": {path: "/api/meetings/m/circulations/1/resend", who: adminOnly, ok: 200, setup: circulatedV1},
+	"GET /m/:slug/summary/desk":                        {path: "/m/m/summary/desk", who: public, ok: 200},
 
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},
