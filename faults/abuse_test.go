@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"rostrum/auth"
 	"rostrum/internal/testenv"
 )
@@ -189,6 +191,21 @@ func TestTokensAndSecretsNeverReachTheLogs(t *testing.T) {
 	e.Anon().Do("GET", "/api/participant?token="+tok, nil)
 	e.Anon().Do("GET", "/ws/meetings/m?token="+tok, nil)
 	admin.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", r.ID), map[string]string{"decision": "approve", "reason": "ok"}, 200, nil)
+	// The live list: the token in a websocket address, a command over it,
+	// and a forged token refused at the upgrade.
+	var it struct{ ID uint }
+	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "Item", "speaking_time_seconds": 60}, 201, &it)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/ws/meetings/m?token="+tok, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := wsCommand(t, ws, "floor", map[string]any{"action": "add_speaker", "item_id": it.ID}); r.Type != "ack" {
+		t.Fatalf("participant's command: %+v", r)
+	}
+	ws.Close()
+	if _, res, _ := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/ws/meetings/m?token="+auth.NewToken(), nil); res == nil || res.StatusCode != 401 {
+		t.Fatalf("forged token on the websocket: %v", res)
+	}
 	// A wrong token and a wrong password are secrets of their senders too.
 	wrong := auth.NewToken()
 	e.Participant(wrong).Do("GET", "/api/participant", nil)
