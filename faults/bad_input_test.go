@@ -100,10 +100,10 @@ func TestBadStaffInputGetsAClearErrorAndWritesNothing(t *testing.T) {
 	admin := e.Admin()
 	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
 	for name, body := range map[string]string{
-		"huge nesting":   `{"slug":"x","title":` + deep + `}`,
-		"invalid UTF-8":  `{"slug":"x","title":"T\xc3\x28"}`,
-		"unknown field":  `{"slug":"x","title":"T","owner":"me"}`,
-		"not an object":  `"x"`,
+		"huge nesting":  `{"slug":"x","title":` + deep + `}`,
+		"invalid UTF-8": `{"slug":"x","title":"T\xc3\x28"}`,
+		"unknown field": `{"slug":"x","title":"T","owner":"me"}`,
+		"not an object": `"x"`,
 	} {
 		res := admin.DoHeaders("POST", "/api/meetings", []byte(body), nil)
 		if res.Status != 400 && res.Status != 413 {
