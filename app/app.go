@@ -111,14 +111,20 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	a.Fiber = fiber.New(fiber.Config{
-		AppName:               "Rostrum",
-		ErrorHandler:          handlers.ErrorHandler(log),
-		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           cfg.ReadTimeout,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           cfg.IdleTimeout,
-		Concurrency:           cfg.MaxConnections,
-		DisableStartupMessage: true,
+		AppName:      "Rostrum",
+		ErrorHandler: handlers.ErrorHandler(log),
+		BodyLimit:    cfg.BodyLimit,
+		ReadTimeout:  cfg.ReadTimeout,
+		WriteTimeout: 60 * time.Second,
+		IdleTimeout:  cfg.IdleTimeout,
+		Concurrency:  cfg.MaxConnections,
+		// The client's address for the rate limits, from the proxy's
+		// header only when the request comes from a trusted proxy.
+		ProxyHeader:             cfg.ProxyHeader,
+		EnableTrustedProxyCheck: cfg.ProxyHeader != "",
+		TrustedProxies:          cfg.TrustedProxyList(),
+		EnableIPValidation:      true,
+		DisableStartupMessage:   true,
 		// Fiber reuses request memory; immutable strings let services keep
 		// what handlers pass them.
 		Immutable: true,

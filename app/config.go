@@ -50,6 +50,13 @@ type Config struct {
 	IdleTimeout         time.Duration `koanf:"idle_timeout"`
 	MaxConnections      int           `koanf:"max_connections"`
 	MaxConnectionsPerIP int           `koanf:"max_connections_per_ip"`
+	// Behind a reverse proxy or load balancer: the header that carries the
+	// client's address (one the proxy overwrites, such as X-Real-IP) and
+	// the proxies trusted to set it (comma-separated IPs or CIDRs). The
+	// registration and login limits count per client address only when
+	// these are set; otherwise every client counts as the proxy.
+	ProxyHeader    string `koanf:"proxy_header"`
+	TrustedProxies string `koanf:"trusted_proxies"`
 
 	// Outbox delivery: attempts per message, the wait after the first
 	// failed attempt (doubling after each further one, at most 12h) and
@@ -99,6 +106,8 @@ func Defaults() map[string]any {
 		"idle_timeout":           60 * time.Second,
 		"max_connections":        10000,
 		"max_connections_per_ip": 1000,
+		"proxy_header":           "",
+		"trusted_proxies":        "",
 
 		"smtp_max_attempts": 10,
 		"smtp_retry_base":   3 * time.Minute,
@@ -259,6 +268,16 @@ func (c *Config) Validate() error {
 	if c.MaxConnectionsPerIP < 0 {
 		bad("max_connections_per_ip", "want 0 (no limit) or more, got %d", c.MaxConnectionsPerIP)
 	}
+	if c.ProxyHeader != "" && len(c.TrustedProxyList()) == 0 {
+		bad("trusted_proxies", "name the proxies allowed to set %s (IPs or CIDRs), or any client could pick its own address", c.ProxyHeader)
+	}
+	for _, p := range c.TrustedProxyList() {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				bad("trusted_proxies", "%q is neither an IP address nor a CIDR range", p)
+			}
+		}
+	}
 	if c.LiveSendBuffer < 1 || c.LiveSendBuffer > 100_000 {
 		bad("live_send_buffer", "want between 1 and 100000 messages, got %d", c.LiveSendBuffer)
 	}
@@ -272,6 +291,17 @@ func (c *Config) Validate() error {
 		return errors.New(strings.Join(errs, "\n"))
 	}
 	return nil
+}
+
+// TrustedProxyList is trusted_proxies as a list.
+func (c *Config) TrustedProxyList() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // PublicURL is the address links in mail and pages point to.

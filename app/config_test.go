@@ -47,6 +47,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 		"registration_rate_limit": "12", "read_timeout": "5s", "idle_timeout": "30s",
 		"max_connections": "500", "max_connections_per_ip": "50",
+		"proxy_header": "X-Real-IP", "trusted_proxies": "10.0.0.0/8",
 		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts",
 	}
 	var env []string
@@ -84,6 +85,7 @@ func TestBadConfigValueNamesTheKey(t *testing.T) {
 		"ROSTRUM_REGISTRATION_RATE_LIMIT=-1": "registration_rate_limit (ROSTRUM_REGISTRATION_RATE_LIMIT)",
 		"ROSTRUM_READ_TIMEOUT=0s":            "read_timeout (ROSTRUM_READ_TIMEOUT)",
 		"ROSTRUM_MAX_CONNECTIONS=1":          "max_connections (ROSTRUM_MAX_CONNECTIONS)",
+		"ROSTRUM_TRUSTED_PROXIES=10.0.0.300": "trusted_proxies (ROSTRUM_TRUSTED_PROXIES)",
 		"ROSTRUM_MAX_CONNECTIONS_PER_IP=-5":  "max_connections_per_ip (ROSTRUM_MAX_CONNECTIONS_PER_IP)",
 		"ROSTRUM_LIVE_SEND_BUFFER=0":         "live_send_buffer (ROSTRUM_LIVE_SEND_BUFFER)",
 		"ROSTRUM_LIVE_PING_INTERVAL=1h":      "live_ping_interval (ROSTRUM_LIVE_PING_INTERVAL)",
@@ -97,6 +99,17 @@ func TestBadConfigValueNamesTheKey(t *testing.T) {
 		if strings.Count(err.Error(), "\n") != 0 {
 			t.Errorf("%s: want one line, got %q", env, err)
 		}
+	}
+}
+
+func TestProxyHeaderNeedsTrustedProxies(t *testing.T) {
+	_, err := LoadConfig("", []string{"ROSTRUM_PROXY_HEADER=X-Real-IP"})
+	if err == nil || !strings.Contains(err.Error(), "trusted_proxies") {
+		t.Fatalf("got %v", err)
+	}
+	cfg, err := LoadConfig("", []string{"ROSTRUM_PROXY_HEADER=X-Real-IP", "ROSTRUM_TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8"})
+	if err != nil || len(cfg.TrustedProxyList()) != 2 {
+		t.Fatalf("%v %q", err, cfg.TrustedProxyList())
 	}
 }
 

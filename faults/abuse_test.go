@@ -98,6 +98,49 @@ func TestRegistrationIsRateLimitedPerClientAddressWith429AndRetryAfter(t *testin
 	e.Anon().MustJSON("GET", "/api/meetings/m", nil, 200, nil)
 }
 
+func postFromBehind(t *testing.T, c *http.Client, url, realIP string, body any) int {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Real-IP", realIP)
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// Behind a trusted proxy the limit counts each client by the proxy's
+// header; a client elsewhere cannot dodge it by sending that header.
+func TestRegistrationRateLimitCountsClientsBehindATrustedProxy(t *testing.T) {
+	cfg := testenv.Config(t)
+	cfg.RegistrationRateLimit = 2
+	cfg.ProxyHeader, cfg.TrustedProxies = "X-Real-IP", "127.0.0.1"
+	e := testenv.Start(t, cfg)
+	createMeeting(t, e.Admin(), "m", 0, 0)
+	url := e.URL + "/api/meetings/m/registrations"
+	proxy := clientFrom("127.0.0.1")
+	n := 0
+	body := func() any { n++; return regBody(fmt.Sprintf("Org %d", n), "P", fmt.Sprintf("proxy%d@example.org", n)) }
+	for i, want := range []int{201, 201, 429} {
+		if got := postFromBehind(t, proxy, url, "203.0.113.5", body()); got != want {
+			t.Fatalf("client A behind the proxy, attempt %d: %d, want %d", i+1, got, want)
+		}
+	}
+	if got := postFromBehind(t, proxy, url, "203.0.113.6", body()); got != 201 {
+		t.Fatalf("client B behind the proxy: %d, want 201", got)
+	}
+	// 127.0.0.9 is no trusted proxy: its header is ignored.
+	direct := clientFrom("127.0.0.9")
+	for i, want := range []int{201, 201, 429} {
+		if got := postFromBehind(t, direct, url, fmt.Sprintf("198.51.100.%d", i), body()); got != want {
+			t.Fatalf("untrusted client changing X-Real-IP, attempt %d: %d, want %d", i+1, got, want)
+		}
+	}
+}
+
 func TestRegistrationRateLimitZeroLetsARushThrough(t *testing.T) {
 	cfg := testenv.Config(t)
 	cfg.RegistrationRateLimit = 0
