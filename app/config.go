@@ -225,6 +225,9 @@ func (c *Config) Validate() error {
 	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
 		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
 	}
+	if strings.TrimSpace(c.SummaryFontDir) == "" {
+		bad("summary_font_dir", "must name the directory searched for the PDF's TrueType fonts")
+	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))
 	}

@@ -46,6 +46,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 		"live_send_buffer": "16", "live_ping_interval": "40s",
+		"summary_font_dir": "/opt/fonts",
 	}
 	var env []string
 	for key := range Defaults() {
