@@ -21,6 +21,7 @@ import (
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
+	"rostrum/pgfeed"
 	"rostrum/registration"
 	"rostrum/store"
 	"rostrum/summary"
@@ -39,6 +40,8 @@ type App struct {
 	Outbox *outbox.Worker
 	Live   *live.Service
 	Hub    *live.Hub
+
+	pgFeed *pgfeed.Feed // the cross-instance change feed, on PostgreSQL
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -83,9 +86,16 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		_ = store.Close(db)
 		return nil, err
 	}
-	a.Live = live.NewService(db, live.NewLocalFeed(), log)
+	var feed live.Feed = live.NewLocalFeed()
+	if store.Postgres(db) {
+		// Several instances share one database: changes cross between them
+		// over LISTEN/NOTIFY.
+		a.pgFeed = pgfeed.NewFeed(db, cfg.DB, log)
+		feed = a.pgFeed
+	}
+	a.Live = live.NewService(db, feed, log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
-	a.Hub.SendBuffer, a.Hub.PingInterval = cfg.LiveSendBuffer, cfg.LivePingInterval
+	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Handler = &handlers.Handler{
 		DB:       db,
 		Log:      log,
@@ -153,6 +163,9 @@ func (a *App) Start() {
 		a.Outbox.Run(ctx)
 	}()
 	a.done = append(a.done, outboxDone)
+	if a.pgFeed != nil {
+		a.pgFeed.Start()
+	}
 	a.Hub.Start()
 }
 
@@ -183,6 +196,9 @@ func (a *App) Shutdown(grace time.Duration) {
 	viewersCtx, cancelViewers := context.WithTimeout(context.Background(), grace)
 	a.Hub.Close(viewersCtx)
 	cancelViewers()
+	if a.pgFeed != nil {
+		a.pgFeed.Stop()
+	}
 	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
 		a.Log.Warn("shutdown", "err", err)
 	}

@@ -50,6 +50,10 @@ type Config struct {
 	LiveSendBuffer int `koanf:"live_send_buffer"`
 	// LivePingInterval is how often websocket viewers are pinged.
 	LivePingInterval time.Duration `koanf:"live_ping_interval"`
+	// LiveCheckInterval is how often each instance compares the seq of the
+	// meetings it serves with the database, healing change notices that
+	// were lost (the cross-instance feed is best effort).
+	LiveCheckInterval time.Duration `koanf:"live_check_interval"`
 
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
@@ -80,8 +84,9 @@ func Defaults() map[string]any {
 		"smtp_retry_base":   3 * time.Minute,
 		"smtp_timeout":      30 * time.Second,
 
-		"live_send_buffer":   64,
-		"live_ping_interval": 25 * time.Second,
+		"live_send_buffer":    64,
+		"live_ping_interval":  25 * time.Second,
+		"live_check_interval": 2 * time.Second,
 
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
@@ -224,6 +229,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
 		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
+	}
+	if c.LiveCheckInterval < 10*time.Millisecond || c.LiveCheckInterval > 24*time.Hour {
+		bad("live_check_interval", "want a duration between 10ms and 24h, got %s", c.LiveCheckInterval)
 	}
 	if strings.TrimSpace(c.SummaryFontDir) == "" {
 		bad("summary_font_dir", "must name the directory searched for the PDF's TrueType fonts")

@@ -45,8 +45,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
-		"live_send_buffer": "16", "live_ping_interval": "40s",
-		"summary_font_dir": "/opt/fonts",
+		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts",
 	}
 	var env []string
 	for key := range Defaults() {
@@ -99,5 +98,29 @@ func TestAdminEmailNeedsAPassword(t *testing.T) {
 	_, err := LoadConfig("", []string{"ROSTRUM_ADMIN_EMAIL=a@example.org", "ROSTRUM_ADMIN_PASSWORD=short"})
 	if err == nil || !strings.Contains(err.Error(), "admin_password") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// config.yaml documents every key, with its default value.
+func TestConfigYAMLListsEveryKeyWithItsDefault(t *testing.T) {
+	fromFile, err := LoadConfig("../config.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defaults, err := LoadConfig("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key := range Defaults() {
+		if !strings.Contains(string(b), "\n"+key+":") {
+			t.Errorf("config.yaml does not list %s", key)
+		}
+	}
+	if !reflect.DeepEqual(fromFile, defaults) {
+		t.Errorf("config.yaml differs from the defaults:\nfile     %+v\ndefaults %+v", fromFile, defaults)
 	}
 }

@@ -28,7 +28,7 @@ func main() {
 }
 
 func usage() error {
-	return fmt.Errorf("usage: rostrum-load [flags] rush|ci  (see -h)")
+	return fmt.Errorf("usage: rostrum-load [flags] rush|live|ci  (see -h)")
 }
 
 func run(args []string) error {
@@ -39,6 +39,9 @@ func run(args []string) error {
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 2000, "rush: organizations the clients register for")
+	viewers := fs.Int("viewers", 1000, "live: websocket viewers")
+	commands := fs.Int("commands", 40, "live: moderator commands to send")
+	interval := fs.Duration("interval", 500*time.Millisecond, "live: time between moderator commands")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,12 +66,25 @@ func run(args []string) error {
 			return err
 		}
 		t.Print(os.Stdout)
-	case "ci":
-		t, err := Rush(ctx, srv, RushConfig{Clients: 20, Duration: 5 * time.Second, Capacity: 300, MaxPerOrg: 2, Organizations: 400})
+	case "live":
+		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval})
 		if err != nil {
 			return err
 		}
 		t.Print(os.Stdout)
+	case "ci":
+		// Small sizes so the tool cannot rot; the figures are reported,
+		// never asserted, but limits and lost messages are checked.
+		rush, err := Rush(ctx, srv, RushConfig{Clients: 20, Duration: 5 * time.Second, Capacity: 300, MaxPerOrg: 2, Organizations: 400})
+		if err != nil {
+			return err
+		}
+		live, err := Fanout(ctx, srv, FanoutConfig{Viewers: 200, Commands: 10, Interval: 500 * time.Millisecond})
+		if err != nil {
+			return err
+		}
+		rush.Print(os.Stdout)
+		live.Print(os.Stdout)
 	default:
 		return usage()
 	}
