@@ -45,7 +45,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
-		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts",
+		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts", "pprof_listen": "127.0.0.1:6060",
 	}
 	var env []string
 	for key := range Defaults() {
