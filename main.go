@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -88,6 +90,16 @@ func serve(cfg app.Config) error {
 	if err != nil {
 		a.Shutdown(time.Second)
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	if cfg.PprofListen != "" {
+		// net/http/pprof registers on the default mux; serve only that, and
+		// only on the separate address.
+		go func() {
+			log.Info("profiler listening", "addr", cfg.PprofListen)
+			if err := http.ListenAndServe(cfg.PprofListen, nil); err != nil {
+				log.Warn("profiler", "err", err)
+			}
+		}()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

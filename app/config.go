@@ -75,6 +75,10 @@ type Config struct {
 	// were lost (the cross-instance feed is best effort).
 	LiveCheckInterval time.Duration `koanf:"live_check_interval"`
 
+	// PprofListen, when set, serves Go's profiler (net/http/pprof) on
+	// that address, apart from the public listener; for measuring only.
+	PprofListen string `koanf:"pprof_listen"`
+
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
 }
@@ -116,6 +120,7 @@ func Defaults() map[string]any {
 		"live_send_buffer":    64,
 		"live_ping_interval":  25 * time.Second,
 		"live_check_interval": 2 * time.Second,
+		"pprof_listen":        "",
 
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
@@ -284,8 +289,16 @@ func (c *Config) Validate() error {
 	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
 		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
 	}
+	if c.PprofListen != "" {
+		if _, _, err := net.SplitHostPort(c.PprofListen); err != nil {
+			bad("pprof_listen", "want host:port or empty, got %q", c.PprofListen)
+		}
+	}
 	if c.LiveCheckInterval < 10*time.Millisecond || c.LiveCheckInterval > 24*time.Hour {
 		bad("live_check_interval", "want a duration between 10ms and 24h, got %s", c.LiveCheckInterval)
+	}
+	if strings.TrimSpace(c.SummaryFontDir) == "" {
+		bad("summary_font_dir", "must name the directory searched for the PDF's TrueType fonts")
 	}
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "\n"))

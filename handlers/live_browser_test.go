@@ -134,6 +134,14 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 	liveWaitText(t, screenTab, "#next li:nth-child(1)", "Ana Lima")
 	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
 	liveWaitText(t, consoleTab, "#queue li:nth-child(1)", "Ana Lima")
+	// Drag and drop: Chen onto Ana puts him first; Ana onto Chen puts her
+	// back. (Synthetic drag events carry a DataTransfer as a real drag does.)
+	liveDrag(t, consoleTab, 2, 1)
+	liveWaitText(t, screenTab, "#next li:nth-child(1)", "Chen Wu")
+	liveWaitText(t, consoleTab, "#queue li:nth-child(1)", "Chen Wu")
+	liveDrag(t, consoleTab, 2, 1)
+	liveWaitText(t, screenTab, "#next li:nth-child(1)", "Ana Lima")
+	liveWaitText(t, consoleTab, "#queue li:nth-child(1)", "Ana Lima")
 
 	// The moderator moves on with the keyboard shortcut.
 	browser.Do(t, consoleTab, chromedp.Focus(chromedp.CSS("#next")), chromedp.KeyEvent("n"))
@@ -161,6 +169,22 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 		t.Fatalf("last change by %s", got)
 	}
 	_ = ana
+}
+
+// liveDrag drags the console's queue entry at position from onto the one
+// at position to.
+func liveDrag(t *testing.T, ctx context.Context, from, to int) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => {
+		const q = document.querySelectorAll("#queue li");
+		const src = q[%d], dst = q[%d], dt = new DataTransfer();
+		src.dispatchEvent(new DragEvent("dragstart", { bubbles: true, dataTransfer: dt }));
+		dst.dispatchEvent(new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: dt }));
+		dst.dispatchEvent(new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: dt }));
+		src.dispatchEvent(new DragEvent("dragend", { bubbles: true, dataTransfer: dt }));
+		return true;
+	})()`, from-1, to-1)
+	browser.Value(t, ctx, chromedp.Evaluate[bool](js))
 }
 
 func pollPhase(ctx context.Context, want string) error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -402,134 +401,6 @@ func actorLabel(a auth.Actor) string {
 	return "anonymous"
 }
 
-// ItemHeader is what a patch says about a list besides its entries.
-type ItemHeader struct {
-	ID     uint   `json:"id"`
-	Closed bool   `json:"closed"`
-	Timer  *Timer `json:"timer"`
-}
-
-func headerOf(l *ListOfSpeakers) ItemHeader {
-	h := ItemHeader{ID: l.ItemID, Closed: l.Closed}
-	for _, e := range l.Entries {
-		if e.State == models.SpeakerSpeaking {
-			h.Timer = TimerOf(e)
-		}
-	}
-	return h
-}
-
-// Patch is one change as viewers receive it: the entries it created or
-// changed (whole), the lists whose closed flag or timer it changed, the
-// current item, and the balance when it changed. A viewer upserts the
-// speakers by id into their item's list and sorts each list again (see
-// CompareEntries).
-type Patch struct {
-	CurrentItemID *uint        `json:"current_item_id"`
-	Items         []ItemHeader `json:"items,omitempty"`
-	Speakers      []*Entry     `json:"speakers,omitempty"`
-	Balance       Balance      `json:"balance,omitempty"`
-}
-
-// ItemState is one agenda item's list in the full state.
-type ItemState struct {
-	ID                  uint     `json:"id"`
-	Title               string   `json:"title"`
-	SpeakingTimeSeconds int      `json:"speaking_time_seconds"`
-	Closed              bool     `json:"closed"`
-	Speakers            []*Entry `json:"speakers"`
-	Timer               *Timer   `json:"timer"`
-}
-
-// State is the full live state of a meeting (GET /api/meetings/{slug}/live
-// and the websocket's state message). It holds names, organizations and
-// states; never tokens or the audit log.
-type State struct {
-	Seq           int64       `json:"seq"`
-	ServerTime    time.Time   `json:"server_time"`
-	CurrentItemID *uint       `json:"current_item_id"`
-	Items         []ItemState `json:"items"`
-	Balance       Balance     `json:"balance"`
-}
-
-// StateOf builds the full state of f.
-func StateOf(f *Floor, now time.Time) *State {
-	st := &State{Seq: f.Seq, ServerTime: now, Items: []ItemState{}, Balance: BalanceOf(f)}
-	if f.CurrentItemID != 0 {
-		id := f.CurrentItemID
-		st.CurrentItemID = &id
-	}
-	for _, l := range f.Lists {
-		h := headerOf(l)
-		sp := l.Ordered()
-		if sp == nil {
-			sp = []*Entry{}
-		}
-		st.Items = append(st.Items, ItemState{ID: l.ItemID, Title: l.Title, SpeakingTimeSeconds: l.SpeakingTimeSeconds,
-			Closed: l.Closed, Speakers: sp, Timer: h.Timer})
-	}
-	return st
-}
-
-// Floor reads the meeting's live state consistently without a write
-// lock: it reads the seq, the state, and the seq again, and retries when
-// a change slipped in between (every change bumps the seq in the same
-// transaction as its rows).
-func (s *Service) Floor(ctx context.Context, meetingID uint) (*Floor, error) {
-	db := s.DB.WithContext(ctx)
-	for range 10 {
-		before, err := s.Seq(ctx, meetingID)
-		if err != nil {
-			return nil, err
-		}
-		lm := &models.LiveMeeting{MeetingID: meetingID}
-		if err := db.Where("meeting_id = ?", meetingID).Limit(1).Find(lm).Error; err != nil {
-			return nil, err
-		}
-		f, err := loadFloor(db, lm)
-		if err != nil {
-			return nil, err
-		}
-		after, err := s.Seq(ctx, meetingID)
-		if err != nil {
-			return nil, err
-		}
-		if before == after && lm.Seq == before {
-			return f, nil
-		}
-	}
-	return nil, fmt.Errorf("live: meeting %d changes too fast to read", meetingID)
-}
-
-// Seq returns the meeting's last seq (0 before the first change).
-func (s *Service) Seq(ctx context.Context, meetingID uint) (int64, error) {
-	var seqs []int64
-	err := s.DB.WithContext(ctx).Model(&models.LiveMeeting{}).Where("meeting_id = ?", meetingID).Limit(1).Pluck("seq", &seqs).Error
-	if err != nil || len(seqs) == 0 {
-		return 0, err
-	}
-	return seqs[0], nil
-}
-
-// State returns the meeting's full state now.
-func (s *Service) State(ctx context.Context, meetingID uint) (*State, error) {
-	f, err := s.Floor(ctx, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	return StateOf(f, s.Now()), nil
-}
-
-// Suggest proposes the next speaker on item (see SuggestNext); nil when
-// nobody waits.
-func (s *Service) Suggest(ctx context.Context, meetingID, itemID uint) (*Entry, error) {
-	f, err := s.Floor(ctx, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	return SuggestNext(f, itemID)
-}
-
 // AuditEntry is one line of the audit log.
 type AuditEntry struct {
 	Seq    int64           `json:"seq"`
@@ -555,13 +426,4 @@ func (s *Service) Audit(ctx context.Context, meetingID uint, before int64, limit
 		out = append(out, AuditEntry{Seq: ev.Seq, At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: json.RawMessage(ev.Detail)})
 	}
 	return out, nil
-}
-
-// Events returns the meeting's changes after seq, oldest first, at most
-// limit.
-func (s *Service) Events(ctx context.Context, meetingID uint, after int64, limit int) ([]models.LiveEvent, error) {
-	var evs []models.LiveEvent
-	err := s.DB.WithContext(ctx).Where("meeting_id = ? AND seq > ?", meetingID, after).
-		Order("seq").Limit(limit).Find(&evs).Error
-	return evs, err
 }

@@ -1,10 +1,6 @@
 package summary
 
-import (
-	"time"
-
-	"rostrum/models"
-)
+import "time"
 
 // recordedMeeting is a small meeting as it was recorded: three agenda
 // items, organizations of every kind of name (accents, Greek, Cyrillic,
@@ -45,5 +41,3 @@ func recordedMeeting(attribution string) Record {
 		},
 	}
 }
-
-var _ = models.AttributionAttributed

@@ -23,6 +23,12 @@ type FanoutConfig struct {
 	Viewers  int
 	Commands int           // moderator commands to send
 	Interval time.Duration // between commands
+	// Profile, when set, is called as the commands start and returns a
+	// function that waits for the server's CPU profile.
+	Profile func() (wait func())
+	// Connected, when set, is called once every viewer is connected; it
+	// returns the server's goroutine count for the report.
+	Connected func() string
 }
 
 // viewer is one websocket client; it records when each seq arrived.
@@ -183,12 +189,20 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 		fmt.Fprintf(os.Stderr, "  %d viewers failed to connect\n", failed.Load())
 	}
 	loaded, _ := ReadProc(srv.PID)
+	goroutines := "n/a"
+	if cfg.Connected != nil {
+		goroutines = cfg.Connected()
+	}
 
 	// The moderator: add a speaker, then remove them, and so on; every
 	// command is one change with its own seq.
 	sent := map[int64]time.Time{}
 	var entryID uint
 	before, _ := ReadProc(srv.PID)
+	waitProfile := func() {}
+	if cfg.Profile != nil {
+		waitProfile = cfg.Profile()
+	}
 	cmdStart := time.Now()
 	tick := time.NewTicker(cfg.Interval)
 	stop = Progress(time.Second, func() string {
@@ -222,6 +236,7 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 	stop()
 	cmdElapsed := time.Since(cmdStart)
 	after, _ := ReadProc(srv.PID)
+	waitProfile()
 
 	// Wait (bounded) for the last change to reach everyone still connected.
 	var lastSeq int64
@@ -286,6 +301,7 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 		t.Add("server RSS idle / with viewers", "%.1f MiB / %.1f MiB (%.1f KB per viewer)", float64(idle.RSSBytes)/(1<<20),
 			float64(loaded.RSSBytes)/(1<<20), float64(loaded.RSSBytes-idle.RSSBytes)/1024/float64(n))
 	}
+	t.Add("server goroutines with viewers", "%s", goroutines)
 	t.Add("server CPU while commanding", "%.2fs over %s (%.0f%% of one core)", (after.CPU - before.CPU).Seconds(),
 		cmdElapsed.Round(time.Millisecond), 100*(after.CPU-before.CPU).Seconds()/cmdElapsed.Seconds())
 	if lost > 0 {

@@ -42,6 +42,8 @@ func run(args []string) error {
 	viewers := fs.Int("viewers", 1000, "live: websocket viewers")
 	commands := fs.Int("commands", 40, "live: moderator commands to send")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live: time between moderator commands")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server during the measured phase to this file")
+	heapprofile := fs.String("heapprofile", "", "live: write a heap profile of the server with every viewer connected to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,6 +56,15 @@ func run(args []string) error {
 
 	// Every simulated client comes from 127.0.0.1.
 	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_MAX_CONNECTIONS_PER_IP=0"}
+	pprofAddr := ""
+	if *cpuprofile != "" || *heapprofile != "" {
+		port, err := freePort()
+		if err != nil {
+			return err
+		}
+		pprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
+		env = append(env, "ROSTRUM_PPROF_LISTEN="+pprofAddr)
+	}
 	srv, err := StartServer(ctx, *db, env...)
 	if err != nil {
 		return err
@@ -62,13 +73,20 @@ func run(args []string) error {
 
 	switch fs.Arg(0) {
 	case "rush":
+		wait := profileServer(pprofAddr, *cpuprofile, *duration)
 		t, err := Rush(ctx, srv, RushConfig{Clients: *clients, Duration: *duration, Capacity: *capacity, MaxPerOrg: *perOrg, Organizations: *orgs})
+		wait()
 		if err != nil {
 			return err
 		}
 		t.Print(os.Stdout)
 	case "live":
-		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval})
+		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval,
+			Profile: func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) },
+			Connected: func() string {
+				heapProfile(pprofAddr, *heapprofile)
+				return goroutineCount(pprofAddr)
+			}})
 		if err != nil {
 			return err
 		}

@@ -44,5 +44,8 @@ func (s *Server) Stop() {
 	_ = os.RemoveAll(s.dir)
 }
 
+// freePort asks the kernel for a free loopback port.
+var freePort = serverproc.FreePort
+
 // ReadProc reads the resident memory and CPU time of pid (Linux).
 var ReadProc = serverproc.ReadProc
