@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"rostrum/internal/apiclient"
+	"rostrum/internal/testenv"
 	"rostrum/models"
 )
 
@@ -160,8 +161,17 @@ func checkFloorRules(t testing.TB, st liveState) {
 // command cut by the kill had committed), and every viewer reconnects by
 // itself and ends with exactly the server's state and seq.
 func TestCrashDuringLiveMeetingRestoresTheListAndEveryViewerConverges(t *testing.T) {
+	crashDuringLiveMeeting(t, "")
+}
+
+// The same on PostgreSQL (a fresh schema), when ROSTRUM_TEST_POSTGRES is set.
+func TestCrashDuringLiveMeetingOnPostgreSQL(t *testing.T) {
+	crashDuringLiveMeeting(t, testenv.PostgresDSN(t))
+}
+
+func crashDuringLiveMeeting(t *testing.T, db string) {
 	const rounds = 4
-	srv := startProcess(t)
+	srv := startProcessOn(t, db)
 	admin := adminClient(t, srv.URL)
 	createMeetingAt(t, admin, "live", 0, 0)
 	d := &liveDriver{t: t, admin: admin, slug: "live"}

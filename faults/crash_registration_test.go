@@ -11,14 +11,22 @@ import (
 
 	"rostrum/internal/apiclient"
 	"rostrum/internal/serverproc"
+	"rostrum/internal/testenv"
 )
 
 // startProcess starts the real server binary on its own SQLite file and
 // kills it when the test ends.
 func startProcess(t *testing.T, env ...string) *serverproc.Server {
 	t.Helper()
+	return startProcessOn(t, "", env...)
+}
+
+// startProcessOn is startProcess on the database db ("" for a fresh
+// SQLite file).
+func startProcessOn(t *testing.T, db string, env ...string) *serverproc.Server {
+	t.Helper()
 	env = append([]string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_SMTP_PORT=1"}, env...)
-	srv, err := serverproc.Start(context.Background(), serverproc.Config{Bin: rostrumBinary(t), Dir: t.TempDir(), Env: env})
+	srv, err := serverproc.Start(context.Background(), serverproc.Config{Bin: rostrumBinary(t), Dir: t.TempDir(), DB: db, Env: env})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +66,15 @@ type storedRegistration struct {
 // stored once with the state it was answered with, and that neither the
 // seat limit nor the per-organization limit was exceeded.
 func TestCrashDuringRegistrationRushLosesNoAnsweredRegistration(t *testing.T) {
+	crashDuringRegistrationRush(t, "")
+}
+
+// The same on PostgreSQL (a fresh schema), when ROSTRUM_TEST_POSTGRES is set.
+func TestCrashDuringRegistrationRushOnPostgreSQL(t *testing.T) {
+	crashDuringRegistrationRush(t, testenv.PostgresDSN(t))
+}
+
+func crashDuringRegistrationRush(t *testing.T, db string) {
 	const (
 		rounds   = 5
 		clients  = 16
@@ -65,7 +82,7 @@ func TestCrashDuringRegistrationRushLosesNoAnsweredRegistration(t *testing.T) {
 		perOrg   = 2
 		orgs     = 60
 	)
-	srv := startProcess(t)
+	srv := startProcessOn(t, db)
 	createMeetingAt(t, adminClient(t, srv.URL), "rush", capacity, perOrg)
 
 	var (
