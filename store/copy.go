@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 
 	"rostrum/models"
 )
@@ -41,10 +43,14 @@ func Copy(ctx context.Context, src, dst *gorm.DB, log *slog.Logger) error {
 	}
 	return dst.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, m := range Models() {
-			table := tableName(dst, m)
+			sch, err := parse(dst, m)
+			if err != nil {
+				return err
+			}
+			table := sch.Table
 			batch := reflect.New(reflect.SliceOf(reflect.TypeOf(m).Elem())).Interface()
 			copied := 0
-			res := src.WithContext(ctx).Model(m).Order("id").FindInBatches(batch, 500, func(_ *gorm.DB, _ int) error {
+			res := src.WithContext(ctx).Model(m).Order(strings.Join(sch.PrimaryFieldDBNames, ", ")).FindInBatches(batch, 500, func(_ *gorm.DB, _ int) error {
 				rows := reflect.ValueOf(batch).Elem()
 				if rows.Len() == 0 {
 					return nil
@@ -55,8 +61,10 @@ func Copy(ctx context.Context, src, dst *gorm.DB, log *slog.Logger) error {
 			if res.Error != nil {
 				return fmt.Errorf("copy %s: %w", table, res.Error)
 			}
-			if Postgres(tx) && copied > 0 {
-				err := tx.Exec(fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))`, table, table)).Error
+			serial := sch.PrioritizedPrimaryField != nil && sch.PrioritizedPrimaryField.AutoIncrement
+			if Postgres(tx) && copied > 0 && serial {
+				col := sch.PrioritizedPrimaryField.DBName
+				err := tx.Exec(fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', '%s'), (SELECT max(%s) FROM %s))`, table, col, col, table)).Error
 				if err != nil {
 					return fmt.Errorf("advance %s id sequence: %w", table, err)
 				}
@@ -68,9 +76,17 @@ func Copy(ctx context.Context, src, dst *gorm.DB, log *slog.Logger) error {
 }
 
 func tableName(db *gorm.DB, m any) string {
-	stmt := &gorm.Statement{DB: db}
-	if err := stmt.Parse(m); err != nil {
+	sch, err := parse(db, m)
+	if err != nil {
 		return fmt.Sprintf("%T", m)
 	}
-	return stmt.Schema.Table
+	return sch.Table
+}
+
+func parse(db *gorm.DB, m any) (*schema.Schema, error) {
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(m); err != nil {
+		return nil, err
+	}
+	return stmt.Schema, nil
 }

@@ -1,0 +1,66 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"rostrum/internal/testenv"
+	"rostrum/store"
+)
+
+// A meeting registered on SQLite reads the same through the API after
+// copy-db moved it to PostgreSQL, and new rows get fresh ids there.
+func TestCopyMovesAMeetingFromSQLiteToPostgres(t *testing.T) {
+	pg := testenv.PostgresDSN(t)
+	e := testenv.New(t)
+	admin := e.Admin()
+	admin.MustJSON("POST", "/api/meetings", map[string]any{
+		"slug": "moved", "title": "Moved meeting", "starts_at": "2030-12-02T10:00:00Z", "ends_at": "2030-12-04T18:00:00Z",
+		"registration_closes_at": "2030-11-30T00:00:00Z", "capacity": 2,
+	}, 201, nil)
+	for _, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
+		e.Anon().MustJSON("POST", "/api/meetings/moved/registrations", map[string]any{
+			"organization": map[string]any{"name": "Café Société", "type": "ngo", "country": "FR", "ecosoc_status": "none"},
+			"name":         "P", "email": email, "consent": true,
+		}, 201, nil)
+	}
+	var before struct {
+		Counts map[string]int `json:"counts"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/moved", nil, 200, &before)
+	cfg := e.Config
+	e.Stop()
+
+	src, err := store.Open(cfg.DB, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(src)
+	dst, err := store.Open(pg, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Copy(context.Background(), src, dst, testenv.Logger(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Copy(context.Background(), src, dst, testenv.Logger(t)); err == nil {
+		t.Fatal("a second copy into a database that is no longer empty was accepted")
+	}
+	store.Close(dst)
+
+	cfg.DB = pg
+	e2 := testenv.Start(t, cfg)
+	var after struct {
+		Counts map[string]int `json:"counts"`
+	}
+	e2.Anon().MustJSON("GET", "/api/meetings/moved", nil, 200, &after)
+	if after.Counts["pending"] != 2 || after.Counts["waitlisted"] != 1 || before.Counts["pending"] != 2 {
+		t.Fatalf("counts before %v, after %v", before.Counts, after.Counts)
+	}
+	// The admin and its password came along; new rows get new ids.
+	e2.Admin().MustJSON("POST", "/api/meetings/moved/agenda", map[string]any{"title": "Capacity-building"}, 201, nil)
+	e2.Anon().MustJSON("POST", "/api/meetings/moved/registrations", map[string]any{
+		"organization": map[string]any{"name": "cafe  société", "type": "ngo", "country": "FR", "ecosoc_status": "none"},
+		"name":         "P", "email": "d@example.org", "consent": true,
+	}, 201, nil)
+}
