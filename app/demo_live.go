@@ -345,9 +345,15 @@ func (a *App) demoNotes(ctx context.Context, m *models.Meeting, items []models.A
 
 // demoLivePrint tells the newcomer where the meeting in session is seen.
 func (a *App) demoLivePrint(w io.Writer, base, slug string, rep demoLiveReport) {
-	fmt.Fprintf(w, "\nIn session (live list %s, notes added now: %d, summary draft %s):\n",
-		map[bool]string{true: "played now", false: "already there"}[rep.ListCreated], rep.NotesAdded,
-		map[bool]string{true: "version 1 created now", false: "already there"}[rep.DraftCreated])
+	list, draft := "already there", "already there"
+	if rep.ListCreated {
+		list = "played now"
+	}
+	if rep.DraftCreated {
+		draft = "version 1 drafted now"
+	}
+	fmt.Fprintf(w, "\nIn session: items 1–2 discussed, item 3 under way (live list %s; notes added now: %d; summary %s):\n",
+		list, rep.NotesAdded, draft)
 	fmt.Fprintf(w, "  %s/m/%s/console         moderator's console (list of speakers)\n", base, slug)
 	fmt.Fprintf(w, "  %s/m/%s/screen          the room's screen (speaker and countdown)\n", base, slug)
 	fmt.Fprintf(w, "  %s/m/%s/notes           rapporteur's notes\n", base, slug)
