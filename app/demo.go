@@ -212,6 +212,10 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lv, err := a.demoLive(ctx, m)
+	if err != nil {
+		return err
+	}
 	counts, err := regs.Count(ctx, m.ID)
 	if err != nil {
 		return err
@@ -230,7 +234,9 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "\n\nStart the server (go run .) and open:\n")
 	fmt.Fprintf(w, "  %s/                          open meetings\n", base)
 	fmt.Fprintf(w, "  %s/m/%s/register  registration form\n", base, m.Slug)
-	fmt.Fprintf(w, "  %s/admin                     secretariat console\n\nLogins:\n", base)
+	fmt.Fprintf(w, "  %s/admin                     secretariat console\n", base)
+	a.demoLivePrint(w, base, m.Slug, lv)
+	fmt.Fprintf(w, "\nLogins:\n")
 	for _, l := range logins {
 		fmt.Fprintln(w, "  "+l)
 	}
