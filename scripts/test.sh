@@ -57,6 +57,22 @@ else
   go test -count=1 -timeout 20m ./...
 fi
 
+# The same tests again with every test server on PostgreSQL (a schema
+# each), for the packages that store things; the pages do not depend on the
+# engine, so the browser tests run once, above.
+if ((!$#)) && [[ -n ${ROSTRUM_TEST_POSTGRES:-} ]]; then
+  echo "== go test on PostgreSQL (ROSTRUM_TEST_ENGINE=postgres)"
+  ROSTRUM_TEST_ENGINE=postgres ROSTRUM_TEST_BROWSER=0 \
+    go test -count=1 -timeout 20m ./handlers/ ./registration/ ./live/ ./summary/ ./outbox/ ./app/
+fi
+
+# The load tool at small sizes, so it cannot rot: figures are printed,
+# never asserted; limits held and messages lost are checked.
+if ((!$#)); then
+  echo "== rostrum-load ci"
+  go run ./cmd/rostrum-load ci
+fi
+
 # Every fuzz target for a short fixed time (FUZZTIME=10m ./scripts/fuzz.sh
 # runs them longer).
 if ((!$#)); then

@@ -30,6 +30,9 @@ func Path() string {
 // ROSTRUM_SKIP_BROWSER is set (the README's test command installs it).
 func New(t testing.TB) context.Context {
 	t.Helper()
+	if os.Getenv("ROSTRUM_TEST_BROWSER") == "0" {
+		t.Skip("browser tests are off in this run (ROSTRUM_TEST_BROWSER=0): the pages do not depend on the database engine")
+	}
 	path := Path()
 	if path == "" {
 		if os.Getenv("ROSTRUM_SKIP_BROWSER") != "" {
