@@ -18,6 +18,8 @@ import (
 	"os/signal"
 	"runtime"
 	"time"
+
+	"rostrum/internal/mailtest"
 )
 
 func main() {
@@ -28,7 +30,7 @@ func main() {
 }
 
 func usage() error {
-	return fmt.Errorf("usage: rostrum-load [flags] rush|live|ci  (see -h)")
+	return fmt.Errorf("usage: rostrum-load [flags] rush|live|summary|circulation|ci  (see -h)")
 }
 
 func run(args []string) error {
@@ -42,6 +44,9 @@ func run(args []string) error {
 	viewers := fs.Int("viewers", 1000, "live: websocket viewers")
 	commands := fs.Int("commands", 40, "live: moderator commands to send")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live: time between moderator commands")
+	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
+	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
+	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server during the measured phase to this file")
 	heapprofile := fs.String("heapprofile", "", "live: write a heap profile of the server with every viewer connected to this file")
 	if err := fs.Parse(args); err != nil {
@@ -55,7 +60,10 @@ func run(args []string) error {
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
 	// Every simulated client comes from 127.0.0.1.
-	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_MAX_CONNECTIONS_PER_IP=0"}
+	// Every client comes from 127.0.0.1: lift the per-address limits, and
+	// let the server hold every viewer at once.
+	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_MAX_CONNECTIONS_PER_IP=0",
+		fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", max(10000, *viewers+1000))}
 	pprofAddr := ""
 	if *cpuprofile != "" || *heapprofile != "" {
 		port, err := freePort()
@@ -65,6 +73,14 @@ func run(args []string) error {
 		pprofAddr = fmt.Sprintf("127.0.0.1:%d", port)
 		env = append(env, "ROSTRUM_PPROF_LISTEN="+pprofAddr)
 	}
+	// A local SMTP server takes the server's mail (registration, decisions,
+	// circulation) and counts it.
+	mail, err := mailtest.Listen()
+	if err != nil {
+		return err
+	}
+	defer mail.Stop()
+	env = append(env, fmt.Sprintf("ROSTRUM_SMTP_PORT=%d", mail.Port()), "ROSTRUM_SMTP_HOST="+mail.Host())
 	srv, err := StartServer(ctx, *db, env...)
 	if err != nil {
 		return err
@@ -91,6 +107,18 @@ func run(args []string) error {
 			return err
 		}
 		t.Print(os.Stdout)
+	case "summary":
+		t, err := SummaryAtScale(ctx, srv, *interventions, *summaryOrgs)
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
+	case "circulation":
+		t, err := Circulation(ctx, srv, mail, *recipients)
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
 	case "ci":
 		// Small sizes so the tool cannot rot; the figures are reported,
 		// never asserted, but limits and lost messages are checked.
@@ -102,8 +130,17 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		rush.Print(os.Stdout)
-		live.Print(os.Stdout)
+		sum, err := SummaryAtScale(ctx, srv, 60, 30)
+		if err != nil {
+			return err
+		}
+		circ, err := Circulation(ctx, srv, mail, 50)
+		if err != nil {
+			return err
+		}
+		for _, t := range []*Table{rush, live, sum, circ} {
+			t.Print(os.Stdout)
+		}
 	default:
 		return usage()
 	}

@@ -70,20 +70,38 @@ type fault struct {
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{t: t, host: "127.0.0.1", changed: make(chan struct{}), release: make(chan struct{})}
+	if err := s.start(opts); err != nil {
+		t.Fatalf("mailtest: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Listen starts a plain server (no TLS, no AUTH) outside a test, for tools
+// such as the load tool; Stop it when done. The helpers that fail a test
+// (WaitFor, WaitTo, Restart) need a server from Start; Wait works on both.
+func Listen() (*Server, error) {
+	s := &Server{host: "127.0.0.1", changed: make(chan struct{}), release: make(chan struct{})}
+	if err := s.start(nil); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) start(opts []Option) error {
 	for _, o := range opts {
 		o(s)
 	}
 	if s.tlsMode != "" {
-		s.tlsConf, s.roots = selfSigned(t)
+		s.tlsConf, s.roots = selfSigned(s.t)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("mailtest: listen: %v", err)
+		return fmt.Errorf("listen: %w", err)
 	}
 	s.port = ln.Addr().(*net.TCPAddr).Port
 	s.serve(ln)
-	t.Cleanup(s.Stop)
-	return s
+	return nil
 }
 
 // Host is the address the server listens on (127.0.0.1).
