@@ -193,6 +193,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 	case <-ctx.Done():
 	}
 	a.Shutdown(grace)
+	// When the context ends before the listener goroutine has started
+	// serving, Fiber's shutdown finds no server to stop and the listener
+	// would then serve forever: closing it ends Listener in every case.
+	_ = ln.Close()
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		return err
 	}
