@@ -66,9 +66,16 @@ func SummaryAtScale(ctx context.Context, srv *Server, interventions, orgs int) (
 	}
 	start := time.Now()
 	stop := Progress(2*time.Second, func() string { return "recording the meeting…" })
+	var last, lastItem uint
 	for i := 0; i < interventions && ctx.Err() == nil; i++ {
 		item := items[i*len(items)/interventions]
 		if i == 0 || items[(i-1)*len(items)/interventions] != item {
+			if last != 0 { // end the previous item's last speech first
+				if _, err := admin.Do("POST", fmt.Sprintf("/api/meetings/%s/agenda/%d/speakers/%d/stop", slug, lastItem, last), nil, nil); err != nil {
+					stop()
+					return nil, fmt.Errorf("stop %d: %w", last, err)
+				}
+			}
 			if _, err := admin.Do("POST", "/api/meetings/"+slug+"/current", map[string]any{"item_id": item}, nil); err != nil {
 				stop()
 				return nil, err
@@ -88,6 +95,7 @@ func SummaryAtScale(ctx context.Context, srv *Server, interventions, orgs int) (
 			stop()
 			return nil, fmt.Errorf("next %d: %w", i, err)
 		}
+		last, lastItem = add.Speaker.ID, item
 		note := map[string]any{
 			"text":       fmt.Sprintf("The speaker stressed point %d on %s and called for practical steps, including a shared repository of national views.", i, themes[i*len(themes)/interventions]),
 			"key_points": []string{"shared repository", fmt.Sprintf("capacity gap %d", i%7)},
