@@ -7,22 +7,6 @@ import (
 	"rostrum/internal/testenv"
 )
 
-func TestOversizedBodyIs413AndChangesNothing(t *testing.T) {
-	e := testenv.New(t)
-	big := `{"slug":"x","title":"` + strings.Repeat("a", 2<<20) + `"}`
-	res := e.Admin().Do("POST", "/api/meetings", big)
-	if res.Status != 413 {
-		t.Fatalf("status %d, want 413", res.Status)
-	}
-	var out struct {
-		Meetings []any `json:"meetings"`
-	}
-	e.Anon().MustJSON("GET", "/api/meetings?all=1", nil, 200, &out)
-	if len(out.Meetings) != 0 {
-		t.Fatalf("meetings after 413: %v", out.Meetings)
-	}
-}
-
 func TestMalformedJSONIs400WithAClearMessage(t *testing.T) {
 	e := testenv.New(t)
 	admin := e.Admin()
