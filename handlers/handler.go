@@ -21,6 +21,7 @@ import (
 	"rostrum/auth"
 	"rostrum/live"
 	"rostrum/meetings"
+	"rostrum/models"
 	"rostrum/outbox"
 	"rostrum/registration"
 	"rostrum/summary"
@@ -108,4 +109,10 @@ func paramID(c *fiber.Ctx, name string) (uint, error) {
 		return 0, apperr.NotFound("no %s %q", name, c.Params(name))
 	}
 	return uint(n), nil
+}
+
+// meeting returns the meeting named by the :slug path parameter, or a
+// NotFound error.
+func (h *Handler) meeting(c *fiber.Ctx) (*models.Meeting, error) {
+	return h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
 }

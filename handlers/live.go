@@ -8,7 +8,6 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/live"
-	"rostrum/meetings"
 	"rostrum/models"
 )
 
@@ -51,7 +50,7 @@ func (h *Handler) moderator() fiber.Handler {
 
 // liveState: GET /api/meetings/:slug/live (public) → the full state.
 func (h *Handler) liveState(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -75,7 +74,7 @@ func (h *Handler) liveCmd(action string) fiber.Handler {
 				return err
 			}
 		}
-		m, err := meetings.BySlug(c.UserContext(), h.DB, c.Params("slug"))
+		m, err := h.meeting(c)
 		if err != nil {
 			return err
 		}
@@ -142,7 +141,7 @@ func (h *Handler) liveCmd(action string) fiber.Handler {
 // suggestNext: GET /api/meetings/:slug/agenda/:item/suggest (moderator)
 // → {"speaker": entry or null}.
 func (h *Handler) suggestNext(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -160,7 +159,7 @@ func (h *Handler) suggestNext(c *fiber.Ctx) error {
 // liveAudit: GET /api/meetings/:slug/audit?before=seq&limit=n (moderator,
 // admin) → {"events": [...]}, newest first.
 func (h *Handler) liveAudit(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,34 +15,6 @@ import (
 	"rostrum/live"
 	"rostrum/models"
 )
-
-// liveWatchPage fails the test if the page in ctx throws an uncaught
-// exception or breaks the Content-Security-Policy.
-func liveWatchPage(t *testing.T, ctx context.Context) {
-	t.Helper()
-	msgs := chromedp.Console(ctx)
-	var mu sync.Mutex
-	var bad []string
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Source == "security" {
-				mu.Lock()
-				bad = append(bad, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, m := range bad {
-			t.Errorf("page error: %s", m)
-		}
-	})
-}
 
 // liveWaitText waits until the element's text contains want.
 func liveWaitText(t *testing.T, ctx context.Context, sel, want string) {
@@ -82,7 +53,7 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 	screenTab := browser.Tab(t, consoleTab)
 	partTab := browser.Tab(t, consoleTab)
 	for _, tab := range []context.Context{consoleTab, screenTab, partTab} {
-		liveWatchPage(t, tab)
+		browser.FailOnPageErrors(t, tab)
 	}
 
 	// The screen: no login.
@@ -224,7 +195,7 @@ func TestLivePagesReconnectAfterARestartAndShowTheServersState(t *testing.T) {
 
 	screenTab := browser.New(t)
 	partTab := browser.Tab(t, screenTab)
-	liveWatchPage(t, screenTab)
+	browser.FailOnPageErrors(t, screenTab)
 	browser.Do(t, screenTab, chromedp.Navigate(e.URL+"/m/oewg/screen"))
 	browser.Do(t, partTab, chromedp.Navigate(e.URL+"/r/"+tok))
 	liveWaitText(t, screenTab, "#next", "Ana Lima")
@@ -257,7 +228,7 @@ func TestLiveTimerArithmeticInThePagesMatchesTheServer(t *testing.T) {
 	e := testenv.New(t)
 	newLiveMeeting(t, e, "oewg")
 	ctx := browser.New(t)
-	liveWatchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	browser.Do(t, ctx, chromedp.Navigate(e.URL+"/m/oewg/screen"))
 	liveWaitText(t, ctx, "#connection", "Live")
 

@@ -44,7 +44,7 @@ func (h *Handler) liveUpgrade(c *fiber.Ctx) error {
 	if !websocket.IsWebSocketUpgrade(c) {
 		return fiber.ErrUpgradeRequired
 	}
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}

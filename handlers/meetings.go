@@ -36,7 +36,7 @@ func (h *Handler) listMeetings(c *fiber.Ctx) error {
 
 // getMeeting: GET /api/meetings/:slug (public) with counts per state.
 func (h *Handler) getMeeting(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).
 func (h *Handler) addAgendaItem(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (h *Handler) addAgendaItem(c *fiber.Ctx) error {
 
 // listAgenda: GET /api/meetings/:slug/agenda (public).
 func (h *Handler) listAgenda(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}

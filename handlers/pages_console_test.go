@@ -19,7 +19,7 @@ import (
 func TestSecretariatCreatesAMeetingAndItsAgendaInTheConsole(t *testing.T) {
 	e := testenv.New(t)
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	desktop(t, ctx)
 	consoleLogin(t, ctx, e, "")
 
@@ -91,7 +91,7 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 	_, anaID := pagesRegister(t, e, "oewg-2019", third)
 
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	desktop(t, ctx)
 	consoleLogin(t, ctx, e, "#m=oewg-2019")
 	rows := func() int {
@@ -160,7 +160,7 @@ func TestModeratorSeesRegistrationsInTheConsoleButNoDecisionControls(t *testing.
 		t.Fatal(err)
 	}
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	desktop(t, ctx)
 	consoleLoginAs(t, ctx, e, "#m=oewg-2019", "moderator@example.org")
 	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#regs-table tr[data-id="`+strconv.FormatUint(uint64(id), 10)+`"]`)))

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -71,35 +70,6 @@ func sampleRegistration(email string) map[string]any {
 		},
 		"name": "Grace Mutung'u", "email": email, "job_title": "Policy lead", "consent": true,
 	}
-}
-
-// watchPage fails the test if the page in ctx throws an uncaught
-// exception or breaks the Content-Security-Policy (an inline script or
-// style), from now until the test ends.
-func watchPage(t *testing.T, ctx context.Context) {
-	t.Helper()
-	msgs := chromedp.Console(ctx)
-	var mu sync.Mutex
-	var bad []string
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.IsException() || m.Source == "security" {
-				mu.Lock()
-				bad = append(bad, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, m := range bad {
-			t.Errorf("page error: %s", m)
-		}
-	})
 }
 
 func phone(t *testing.T, ctx context.Context) {

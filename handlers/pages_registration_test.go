@@ -21,7 +21,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 
 	// The form on a phone: a bad email and no consent are shown beside
 	// their fields.
@@ -89,7 +89,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	// The secretariat logs in on a desktop, finds the registration and
 	// approves it with a reason.
 	admin := browser.Tab(t, ctx)
-	watchPage(t, admin)
+	browser.FailOnPageErrors(t, admin)
 	desktop(t, admin)
 	browser.Do(t, admin,
 		chromedp.Navigate(e.URL+"/admin"),
@@ -144,7 +144,7 @@ func TestRegisterOnAPhoneThenApproveInTheConsoleAndSeeItOnTheParticipantPage(t *
 	// The participant page now says approved, with the reason. (A fresh
 	// tab: a background tab is not laid out, so nothing in it is visible.)
 	ctx = browser.Tab(t, ctx)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	desktop(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
@@ -193,7 +193,7 @@ func TestTextTypedIntoRegistrationFieldsIsShownAsTextNotMarkup(t *testing.T) {
 	}
 
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
 		chromedp.WaitVisible(chromedp.CSS("#details dd")),
@@ -211,7 +211,7 @@ func TestHomePageListsOpenMeetingsWithTheirRegistrationLink(t *testing.T) {
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	for _, size := range []string{"phone", "desktop"} {
 		if size == "phone" {
 			phone(t, ctx)
@@ -239,7 +239,7 @@ func TestParticipantEditsTheirNameAndWithdrawsAfterConfirming(t *testing.T) {
 	pagesMeeting(t, e, "oewg-2019")
 	manage, _ := pagesRegister(t, e, "oewg-2019", sampleRegistration("grace@example.org"))
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	phone(t, ctx)
 	browser.Do(t, ctx,
 		chromedp.Navigate(e.URL+manage),
@@ -346,7 +346,7 @@ func TestRegistrationFormWorksInABrowserWithScriptsOff(t *testing.T) {
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg-2019")
 	ctx := browser.New(t)
-	watchPage(t, ctx)
+	browser.FailOnPageErrors(t, ctx)
 	phone(t, ctx)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)

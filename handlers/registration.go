@@ -191,7 +191,7 @@ type bulkInput struct {
 // decideMany: POST /api/meetings/:slug/registrations/decisions (admin)
 // {"ids","decision","reason"} → {"results": [{"id","ok","status"|"error","code"}]}.
 func (h *Handler) decideMany(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func filterFromQuery(c *fiber.Ctx) (registration.Filter, error) {
 // listRegistrations: GET /api/meetings/:slug/registrations?status=&type=&q=&limit=&offset=
 // (staff) → {"registrations", "total", "counts": {"by_status", "by_type"}}.
 func (h *Handler) listRegistrations(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ func (h *Handler) listRegistrations(c *fiber.Ctx) error {
 // exportRegistrations: GET /api/meetings/:slug/registrations.csv (staff),
 // with the list's filters.
 func (h *Handler) exportRegistrations(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (h *Handler) exportRegistrations(c *fiber.Ctx) error {
 // approvedOrganizations: GET /api/meetings/:slug/organizations (public) →
 // {"organizations": [{"name","acronym","type","country","country_name"}]}.
 func (h *Handler) approvedOrganizations(c *fiber.Ctx) error {
-	m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug"))
+	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
-	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/summary"
 )
@@ -40,10 +39,6 @@ func (h *Handler) summaryRoutes(app *fiber.App, api fiber.Router) {
 	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
 
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
-}
-
-func (h *Handler) meeting(c *fiber.Ctx) (*models.Meeting, error) {
-	return meetings.BySlug(c.UserContext(), h.DB, c.Params("slug"))
 }
 
 func paramVersion(c *fiber.Ctx) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -101,4 +102,33 @@ func Value[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
 		t.Fatalf("browser: %v", err)
 	}
 	return v
+}
+
+// FailOnPageErrors fails the test if the page in ctx throws an uncaught
+// exception or breaks the Content-Security-Policy (an inline script or
+// style), from now until the test ends.
+func FailOnPageErrors(t testing.TB, ctx context.Context) {
+	t.Helper()
+	msgs := chromedp.Console(ctx)
+	var mu sync.Mutex
+	var bad []string
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.IsException() || m.Source == "security" {
+				mu.Lock()
+				bad = append(bad, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("page error: %s", m)
+		}
+	})
 }
