@@ -48,7 +48,7 @@ func TestRegistrationIsRateLimitedPerClientAddressWith429AndRetryAfter(t *testin
 	one := clientFrom("127.0.0.1")
 	for i := range 3 {
 		// Failed attempts count too: a script cannot probe for free.
-		body := regBody("Org", "P", fmt.Sprintf("a%d@example.org", i))
+		body := testenv.RegistrationBody("Org", "P", fmt.Sprintf("a%d@example.org", i))
 		if i == 2 {
 			body["consent"] = false
 		}
@@ -57,7 +57,7 @@ func TestRegistrationIsRateLimitedPerClientAddressWith429AndRetryAfter(t *testin
 			t.Fatalf("attempt %d: %d, want %d", i+1, res.StatusCode, want)
 		}
 	}
-	b, _ := json.Marshal(regBody("Org", "P", "over@example.org"))
+	b, _ := json.Marshal(testenv.RegistrationBody("Org", "P", "over@example.org"))
 	res, err := one.Post(url, "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestRegistrationIsRateLimitedPerClientAddressWith429AndRetryAfter(t *testin
 		t.Fatalf("the HTML form after the limit: %d, want 429 with Retry-After", fres.StatusCode)
 	}
 	// Another address is not held back by the first one's count.
-	if res := postJSON(t, clientFrom("127.0.0.2"), url, regBody("Org", "Q", "other@example.org")); res.StatusCode != 201 {
+	if res := postJSON(t, clientFrom("127.0.0.2"), url, testenv.RegistrationBody("Org", "Q", "other@example.org")); res.StatusCode != 201 {
 		t.Fatalf("registration from another address: %d, want 201", res.StatusCode)
 	}
 	// Reading is not limited.
@@ -123,7 +123,10 @@ func TestRegistrationRateLimitCountsClientsBehindATrustedProxy(t *testing.T) {
 	url := e.URL + "/api/meetings/m/registrations"
 	proxy := clientFrom("127.0.0.1")
 	n := 0
-	body := func() any { n++; return regBody(fmt.Sprintf("Org %d", n), "P", fmt.Sprintf("proxy%d@example.org", n)) }
+	body := func() any {
+		n++
+		return testenv.RegistrationBody(fmt.Sprintf("Org %d", n), "P", fmt.Sprintf("proxy%d@example.org", n))
+	}
 	for i, want := range []int{201, 201, 429} {
 		if got := postFromBehind(t, proxy, url, "203.0.113.5", body()); got != want {
 			t.Fatalf("client A behind the proxy, attempt %d: %d, want %d", i+1, got, want)
@@ -226,7 +229,7 @@ func TestTokensAndSecretsNeverReachTheLogs(t *testing.T) {
 	admin := e.Admin()
 	createMeeting(t, admin, "m", 0, 0)
 	r := register(t, e, "m")
-	tok := r.token()
+	tok := r.Token()
 	p := e.Participant(tok)
 	p.MustJSON("GET", "/api/participant", nil, 200, nil)
 	p.MustJSON("PUT", "/api/participant", map[string]string{"name": "Renamed", "job_title": "x"}, 200, nil)

@@ -11,6 +11,7 @@ import (
 
 	"rostrum/internal/apiclient"
 	"rostrum/internal/mailtest"
+	"rostrum/internal/testenv"
 )
 
 // TestCrashDuringCirculationDeliversExactlyOneMessagePerRecipient
@@ -32,9 +33,9 @@ func TestCrashDuringCirculationDeliversExactlyOneMessagePerRecipient(t *testing.
 	var ids []uint
 	var want []string
 	for i := range participants {
-		var r registered
+		var r testenv.Registered
 		email := fmt.Sprintf("delegate%02d@example.org", i)
-		if _, err := apiclient.New(srv.URL, 2).Do("POST", "/api/meetings/circ/registrations", regBody(fmt.Sprintf("Circulation Org %d", i), fmt.Sprintf("Delegate %d", i), email), &r); err != nil {
+		if _, err := apiclient.New(srv.URL, 2).Do("POST", "/api/meetings/circ/registrations", testenv.RegistrationBody(fmt.Sprintf("Circulation Org %d", i), fmt.Sprintf("Delegate %d", i), email), &r); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, r.ID)

@@ -185,8 +185,8 @@ func crashDuringLiveMeeting(t *testing.T, db string) {
 	anon := apiclient.New(srv.URL, 2)
 	var tokens []string
 	for i := range 8 {
-		var r registered
-		body := regBody(fmt.Sprintf("Live Org %d", i), fmt.Sprintf("Speaker %d", i), fmt.Sprintf("speaker%d@example.org", i))
+		var r testenv.Registered
+		body := testenv.RegistrationBody(fmt.Sprintf("Live Org %d", i), fmt.Sprintf("Speaker %d", i), fmt.Sprintf("speaker%d@example.org", i))
 		if i%2 == 1 {
 			body["organization"].(map[string]any)["type"] = "academia"
 		}
@@ -197,7 +197,7 @@ func crashDuringLiveMeeting(t *testing.T, db string) {
 			t.Fatal(err)
 		}
 		d.regs = append(d.regs, r.ID)
-		tokens = append(tokens, r.token())
+		tokens = append(tokens, r.Token())
 	}
 	if _, err := admin.Do("POST", "/api/meetings/live/current", map[string]any{"item_id": d.items[0]}, nil); err != nil {
 		t.Fatal(err)

@@ -108,8 +108,8 @@ func crashDuringRegistrationRush(t *testing.T, db string) {
 					n := seq.Add(1)
 					email := fmt.Sprintf("rush%d@example.org", n)
 					org := fmt.Sprintf("Rush Organization %d", n*7%orgs)
-					var out registered
-					status, err := client.Do("POST", "/api/meetings/rush/registrations", regBody(org, fmt.Sprintf("Person %d", n), email), &out)
+					var out testenv.Registered
+					status, err := client.Do("POST", "/api/meetings/rush/registrations", testenv.RegistrationBody(org, fmt.Sprintf("Person %d", n), email), &out)
 					mu.Lock()
 					var ae *apiclient.Error
 					switch {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"rostrum/internal/testenv"
@@ -26,30 +25,15 @@ func createMeeting(t testing.TB, admin *testenv.Client, slug string, capacity, p
 	admin.MustJSON("POST", "/api/meetings", meetingInput(slug, capacity, perOrg), 201, nil)
 }
 
-func regBody(org, name, email string) map[string]any {
-	return map[string]any{
-		"organization": map[string]any{"name": org, "acronym": "", "type": "ngo", "country": "KE", "website": "", "ecosoc_status": "none"},
-		"name":         name, "email": email, "job_title": "Policy officer", "consent": true,
-	}
-}
-
-type registered struct {
-	ID        uint   `json:"id"`
-	Status    string `json:"status"`
-	ManageURL string `json:"manage_url"`
-}
-
-func (r registered) token() string { return r.ManageURL[strings.LastIndex(r.ManageURL, "/r/")+3:] }
-
 var regSeq int
 
 // register registers a new person for slug and returns the answer.
-func register(t testing.TB, e *testenv.Env, slug string) registered {
+func register(t testing.TB, e *testenv.Env, slug string) testenv.Registered {
 	t.Helper()
 	regSeq++
-	var out registered
+	var out testenv.Registered
 	e.Anon().MustJSON("POST", "/api/meetings/"+slug+"/registrations",
-		regBody(fmt.Sprintf("Org %d", regSeq), fmt.Sprintf("Person %d", regSeq), fmt.Sprintf("p%d@example.org", regSeq)), 201, &out)
+		testenv.RegistrationBody(fmt.Sprintf("Org %d", regSeq), fmt.Sprintf("Person %d", regSeq), fmt.Sprintf("p%d@example.org", regSeq)), 201, &out)
 	return out
 }
 

@@ -57,7 +57,7 @@ func stillServes(t *testing.T, e *testenv.Env, src string) {
 		t.Fatalf("healthz from %s: %d", src, res.StatusCode)
 	}
 	regSeq++
-	if res := postJSON(t, c, e.URL+"/api/meetings/m/registrations", regBody(fmt.Sprintf("Org %d", regSeq), "Still Here", fmt.Sprintf("still%d@example.org", regSeq))); res.StatusCode != 201 {
+	if res := postJSON(t, c, e.URL+"/api/meetings/m/registrations", testenv.RegistrationBody(fmt.Sprintf("Org %d", regSeq), "Still Here", fmt.Sprintf("still%d@example.org", regSeq))); res.StatusCode != 201 {
 		t.Fatalf("registration from %s: %d", src, res.StatusCode)
 	}
 }

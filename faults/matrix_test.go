@@ -25,8 +25,8 @@ var matrixActors = []string{
 type matrixFixture struct {
 	e             *testenv.Env
 	actors        map[string]*testenv.Client
-	a, b, c, othr registered
-	d, g          registered // approved too, for staff to act on
+	a, b, c, othr testenv.Registered
+	d, g          testenv.Registered // approved too, for staff to act on
 	item, item2   uint
 	n             int
 	entries       map[string]uint // speaker entries by their registration's letter
@@ -37,7 +37,7 @@ type matrixFixture struct {
 func (f *matrixFixture) addSpeakers(t testing.TB, names ...string) {
 	t.Helper()
 	admin := f.actors["admin"]
-	regs := map[string]registered{"a": f.a, "b": f.b, "d": f.d, "g": f.g}
+	regs := map[string]testenv.Registered{"a": f.a, "b": f.b, "d": f.d, "g": f.g}
 	f.entries = map[string]uint{}
 	for _, n := range names {
 		var res struct{ Speaker struct{ ID uint } }
@@ -92,7 +92,7 @@ func newMatrixFixture(t testing.TB) *matrixFixture {
 	f := &matrixFixture{e: e}
 	f.a, f.b, f.c, f.othr = register(t, e, "m"), register(t, e, "m"), register(t, e, "m"), register(t, e, "n")
 	f.d, f.g = register(t, e, "m"), register(t, e, "m")
-	for _, r := range []registered{f.a, f.b, f.othr, f.d, f.g} {
+	for _, r := range []testenv.Registered{f.a, f.b, f.othr, f.d, f.g} {
 		admin.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", r.ID), map[string]string{"decision": "approve", "reason": "ok"}, 200, nil)
 	}
 	var it struct{ ID uint }
@@ -104,9 +104,9 @@ func newMatrixFixture(t testing.TB) *matrixFixture {
 	noCSRF.CSRF = ""
 	f.actors = map[string]*testenv.Client{
 		"anonymous":           e.Anon(),
-		"participant":         e.Participant(f.a.token()),
-		"other-participant":   e.Participant(f.b.token()),
-		"other-meeting-token": e.Participant(f.othr.token()),
+		"participant":         e.Participant(f.a.Token()),
+		"other-participant":   e.Participant(f.b.Token()),
+		"other-meeting-token": e.Participant(f.othr.Token()),
 		"rapporteur":          e.Staff(models.RoleRapporteur),
 		"moderator":           e.Staff(models.RoleModerator),
 		"admin":               admin,
@@ -224,7 +224,7 @@ var authorizationMatrix = map[string]matrixRow{
 	// Registration and accreditation.
 	"POST /api/meetings/:slug/registrations": {path: "/api/meetings/m/registrations", who: public, ok: 201, body: func(f *matrixFixture, _ string) any {
 		n := f.unique()
-		return regBody(fmt.Sprintf("Matrix Org %d", n), "Newcomer", fmt.Sprintf("new%d@example.org", n))
+		return testenv.RegistrationBody(fmt.Sprintf("Matrix Org %d", n), "Newcomer", fmt.Sprintf("new%d@example.org", n))
 	}},
 	"GET /api/meetings/:slug/organizations":     {path: "/api/meetings/m/organizations", who: public, ok: 200},
 	"GET /api/meetings/:slug/registrations":     {path: "/api/meetings/m/registrations", who: anyStaff, ok: 200},
@@ -341,7 +341,7 @@ var authorizationMatrix = map[string]matrixRow{
 }
 
 func (f *matrixFixture) fill(path string) string {
-	return strings.NewReplacer("{token}", f.a.token(), "{reg-c}", fmt.Sprint(f.c.ID), "{reg}", fmt.Sprint(f.a.ID),
+	return strings.NewReplacer("{token}", f.a.Token(), "{reg-c}", fmt.Sprint(f.c.ID), "{reg}", fmt.Sprint(f.a.ID),
 		"{item}", fmt.Sprint(f.item)).Replace(path)
 }
 

@@ -33,12 +33,12 @@ func TestHostileTextIsSafeInLivePagesAndEverySummaryDocument(t *testing.T) {
 	createMeeting(t, admin, "m", 0, 0) // attribution: attributed, so the organization is named
 	var it struct{ ID uint }
 	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "Capacity-building", "speaking_time_seconds": 180}, 201, &it)
-	var reg registered
+	var reg testenv.Registered
 	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", hostileRegistration("ana@example.org"), 201, &reg)
 	admin.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", reg.ID), map[string]string{"decision": "approve", "reason": "ok"}, 200, nil)
 	admin.MustJSON("POST", "/api/meetings/m/current", map[string]any{"item_id": it.ID}, 200, nil)
 	var sp struct{ Speaker struct{ ID uint } }
-	e.Participant(reg.token()).MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/speakers", it.ID), map[string]any{"kind": "statement"}, 201, &sp)
+	e.Participant(reg.Token()).MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/speakers", it.ID), map[string]any{"kind": "statement"}, 201, &sp)
 	admin.MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/next", it.ID), nil, 200, nil)
 
 	t.Run("live pages", func(t *testing.T) {

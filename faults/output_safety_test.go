@@ -42,7 +42,7 @@ func TestHostileRegistrationIsShownAsTextOnEveryPageAndInCSVAndMail(t *testing.T
 	e := testenv.New(t, testenv.WithSMTP(smtp.Host(), smtp.Port()))
 	admin := e.Admin()
 	createMeeting(t, admin, "m", 0, 0)
-	var reg registered
+	var reg testenv.Registered
 	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", hostileRegistration("ana@example.org"), 201, &reg)
 	admin.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", reg.ID), map[string]string{"decision": "approve", "reason": hostile.Name}, 200, nil)
 
@@ -52,7 +52,7 @@ func TestHostileRegistrationIsShownAsTextOnEveryPageAndInCSVAndMail(t *testing.T
 			JobTitle     string `json:"job_title"`
 			Organization struct{ Name, Acronym string }
 		}
-		e.Participant(reg.token()).MustJSON("GET", "/api/participant", nil, 200, &p)
+		e.Participant(reg.Token()).MustJSON("GET", "/api/participant", nil, 200, &p)
 		if p.Name != hostile.Name || p.JobTitle != hostile.Job || p.Organization.Name != hostile.Org || p.Organization.Acronym != hostile.Acronym {
 			t.Fatalf("stored %+v, not the text as entered", p)
 		}
@@ -102,7 +102,7 @@ func TestHostileRegistrationIsShownAsTextOnEveryPageAndInCSVAndMail(t *testing.T
 		ctx := browser.New(t)
 		// The participant's page.
 		browser.Do(t, ctx,
-			chromedp.Navigate(e.URL+"/r/"+reg.token()),
+			chromedp.Navigate(e.URL+"/r/"+reg.Token()),
 			chromedp.Poll[chromedp.Void](`document.body.innerText.includes("HYPERLINK")`),
 		)
 		checkShownAsText(t, ctx, "participant page")

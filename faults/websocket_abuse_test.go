@@ -159,5 +159,5 @@ func TestAbandonedWebsocketsDoNotDelayOtherViewers(t *testing.T) {
 func stillServesEnv(t *testing.T, e *testenv.Env) {
 	t.Helper()
 	regSeq++
-	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", regBody(fmt.Sprintf("Org %d", regSeq), "Still", fmt.Sprintf("still%d@example.org", regSeq)), 201, nil)
+	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", testenv.RegistrationBody(fmt.Sprintf("Org %d", regSeq), "Still", fmt.Sprintf("still%d@example.org", regSeq)), 201, nil)
 }

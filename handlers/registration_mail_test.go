@@ -16,8 +16,8 @@ func TestRegistrationMailIsDeliveredWithTheManageLink(t *testing.T) {
 	srv := mailtest.Start(t)
 	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
 	registrationMeeting(t, e, "m", 1, 0)
-	ana := mustRegister(t, e, "m", regBody("A", "<b>Ana</b> Souza", "ana@example.org"))
-	bo := mustRegister(t, e, "m", regBody("B", "Bo", "bo@example.org"))
+	ana := mustRegister(t, e, "m", testenv.RegistrationBody("A", "<b>Ana</b> Souza", "ana@example.org"))
+	bo := mustRegister(t, e, "m", testenv.RegistrationBody("B", "Bo", "bo@example.org"))
 	got := srv.WaitTo("ana@example.org", 1, 10*time.Second)[0]
 	if !strings.HasPrefix(got.Subject, "Registration received") || !strings.Contains(got.Text, ana.ManageURL) ||
 		!strings.Contains(got.HTML, `href="`+ana.ManageURL+`"`) || !strings.Contains(got.HTML, "&lt;b&gt;Ana&lt;/b&gt;") ||
@@ -46,7 +46,7 @@ func TestRegistrationSucceedsWhileTheMailServerIsDown(t *testing.T) {
 	srv.Stop()
 	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
 	registrationMeeting(t, e, "m", 0, 0)
-	r := mustRegister(t, e, "m", regBody("A", "Ana", "ana@example.org"))
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("A", "Ana", "ana@example.org"))
 	srv.Restart()
 	msgs := srv.WaitTo("ana@example.org", 1, 20*time.Second)
 	if !strings.Contains(msgs[0].Text, r.ManageURL) {

@@ -25,24 +25,9 @@ func registrationMeeting(t *testing.T, e *testenv.Env, slug string, capacity, pe
 	e.Admin().MustJSON("POST", "/api/meetings", in, 201, nil)
 }
 
-func regBody(org, name, email string) map[string]any {
-	return map[string]any{
-		"organization": map[string]any{"name": org, "acronym": "", "type": "ngo", "country": "KE", "website": "", "ecosoc_status": "none"},
-		"name":         name, "email": email, "job_title": "Policy officer", "consent": true,
-	}
-}
-
-type registered struct {
-	ID        uint   `json:"id"`
-	Status    string `json:"status"`
-	ManageURL string `json:"manage_url"`
-}
-
-func (r registered) token() string { return r.ManageURL[strings.LastIndex(r.ManageURL, "/r/")+3:] }
-
-func mustRegister(t *testing.T, e *testenv.Env, slug string, body map[string]any) registered {
+func mustRegister(t *testing.T, e *testenv.Env, slug string, body map[string]any) testenv.Registered {
 	t.Helper()
-	var out registered
+	var out testenv.Registered
 	e.Anon().MustJSON("POST", "/api/meetings/"+slug+"/registrations", body, 201, &out)
 	return out
 }
@@ -85,15 +70,15 @@ func decide(admin *testenv.Client, id uint, decision string, want int) regView {
 func TestRegistrationAnswersIDStatusAndManageURL(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	r := mustRegister(t, e, "m", regBody("Access Now", "Ana Souza", "ana@example.org"))
-	if r.ID == 0 || r.Status != "pending" || !strings.HasPrefix(r.ManageURL, e.Config.PublicURL()+"/r/") || len(r.token()) < 40 {
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("Access Now", "Ana Souza", "ana@example.org"))
+	if r.ID == 0 || r.Status != "pending" || !strings.HasPrefix(r.ManageURL, e.Config.PublicURL()+"/r/") || len(r.Token()) < 40 {
 		t.Fatalf("%+v", r)
 	}
 	var v struct {
 		regView
 		Meeting struct{ Slug string } `json:"meeting"`
 	}
-	e.Participant(r.token()).MustJSON("GET", "/api/participant", nil, 200, &v)
+	e.Participant(r.Token()).MustJSON("GET", "/api/participant", nil, 200, &v)
 	if v.Email != "ana@example.org" || v.Meeting.Slug != "m" || v.Organization.Name != "Access Now" {
 		t.Fatalf("%+v", v)
 	}
@@ -107,16 +92,16 @@ func TestEveryDecisionTransitionIsAllowedOrRefused(t *testing.T) {
 	admin := e.Admin()
 	n := 0
 	// into brings a new registration into state.
-	into := func(state string) registered {
+	into := func(state string) testenv.Registered {
 		n++
-		r := mustRegister(t, e, "m", regBody(fmt.Sprintf("Org %d", n), "P", fmt.Sprintf("p%d@example.org", n)))
+		r := mustRegister(t, e, "m", testenv.RegistrationBody(fmt.Sprintf("Org %d", n), "P", fmt.Sprintf("p%d@example.org", n)))
 		switch state {
 		case "approved", "rejected", "waitlisted":
 			decide(admin, r.ID, map[string]string{"approved": "approve", "rejected": "reject", "waitlisted": "waitlist"}[state], 200)
 		case "withdrawn":
-			e.Participant(r.token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
+			e.Participant(r.Token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
 		}
-		if got := statusOf(t, e, r.token()); got != state {
+		if got := statusOf(t, e, r.Token()); got != state {
 			t.Fatalf("set-up: %s, want %s", got, state)
 		}
 		return r
@@ -141,14 +126,14 @@ func TestEveryDecisionTransitionIsAllowedOrRefused(t *testing.T) {
 				if !strings.Contains(eb.Error, c.from) || eb.Code != "invalid_transition" {
 					t.Fatalf("409 does not name the transition: %+v", eb)
 				}
-				if got := statusOf(t, e, r.token()); got != c.from {
+				if got := statusOf(t, e, r.Token()); got != c.from {
 					t.Fatalf("refused decision changed the state to %s", got)
 				}
 				return
 			}
 			var v regView
 			admin.MustJSON("POST", path, body, 200, &v)
-			if v.Status != c.want || v.Reason != "checked" || statusOf(t, e, r.token()) != c.want {
+			if v.Status != c.want || v.Reason != "checked" || statusOf(t, e, r.Token()) != c.want {
 				t.Fatalf("%+v", v)
 			}
 		})
@@ -160,8 +145,8 @@ func TestEveryDecisionTransitionIsAllowedOrRefused(t *testing.T) {
 		if from == "withdrawn" {
 			want = 409
 		}
-		e.Participant(r.token()).MustJSON("POST", "/api/participant/withdraw", nil, want, nil)
-		if statusOf(t, e, r.token()) != "withdrawn" {
+		e.Participant(r.Token()).MustJSON("POST", "/api/participant/withdraw", nil, want, nil)
+		if statusOf(t, e, r.Token()) != "withdrawn" {
 			t.Fatalf("withdraw from %s", from)
 		}
 	}
@@ -174,7 +159,7 @@ func TestRegistrationPastCapacityIsWaitlisted(t *testing.T) {
 	registrationMeeting(t, e, "m", 2, 0)
 	var got []string
 	for i := 0; i < 4; i++ {
-		got = append(got, mustRegister(t, e, "m", regBody("Org", "P", fmt.Sprintf("p%d@example.org", i))).Status)
+		got = append(got, mustRegister(t, e, "m", testenv.RegistrationBody("Org", "P", fmt.Sprintf("p%d@example.org", i))).Status)
 	}
 	if strings.Join(got, ",") != "pending,pending,waitlisted,waitlisted" {
 		t.Fatalf("states %v", got)
@@ -185,8 +170,8 @@ func TestApprovingPastCapacityIs409(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 1, 0)
 	admin := e.Admin()
-	a := mustRegister(t, e, "m", regBody("A", "A", "a@example.org"))
-	b := mustRegister(t, e, "m", regBody("B", "B", "b@example.org"))
+	a := mustRegister(t, e, "m", testenv.RegistrationBody("A", "A", "a@example.org"))
+	b := mustRegister(t, e, "m", testenv.RegistrationBody("B", "B", "b@example.org"))
 	if b.Status != "waitlisted" {
 		t.Fatal(b.Status)
 	}
@@ -205,24 +190,24 @@ func TestFreedSeatGoesToOldestWaitlistedRegistration(t *testing.T) {
 func freedSeatGoesToOldestWaitlisted(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 2, 0)
 	admin := e.Admin()
-	var rs []registered
+	var rs []testenv.Registered
 	for i := 0; i < 5; i++ {
-		rs = append(rs, mustRegister(t, e, "m", regBody("Org", "P", fmt.Sprintf("p%d@example.org", i))))
+		rs = append(rs, mustRegister(t, e, "m", testenv.RegistrationBody("Org", "P", fmt.Sprintf("p%d@example.org", i))))
 	}
 	// rs[2], rs[3], rs[4] wait. Rejecting rs[0] frees a seat for rs[2].
 	v := decide(admin, rs[0].ID, "reject", 200)
-	if len(v.Promoted) != 1 || v.Promoted[0].ID != rs[2].ID || statusOf(t, e, rs[2].token()) != "pending" {
+	if len(v.Promoted) != 1 || v.Promoted[0].ID != rs[2].ID || statusOf(t, e, rs[2].Token()) != "pending" {
 		t.Fatalf("after reject: %+v", v.Promoted)
 	}
 	// Withdrawing rs[1] frees a seat for rs[3].
-	e.Participant(rs[1].token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
-	if statusOf(t, e, rs[3].token()) != "pending" || statusOf(t, e, rs[4].token()) != "waitlisted" {
+	e.Participant(rs[1].Token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
+	if statusOf(t, e, rs[3].Token()) != "pending" || statusOf(t, e, rs[4].Token()) != "waitlisted" {
 		t.Fatal("withdrawal did not promote the oldest waitlisted")
 	}
 	// Moving rs[2] to the waiting list frees its seat for rs[4], not for
 	// rs[2] itself although it is older.
 	v = decide(admin, rs[2].ID, "waitlist", 200)
-	if len(v.Promoted) != 1 || v.Promoted[0].ID != rs[4].ID || statusOf(t, e, rs[2].token()) != "waitlisted" {
+	if len(v.Promoted) != 1 || v.Promoted[0].ID != rs[4].ID || statusOf(t, e, rs[2].Token()) != "waitlisted" {
 		t.Fatalf("after waitlist: %+v", v.Promoted)
 	}
 	// Approving a pending registration frees nothing.
@@ -240,15 +225,15 @@ func freedSeatGoesToOldestWaitlisted(t *testing.T, e *testenv.Env) {
 func TestOrganizationLimitIs409NamingOrganizationAndLimit(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 2)
-	mustRegister(t, e, "m", regBody("Université de Genève", "A", "a@example.org"))
-	mustRegister(t, e, "m", regBody("  UNIVERSITÉ   de genève", "B", "b@example.org"))
+	mustRegister(t, e, "m", testenv.RegistrationBody("Université de Genève", "A", "a@example.org"))
+	mustRegister(t, e, "m", testenv.RegistrationBody("  UNIVERSITÉ   de genève", "B", "b@example.org"))
 	var eb errBody
-	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", regBody("université de genève", "C", "c@example.org"), 409, &eb)
+	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", testenv.RegistrationBody("université de genève", "C", "c@example.org"), 409, &eb)
 	if !strings.Contains(eb.Error, "Université de Genève") || !strings.Contains(eb.Error, "2 representatives") || eb.Code != "organization_limit" {
 		t.Fatalf("%+v", eb)
 	}
 	// A withdrawn representative frees the organization's place.
-	r := mustRegister(t, e, "m", regBody("Other", "D", "d@example.org"))
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("Other", "D", "d@example.org"))
 	_ = r
 	var list struct {
 		Registrations []regView `json:"registrations"`
@@ -257,10 +242,10 @@ func TestOrganizationLimitIs409NamingOrganizationAndLimit(t *testing.T) {
 	if len(list.Registrations) != 2 {
 		t.Fatalf("%d", len(list.Registrations))
 	}
-	var first registered
+	var first testenv.Registered
 	e.App.DB.Raw("SELECT id FROM registrations WHERE email = ?", "a@example.org").Scan(&first.ID)
 	decide(e.Admin(), first.ID, "reject", 200)
-	mustRegister(t, e, "m", regBody("Université de Genève", "C", "c@example.org"))
+	mustRegister(t, e, "m", testenv.RegistrationBody("Université de Genève", "C", "c@example.org"))
 }
 
 func TestOrganizationsMatchIgnoringCaseSpacesAndWebsite(t *testing.T) {
@@ -270,11 +255,11 @@ func TestOrganizationsMatchIgnoringCaseSpacesAndWebsite(t *testing.T) {
 func organizationsMatch(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 0, 0)
 	bodies := []map[string]any{
-		regBody("Internet Society", "A", "a@example.org"),
-		regBody("INTERNET  SOCIETY ", "B", "b@example.org"),
-		regBody("internetsociety", "C", "c@example.org"),
-		regBody("ISOC", "D", "d@example.org"),
-		regBody("Other Org", "E", "e@example.org"),
+		testenv.RegistrationBody("Internet Society", "A", "a@example.org"),
+		testenv.RegistrationBody("INTERNET  SOCIETY ", "B", "b@example.org"),
+		testenv.RegistrationBody("internetsociety", "C", "c@example.org"),
+		testenv.RegistrationBody("ISOC", "D", "d@example.org"),
+		testenv.RegistrationBody("Other Org", "E", "e@example.org"),
 	}
 	bodies[0]["organization"].(map[string]any)["website"] = "https://www.internetsociety.org/"
 	bodies[3]["organization"].(map[string]any)["website"] = "internetsociety.org"
@@ -301,17 +286,17 @@ func TestDuplicateEmailIs409UntilWithdrawnOrRejected(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
 	registrationMeeting(t, e, "other", 0, 0)
-	r := mustRegister(t, e, "m", regBody("A", "A", "ana@example.org"))
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("A", "A", "ana@example.org"))
 	var eb errBody
-	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", regBody("B", "A", " ANA@example.org"), 409, &eb)
+	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", testenv.RegistrationBody("B", "A", " ANA@example.org"), 409, &eb)
 	if eb.Code != "duplicate_email" {
 		t.Fatalf("%+v", eb)
 	}
-	mustRegister(t, e, "other", regBody("A", "A", "ana@example.org")) // another meeting is fine
-	e.Participant(r.token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
-	r2 := mustRegister(t, e, "m", regBody("A", "A", "ana@example.org"))
+	mustRegister(t, e, "other", testenv.RegistrationBody("A", "A", "ana@example.org")) // another meeting is fine
+	e.Participant(r.Token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
+	r2 := mustRegister(t, e, "m", testenv.RegistrationBody("A", "A", "ana@example.org"))
 	decide(e.Admin(), r2.ID, "reject", 200)
-	mustRegister(t, e, "m", regBody("A", "A", "ana@example.org"))
+	mustRegister(t, e, "m", testenv.RegistrationBody("A", "A", "ana@example.org"))
 }
 
 func TestClosedRegistrationIs409AndUnknownMeeting404(t *testing.T) {
@@ -320,11 +305,11 @@ func TestClosedRegistrationIs409AndUnknownMeeting404(t *testing.T) {
 	in["starts_at"], in["ends_at"], in["registration_closes_at"] = "2019-12-02T10:00:00-05:00", "2019-12-04T18:00:00-05:00", "2019-11-25T23:59:00-05:00"
 	e.Admin().MustJSON("POST", "/api/meetings", in, 201, nil)
 	var eb errBody
-	e.Anon().MustJSON("POST", "/api/meetings/past/registrations", regBody("A", "A", "a@example.org"), 409, &eb)
+	e.Anon().MustJSON("POST", "/api/meetings/past/registrations", testenv.RegistrationBody("A", "A", "a@example.org"), 409, &eb)
 	if eb.Code != "registration_closed" {
 		t.Fatalf("%+v", eb)
 	}
-	e.Anon().MustJSON("POST", "/api/meetings/nope/registrations", regBody("A", "A", "a@example.org"), 404, nil)
+	e.Anon().MustJSON("POST", "/api/meetings/nope/registrations", testenv.RegistrationBody("A", "A", "a@example.org"), 404, nil)
 	e.Anon().MustJSON("GET", "/api/meetings/nope/organizations", nil, 404, nil)
 	e.Admin().MustJSON("GET", "/api/meetings/nope/registrations", nil, 404, nil)
 	var n int64
@@ -337,7 +322,7 @@ func TestClosedRegistrationIs409AndUnknownMeeting404(t *testing.T) {
 func TestInvalidRegistrationIs422WithFieldsAndChangesNothing(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	body := regBody("A", "A", "not-an-email")
+	body := testenv.RegistrationBody("A", "A", "not-an-email")
 	body["consent"] = false
 	o := body["organization"].(map[string]any)
 	o["type"], o["country"] = "government", "XX"
@@ -453,9 +438,9 @@ func TestHTMLFormRegistrationRedirectsBrowsersToTheManagePage(t *testing.T) {
 func TestParticipantEditsOwnDetailsOnly(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	a := mustRegister(t, e, "m", regBody("A", "Ana", "ana@example.org"))
-	b := mustRegister(t, e, "m", regBody("B", "Bo", "bo@example.org"))
-	pa := e.Participant(a.token())
+	a := mustRegister(t, e, "m", testenv.RegistrationBody("A", "Ana", "ana@example.org"))
+	b := mustRegister(t, e, "m", testenv.RegistrationBody("B", "Bo", "bo@example.org"))
+	pa := e.Participant(a.Token())
 	var v regView
 	pa.MustJSON("PUT", "/api/participant", map[string]string{"name": "Ana María <i>Souza</i>", "job_title": "Director"}, 200, &v)
 	if v.Name != "Ana María <i>Souza</i>" || v.JobTitle != "Director" || v.ID != a.ID {
@@ -470,14 +455,14 @@ func TestParticipantEditsOwnDetailsOnly(t *testing.T) {
 	// A's token reads, edits and withdraws only A's registration.
 	pa.MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
 	var vb regView
-	e.Participant(b.token()).MustJSON("GET", "/api/participant", nil, 200, &vb)
+	e.Participant(b.Token()).MustJSON("GET", "/api/participant", nil, 200, &vb)
 	if vb.Status != "pending" || vb.Name != "Bo" {
 		t.Fatalf("B changed: %+v", vb)
 	}
 	pa.MustJSON("PUT", "/api/participant", map[string]string{"name": "Ana"}, 409, nil)
 	// A participant token is no staff session.
 	pa.MustJSON("POST", fmt.Sprintf("/api/registrations/%d/decision", b.ID), map[string]string{"decision": "reject"}, 401, nil)
-	e.Participant(b.token()).MustJSON("GET", "/api/meetings/m/registrations", nil, 401, nil)
+	e.Participant(b.Token()).MustJSON("GET", "/api/meetings/m/registrations", nil, 401, nil)
 	e.Participant(strings.Repeat("x", 43)).MustJSON("GET", "/api/participant", nil, 401, nil)
 }
 
@@ -486,13 +471,13 @@ func TestParticipantEditsOwnDetailsOnly(t *testing.T) {
 func TestRolesOnRegistrationRoutes(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	r := mustRegister(t, e, "m", regBody("A", "A", "a@example.org"))
-	r2 := mustRegister(t, e, "m", regBody("B", "B", "b@example.org"))
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("A", "A", "a@example.org"))
+	r2 := mustRegister(t, e, "m", testenv.RegistrationBody("B", "B", "b@example.org"))
 	admin := e.Admin()
 	noCSRF := *admin
 	noCSRF.CSRF = ""
 	actors := map[string]*testenv.Client{
-		"anonymous": e.Anon(), "participant": e.Participant(r.token()), "rapporteur": e.Staff(models.RoleRapporteur),
+		"anonymous": e.Anon(), "participant": e.Participant(r.Token()), "rapporteur": e.Staff(models.RoleRapporteur),
 		"moderator": e.Staff(models.RoleModerator), "admin without CSRF": &noCSRF, "admin": admin,
 	}
 	type route struct {
@@ -537,9 +522,9 @@ func TestBulkDecisionAnswersPerRegistration(t *testing.T) {
 	registrationMeeting(t, e, "other", 0, 0)
 	var ids []uint
 	for i := 0; i < 3; i++ {
-		ids = append(ids, mustRegister(t, e, "m", regBody("Org", "P", fmt.Sprintf("p%d@example.org", i))).ID)
+		ids = append(ids, mustRegister(t, e, "m", testenv.RegistrationBody("Org", "P", fmt.Sprintf("p%d@example.org", i))).ID)
 	}
-	elsewhere := mustRegister(t, e, "other", regBody("Org", "P", "x@example.org"))
+	elsewhere := mustRegister(t, e, "other", testenv.RegistrationBody("Org", "P", "x@example.org"))
 	var out struct {
 		Results []struct {
 			ID     uint   `json:"id"`
@@ -572,10 +557,10 @@ func TestListFiltersAndCounts(t *testing.T) {
 
 func listFiltersAndCounts(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "m", 0, 0)
-	a := regBody("Access Now", "Ana", "ana@example.org")
-	b := regBody("Kyoto University", "Kenji", "kenji@example.org")
+	a := testenv.RegistrationBody("Access Now", "Ana", "ana@example.org")
+	b := testenv.RegistrationBody("Kyoto University", "Kenji", "kenji@example.org")
 	b["organization"].(map[string]any)["type"] = "academia"
-	c := regBody("Cisco", "Carla", "carla@example.org")
+	c := testenv.RegistrationBody("Cisco", "Carla", "carla@example.org")
 	c["organization"].(map[string]any)["type"] = "private_sector"
 	ra, rb := mustRegister(t, e, "m", a), mustRegister(t, e, "m", b)
 	mustRegister(t, e, "m", c)
@@ -629,10 +614,10 @@ func listFiltersAndCounts(t *testing.T, e *testenv.Env) {
 func TestCSVExportNeutralisesFormulasAndKeepsHTMLAsText(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	b := regBody(`<script>alert("org")</script>`, `=HYPERLINK("http://evil.example","click")`, "eve@example.org")
+	b := testenv.RegistrationBody(`<script>alert("org")</script>`, `=HYPERLINK("http://evil.example","click")`, "eve@example.org")
 	b["job_title"] = "@SUM(A1:A9)"
 	mustRegister(t, e, "m", b)
-	mustRegister(t, e, "m", regBody("Zhōngguó 中国互联网协会", "-2+3", "wang@example.org"))
+	mustRegister(t, e, "m", testenv.RegistrationBody("Zhōngguó 中国互联网协会", "-2+3", "wang@example.org"))
 	res := e.Staff(models.RoleRapporteur).Do("GET", "/api/meetings/m/registrations.csv", nil)
 	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
 		!strings.Contains(res.Header.Get("Content-Disposition"), "m-registrations.csv") {
@@ -654,10 +639,10 @@ func TestCSVExportNeutralisesFormulasAndKeepsHTMLAsText(t *testing.T) {
 func TestMailIsQueuedWithEveryChange(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
-	r := mustRegister(t, e, "m", regBody("A", `<b>Ana</b>`, "ana@example.org"))
-	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", regBody("A", "Ana", "ana@example.org"), 409, nil)
+	r := mustRegister(t, e, "m", testenv.RegistrationBody("A", `<b>Ana</b>`, "ana@example.org"))
+	e.Anon().MustJSON("POST", "/api/meetings/m/registrations", testenv.RegistrationBody("A", "Ana", "ana@example.org"), 409, nil)
 	decide(e.Admin(), r.ID, "approve", 200)
-	e.Participant(r.token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
+	e.Participant(r.Token()).MustJSON("POST", "/api/participant/withdraw", nil, 200, nil)
 	var mails []models.OutboxMessage
 	e.App.DB.Order("id").Find(&mails)
 	kinds := []string{}
@@ -688,7 +673,7 @@ func registrationLimitsUnderLoad(t *testing.T, e *testenv.Env) {
 	registrationMeeting(t, e, "rush", capacity, limit)
 	type answer struct {
 		status int
-		reg    registered
+		reg    testenv.Registered
 	}
 	answers := make([]answer, orgs*perOrg)
 	start := make(chan struct{})
@@ -699,7 +684,7 @@ func registrationLimitsUnderLoad(t *testing.T, e *testenv.Env) {
 			defer wg.Done()
 			<-start
 			c := e.Anon()
-			res := c.Do("POST", "/api/meetings/rush/registrations", regBody(fmt.Sprintf("Organization %02d", i%orgs), "P", fmt.Sprintf("p%03d@example.org", i)))
+			res := c.Do("POST", "/api/meetings/rush/registrations", testenv.RegistrationBody(fmt.Sprintf("Organization %02d", i%orgs), "P", fmt.Sprintf("p%03d@example.org", i)))
 			answers[i].status = res.Status
 			if res.Status == 201 {
 				res.Decode(t, &answers[i].reg)
