@@ -30,7 +30,19 @@ for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   if (($#)) && [[ " $* " != *" $name "* ]]; then continue; fi
   echo "== fuzz $name ($pkg) for $fuzztime"
-  out=$(go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" 2>&1) || { echo "$out"; exit 1; }
+  run() { go test -run='^$' -fuzz="^${name}\$" -fuzztime="$fuzztime" "$pkg" 2>&1; }
+  if ! out=$(run); then
+    # Go's fuzzing coordinator sometimes ends a run that found nothing with
+    # "context deadline exceeded" when the time runs out under load. A real
+    # failure always writes its input ("Failing input written to"); only
+    # the former is run again, once.
+    if grep -q 'context deadline exceeded' <<<"$out" && ! grep -q 'Failing input written to' <<<"$out"; then
+      echo "   the fuzzing run ended on Go's coordinator deadline with no failing input; running it again"
+      out=$(run) || { echo "$out"; exit 1; }
+    else
+      echo "$out"; exit 1
+    fi
+  fi
   execs=$(grep -o 'execs: [0-9]*' <<<"$out" | tail -1 | grep -o '[0-9]*' || echo 0)
   echo "   $execs inputs"
   total=$((total + execs))
