@@ -62,7 +62,12 @@ type Meeting struct {
 	Capacity             int       `gorm:"not null;default:0" json:"capacity"`
 	MaxPerOrganization   int       `gorm:"not null;default:0" json:"max_per_organization"`
 	Attribution          string    `gorm:"size:20;not null;default:'chatham_house'" json:"attribution"`
-	CreatedAt            time.Time `json:"created_at"`
+	// SeatsHeld counts the meeting's pending and approved registrations.
+	// Only the registration service writes it, in the transaction that
+	// changes a registration's state, so that checking a seat costs one
+	// row's read however many have registered.
+	SeatsHeld int       `gorm:"not null;default:0" json:"-"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list

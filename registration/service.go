@@ -72,10 +72,30 @@ func countWhere(tx *gorm.DB, query string, args ...any) (int, error) {
 	return int(n), err
 }
 
-// seats counts the meeting's held seats inside tx.
+// seats reads the meeting's held seats inside tx (the counter, as an
+// earlier move in tx may have changed it since m was read).
 func seats(tx *gorm.DB, m *models.Meeting) (Seats, error) {
-	held, err := countWhere(tx, "meeting_id = ? AND status IN ?", m.ID, SeatStatuses)
+	var held int
+	err := tx.Model(&models.Meeting{}).Where("id = ?", m.ID).Select("seats_held").Scan(&held).Error
 	return Seats{Capacity: m.Capacity, Held: held}, err
+}
+
+// countSeat adds the seat a registration moving from one state to another
+// takes (+1) or frees (-1) to its meeting's counter. from is "" for a new
+// registration.
+func countSeat(tx *gorm.DB, meetingID uint, from, to string) error {
+	d := 0
+	if HoldsSeat(to) {
+		d++
+	}
+	if HoldsSeat(from) {
+		d--
+	}
+	if d == 0 {
+		return nil
+	}
+	return tx.Model(&models.Meeting{}).Where("id = ?", meetingID).
+		UpdateColumn("seats_held", gorm.Expr("seats_held + ?", d)).Error
 }
 
 // Register stores a new registration for the meeting named slug: the
@@ -123,15 +143,15 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		if err := CheckOrganizationLimit(org.Name, m.MaxPerOrganization, active); err != nil {
 			return err
 		}
-		st, err := seats(tx, m)
-		if err != nil {
-			return err
-		}
+		st := Seats{Capacity: m.Capacity, Held: m.SeatsHeld} // read under the lock
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
 		}
 		if err := tx.Create(reg).Error; err != nil {
+			return err
+		}
+		if err := countSeat(tx, m.ID, "", reg.Status); err != nil {
 			return err
 		}
 		reg.Organization, reg.Meeting = *org, *m
@@ -289,6 +309,9 @@ func move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any
 	}
 	if res.RowsAffected != 1 {
 		return apperr.Conflict("registration %d changed meanwhile; reload and try again", reg.ID)
+	}
+	if err := countSeat(tx, reg.MeetingID, reg.Status, to); err != nil {
+		return err
 	}
 	reg.Status = to
 	return nil

@@ -2,6 +2,8 @@ package registration_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 	"time"
@@ -126,5 +128,44 @@ func TestRegistrationClosesAtItsTime(t *testing.T) {
 	s.Now = func() time.Time { return m.RegistrationClosesAt }
 	if _, err := s.Register(context.Background(), "m", input("b@example.org")); err == nil {
 		t.Fatal("registered at the closing time")
+	}
+}
+
+// The meeting's seat counter equals its pending and approved registrations
+// after every kind of change: registering (pending or waitlisted), each
+// decision, withdrawals and the promotions they cause.
+func TestSeatCounterFollowsEveryChange(t *testing.T) {
+	s, m := newService(t)
+	ctx := context.Background()
+	if err := s.DB.Model(m).Update("capacity", 3).Error; err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string) {
+		t.Helper()
+		var counter, held int64
+		s.DB.Model(&models.Meeting{}).Where("id = ?", m.ID).Select("seats_held").Scan(&counter)
+		s.DB.Model(&models.Registration{}).Where("meeting_id = ? AND status IN ?", m.ID, registration.SeatStatuses).Count(&held)
+		if counter != held || held > 3 {
+			t.Fatalf("after %s: counter %d, held seats %d (capacity 3)", step, counter, held)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var ids []uint
+	for i := range 300 {
+		switch op := rng.IntN(5); {
+		case op == 0 || len(ids) == 0:
+			r, err := s.Register(ctx, "m", input(fmt.Sprintf("p%d@example.org", i)))
+			if err == nil {
+				ids = append(ids, r.ID)
+			}
+			check("register")
+		case op == 4:
+			_, _ = s.Withdraw(ctx, ids[rng.IntN(len(ids))])
+			check("withdraw")
+		default:
+			d := []string{"approve", "reject", "waitlist"}[rng.IntN(3)]
+			_, _ = s.Decide(ctx, ids[rng.IntN(len(ids))], d, "because")
+			check(d)
+		}
 	}
 }

@@ -37,6 +37,19 @@ var migrations = []*gormigrate.Migration{
 		}
 		return nil
 	}},
+	{ID: "0006_meeting_seats_held", Migrate: func(tx *gorm.DB) error {
+		// The seat check counted a meeting's held seats inside every
+		// registration's write transaction: a cost that grew with every
+		// registration. The counter starts from that count. (0001 migrates
+		// the current model, so a new database has the column already.)
+		if !tx.Migrator().HasColumn(&models.Meeting{}, "SeatsHeld") {
+			if err := tx.Migrator().AddColumn(&models.Meeting{}, "SeatsHeld"); err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`UPDATE meetings SET seats_held = (SELECT COUNT(*) FROM registrations r
+			WHERE r.meeting_id = meetings.id AND r.status IN ('pending', 'approved'))`).Error
+	}},
 }
 
 // Migrate brings the schema up to date.
