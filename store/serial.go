@@ -48,7 +48,7 @@ func (p *serialPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.Con
 		<-p.lock
 		return nil, err
 	}
-	return &serialTx{Tx: tx, release: func() { <-p.lock }}, nil
+	return &serialTx{Tx: tx, pool: p.DB, release: func() { <-p.lock }}, nil
 }
 
 // GetDBConn lets gorm's DB() reach the pool (for Close and pool limits).
@@ -56,8 +56,24 @@ func (p *serialPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
 
 type serialTx struct {
 	*sql.Tx
+	pool    *sql.DB
 	once    sync.Once
 	release func()
+}
+
+// PrepareContext prepares query on the pool rather than on the
+// transaction. GORM's statement cache (PrepareStmt) keeps what it
+// prepares; a statement prepared on a transaction dies with it and would
+// be prepared again by every transaction, while one prepared on the pool
+// lives on and sql.Tx.StmtContext binds it to each transaction's
+// connection, preparing it once per connection. A statement the pool
+// cannot prepare, because it names a table this transaction created
+// (migrations), is prepared on the transaction as before.
+func (t *serialTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, err := t.pool.PrepareContext(ctx, query); err == nil {
+		return s, nil
+	}
+	return t.Tx.PrepareContext(ctx, query)
 }
 
 func (t *serialTx) Commit() error {

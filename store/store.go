@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	sqlite3 "github.com/mattn/go-sqlite3"
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -67,7 +68,7 @@ func Open(dsn string, log *slog.Logger) (*gorm.DB, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	sqlDB, err := sql.Open("sqlite3", SQLiteDSN(dsn))
+	sqlDB, err := sql.Open(sqliteDriver, SQLiteDSN(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", dsn, err)
 	}
@@ -76,6 +77,10 @@ func Open(dsn string, log *slog.Logger) (*gorm.DB, error) {
 	sqlDB.SetMaxOpenConns(4)
 	sqlDB.SetMaxIdleConns(4)
 	sqlDB.SetConnMaxLifetime(0)
+	// Prepared statements are kept (see serialTx.PrepareContext for those
+	// of transactions): preparing was a fifth of a registration's time.
+	// Queries whose text varies (IN lists) come and go through the cache.
+	cfg.PrepareStmt, cfg.PrepareStmtMaxSize, cfg.PrepareStmtTTL = true, 500, time.Hour
 	db, err := gorm.Open(sqlite.Dialector{DriverName: "sqlite3", Conn: newSerialPool(sqlDB, 10*time.Second)}, cfg)
 	if err != nil {
 		_ = sqlDB.Close()
@@ -116,4 +121,18 @@ func Close(db *gorm.DB) error {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// sqliteDriver is go-sqlite3 with the pragmas its DSN cannot carry, run
+// on every new connection. temp_store=MEMORY keeps savepoint journals in
+// memory: each grouped registration runs under a savepoint (GroupCommit),
+// and with the default they went to a temporary file, which made grouped
+// registrations slower than ungrouped ones (1,000/s against 1,170/s).
+const sqliteDriver = "sqlite3_rostrum"
+
+func init() {
+	sql.Register(sqliteDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
 }
