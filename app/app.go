@@ -41,7 +41,8 @@ type App struct {
 	Live   *live.Service
 	Hub    *live.Hub
 
-	pgFeed *pgfeed.Feed // the cross-instance change feed, on PostgreSQL
+	pgFeed *pgfeed.Feed       // the cross-instance change feed, on PostgreSQL
+	group  *store.GroupCommit // registrations' shared write transactions, on SQLite
 
 	// background work started by Start and stopped by Shutdown
 	cancel context.CancelFunc
@@ -110,6 +111,11 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
+	if !store.Postgres(db) {
+		// SQLite has one writer: registrations share its transactions.
+		a.group = store.NewGroupCommit(db, 128)
+		a.Handler.Registrations.Group = a.group
+	}
 	a.Fiber = fiber.New(fiber.Config{
 		AppName:      "Rostrum",
 		ErrorHandler: handlers.ErrorHandler(log),
@@ -216,6 +222,9 @@ func (a *App) Shutdown(grace time.Duration) {
 	}
 	if err := a.Fiber.ShutdownWithTimeout(grace); err != nil {
 		a.Log.Warn("shutdown", "err", err)
+	}
+	if a.group != nil {
+		a.group.Close()
 	}
 	if a.cancel != nil {
 		a.cancel()

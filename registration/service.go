@@ -30,6 +30,9 @@ type Service struct {
 	Notify func()
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Group, when set, runs the write transactions grouped with others'
+	// (SQLite's single writer); nil runs each in its own transaction.
+	Group *store.GroupCommit
 }
 
 func (s *Service) now() time.Time {
@@ -42,10 +45,16 @@ func (s *Service) now() time.Time {
 // ManageURL is the participant's own page for a registration's token.
 func (s *Service) ManageURL(token string) string { return s.PublicURL + "/r/" + token }
 
-// write runs fn in a transaction and wakes the mail worker once it has
-// committed.
+// write runs fn in a transaction (grouped with others' when s.Group is
+// set) and wakes the mail worker once it has committed.
 func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if err := s.DB.WithContext(ctx).Transaction(fn); err != nil {
+	var err error
+	if s.Group != nil {
+		err = s.Group.Do(ctx, fn)
+	} else {
+		err = s.DB.WithContext(ctx).Transaction(fn)
+	}
+	if err != nil {
 		return err
 	}
 	if s.Notify != nil {

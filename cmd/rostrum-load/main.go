@@ -40,7 +40,7 @@ func run(args []string) error {
 	duration := fs.Duration("duration", 10*time.Second, "rush: how long to register")
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
-	orgs := fs.Int("orgs", 2000, "rush: organizations the clients register for")
+	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
 	viewers := fs.Int("viewers", 1000, "live: websocket viewers")
 	commands := fs.Int("commands", 40, "live: moderator commands to send")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live: time between moderator commands")
@@ -59,7 +59,6 @@ func run(args []string) error {
 	defer stop()
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
 
-	// Every simulated client comes from 127.0.0.1.
 	// Every client comes from 127.0.0.1: lift the per-address limits, and
 	// let the server hold every viewer at once.
 	env := []string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_MAX_CONNECTIONS_PER_IP=0",
