@@ -128,6 +128,11 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		// Fiber reuses request memory; immutable strings let services keep
 		// what handlers pass them.
 		Immutable: true,
+		// fasthttp hands a websocket its connection's 4 KB request reader
+		// unless this lets it return the reader to its pool once a request
+		// is read; that is about 5 KB for every live viewer, for little
+		// cost on ordinary requests (BENCHMARKS.md, live fan-out).
+		ReduceMemoryUsage: true,
 	})
 	// Fiber does not expose fasthttp's per-address limit; set it on the
 	// server it will listen with.
