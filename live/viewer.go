@@ -73,19 +73,17 @@ func (h *Hub) Join(ctx context.Context, meetingID uint, staff bool, you any, con
 	if err != nil {
 		return nil, err
 	}
-	seq, err := h.Service.Seq(ctx, meetingID)
+	v := &Viewer{hub: h, staff: staff, you: youJSON, conn: conn, needState: true}
+	r, err := h.room(ctx, meetingID)
 	if err != nil {
 		return nil, err
 	}
-	v := &Viewer{hub: h, staff: staff, you: youJSON, conn: conn, needState: true}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closing {
 		return nil, ErrClosing
 	}
-	r := h.rooms[meetingID]
-	if r == nil {
-		r = &room{meetingID: meetingID, viewers: map[*Viewer]struct{}{}, lastSeq: seq}
+	if h.rooms[meetingID] != r { // emptied meanwhile
 		h.rooms[meetingID] = r
 	}
 	r.mu.Lock()
@@ -99,6 +97,31 @@ func (h *Hub) Join(ctx context.Context, meetingID uint, staff bool, you any, con
 	v.wakeLocked() // the state message
 	v.mu.Unlock()
 	return v, nil
+}
+
+// room returns meeting's room, reading its seq from the database only when
+// it has no viewers yet. (Joining thus runs no query for all viewers but
+// the first: a query deepens the stack of the goroutine that runs it, and
+// a viewer's read loop would keep that stack for as long as it watches.)
+func (h *Hub) room(ctx context.Context, meetingID uint) (*room, error) {
+	h.mu.Lock()
+	r := h.rooms[meetingID]
+	h.mu.Unlock()
+	if r != nil {
+		return r, nil
+	}
+	seq, err := h.Service.Seq(ctx, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r := h.rooms[meetingID]; r != nil {
+		return r, nil // another viewer came first
+	}
+	r = &room{meetingID: meetingID, viewers: map[*Viewer]struct{}{}, lastSeq: seq}
+	h.rooms[meetingID] = r
+	return r, nil
 }
 
 // Viewers counts the viewers of meeting on this instance.
