@@ -191,8 +191,12 @@ func (v *Viewer) Resync() {
 // sends commands without reading the answers is dropped.
 func (v *Viewer) Reply(msg []byte) {
 	v.mu.Lock()
-	full := len(v.replies) >= maxReplies
-	if !full {
+	full := false
+	switch {
+	case v.stopped: // nobody to answer
+	case len(v.replies) >= maxReplies:
+		full = true
+	default:
 		v.replies = append(v.replies, msg)
 		v.wakeLocked()
 	}
@@ -204,10 +208,14 @@ func (v *Viewer) Reply(msg []byte) {
 
 const maxReplies = 16
 
-// send queues b, or reports that the queue is full.
+// send queues b, or reports that the queue is full. Nothing is queued
+// for a connection that has ended.
 func (v *Viewer) send(b *broadcast) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	if v.stopped {
+		return true
+	}
 	if len(v.queue) >= v.hub.SendBuffer {
 		return false
 	}
