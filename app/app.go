@@ -96,6 +96,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	a.Live = live.NewService(db, feed, log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
+	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Handler = &handlers.Handler{
 		DB:  db,
 		Log: log,

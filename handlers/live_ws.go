@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	fws "github.com/fasthttp/websocket"
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
@@ -137,6 +138,12 @@ func (c liveConn) WriteFrame(f live.Frame) error {
 			cut(c.conn)
 			return err
 		}
+	case f.Prepared != nil:
+		_ = c.conn.SetWriteDeadline(deadline)
+		if err := c.conn.WritePreparedMessage(f.Prepared.(*fws.PreparedMessage)); err != nil {
+			cut(c.conn)
+			return err
+		}
 	default:
 		_ = c.conn.SetWriteDeadline(deadline)
 		if err := c.conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
@@ -145,6 +152,17 @@ func (c liveConn) WriteFrame(f live.Frame) error {
 		}
 	}
 	return nil
+}
+
+// PrepareLiveMessage frames a message that goes to many viewers once for
+// all of them (the hub's Prepare): each viewer's write then skips copying
+// it through a write buffer.
+func PrepareLiveMessage(msg []byte) any {
+	pm, err := fws.NewPreparedMessage(fws.TextMessage, msg)
+	if err != nil {
+		return nil
+	}
+	return pm
 }
 
 // wsIn is a frame from a viewer: {"type":"resync"} or {"type":"cmd",

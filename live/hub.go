@@ -53,6 +53,10 @@ type Hub struct {
 	// CheckInterval is how often the hub compares each watched meeting's
 	// seq with what it has sent, healing lost notifications.
 	CheckInterval time.Duration
+	// Prepare, when set, turns a change's message, which goes to many
+	// viewers, into the transport's ready-made frame, once for all of
+	// them; the frame reaches Conn.WriteFrame as Frame.Prepared.
+	Prepare func(msg []byte) any
 
 	mu      sync.Mutex
 	rooms   map[uint]*room
@@ -78,8 +82,9 @@ type room struct {
 
 // broadcast is one change encoded for both audiences.
 type broadcast struct {
-	seq           int64
-	public, staff []byte
+	seq                           int64
+	public, staff                 []byte
+	publicPrepared, staffPrepared any
 }
 
 // Start runs the hub's fan-out until Close.
@@ -163,7 +168,11 @@ func (h *Hub) catchUp(ctx context.Context, meetingID uint, seq int64) {
 			return
 		}
 		for i := range evs {
-			r.fanOut(encodeChange(&evs[i], h.Service.Now()))
+			b := encodeChange(&evs[i], h.Service.Now())
+			if h.Prepare != nil {
+				b.publicPrepared, b.staffPrepared = h.Prepare(b.public), h.Prepare(b.staff)
+			}
+			r.fanOut(b)
 		}
 	}
 }

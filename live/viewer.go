@@ -20,6 +20,7 @@ import (
 // or a close frame after which the connection ends.
 type Frame struct {
 	Data        []byte
+	Prepared    any // Data as the transport's frame (Hub.Prepare), or nil
 	Ping        bool
 	CloseCode   int
 	CloseReason string
@@ -315,9 +316,9 @@ func (v *Viewer) next() (Frame, bool) {
 		}
 		v.seq = b.seq
 		if v.staff {
-			return Frame{Data: b.staff}, true
+			return Frame{Data: b.staff, Prepared: b.staffPrepared}, true
 		}
-		return Frame{Data: b.public}, true
+		return Frame{Data: b.public, Prepared: b.publicPrepared}, true
 	}
 }
 
