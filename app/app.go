@@ -97,6 +97,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	a.Live = live.NewService(db, feed, log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
+	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Handler = &handlers.Handler{
 		DB:  db,
 		Log: log,
@@ -134,6 +135,12 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		// Fiber reuses request memory; immutable strings let services keep
 		// what handlers pass them.
 		Immutable: true,
+		// fasthttp hands a websocket its connection's 4 KB request reader
+		// unless this lets it return the reader to its pool once a request
+		// is read; that is about 5 KB for every live viewer, for little
+		// cost on ordinary requests (BENCHMARKS.md, live fan-out). Serve
+		// then sets the first request's read deadline itself.
+		ReduceMemoryUsage: true,
 	})
 	// Fiber does not expose fasthttp's per-address limit; set it on the
 	// server it will listen with.
@@ -191,7 +198,7 @@ func (a *App) Start() {
 func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	a.Start()
 	errc := make(chan error, 1)
-	go func() { errc <- a.Fiber.Listener(ln) }()
+	go func() { errc <- a.Fiber.Listener(firstRequestDeadline{ln, a.Config.ReadTimeout}) }()
 	select {
 	case err := <-errc:
 		a.Shutdown(grace)
@@ -207,6 +214,24 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 		return err
 	}
 	return nil
+}
+
+// firstRequestDeadline gives every accepted connection the read timeout
+// before its first byte. fasthttp sets read deadlines itself, except
+// with ReduceMemoryUsage for the first byte of a connection's first
+// request: a client that connects and sends nothing would hold its
+// connection forever (the faults suite's abandoned connections).
+type firstRequestDeadline struct {
+	net.Listener
+	timeout time.Duration
+}
+
+func (l firstRequestDeadline) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		_ = c.SetReadDeadline(time.Now().Add(l.timeout))
+	}
+	return c, err
 }
 
 // Shutdown stops accepting requests, closes websocket viewers, drains the

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	fws "github.com/fasthttp/websocket"
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 
@@ -85,30 +86,24 @@ func youOf(a auth.Actor) viewerYou {
 }
 
 // liveSocket serves GET /ws/meetings/:slug. The handler's goroutine runs
-// the read loop; one writer goroutine per connection writes everything
-// (the hub's changes, answers to commands, pings, the close frame).
+// the read loop and never writes; everything written (the hub's changes,
+// answers to commands, pings, the close frame) goes through the viewer's
+// queue, whose writer the hub starts on demand, one at a time.
 func (h *Handler) liveSocket() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		meetingID, _ := conn.Locals(localsMeeting).(uint)
 		a, _ := conn.Locals(actorKey).(auth.Actor)
-		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), func() { cut(conn) })
+		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), liveConn{conn})
 		if err != nil {
 			_ = conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(live.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
 			return
 		}
-		defer v.Leave()
-		ctx, cancel := context.WithCancel(context.Background())
-		writerDone := make(chan struct{})
-		go func() {
-			defer close(writerDone)
-			h.liveWriter(ctx, conn, v)
-		}()
 		h.liveReader(conn, v, a, meetingID)
-		// The connection is over: stop the writer even if it is blocked.
-		cancel()
+		// The connection is over: stop a writer even if it is blocked, and
+		// wait for it before the connection is released.
 		cut(conn)
-		<-writerDone
+		v.Leave()
 	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers})
 }
 
@@ -124,34 +119,50 @@ func cut(conn *websocket.Conn) {
 	_ = nc.Close()
 }
 
-// liveWriter writes what the viewer's queue hands it until the end.
-func (h *Handler) liveWriter(ctx context.Context, conn *websocket.Conn, v *live.Viewer) {
-	for {
-		f := v.Next(ctx)
-		if ctx.Err() != nil {
-			return // the reader has ended: nobody to say goodbye to
+// liveConn writes a viewer's frames to its websocket.
+type liveConn struct{ conn *websocket.Conn }
+
+func (c liveConn) Cut() { cut(c.conn) }
+
+func (c liveConn) WriteFrame(f live.Frame) error {
+	deadline := time.Now().Add(writeWait)
+	switch {
+	case f.CloseCode != 0:
+		// A peer that does not read will not get this; don't wait long.
+		err := c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.CloseCode, f.CloseReason), time.Now().Add(time.Second))
+		// Let the reader see the peer's close answer, or give up soon.
+		_ = c.conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		return err
+	case f.Ping:
+		if err := c.conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
+			cut(c.conn)
+			return err
 		}
-		deadline := time.Now().Add(writeWait)
-		switch {
-		case f.CloseCode != 0:
-			// A peer that does not read will not get this; don't wait long.
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(f.CloseCode, f.CloseReason), time.Now().Add(time.Second))
-			// Let the reader see the peer's close answer, or give up soon.
-			_ = conn.SetReadDeadline(time.Now().Add(2 * time.Second))
-			return
-		case f.Ping:
-			if err := conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
-				cut(conn)
-				return
-			}
-		default:
-			_ = conn.SetWriteDeadline(deadline)
-			if err := conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
-				cut(conn)
-				return
-			}
+	case f.Prepared != nil:
+		_ = c.conn.SetWriteDeadline(deadline)
+		if err := c.conn.WritePreparedMessage(f.Prepared.(*fws.PreparedMessage)); err != nil {
+			cut(c.conn)
+			return err
+		}
+	default:
+		_ = c.conn.SetWriteDeadline(deadline)
+		if err := c.conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
+			cut(c.conn)
+			return err
 		}
 	}
+	return nil
+}
+
+// PrepareLiveMessage frames a message that goes to many viewers once for
+// all of them (the hub's Prepare): each viewer's write then skips copying
+// it through a write buffer.
+func PrepareLiveMessage(msg []byte) any {
+	pm, err := fws.NewPreparedMessage(fws.TextMessage, msg)
+	if err != nil {
+		return nil
+	}
+	return pm
 }
 
 // wsIn is a frame from a viewer: {"type":"resync"} or {"type":"cmd",
@@ -181,7 +192,7 @@ type wsError struct {
 func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor, meetingID uint) {
 	// A viewer that answers neither of two pings (plus a second's grace)
 	// is dead: its read deadline passes and the connection ends.
-	pongWait := 2*h.Hub.PingInterval + time.Second
+	pongWait := h.Hub.PongWait()
 	conn.SetReadLimit(maxFrame)
 	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })

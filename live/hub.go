@@ -53,6 +53,10 @@ type Hub struct {
 	// CheckInterval is how often the hub compares each watched meeting's
 	// seq with what it has sent, healing lost notifications.
 	CheckInterval time.Duration
+	// Prepare, when set, turns a change's message, which goes to many
+	// viewers, into the transport's ready-made frame, once for all of
+	// them; the frame reaches Conn.WriteFrame as Frame.Prepared.
+	Prepare func(msg []byte) any
 
 	mu      sync.Mutex
 	rooms   map[uint]*room
@@ -73,43 +77,14 @@ type room struct {
 	mu        sync.Mutex
 	viewers   map[*Viewer]struct{}
 	lastSeq   int64 // the last seq fanned out
+	joined    int   // viewers ever joined, to deal them into ping buckets
 }
 
 // broadcast is one change encoded for both audiences.
 type broadcast struct {
-	seq           int64
-	public, staff []byte
-}
-
-// Frame is what a viewer's connection writes next: a text message, a
-// ping, or a close frame after which the connection ends.
-type Frame struct {
-	Data        []byte
-	Ping        bool
-	CloseCode   int
-	CloseReason string
-}
-
-// Viewer is one websocket connection watching a meeting.
-type Viewer struct {
-	hub   *Hub
-	room  *room
-	staff bool
-	you   json.RawMessage
-
-	send    chan *broadcast
-	replies chan []byte
-	resync  chan struct{}
-	done    chan struct{}
-	ping    *time.Ticker
-	once    sync.Once
-	code    int
-	reason  string
-	onDrop  func()
-
-	// written only by the goroutine calling Next
-	seq       int64
-	needState bool
+	seq                           int64
+	public, staff                 []byte
+	publicPrepared, staffPrepared any
 }
 
 // Start runs the hub's fan-out until Close.
@@ -123,6 +98,10 @@ func (h *Hub) Start() {
 		defer unsubscribe()
 		tick := time.NewTicker(h.CheckInterval)
 		defer tick.Stop()
+		// One ticker pings every viewer, a bucket at a time.
+		pings := time.NewTicker(max(h.PingInterval/pingBuckets, time.Millisecond))
+		defer pings.Stop()
+		var bucket uint8
 		for {
 			select {
 			case <-ctx.Done():
@@ -136,6 +115,9 @@ func (h *Hub) Start() {
 						h.catchUp(ctx, id, seq)
 					}
 				}
+			case <-pings.C:
+				h.pingSweep(bucket)
+				bucket = (bucket + 1) % pingBuckets
 			}
 		}
 	}()
@@ -149,150 +131,6 @@ func (h *Hub) watched() []uint {
 		ids = append(ids, id)
 	}
 	return ids
-}
-
-// Join adds a viewer of meeting. staff viewers also get who made each
-// change; you is the viewer's own part of the state message (role,
-// registration). onDrop must end the connection at once (close its
-// network connection): the hub calls it when the viewer falls behind.
-func (h *Hub) Join(ctx context.Context, meetingID uint, staff bool, you any, onDrop func()) (*Viewer, error) {
-	youJSON, err := json.Marshal(you)
-	if err != nil {
-		return nil, err
-	}
-	seq, err := h.Service.Seq(ctx, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	v := &Viewer{
-		hub: h, staff: staff, you: youJSON,
-		send: make(chan *broadcast, h.SendBuffer), replies: make(chan []byte, 16),
-		resync: make(chan struct{}, 1), done: make(chan struct{}),
-		ping: time.NewTicker(h.PingInterval), onDrop: onDrop, needState: true,
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.closing {
-		v.ping.Stop()
-		return nil, ErrClosing
-	}
-	r := h.rooms[meetingID]
-	if r == nil {
-		r = &room{meetingID: meetingID, viewers: map[*Viewer]struct{}{}, lastSeq: seq}
-		h.rooms[meetingID] = r
-	}
-	r.mu.Lock()
-	r.viewers[v] = struct{}{}
-	r.mu.Unlock()
-	v.room = r
-	h.viewers.Add(1)
-	return v, nil
-}
-
-// Viewers counts the viewers of meeting on this instance.
-func (h *Hub) Viewers(meetingID uint) int {
-	h.mu.Lock()
-	r := h.rooms[meetingID]
-	h.mu.Unlock()
-	if r == nil {
-		return 0
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.viewers)
-}
-
-// Leave removes v; its connection has ended.
-func (v *Viewer) Leave() {
-	v.end(0, "", false)
-	h := v.hub
-	h.mu.Lock()
-	r := v.room
-	r.mu.Lock()
-	_, present := r.viewers[v]
-	delete(r.viewers, v)
-	empty := len(r.viewers) == 0
-	r.mu.Unlock()
-	if empty && h.rooms[r.meetingID] == r {
-		delete(h.rooms, r.meetingID)
-	}
-	h.mu.Unlock()
-	v.ping.Stop()
-	if present {
-		h.viewers.Done()
-	}
-}
-
-// end closes v's queue once with a close frame; kill also ends its
-// connection at once (the writer may be stuck on a slow network).
-func (v *Viewer) end(code int, reason string, kill bool) {
-	v.once.Do(func() {
-		v.code, v.reason = code, reason
-		close(v.done)
-		if kill && v.onDrop != nil {
-			v.onDrop()
-		}
-	})
-}
-
-// Resync asks for the full state to be sent next.
-func (v *Viewer) Resync() {
-	select {
-	case v.resync <- struct{}{}:
-	default: // one is already pending
-	}
-}
-
-// Reply queues an answer to one of the viewer's commands. A viewer that
-// sends commands without reading the answers is dropped.
-func (v *Viewer) Reply(msg []byte) {
-	select {
-	case v.replies <- msg:
-	default:
-		v.end(ClosePolicy, "too many unread answers", true)
-	}
-}
-
-// Next blocks until the viewer's connection has something to write, and
-// returns it. Only the connection's writer goroutine calls it. A Frame
-// with a CloseCode is the last.
-func (v *Viewer) Next(ctx context.Context) Frame {
-	for {
-		if v.needState {
-			msg, seq, err := v.hub.stateMessage(ctx, v)
-			if err != nil {
-				v.hub.Log.Error("live: read state for a viewer", "meeting", v.room.meetingID, "err", err)
-				return Frame{CloseCode: CloseInternal, CloseReason: "state unavailable"}
-			}
-			v.needState, v.seq = false, seq
-			return Frame{Data: msg}
-		}
-		select {
-		case <-v.done:
-			return Frame{CloseCode: max(v.code, CloseGoingAway), CloseReason: v.reason}
-		case <-ctx.Done():
-			return Frame{CloseCode: CloseGoingAway, CloseReason: "connection ends"}
-		case msg := <-v.replies:
-			return Frame{Data: msg}
-		case <-v.resync:
-			v.needState = true
-		case b := <-v.send:
-			if b.seq <= v.seq {
-				continue // already in the state this viewer has
-			}
-			if b.seq != v.seq+1 {
-				v.needState = true // a gap: send the full state instead
-				continue
-			}
-			v.seq = b.seq
-			if v.staff {
-				return Frame{Data: b.staff}
-			}
-			return Frame{Data: b.public}
-		case <-v.ping.C:
-			return Frame{Ping: true}
-		}
-	}
 }
 
 // catchUp fans out the meeting's changes after what was last sent, up to
@@ -330,7 +168,11 @@ func (h *Hub) catchUp(ctx context.Context, meetingID uint, seq int64) {
 			return
 		}
 		for i := range evs {
-			r.fanOut(encodeChange(&evs[i], h.Service.Now()))
+			b := encodeChange(&evs[i], h.Service.Now())
+			if h.Prepare != nil {
+				b.publicPrepared, b.staffPrepared = h.Prepare(b.public), h.Prepare(b.staff)
+			}
+			r.fanOut(b)
 		}
 	}
 }
@@ -344,9 +186,7 @@ func (r *room) fanOut(b *broadcast) {
 	}
 	r.lastSeq = b.seq
 	for v := range r.viewers {
-		select {
-		case v.send <- b:
-		default:
+		if !v.send(b) {
 			v.end(CloseTryLater, "too slow; reconnect", true)
 		}
 	}
@@ -416,9 +256,7 @@ func (h *Hub) Close(ctx context.Context) {
 	case <-waited:
 	case <-ctx.Done():
 		for _, v := range all {
-			if v.onDrop != nil {
-				v.onDrop()
-			}
+			v.conn.Cut()
 		}
 	}
 	if h.cancel != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,23 +70,49 @@ func (l *liveDB) do(t *testing.T, cmd Command) int64 {
 	return res.Seq
 }
 
-// frames runs a viewer's writer side: every frame Next returns goes to
-// the channel, until a close frame; then the viewer leaves, as its
-// connection would.
-func frames(ctx context.Context, v *Viewer) <-chan Frame {
-	ch := make(chan Frame, 100)
+// testConn is a viewer's connection in these tests: every frame written
+// goes to frames, until a close frame; then the viewer leaves, as its
+// connection's handler would, and frames is closed. A cut only unblocks a
+// stuck write, so that a test sees which close frame followed.
+type testConn struct {
+	frames chan Frame
+	ended  chan struct{} // a close frame was written
+	cut    chan struct{}
+	once   sync.Once
+	endOne sync.Once
+	// stuck makes the first write wait until the connection is cut, as
+	// a write to a peer that does not read.
+	stuck bool
+}
+
+func (c *testConn) Cut() { c.once.Do(func() { close(c.cut) }) }
+
+func (c *testConn) WriteFrame(f Frame) error {
+	if c.stuck {
+		c.stuck = false
+		<-c.cut
+	}
+	c.frames <- f
+	if f.CloseCode != 0 {
+		c.endOne.Do(func() { close(c.ended) })
+	}
+	return nil
+}
+
+// join adds a viewer on a testConn and returns the frames it is sent.
+func join(t *testing.T, h *Hub, meeting uint, staff bool, you any, stuck bool) (*Viewer, *testConn) {
+	t.Helper()
+	c := &testConn{frames: make(chan Frame, 100), ended: make(chan struct{}), cut: make(chan struct{}), stuck: stuck}
+	v, err := h.Join(context.Background(), meeting, staff, you, c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		defer close(ch)
-		defer v.Leave()
-		for {
-			f := v.Next(ctx)
-			ch <- f
-			if f.CloseCode != 0 {
-				return
-			}
-		}
+		<-c.ended
+		v.Leave()
+		close(c.frames)
 	}()
-	return ch
+	return v, c
 }
 
 type msgHead struct {
@@ -137,20 +165,14 @@ func TestHubDropsAViewerWhoseQueueIsFullAndServesTheOthers(t *testing.T) {
 	h.SendBuffer = 2
 	h.Start()
 	t.Cleanup(func() { closeHub(h) })
-	ctx := context.Background()
-	fast, err := h.Join(ctx, l.meeting, false, map[string]string{"role": "viewer"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fastFrames := frames(ctx, fast)
+	_, fast := join(t, h, l.meeting, false, map[string]string{"role": "viewer"}, false)
+	fastFrames := fast.frames
 	if m, _ := nextMessage(t, fastFrames); m.Type != "state" || m.Seq != 0 {
 		t.Fatalf("first %+v", m)
 	}
-	dropped := make(chan struct{})
-	slow, err := h.Join(ctx, l.meeting, false, nil, func() { close(dropped) })
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The slow viewer's connection is stuck writing its state message.
+	_, slow := join(t, h, l.meeting, false, nil, true)
+	dropped := slow.cut
 	for i, reg := range l.regs {
 		seq := l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: reg})
 		if m, _ := nextMessage(t, fastFrames); m.Type != "patch" || m.Seq != seq {
@@ -169,17 +191,22 @@ func TestHubDropsAViewerWhoseQueueIsFullAndServesTheOthers(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow viewer was not dropped")
 	}
-	// It is told to come back later; the fast one carries on.
-	for {
-		f := slow.Next(ctx)
-		if f.CloseCode != 0 {
-			if f.CloseCode != CloseTryLater {
-				t.Fatalf("close %d", f.CloseCode)
-			}
-			break
+	// It is told to come back later: its next frame after the one it was
+	// stuck on (the state message, unless the drop came before its writer
+	// started) is the close frame, ahead of the queued changes; the fast
+	// one carries on.
+	f := <-slow.frames
+	if f.CloseCode == 0 {
+		if m := string(f.Data); !strings.HasPrefix(m, `{"type":"state"`) {
+			t.Fatalf("slow viewer's first frame %q", m)
 		}
+		f = <-slow.frames
 	}
-	slow.Leave()
+	if f.CloseCode != CloseTryLater {
+		t.Fatalf("after the drop: %+v, want close %d", f, CloseTryLater)
+	}
+	for range slow.frames { // it leaves
+	}
 	seq := l.do(t, Command{Action: ActClose, ItemID: l.item})
 	if m, _ := nextMessage(t, fastFrames); m.Seq != seq {
 		t.Fatalf("fast viewer after the drop: %+v", m)
@@ -201,12 +228,8 @@ func TestHubHealsLostNotificationsBySeq(t *testing.T) {
 	h.CheckInterval = 10 * time.Millisecond
 	h.Start()
 	t.Cleanup(func() { closeHub(h) })
-	ctx := context.Background()
-	v, err := h.Join(ctx, l.meeting, true, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := frames(ctx, v)
+	_, c := join(t, h, l.meeting, true, nil, false)
+	ch := c.frames
 	nextMessage(t, ch)
 	var last int64
 	for _, reg := range l.regs {
@@ -232,11 +255,8 @@ func TestViewerTakesTheFullStateAfterAGap(t *testing.T) {
 	l := newLiveDB(t, feed)
 	h := newHub(l, feed)
 	ctx := context.Background()
-	v, err := h.Join(ctx, l.meeting, false, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := frames(ctx, v)
+	v, c := join(t, h, l.meeting, false, nil, false)
+	ch := c.frames
 	nextMessage(t, ch)
 	// Two changes, of which this instance hears only of the second one's
 	// patch: the viewer must not apply it on top of seq 0.
@@ -266,8 +286,7 @@ func TestViewerTakesTheFullStateAfterAGap(t *testing.T) {
 	if _, f := nextMessage(t, ch); f.CloseCode != CloseGoingAway {
 		t.Fatalf("shutdown frame %+v", f)
 	}
-	v.Leave()
-	if _, err := h.Join(ctx, l.meeting, false, nil, nil); err != ErrClosing {
+	if _, err := h.Join(ctx, l.meeting, false, nil, &testConn{}); err != ErrClosing {
 		t.Fatalf("join after close: %v", err)
 	}
 }

@@ -27,8 +27,9 @@ type FanoutConfig struct {
 	// function that waits for the server's CPU profile.
 	Profile func() (wait func())
 	// Connected, when set, is called once every viewer is connected; it
-	// returns the server's goroutine count for the report.
-	Connected func() string
+	// returns the server's goroutine count and its heap and stacks in use
+	// for the report.
+	Connected func() (goroutines, mem string)
 }
 
 // viewer is one websocket client; it records when each seq arrived.
@@ -189,9 +190,9 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 		fmt.Fprintf(os.Stderr, "  %d viewers failed to connect\n", failed.Load())
 	}
 	loaded, _ := ReadProc(srv.PID)
-	goroutines := "n/a"
+	goroutines, mem := "n/a", "n/a"
 	if cfg.Connected != nil {
-		goroutines = cfg.Connected()
+		goroutines, mem = cfg.Connected()
 	}
 
 	// The moderator: add a speaker, then remove them, and so on; every
@@ -302,6 +303,7 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 			float64(loaded.RSSBytes)/(1<<20), float64(loaded.RSSBytes-idle.RSSBytes)/1024/float64(n))
 	}
 	t.Add("server goroutines with viewers", "%s", goroutines)
+	t.Add("server heap / stacks in use", "%s", mem)
 	t.Add("server CPU while commanding", "%.2fs over %s (%.0f%% of one core)", (after.CPU - before.CPU).Seconds(),
 		cmdElapsed.Round(time.Millisecond), 100*(after.CPU-before.CPU).Seconds()/cmdElapsed.Seconds())
 	if lost > 0 {

@@ -98,9 +98,10 @@ func run(args []string) error {
 	case "live":
 		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval,
 			Profile: func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) },
-			Connected: func() string {
+			Connected: func() (goroutines, mem string) {
+				mem = memStats(pprofAddr)
 				heapProfile(pprofAddr, *heapprofile)
-				return goroutineCount(pprofAddr)
+				return goroutineCount(pprofAddr), mem
 			}})
 		if err != nil {
 			return err

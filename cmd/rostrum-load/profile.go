@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,4 +74,27 @@ func goroutineCount(pprofAddr string) string {
 	var n int
 	_, _ = fmt.Fscanf(res.Body, "goroutine profile: total %d", &n)
 	return fmt.Sprint(n)
+}
+
+// memStats asks the profiler (before any forced GC) how much of the
+// server's memory is heap in use and how much goroutine stacks: the two
+// parts of the memory per viewer.
+func memStats(pprofAddr string) string {
+	if pprofAddr == "" {
+		return "n/a (run with -cpuprofile or -heapprofile)"
+	}
+	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/heap?debug=1", pprofAddr))
+	if err != nil {
+		return err.Error()
+	}
+	defer res.Body.Close()
+	var heap, stack float64
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		_, _ = fmt.Sscanf(line, "# HeapInuse = %g", &heap)
+		_, _ = fmt.Sscanf(line, "# Stack = %g", &stack)
+	}
+	return fmt.Sprintf("%.1f MiB / %.1f MiB", heap/(1<<20), stack/(1<<20))
 }
