@@ -314,3 +314,39 @@ func TestStateIsEncodedOncePerSeqAndFollowsTheAgenda(t *testing.T) {
 		t.Fatalf("state %s", c)
 	}
 }
+
+// A viewer whose room empties (its last viewer leaves) between finding it
+// and entering it joins the room a later viewer made meanwhile, so that
+// both get every change; it never takes the meeting away from that room.
+func TestAViewerJoiningAsItsRoomEmptiesSharesTheNewRoom(t *testing.T) {
+	feed := NewLocalFeed()
+	l := newLiveDB(t, feed)
+	h := newHub(l, feed)
+	h.Start()
+	t.Cleanup(func() { closeHub(h) })
+	stale, err := h.room(context.Background(), l.meeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	delete(h.rooms, l.meeting) // the room's last viewer left
+	h.mu.Unlock()
+	_, later := join(t, h, l.meeting, false, nil, false)
+	c := &testConn{frames: make(chan Frame, 100), ended: make(chan struct{}), cut: make(chan struct{})}
+	v, err := h.admit(l.meeting, stale, &Viewer{hub: h, conn: c, you: []byte("{}"), needState: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Leave)
+	for _, ch := range []<-chan Frame{later.frames, c.frames} {
+		if m, _ := nextMessage(t, ch); m.Type != "state" {
+			t.Fatalf("first %+v", m)
+		}
+	}
+	seq := l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: l.regs[0]})
+	for i, ch := range []<-chan Frame{later.frames, c.frames} {
+		if m, _ := nextMessage(t, ch); m.Type != "patch" || m.Seq != seq {
+			t.Fatalf("viewer %d got %+v, want patch %d", i, m, seq)
+		}
+	}
+}

@@ -74,18 +74,30 @@ func (h *Hub) Join(ctx context.Context, meetingID uint, staff bool, you any, con
 	if err != nil {
 		return nil, err
 	}
-	v := &Viewer{hub: h, staff: staff, you: youJSON, conn: conn, needState: true}
 	r, err := h.room(ctx, meetingID)
 	if err != nil {
 		return nil, err
 	}
+	return h.admit(meetingID, r, &Viewer{hub: h, staff: staff, you: youJSON, conn: conn, needState: true})
+}
+
+// admit adds v to r, the room of meetingID that room returned, and
+// starts sending it the full state.
+func (h *Hub) admit(meetingID uint, r *room, v *Viewer) (*Viewer, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closing {
 		return nil, ErrClosing
 	}
-	if h.rooms[meetingID] != r { // emptied meanwhile
-		h.rooms[meetingID] = r
+	if cur := h.rooms[meetingID]; cur != r {
+		// The room emptied meanwhile: join the one a later viewer made,
+		// or bring this one back (a stale lastSeq only replays changes
+		// this viewer's state already holds).
+		if cur != nil {
+			r = cur
+		} else {
+			h.rooms[meetingID] = r
+		}
 	}
 	r.mu.Lock()
 	r.viewers[v] = struct{}{}
