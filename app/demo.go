@@ -166,7 +166,11 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 	}
 	for _, title := range demoAgenda {
 		if !have[title] {
-			if _, err := ms.AddItem(ctx, m, meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}); err != nil {
+			item, err := meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}.Item(m.ID)
+			if err == nil {
+				_, err = a.Live.AddItem(ctx, auth.Actor{}, item)
+			}
+			if err != nil {
 				return fmt.Errorf("agenda item %q: %w", title, err)
 			}
 		}

@@ -85,11 +85,13 @@ func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, 
 	}
 	queue := demoSpeakerQueue(approved)
 
-	seq, err := a.Live.Seq(ctx, m.ID)
-	if err != nil {
+	// The list has run once the meeting has any speaker (its agenda's
+	// items are live changes too, so the seq alone does not tell).
+	var speakers int64
+	if err := a.DB.WithContext(ctx).Model(&live.Entry{}).Where("meeting_id = ?", m.ID).Count(&speakers).Error; err != nil {
 		return rep, err
 	}
-	if seq == 0 {
+	if speakers == 0 {
 		if err := a.demoRunList(ctx, m.ID, auth.Actor{User: moderator}, items, queue); err != nil {
 			return rep, fmt.Errorf("demo live list: %w", err)
 		}

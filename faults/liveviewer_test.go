@@ -57,12 +57,18 @@ func (st *liveState) applyPatch(seq int64, data json.RawMessage) bool {
 		Items         []live.ItemHeader            `json:"items"`
 		Speakers      []*live.Entry                `json:"speakers"`
 		Balance       map[string]*live.TypeBalance `json:"balance"`
+		AddedItems    []liveItem                   `json:"added_items"`
 	}
 	if json.Unmarshal(data, &p) != nil {
 		return false
 	}
 	st.Seq = seq
 	st.CurrentItemID = p.CurrentItemID
+	for _, it := range p.AddedItems {
+		if st.item(it.ID) == nil {
+			st.Items = append(st.Items, it)
+		}
+	}
 	for _, h := range p.Items {
 		it := st.item(h.ID)
 		if it == nil {

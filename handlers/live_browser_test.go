@@ -139,6 +139,10 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 	if got := lastActor(t, lm); !strings.HasPrefix(got, "staff:") {
 		t.Fatalf("last change by %s", got)
 	}
+	// The secretariat adds an agenda item meanwhile: the open console
+	// offers it at once, without a reload.
+	lm.admin.MustJSON("POST", lm.path("/agenda"), map[string]any{"title": "Any other business"}, 201, nil)
+	liveWaitText(t, consoleTab, "#item-select", "Any other business")
 	_ = ana
 }
 

@@ -36,11 +36,14 @@ func newLiveMeeting(t *testing.T, e *testenv.Env, slug string) *liveMeeting {
 	}
 	admin.MustJSON("POST", "/api/meetings", meetingInput(slug), 201, &m)
 	lm := &liveMeeting{e: e, admin: admin, mod: e.Staff(models.RoleModerator), slug: slug, id: m.ID}
-	for _, title := range []string{"Existing and potential threats", "International law"} {
-		var it struct {
-			ID uint `json:"id"`
+	// The agenda is stored directly, before anyone watches, so that the
+	// live list starts at seq 0 (adding items through the API is a live
+	// change of its own: TestAgendaItemAddedDuringAMeetingReachesEveryViewer).
+	for i, title := range []string{"Existing and potential threats", "International law"} {
+		it := models.AgendaItem{MeetingID: m.ID, Position: i + 1, Title: title, SpeakingTimeSeconds: 180}
+		if err := e.App.DB.Create(&it).Error; err != nil {
+			t.Fatal(err)
 		}
-		admin.MustJSON("POST", "/api/meetings/"+slug+"/agenda", map[string]any{"title": title, "speaking_time_seconds": 180}, 201, &it)
 		lm.items = append(lm.items, it.ID)
 	}
 	return lm
@@ -146,12 +149,18 @@ func (st *liveStateView) applyPatch(t *testing.T, seq int64, data json.RawMessag
 		Items         []live.ItemHeader            `json:"items"`
 		Speakers      []*live.Entry                `json:"speakers"`
 		Balance       map[string]*live.TypeBalance `json:"balance"`
+		AddedItems    []liveItemView               `json:"added_items"`
 	}
 	if err := json.Unmarshal(data, &p); err != nil {
 		t.Fatal(err)
 	}
 	st.Seq = seq
 	st.CurrentItemID = p.CurrentItemID
+	for _, it := range p.AddedItems {
+		if st.item(it.ID) == nil {
+			st.Items = append(st.Items, it)
+		}
+	}
 	for _, h := range p.Items {
 		it := st.item(h.ID)
 		it.Closed, it.Timer = h.Closed, h.Timer

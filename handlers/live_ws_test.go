@@ -334,3 +334,43 @@ func TestLiveWebsocketWithATokenActsAsThatParticipantDespiteAStaffCookie(t *test
 		t.Fatalf("the staff cookie lent its rights: %+v", m)
 	}
 }
+
+// An agenda item the secretariat adds while the meeting runs is a change of
+// the live state like any other: it reaches every viewer at once, with the
+// next seq, and its list is open for requests.
+func TestAgendaItemAddedDuringAMeetingReachesEveryViewer(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "m")
+	_, tok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
+	pub := liveConnect(t, e, lm.slug)
+	staff := liveConnect(t, e, lm.slug, liveWithClient(lm.mod))
+	var item struct {
+		ID uint `json:"id"`
+	}
+	lm.admin.MustJSON("POST", lm.path("/agenda"), map[string]any{"title": "Any other business", "speaking_time_seconds": 120}, 201, &item)
+	m := staff.until(func(m liveMsg) bool { return m.Type == "patch" && m.Seq == 1 })
+	if m.By == nil || m.By.Action != "add_item" || !strings.HasPrefix(m.By.Actor, "staff:") {
+		t.Fatalf("staff patch: %+v", m.By)
+	}
+	pub.untilSeq(1)
+	want := lm.state(t)
+	if it := want.item(item.ID); it == nil || it.Title != "Any other business" || it.SpeakingTimeSeconds != 120 {
+		t.Fatalf("server state lacks the item: %+v", want.Items)
+	}
+	for name, v := range map[string]*liveViewer{"public": pub, "staff": staff} {
+		if got := v.state.comparable(t); got != want.comparable(t) {
+			t.Fatalf("%s viewer's state differs from the server's:\n%s\n%s", name, got, want.comparable(t))
+		}
+	}
+	// Its list takes requests at once, and viewers follow.
+	e.Participant(tok).MustJSON("POST", lm.path("/agenda/%d/speakers", item.ID), nil, 201, nil)
+	pub.untilSeq(2)
+	if names := pub.state.waitingNames(item.ID); len(names) != 1 || names[0] != "Ana" {
+		t.Fatalf("waiting on the new item: %v", names)
+	}
+	// A bad item changes nothing.
+	lm.admin.MustJSON("POST", lm.path("/agenda"), map[string]any{"title": " "}, 422, nil)
+	if st := lm.state(t); st.Seq != 2 || len(st.Items) != 3 {
+		t.Fatalf("after a refused item: seq %d, %d items", st.Seq, len(st.Items))
+	}
+}

@@ -57,8 +57,11 @@ func (h *Handler) addAgendaItem(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	item, err := h.Meetings.AddItem(c.UserContext(), m, in)
+	item, err := in.Item(m.ID)
 	if err != nil {
+		return err
+	}
+	if _, err := h.Live.AddItem(c.UserContext(), actor(c), item); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(item)

@@ -144,12 +144,17 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 	if err != nil {
 		return Result{}, err
 	}
-	if perr := s.Feed.Publish(ctx, Change{MeetingID: meetingID, Seq: res.Seq}); perr != nil {
+	s.publish(ctx, meetingID, res.Seq)
+	return res, nil
+}
+
+// publish announces a committed change to the hubs.
+func (s *Service) publish(ctx context.Context, meetingID uint, seq int64) {
+	if err := s.Feed.Publish(ctx, Change{MeetingID: meetingID, Seq: seq}); err != nil {
 		// The change is stored; viewers heal by seq on the next change or
 		// the hub's periodic check.
-		s.Log.Warn("live: publish change", "meeting", meetingID, "seq", res.Seq, "err", perr)
+		s.Log.Warn("live: publish change", "meeting", meetingID, "seq", seq, "err", err)
 	}
-	return res, nil
 }
 
 // apply runs cmd on f.
@@ -351,31 +356,38 @@ func commit(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now tim
 			balanceChanged = true
 		}
 	}
-	lm.Seq++
-	f.Seq = lm.Seq
 	if current {
 		id := f.CurrentItemID
 		lm.CurrentItemID = &id
-	}
-	if err := tx.Model(&models.LiveMeeting{}).Where("meeting_id = ?", lm.MeetingID).
-		Updates(map[string]any{"seq": lm.Seq, "current_item_id": lm.CurrentItemID, "updated_at": now}).Error; err != nil {
-		return 0, err
 	}
 	p := Patch{CurrentItemID: lm.CurrentItemID, Items: headers, Speakers: entries}
 	if balanceChanged {
 		p.Balance = BalanceOf(f)
 	}
+	seq, err := record(tx, lm, a, now, cmd.Action, cmd, p)
+	f.Seq = seq
+	return seq, err
+}
+
+// record writes a change's next seq (with lm's current item) and its
+// audit row: who, the action, its detail and the patch viewers receive.
+func record(tx *gorm.DB, lm *models.LiveMeeting, a auth.Actor, now time.Time, action string, detail any, p Patch) (int64, error) {
+	lm.Seq++
+	if err := tx.Model(&models.LiveMeeting{}).Where("meeting_id = ?", lm.MeetingID).
+		Updates(map[string]any{"seq": lm.Seq, "current_item_id": lm.CurrentItemID, "updated_at": now}).Error; err != nil {
+		return 0, err
+	}
 	patch, err := json.Marshal(p)
 	if err != nil {
 		return 0, err
 	}
-	detail, err := json.Marshal(cmd)
+	d, err := json.Marshal(detail)
 	if err != nil {
 		return 0, err
 	}
 	ev := models.LiveEvent{
 		MeetingID: lm.MeetingID, Seq: lm.Seq, At: now, Actor: actorLabel(a),
-		Action: cmd.Action, Detail: string(detail), Patch: string(patch),
+		Action: action, Detail: string(d), Patch: string(patch),
 	}
 	if a.User != nil {
 		ev.UserID = &a.User.ID
@@ -398,7 +410,7 @@ func actorLabel(a auth.Actor) string {
 	case a.Registration != nil:
 		return "participant:" + strconv.FormatUint(uint64(a.Registration.ID), 10) + " " + a.Registration.Name
 	}
-	return "anonymous"
+	return "system" // Rostrum itself (the demo's set-up): commands always have an actor
 }
 
 // AuditEntry is one line of the audit log.

@@ -37,11 +37,15 @@ func headerOf(l *ListOfSpeakers) ItemHeader {
 // current item, and the balance when it changed. A viewer upserts the
 // speakers by id into their item's list and sorts each list again (see
 // CompareEntries).
+//
+// AddedItems are agenda items appended to the agenda (their lists empty),
+// which a viewer appends to its items.
 type Patch struct {
 	CurrentItemID *uint        `json:"current_item_id"`
 	Items         []ItemHeader `json:"items,omitempty"`
 	Speakers      []*Entry     `json:"speakers,omitempty"`
 	Balance       Balance      `json:"balance,omitempty"`
+	AddedItems    []ItemState  `json:"added_items,omitempty"`
 }
 
 // ItemState is one agenda item's list in the full state.

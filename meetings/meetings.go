@@ -15,7 +15,6 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/models"
-	"rostrum/store"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
@@ -183,8 +182,10 @@ type ItemInput struct {
 	SpeakingTimeSeconds int    `json:"speaking_time_seconds"`
 }
 
-// AddItem appends an agenda item to the meeting.
-func (s *Service) AddItem(ctx context.Context, m *models.Meeting, in ItemInput) (*models.AgendaItem, error) {
+// Item validates in as a new agenda item of meeting meetingID. The live
+// list's service appends it (live.Service.AddItem): an agenda item added
+// during a meeting is a change every viewer must see.
+func (in ItemInput) Item(meetingID uint) (*models.AgendaItem, error) {
 	f := apperr.Fields{}
 	title := strings.TrimSpace(in.Title)
 	checkText(f, "title", title, 1, 300)
@@ -198,22 +199,7 @@ func (s *Service) AddItem(ctx context.Context, m *models.Meeting, in ItemInput) 
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
-	item := &models.AgendaItem{MeetingID: m.ID, Title: title, SpeakingTimeSeconds: secs}
-	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var max struct{ P int }
-		if err := store.LockForUpdate(tx.Model(&models.Meeting{})).Select("id").Where("id = ?", m.ID).Scan(&struct{ ID uint }{}).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&models.AgendaItem{}).Select("coalesce(max(position), 0) as p").Where("meeting_id = ?", m.ID).Scan(&max).Error; err != nil {
-			return err
-		}
-		item.Position = max.P + 1
-		return tx.Create(item).Error
-	})
-	if err != nil {
-		return nil, err
-	}
-	return item, nil
+	return &models.AgendaItem{MeetingID: meetingID, Title: title, SpeakingTimeSeconds: secs}, nil
 }
 
 // Items lists the meeting's agenda in order.

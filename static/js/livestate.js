@@ -26,12 +26,16 @@ export function compareEntries(a, b) {
   return a.id - b.id;
 }
 
-// applyPatch applies one change to state (in place): the entries it
-// carries replace or join their item's list, the item headers set closed
-// and the timer, the balance replaces the old one when present.
+// applyPatch applies one change to state (in place): agenda items added
+// join the end of the agenda, the entries it carries replace or join their
+// item's list, the item headers set closed and the timer, the balance
+// replaces the old one when present.
 export function applyPatch(state, seq, patch) {
   state.seq = seq;
   state.current_item_id = patch.current_item_id ?? null;
+  for (const it of patch.added_items || []) {
+    if (!state.items.some((i) => i.id === it.id)) state.items.push(it);
+  }
   for (const h of patch.items || []) {
     const it = state.items.find((i) => i.id === h.id);
     if (it) { it.closed = h.closed; it.timer = h.timer; }
