@@ -22,6 +22,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/pgfeed"
+	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/store"
 	"rostrum/summary"
@@ -109,6 +110,10 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Live:     a.Live,
 		Hub:      a.Hub,
 		Summary:  newSummary(cfg, db, log),
+	}
+	if store.Postgres(db) {
+		// Several instances may share the database: one count for all.
+		a.Handler.Limits = &ratelimit.Postgres{DB: db}
 	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/app"
 	"rostrum/auth"
 	"rostrum/internal/testenv"
 )
@@ -281,4 +282,39 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// Behind several instances on one PostgreSQL database the throttles keep
+// one count: a client that spreads its attempts over the instances gets
+// no more than its allowance (each instance counting apart would give it
+// that much at each).
+func TestThrottlesCountAcrossInstancesOnPostgres(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	limit := func(c *app.Config) { c.RegistrationRateLimit = 3 }
+	a := testenv.New(t, testenv.WithDB(dsn), limit)
+	b := testenv.New(t, testenv.WithDB(dsn), limit)
+	createMeeting(t, a.Admin(), "m", 0, 0)
+	one := clientFrom("127.0.0.1")
+	urls := []string{a.URL, b.URL, a.URL, b.URL}
+	for i, u := range urls {
+		res := postJSON(t, one, u+"/api/meetings/m/registrations", testenv.RegistrationBody("Org", "P", fmt.Sprintf("spread%d@example.org", i)))
+		want := map[bool]int{true: 429, false: 201}[i == 3]
+		if res.StatusCode != want {
+			t.Fatalf("registration %d (instance %d): %d, want %d", i+1, i%2+1, res.StatusCode, want)
+		}
+	}
+	// Failed logins likewise: ten in all, spread over both, then 429 on
+	// either.
+	clients := []*testenv.Client{a.Anon(), b.Anon()}
+	bad := map[string]string{"email": testenv.AdminEmail, "password": "wrong password"}
+	for i := range 10 {
+		if res := clients[i%2].Do("POST", "/api/login", bad); res.Status != 401 {
+			t.Fatalf("failed login %d: %d, want 401", i+1, res.Status)
+		}
+	}
+	for i, c := range clients {
+		if res := c.Do("POST", "/api/login", bad); res.Status != 429 {
+			t.Fatalf("instance %d after ten failures on both: %d, want 429", i+1, res.Status)
+		}
+	}
 }

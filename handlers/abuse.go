@@ -1,33 +1,80 @@
 package handlers
 
 import (
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"rostrum/apperr"
+	"rostrum/ratelimit"
 )
+
+// throttle is a fixed-window rate limit per client address: the
+// request's hit is counted before it runs, and once an address has made
+// more than max hits in the window it gets 429 with Retry-After.
+// skipSuccess takes back the hit of a request that succeeded (status
+// under 400), so that only failures count. The counts live in
+// h.Limits: in memory on one instance, in the database when several
+// instances share it, so that every instance applies one count.
+type throttle struct {
+	name        string // keeps the throttles' counts apart
+	max         int
+	window      time.Duration
+	skipSuccess bool
+	refuse      func(retryAfter string) error
+}
+
+func (h *Handler) throttled(t throttle) fiber.Handler {
+	lim := h.limits() // at route set-up, before any request
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		key := t.name + ":" + c.IP()
+		hits, left, err := lim.Hit(ctx, key, t.window)
+		if err != nil {
+			// The count is unavailable (the database is): let the request
+			// through rather than refuse everyone; it will meet the same
+			// database anyway.
+			h.Log.Warn("rate limit unavailable", "throttle", t.name, "err", err)
+			return c.Next()
+		}
+		if hits > t.max {
+			retry := strconv.Itoa(max(1, int(math.Ceil(left.Seconds()))))
+			c.Set(fiber.HeaderRetryAfter, retry)
+			return t.refuse(retry)
+		}
+		err = c.Next()
+		if t.skipSuccess && c.Response().StatusCode() < fiber.StatusBadRequest {
+			if uerr := lim.Undo(ctx, key); uerr != nil {
+				h.Log.Warn("rate limit undo", "throttle", t.name, "err", uerr)
+			}
+		}
+		return err
+	}
+}
 
 // registrationThrottle lets each client address register at most
 // Opts.RegistrationRateLimit times a minute (0 lets everything through);
 // further attempts get 429 with Retry-After, counting failed attempts too,
 // so that a script cannot try addresses or fill a meeting from one host.
-// The count lives in this process: behind several instances each counts
-// its own share. Every registration route gets the same limiter, so that
-// the JSON API and the HTML form share one count.
+// The JSON API and the HTML form share one count (one throttle name).
 func (h *Handler) registrationThrottle() fiber.Handler {
-	if h.registrationLimit != nil {
-		return h.registrationLimit
-	}
 	perMinute := h.Opts.RegistrationRateLimit
-	h.registrationLimit = limiter.New(limiter.Config{
-		Next:       func(*fiber.Ctx) bool { return perMinute <= 0 },
-		Max:        max(perMinute, 1),
-		Expiration: time.Minute,
-		LimitReached: func(c *fiber.Ctx) error {
-			return apperr.RateLimited("too many registrations from this address; try again in %s seconds", c.GetRespHeader(fiber.HeaderRetryAfter))
-		},
-	})
-	return h.registrationLimit
+	if perMinute <= 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return h.throttled(throttle{name: "register", max: perMinute, window: time.Minute,
+		refuse: func(retry string) error {
+			return apperr.RateLimited("too many registrations from this address; try again in %s seconds", retry)
+		}})
+}
+
+// limits returns the counter the throttles use: h.Limits, or one in
+// memory when none was given. Routes call it while they are set up.
+func (h *Handler) limits() ratelimit.Counter {
+	if h.Limits == nil {
+		h.Limits = ratelimit.NewMemory()
+	}
+	return h.Limits
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"rostrum/apperr"
 	"rostrum/auth"
@@ -125,14 +124,10 @@ func (h *Handler) loginThrottle() fiber.Handler {
 	if window <= 0 {
 		window = 15 * time.Minute
 	}
-	return limiter.New(limiter.Config{
-		Max:                    max,
-		Expiration:             window,
-		SkipSuccessfulRequests: true,
-		LimitReached: func(c *fiber.Ctx) error {
+	return h.throttled(throttle{name: "login", max: max, window: window, skipSuccess: true,
+		refuse: func(string) error {
 			return apperr.RateLimited("too many failed logins from this address; try again later")
-		},
-	})
+		}})
 }
 
 // answerNow turns an error of the handlers after it into its HTTP answer

@@ -23,6 +23,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
+	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/summary"
 )
@@ -56,9 +57,10 @@ type Handler struct {
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 
-	// registrationLimit is the one registration throttle that the API and
-	// the plain HTML form share (see registrationThrottle).
-	registrationLimit fiber.Handler
+	// Limits counts the registration and login throttles' hits: in
+	// memory (nil: a new ratelimit.Memory), or ratelimit.Postgres when
+	// several instances share a database.
+	Limits ratelimit.Counter
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data

@@ -138,3 +138,11 @@ type Registration struct {
 	CreatedAt      time.Time    `gorm:"index" json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 }
+
+// RateLimit is one key's current window of the throttles shared by
+// several instances (ratelimit.Postgres): its hits and when it ends.
+type RateLimit struct {
+	Key    string    `gorm:"primaryKey;size:200"`
+	Hits   int       `gorm:"not null"`
+	EndsAt time.Time `gorm:"not null;index"`
+}

@@ -50,6 +50,11 @@ var migrations = []*gormigrate.Migration{
 		return tx.Exec(`UPDATE meetings SET seats_held = (SELECT COUNT(*) FROM registrations r
 			WHERE r.meeting_id = meetings.id AND r.status IN ('pending', 'approved'))`).Error
 	}},
+	{ID: "0007_rate_limits", Migrate: func(tx *gorm.DB) error {
+		// The throttles' counts, shared by the instances on PostgreSQL
+		// (one instance on SQLite counts in memory; the table stays empty).
+		return tx.AutoMigrate(&models.RateLimit{})
+	}},
 }
 
 // Migrate brings the schema up to date.
