@@ -118,8 +118,10 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	if !store.Postgres(db) {
-		// SQLite has one writer: registrations share its transactions.
-		a.group = store.NewGroupCommit(db, 128)
+		// SQLite has one writer: registrations share its transactions. A
+		// group of 64 holds the write lock for about 20 ms, which bounds
+		// what a moderator's command waits during a rush.
+		a.group = store.NewGroupCommit(db, 64)
 		a.Handler.Registrations.Group = a.group
 	}
 	a.Fiber = fiber.New(fiber.Config{
