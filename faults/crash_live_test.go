@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"rostrum/internal/apiclient"
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -26,26 +27,26 @@ type liveDriver struct {
 	step   int
 	acked  atomic.Int64 // commands acknowledged so far
 	mu     sync.Mutex
-	last   liveState // the state right after the last acknowledged command
-	cutErr error     // the transport error that ended the driver (the kill)
+	last   livetest.State // the state right after the last acknowledged command
+	cutErr error          // the transport error that ended the driver (the kill)
 }
 
-func (d *liveDriver) get() (liveState, error) {
-	var st liveState
+func (d *liveDriver) get() (livetest.State, error) {
+	var st livetest.State
 	_, err := d.admin.Do("GET", "/api/meetings/"+d.slug+"/live", nil, &st)
 	return st, err
 }
 
 // nextCommand picks a command from the state: fill the list, give the
 // floor, pause, extend, resume, withdraw someone, change the item.
-func (d *liveDriver) nextCommand(st liveState) (method, path string, body any) {
+func (d *liveDriver) nextCommand(st livetest.State) (method, path string, body any) {
 	d.step++
 	base := "/api/meetings/" + d.slug
 	cur := d.items[0]
 	if st.CurrentItemID != nil {
 		cur = *st.CurrentItemID
 	}
-	it := st.item(cur)
+	it := st.Item(cur)
 	var speaking *uint
 	var paused bool
 	waitingRegs := map[uint]bool{}
@@ -131,7 +132,7 @@ func (d *liveDriver) run() {
 }
 
 // checkFloorRules checks the rules that must hold in any state.
-func checkFloorRules(t testing.TB, st liveState) {
+func checkFloorRules(t testing.TB, st livetest.State) {
 	t.Helper()
 	speaking := 0
 	for _, it := range st.Items {
@@ -259,8 +260,8 @@ func crashDuringLiveMeeting(t *testing.T, db string) {
 		}
 		switch st.Seq {
 		case last.Seq:
-			if st.canonical() != last.canonical() {
-				t.Fatalf("round %d: state after restart differs from the last acknowledged one:\n got  %s\n want %s", round, st.canonical(), last.canonical())
+			if st.Canonical() != last.Canonical() {
+				t.Fatalf("round %d: state after restart differs from the last acknowledged one:\n got  %s\n want %s", round, st.Canonical(), last.Canonical())
 			}
 		case last.Seq + 1: // the command cut by the kill had committed
 		default:
@@ -280,13 +281,13 @@ func crashDuringLiveMeeting(t *testing.T, db string) {
 
 // waitViewersConverge waits until every viewer has reconnected since the
 // kill and holds exactly want.
-func waitViewersConverge(t *testing.T, viewers []*reconnectingViewer, want liveState, connectsBefore []int, round int) {
+func waitViewersConverge(t *testing.T, viewers []*reconnectingViewer, want livetest.State, connectsBefore []int, round int) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for i, v := range viewers {
 		for {
 			st, connects, changed := v.snapshot()
-			if connects > connectsBefore[i] && st.canonical() == want.canonical() {
+			if connects > connectsBefore[i] && st.Canonical() == want.Canonical() {
 				break
 			}
 			select {
@@ -296,7 +297,7 @@ func waitViewersConverge(t *testing.T, viewers []*reconnectingViewer, want liveS
 				err := v.lastErr
 				v.mu.Unlock()
 				t.Fatalf("round %d: viewer %s (connected %d times, last error %v) holds seq %d, want seq %d:\n got  %s\n want %s",
-					round, v.name, connects, err, st.Seq, want.Seq, st.canonical(), want.canonical())
+					round, v.name, connects, err, st.Seq, want.Seq, st.Canonical(), want.Canonical())
 			}
 		}
 	}

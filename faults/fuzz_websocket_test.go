@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"rostrum/internal/livetest"
 )
 
 // FuzzWebsocketCommand sends any frame (up to the 32 KiB command limit)
@@ -53,7 +55,7 @@ func FuzzWebsocketCommand(f *testing.F) {
 		}
 		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 		for {
-			var r wsReply
+			var r livetest.Message
 			if err := conn.ReadJSON(&r); err != nil {
 				t.Fatalf("after frame %q the connection broke: %v", frame, err)
 			}
@@ -72,7 +74,7 @@ func FuzzWebsocketCommand(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var st liveState
+			var st livetest.State
 			err = json.NewDecoder(res.Body).Decode(&st)
 			res.Body.Close()
 			if err != nil || res.StatusCode != 200 {

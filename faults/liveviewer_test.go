@@ -6,93 +6,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
-	"rostrum/live"
+	"rostrum/internal/livetest"
 )
-
-// liveState is the state of a meeting's live list as GET .../live and the
-// websocket's state messages carry it (server_time left out: it is the
-// only field that differs between two reads of one state).
-type liveState struct {
-	Seq           int64                        `json:"seq"`
-	CurrentItemID *uint                        `json:"current_item_id"`
-	Items         []liveItem                   `json:"items"`
-	Balance       map[string]*live.TypeBalance `json:"balance"`
-}
-
-type liveItem struct {
-	ID                  uint          `json:"id"`
-	Title               string        `json:"title"`
-	SpeakingTimeSeconds int           `json:"speaking_time_seconds"`
-	Closed              bool          `json:"closed"`
-	Speakers            []*live.Entry `json:"speakers"`
-	Timer               *live.Timer   `json:"timer"`
-}
-
-// canonical is the state as comparable JSON.
-func (st *liveState) canonical() string {
-	b, _ := json.Marshal(st)
-	return string(b)
-}
-
-func (st *liveState) item(id uint) *liveItem {
-	for i := range st.Items {
-		if st.Items[i].ID == id {
-			return &st.Items[i]
-		}
-	}
-	return nil
-}
-
-// applyPatch applies a patch message, as the pages' livestate.js does.
-func (st *liveState) applyPatch(seq int64, data json.RawMessage) bool {
-	var p struct {
-		CurrentItemID *uint                        `json:"current_item_id"`
-		Items         []live.ItemHeader            `json:"items"`
-		Speakers      []*live.Entry                `json:"speakers"`
-		Balance       map[string]*live.TypeBalance `json:"balance"`
-		AddedItems    []liveItem                   `json:"added_items"`
-	}
-	if json.Unmarshal(data, &p) != nil {
-		return false
-	}
-	st.Seq = seq
-	st.CurrentItemID = p.CurrentItemID
-	for _, it := range p.AddedItems {
-		if st.item(it.ID) == nil {
-			st.Items = append(st.Items, it)
-		}
-	}
-	for _, h := range p.Items {
-		it := st.item(h.ID)
-		if it == nil {
-			return false
-		}
-		it.Closed, it.Timer = h.Closed, h.Timer
-	}
-	for _, e := range p.Speakers {
-		it := st.item(e.AgendaItemID)
-		if it == nil {
-			return false
-		}
-		if i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == e.ID }); i >= 0 {
-			it.Speakers[i] = e
-		} else {
-			it.Speakers = append(it.Speakers, e)
-		}
-		slices.SortStableFunc(it.Speakers, live.CompareEntries)
-	}
-	if p.Balance != nil {
-		st.Balance = p.Balance
-	}
-	return true
-}
 
 // reconnectingViewer is a websocket viewer that behaves as the pages do:
 // it keeps its state up to date from state and patch messages, asks for a
@@ -104,7 +25,7 @@ type reconnectingViewer struct {
 	header http.Header
 
 	mu       sync.Mutex
-	state    liveState
+	state    livetest.State
 	connects int
 	changed  chan struct{} // closed and replaced on every change
 	lastErr  error
@@ -150,36 +71,28 @@ func (v *reconnectingViewer) run(ctx context.Context) {
 	}
 }
 
-type liveMessage struct {
-	Type string          `json:"type"`
-	Seq  int64           `json:"seq"`
-	Data json.RawMessage `json:"data"`
-}
-
 func (v *reconnectingViewer) read(conn *websocket.Conn) {
 	for {
-		var m liveMessage
+		var m livetest.Message
 		if err := conn.ReadJSON(&m); err != nil {
 			v.note(err)
 			return
 		}
 		v.mu.Lock()
-		switch m.Type {
-		case "state":
-			var st liveState
-			if err := json.Unmarshal(m.Data, &st); err == nil {
-				v.state = st
+		followed, err := v.state.Follow(m)
+		if err != nil {
+			// A gap, or a patch or state it cannot apply: ask for the
+			// full state, as a page does.
+			v.mu.Unlock()
+			if err := conn.WriteJSON(map[string]string{"type": "resync"}); err != nil {
+				v.note(err)
+				return
 			}
-		case "patch":
-			if m.Seq != v.state.Seq+1 || !v.state.applyPatch(m.Seq, m.Data) {
-				// A gap: ask for the full state.
-				v.mu.Unlock()
-				if err := conn.WriteJSON(map[string]string{"type": "resync"}); err != nil {
-					v.note(err)
-					return
-				}
-				continue
-			}
+			continue
+		}
+		if !followed {
+			v.mu.Unlock()
+			continue
 		}
 		close(v.changed)
 		v.changed = make(chan struct{})
@@ -195,10 +108,10 @@ func (v *reconnectingViewer) note(err error) {
 
 // snapshot returns the viewer's state, its connection count and a channel
 // closed at its next change.
-func (v *reconnectingViewer) snapshot() (liveState, int, <-chan struct{}) {
+func (v *reconnectingViewer) snapshot() (livetest.State, int, <-chan struct{}) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	var st liveState
+	var st livetest.State
 	b, _ := json.Marshal(v.state)
 	_ = json.NewDecoder(bytes.NewReader(b)).Decode(&st)
 	return st, v.connects, v.changed

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 )
 
@@ -48,16 +49,8 @@ func dialAs(f *matrixFixture, slug, actor, origin string) (*websocket.Conn, int,
 	return conn, status, err
 }
 
-type wsReply struct {
-	Type    string `json:"type"`
-	ID      string `json:"id"`
-	Seq     int64  `json:"seq"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
 // wsCommand sends a command and reads until its answer (ack or error).
-func wsCommand(t *testing.T, conn *websocket.Conn, id string, fields map[string]any) wsReply {
+func wsCommand(t *testing.T, conn *websocket.Conn, id string, fields map[string]any) livetest.Message {
 	t.Helper()
 	msg := map[string]any{"type": "cmd", "id": id}
 	for k, v := range fields {
@@ -68,7 +61,7 @@ func wsCommand(t *testing.T, conn *websocket.Conn, id string, fields map[string]
 	}
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for {
-		var r wsReply
+		var r livetest.Message
 		if err := conn.ReadJSON(&r); err != nil {
 			t.Fatalf("read answer to %s: %v", id, err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 )
 
@@ -51,7 +52,7 @@ func TestBadWebsocketFramesGetAnErrorAndLeaveTheConnectionHealthy(t *testing.T) 
 		}
 		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 		for {
-			var r wsReply
+			var r livetest.Message
 			if err := conn.ReadJSON(&r); err != nil {
 				t.Fatalf("%s: the connection broke: %v", fr.name, err)
 			}
@@ -148,7 +149,7 @@ func TestAbandonedWebsocketsDoNotDelayOtherViewers(t *testing.T) {
 		}
 		mod.MustJSON("POST", fmt.Sprintf("/api/meetings/m/agenda/%d/speakers/%d/%s", f.item, f.entries["a"], action), body, 200, &last)
 	}
-	var want liveState
+	var want livetest.State
 	f.e.Anon().MustJSON("GET", "/api/meetings/m/live", nil, 200, &want)
 	waitViewersConverge(t, []*reconnectingViewer{healthy}, want, []int{0}, 0)
 	f.e.Anon().MustJSON("GET", "/healthz", nil, 200, nil)

@@ -133,7 +133,7 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := lm.state(t)
-	if sp := st.item(lm.items[0]).Timer; sp == nil || sp.Running || st.entry(res.Speaker.ID).State != models.SpeakerDone {
+	if sp := st.Item(lm.items[0]).Timer; sp == nil || sp.Running || st.Entry(res.Speaker.ID).State != models.SpeakerDone {
 		t.Fatalf("server state after the pages' commands: %+v", sp)
 	}
 	if got := lastActor(t, lm); !strings.HasPrefix(got, "staff:") {

@@ -1,11 +1,9 @@
 package handlers_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"rostrum/auth"
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/live"
 	"rostrum/models"
@@ -75,125 +74,12 @@ func (lm *liveMeeting) path(format string, args ...any) string {
 	return "/api/meetings/" + lm.slug + fmt.Sprintf(format, args...)
 }
 
-// liveStateView is the full state as clients see it.
-type liveStateView struct {
-	Seq           int64                        `json:"seq"`
-	ServerTime    time.Time                    `json:"server_time"`
-	CurrentItemID *uint                        `json:"current_item_id"`
-	Items         []liveItemView               `json:"items"`
-	Balance       map[string]*live.TypeBalance `json:"balance"`
-}
-
-type liveItemView struct {
-	ID                  uint          `json:"id"`
-	Title               string        `json:"title"`
-	SpeakingTimeSeconds int           `json:"speaking_time_seconds"`
-	Closed              bool          `json:"closed"`
-	Speakers            []*live.Entry `json:"speakers"`
-	Timer               *live.Timer   `json:"timer"`
-}
-
-func (lm *liveMeeting) state(t *testing.T) liveStateView {
+// state is the live state as anyone reads it (GET .../live).
+func (lm *liveMeeting) state(t *testing.T) livetest.State {
 	t.Helper()
-	var st liveStateView
+	var st livetest.State
 	lm.e.Anon().MustJSON("GET", lm.path("/live"), nil, 200, &st)
 	return st
-}
-
-func (st liveStateView) item(id uint) *liveItemView {
-	for i := range st.Items {
-		if st.Items[i].ID == id {
-			return &st.Items[i]
-		}
-	}
-	return nil
-}
-
-// waitingNames lists the waiting speakers of item in order.
-func (st liveStateView) waitingNames(item uint) []string {
-	var out []string
-	for _, e := range st.item(item).Speakers {
-		if e.State == models.SpeakerWaiting {
-			out = append(out, e.Name)
-		}
-	}
-	return out
-}
-
-func (st liveStateView) entry(id uint) *live.Entry {
-	for _, it := range st.Items {
-		for _, e := range it.Speakers {
-			if e.ID == id {
-				return e
-			}
-		}
-	}
-	return nil
-}
-
-// comparable returns the state without its server time, as JSON.
-func (st liveStateView) comparable(t *testing.T) string {
-	st.ServerTime = time.Time{}
-	b, err := json.Marshal(st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-// applyPatch applies a patch the way static/js/livestate.js does.
-func (st *liveStateView) applyPatch(t *testing.T, seq int64, data json.RawMessage) {
-	t.Helper()
-	var p struct {
-		CurrentItemID *uint                        `json:"current_item_id"`
-		Items         []live.ItemHeader            `json:"items"`
-		Speakers      []*live.Entry                `json:"speakers"`
-		Balance       map[string]*live.TypeBalance `json:"balance"`
-		AddedItems    []liveItemView               `json:"added_items"`
-	}
-	if err := json.Unmarshal(data, &p); err != nil {
-		t.Fatal(err)
-	}
-	st.Seq = seq
-	st.CurrentItemID = p.CurrentItemID
-	for _, it := range p.AddedItems {
-		if st.item(it.ID) == nil {
-			st.Items = append(st.Items, it)
-		}
-	}
-	for _, h := range p.Items {
-		it := st.item(h.ID)
-		it.Closed, it.Timer = h.Closed, h.Timer
-	}
-	for _, e := range p.Speakers {
-		it := st.item(e.AgendaItemID)
-		if i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == e.ID }); i >= 0 {
-			it.Speakers[i] = e
-		} else {
-			it.Speakers = append(it.Speakers, e)
-		}
-		slices.SortStableFunc(it.Speakers, live.CompareEntries)
-	}
-	if p.Balance != nil {
-		st.Balance = p.Balance
-	}
-}
-
-// liveMsg is any message from the server.
-type liveMsg struct {
-	Type    string            `json:"type"`
-	Seq     int64             `json:"seq"`
-	ID      string            `json:"id"`
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields"`
-	Data    json.RawMessage   `json:"data"`
-	You     map[string]any    `json:"you"`
-	By      *struct {
-		Actor  string `json:"actor"`
-		Action string `json:"action"`
-	} `json:"by"`
-	Speaker *live.Entry `json:"speaker"`
 }
 
 // liveViewer is a real websocket client of a meeting that keeps the state it
@@ -201,10 +87,10 @@ type liveMsg struct {
 type liveViewer struct {
 	t     *testing.T
 	conn  *websocket.Conn
-	state liveStateView
+	state livetest.State
 	// other holds the messages that are neither state nor patch (acks,
 	// errors), in order.
-	other []liveMsg
+	other []livetest.Message
 	seqs  []int64
 }
 
@@ -262,30 +148,20 @@ func liveConnect(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt)
 	return v
 }
 
-// read reads the next message (with a deadline) and applies it.
-func (v *liveViewer) read() liveMsg {
+// read reads the next message (with a deadline) and applies it; a state
+// or patch the viewer cannot follow fails the test.
+func (v *liveViewer) read() livetest.Message {
 	v.t.Helper()
 	_ = v.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	var m liveMsg
+	var m livetest.Message
 	if err := v.conn.ReadJSON(&m); err != nil {
 		v.t.Fatalf("read: %v", err)
 	}
-	switch m.Type {
-	case "state":
-		var st liveStateView
-		if err := json.Unmarshal(m.Data, &st); err != nil {
-			v.t.Fatal(err)
-		}
-		if st.Seq != m.Seq {
-			v.t.Fatalf("state message seq %d, data seq %d", m.Seq, st.Seq)
-		}
-		v.state = st
-		v.seqs = append(v.seqs, m.Seq)
-	case "patch":
-		if m.Seq != v.state.Seq+1 {
-			v.t.Fatalf("patch seq %d after %d", m.Seq, v.state.Seq)
-		}
-		v.state.applyPatch(v.t, m.Seq, m.Data)
+	followed, err := v.state.Follow(m)
+	switch {
+	case err != nil:
+		v.t.Fatal(err)
+	case followed:
 		v.seqs = append(v.seqs, m.Seq)
 	default:
 		v.other = append(v.other, m)
@@ -294,7 +170,7 @@ func (v *liveViewer) read() liveMsg {
 }
 
 // until reads until a message satisfies ok, and returns it.
-func (v *liveViewer) until(ok func(liveMsg) bool) liveMsg {
+func (v *liveViewer) until(ok func(livetest.Message) bool) livetest.Message {
 	v.t.Helper()
 	for {
 		if m := v.read(); ok(m) {
@@ -312,14 +188,14 @@ func (v *liveViewer) untilSeq(seq int64) {
 }
 
 // cmd sends a command and waits for its answer.
-func (v *liveViewer) cmd(id string, fields map[string]any) liveMsg {
+func (v *liveViewer) cmd(id string, fields map[string]any) livetest.Message {
 	v.t.Helper()
 	msg := map[string]any{"type": "cmd", "id": id}
 	for k, x := range fields {
 		msg[k] = x
 	}
 	v.send(msg)
-	return v.until(func(m liveMsg) bool { return (m.Type == "ack" || m.Type == "error") && m.ID == id })
+	return v.until(func(m livetest.Message) bool { return (m.Type == "ack" || m.Type == "error") && m.ID == id })
 }
 
 func (v *liveViewer) send(msg any) {

@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"rostrum/app"
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -65,13 +66,13 @@ func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 			}
 			defer c.Close()
 			_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
-			send := func(id string, cmd map[string]any) (liveMsg, error) {
+			send := func(id string, cmd map[string]any) (livetest.Message, error) {
 				cmd["type"], cmd["id"] = "cmd", id
 				if err := c.WriteJSON(cmd); err != nil {
-					return liveMsg{}, err
+					return livetest.Message{}, err
 				}
 				for {
-					var m liveMsg
+					var m livetest.Message
 					if err := c.ReadJSON(&m); err != nil {
 						return m, err
 					}
@@ -118,7 +119,7 @@ func TestLiveConcurrentCommandsKeepTheListConsistent(t *testing.T) {
 		t.Fatalf("seq %d after %d acknowledged changes", st.Seq, acks.Load())
 	}
 	watcher.untilSeq(st.Seq) // fails on any gap
-	if watcher.state.comparable(t) != st.comparable(t) {
+	if watcher.state.Canonical() != st.Canonical() {
 		t.Fatal("the watcher's state differs from the server's")
 	}
 	speaking, positions := 0, map[int]bool{}

@@ -36,7 +36,7 @@ func TestLiveParticipantRequestsAndWithdrawsTheFloor(t *testing.T) {
 		t.Fatalf("seq %d", res.Seq)
 	}
 	st := lm.state(t)
-	id := st.item(item).Speakers[0].ID
+	id := st.Item(item).Speakers[0].ID
 	p.MustJSON("DELETE", lm.path("/agenda/%d/speakers/%d", item, id), nil, 200, &res)
 	if res.Seq != 3 || res.Speaker.State != models.SpeakerWithdrawn {
 		t.Fatalf("withdraw: %+v", res)
@@ -67,7 +67,7 @@ func TestLiveOnlyApprovedParticipantsSpeak(t *testing.T) {
 			t.Fatalf("moderator adds %s: %d %s", status, r.Status, r.Body)
 		}
 	}
-	if st := lm.state(t); st.Seq != 0 || len(st.item(lm.items[0]).Speakers) != 0 {
+	if st := lm.state(t); st.Seq != 0 || len(st.Item(lm.items[0]).Speakers) != 0 {
 		t.Fatalf("state changed: %+v", st)
 	}
 }
@@ -203,11 +203,11 @@ func TestLiveCommandsByREST(t *testing.T) {
 	for _, n := range names[:3] {
 		ids[n] = do("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": regs[n]}, 201).Speaker.ID
 	}
-	if got := lm.state(t).waitingNames(item); fmt.Sprint(got) != "[Ana Ben Chen]" {
+	if got := lm.state(t).WaitingNames(item); fmt.Sprint(got) != "[Ana Ben Chen]" {
 		t.Fatalf("statements in request order: %v", got)
 	}
 	do("POST", lm.path("/agenda/%d/speakers/order", item), map[string]any{"ids": []uint{ids["Chen"], ids["Ana"], ids["Ben"]}}, 200)
-	if got := lm.state(t).waitingNames(item); fmt.Sprint(got) != "[Chen Ana Ben]" {
+	if got := lm.state(t).WaitingNames(item); fmt.Sprint(got) != "[Chen Ana Ben]" {
 		t.Fatalf("after reorder: %v", got)
 	}
 	// Chen takes the floor; Dara replies to Chen, so goes first in line.
@@ -217,26 +217,26 @@ func TestLiveCommandsByREST(t *testing.T) {
 	}
 	ids["Dara"] = do("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": regs["Dara"], "kind": "reply", "reply_to": ids["Chen"]}, 201).Speaker.ID
 	st := lm.state(t)
-	if got := st.waitingNames(item); fmt.Sprint(got) != "[Dara Ana Ben]" {
+	if got := st.WaitingNames(item); fmt.Sprint(got) != "[Dara Ana Ben]" {
 		t.Fatalf("reply not first: %v", got)
 	}
-	tm := st.item(item).Timer
+	tm := st.Item(item).Timer
 	if tm == nil || tm.SpeakerID != ids["Chen"] || !tm.Running || tm.LimitSeconds != 180 || tm.WarningSeconds != 30 {
 		t.Fatalf("timer %+v", tm)
 	}
 	do("POST", lm.path("/agenda/%d/speakers/%d/pause", item, ids["Chen"]), nil, 200)
-	if tm := lm.state(t).item(item).Timer; tm.Running || tm.PausedAt == nil {
+	if tm := lm.state(t).Item(item).Timer; tm.Running || tm.PausedAt == nil {
 		t.Fatalf("paused timer %+v", tm)
 	}
 	do("POST", lm.path("/agenda/%d/speakers/%d/resume", item, ids["Chen"]), nil, 200)
 	do("POST", lm.path("/agenda/%d/speakers/%d/extend", item, ids["Chen"]), map[string]any{"seconds": 60}, 200)
-	if tm := lm.state(t).item(item).Timer; !tm.Running || tm.PausedAt != nil || tm.LimitSeconds != 240 {
+	if tm := lm.state(t).Item(item).Timer; !tm.Running || tm.PausedAt != nil || tm.LimitSeconds != 240 {
 		t.Fatalf("resumed and extended timer %+v", tm)
 	}
 	do("POST", lm.path("/agenda/%d/speakers/%d/stop", item, ids["Chen"]), nil, 200)
 	st = lm.state(t)
-	if st.item(item).Timer != nil || st.entry(ids["Chen"]).State != models.SpeakerDone || st.Balance["academia"].Statements != 1 {
-		t.Fatalf("after stop: timer %+v, entry %+v, balance %+v", st.item(item).Timer, st.entry(ids["Chen"]), st.Balance["academia"])
+	if st.Item(item).Timer != nil || st.Entry(ids["Chen"]).State != models.SpeakerDone || st.Balance["academia"].Statements != 1 {
+		t.Fatalf("after stop: timer %+v, entry %+v, balance %+v", st.Item(item).Timer, st.Entry(ids["Chen"]), st.Balance["academia"])
 	}
 	// Suggest next: academia has spoken, NGOs have not: Dara (private
 	// sector, a reply) comes first in line and her type has not spoken.
@@ -258,10 +258,10 @@ func TestLiveCommandsByREST(t *testing.T) {
 	if st.CurrentItemID == nil || *st.CurrentItemID != lm.items[1] || st.Seq != seq {
 		t.Fatalf("current item %v, seq %d", st.CurrentItemID, st.Seq)
 	}
-	if got := st.waitingNames(item); fmt.Sprint(got) != "[Dara]" {
+	if got := st.WaitingNames(item); fmt.Sprint(got) != "[Dara]" {
 		t.Fatalf("waiting %v", got)
 	}
-	for _, e := range st.item(item).Speakers {
+	for _, e := range st.Item(item).Speakers {
 		if e.State == models.SpeakerWaiting && e.Position != 1 {
 			t.Fatalf("positions not renumbered: %+v", e)
 		}
@@ -339,7 +339,7 @@ func TestLiveRuleBreakingCommandsAre409AndChangeNothing(t *testing.T) {
 			t.Errorf("%s: no message saying which rule: %s", tc.name, r.Body)
 		}
 	}
-	if after := lm.state(t); after.comparable(t) != before.comparable(t) {
-		t.Fatalf("refused commands changed the state:\n%s\n%s", before.comparable(t), after.comparable(t))
+	if after := lm.state(t); after.Canonical() != before.Canonical() {
+		t.Fatalf("refused commands changed the state:\n%s\n%s", before.Canonical(), after.Canonical())
 	}
 }

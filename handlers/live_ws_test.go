@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -27,16 +28,16 @@ func TestLiveWebsocketSendsStateThenEveryChangeOnce(t *testing.T) {
 	e.Participant(tok).MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), nil, 201, &res)
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
 	pub.untilSeq(2)
-	m := staff.until(func(m liveMsg) bool { return m.Type == "patch" && m.Seq == 1 })
+	m := staff.until(func(m livetest.Message) bool { return m.Type == "patch" && m.Seq == 1 })
 	if m.By == nil || m.By.Action != "add_speaker" || m.By.Actor != fmt.Sprintf("participant:%d Ana", ana.ID) {
 		t.Fatalf("staff patch lacks who did it: %+v", m.By)
 	}
 	staff.untilSeq(2)
-	want := lm.state(t).comparable(t)
-	if got := pub.state.comparable(t); got != want {
+	want := lm.state(t).Canonical()
+	if got := pub.state.Canonical(); got != want {
 		t.Fatalf("public viewer's state differs from the server's:\n%s\n%s", got, want)
 	}
-	if got := staff.state.comparable(t); got != want {
+	if got := staff.state.Canonical(); got != want {
 		t.Fatalf("staff viewer's state differs from the server's")
 	}
 	if fmt.Sprint(pub.seqs) != "[0 1 2]" {
@@ -44,7 +45,7 @@ func TestLiveWebsocketSendsStateThenEveryChangeOnce(t *testing.T) {
 	}
 	// Public viewers never learn who did what.
 	pub.send(map[string]any{"type": "resync"})
-	st := pub.until(func(m liveMsg) bool { return m.Type == "state" })
+	st := pub.until(func(m livetest.Message) bool { return m.Type == "state" })
 	if st.Seq != 2 || st.You["role"] != "viewer" {
 		t.Fatalf("resync state %+v", st)
 	}
@@ -69,7 +70,7 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 		t.Fatal("no state")
 	}
 	seq := int64(0)
-	ok := func(v *liveViewer, fields map[string]any) liveMsg {
+	ok := func(v *liveViewer, fields map[string]any) livetest.Message {
 		t.Helper()
 		seq++
 		id := fmt.Sprintf("c%d", seq)
@@ -89,7 +90,7 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 	benID := ok(mod, map[string]any{"action": "add_speaker", "item_id": item, "registration_id": b.ID}).Speaker.ID
 	chenID := ok(mod, map[string]any{"action": "add_speaker", "item_id": item, "registration_id": c.ID, "kind": "point_of_order"}).Speaker.ID
 	mod.untilSeq(seq)
-	if got := mod.state.waitingNames(item); fmt.Sprint(got) != "[Chen Ana Ben]" {
+	if got := mod.state.WaitingNames(item); fmt.Sprint(got) != "[Chen Ana Ben]" {
 		t.Fatalf("point of order not on top: %v", got)
 	}
 	ok(mod, map[string]any{"action": "reorder", "item_id": item, "ids": []uint{anaID, chenID, benID}})
@@ -107,11 +108,11 @@ func TestLiveEveryCommandByWebsocket(t *testing.T) {
 	mod.untilSeq(seq)
 	ana.untilSeq(seq)
 	st := lm.state(t)
-	if st.entry(anaID).State != models.SpeakerSpeaking || st.entry(benID).State != models.SpeakerDone ||
-		st.entry(benID).TimeLimitSeconds != 210 || st.entry(chenID).State != models.SpeakerWithdrawn {
-		t.Fatalf("final entries: %+v %+v %+v", st.entry(anaID), st.entry(benID), st.entry(chenID))
+	if st.Entry(anaID).State != models.SpeakerSpeaking || st.Entry(benID).State != models.SpeakerDone ||
+		st.Entry(benID).TimeLimitSeconds != 210 || st.Entry(chenID).State != models.SpeakerWithdrawn {
+		t.Fatalf("final entries: %+v %+v %+v", st.Entry(anaID), st.Entry(benID), st.Entry(chenID))
 	}
-	if mod.state.comparable(t) != st.comparable(t) || ana.state.comparable(t) != st.comparable(t) {
+	if mod.state.Canonical() != st.Canonical() || ana.state.Canonical() != st.Canonical() {
 		t.Fatal("viewers' states differ from the server's")
 	}
 
@@ -170,7 +171,7 @@ func TestLiveWebsocketBadFramesGetErrorsAndTheConnectionStays(t *testing.T) {
 		if err := v.conn.WriteMessage(websocket.TextMessage, tc.frame); err != nil {
 			t.Fatal(err)
 		}
-		m := v.until(func(m liveMsg) bool { return m.Type == "error" })
+		m := v.until(func(m livetest.Message) bool { return m.Type == "error" })
 		if m.Code != tc.code || m.Message == "" {
 			t.Errorf("frame %.60q: %+v, want code %s", tc.frame, m, tc.code)
 		}
@@ -178,12 +179,12 @@ func TestLiveWebsocketBadFramesGetErrorsAndTheConnectionStays(t *testing.T) {
 	if err := v.conn.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	if m := v.until(func(m liveMsg) bool { return m.Type == "error" }); m.Code != "bad_frame" {
+	if m := v.until(func(m livetest.Message) bool { return m.Type == "error" }); m.Code != "bad_frame" {
 		t.Fatalf("binary frame: %+v", m)
 	}
 	// Still healthy: it resyncs and runs a command.
 	v.send(map[string]any{"type": "resync"})
-	if m := v.until(func(m liveMsg) bool { return m.Type == "state" }); m.Seq != 0 {
+	if m := v.until(func(m livetest.Message) bool { return m.Type == "state" }); m.Seq != 0 {
 		t.Fatalf("state after bad frames: seq %d", m.Seq)
 	}
 	if m := v.cmd("ok", map[string]any{"action": "close", "item_id": lm.items[0]}); m.Type != "ack" || m.Seq != 1 {
@@ -247,18 +248,18 @@ func TestLiveReconnectAndResyncShowTheServersState(t *testing.T) {
 	}
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
 	v2 := liveConnect(t, e, lm.slug)
-	if v2.state.Seq != 5 || v2.state.comparable(t) != lm.state(t).comparable(t) {
+	if v2.state.Seq != 5 || v2.state.Canonical() != lm.state(t).Canonical() {
 		t.Fatalf("state after reconnect: seq %d", v2.state.Seq)
 	}
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/next", lm.items[0]), nil, 200, nil)
 	v2.send(map[string]any{"type": "resync"})
-	m := v2.until(func(m liveMsg) bool { return m.Type == "state" })
-	if m.Seq != 6 || v2.state.comparable(t) != lm.state(t).comparable(t) {
+	m := v2.until(func(m livetest.Message) bool { return m.Type == "state" })
+	if m.Seq != 6 || v2.state.Canonical() != lm.state(t).Canonical() {
 		t.Fatalf("resync: seq %d", m.Seq)
 	}
 	// After the full state, changes carry on from its seq.
 	lm.mod.MustJSON("POST", lm.path("/agenda/%d/close", lm.items[0]), nil, 200, nil)
-	if m := v2.until(func(m liveMsg) bool { return m.Type == "patch" }); m.Seq != 7 {
+	if m := v2.until(func(m livetest.Message) bool { return m.Type == "patch" }); m.Seq != 7 {
 		t.Fatalf("patch after resync: %d", m.Seq)
 	}
 }
@@ -302,11 +303,11 @@ func TestLiveRestartRestoresListsCurrentItemAndRunningTimer(t *testing.T) {
 	e2 := testenv.Start(t, cfg)
 	lm.e = e2
 	after := lm.state(t)
-	if after.comparable(t) != before.comparable(t) {
-		t.Fatalf("state after restart differs:\n%s\n%s", before.comparable(t), after.comparable(t))
+	if after.Canonical() != before.Canonical() {
+		t.Fatalf("state after restart differs:\n%s\n%s", before.Canonical(), after.Canonical())
 	}
-	tm := after.item(lm.items[1]).Timer
-	if tm == nil || !tm.Running || !tm.StartedAt.Equal(before.item(lm.items[1]).Timer.StartedAt) || tm.LimitSeconds != 225 {
+	tm := after.Item(lm.items[1]).Timer
+	if tm == nil || !tm.Running || !tm.StartedAt.Equal(before.Item(lm.items[1]).Timer.StartedAt) || tm.LimitSeconds != 225 {
 		t.Fatalf("timer after restart %+v", tm)
 	}
 	// It carries on from the same seq, and the moderator's session (kept
@@ -348,24 +349,24 @@ func TestAgendaItemAddedDuringAMeetingReachesEveryViewer(t *testing.T) {
 		ID uint `json:"id"`
 	}
 	lm.admin.MustJSON("POST", lm.path("/agenda"), map[string]any{"title": "Any other business", "speaking_time_seconds": 120}, 201, &item)
-	m := staff.until(func(m liveMsg) bool { return m.Type == "patch" && m.Seq == 1 })
+	m := staff.until(func(m livetest.Message) bool { return m.Type == "patch" && m.Seq == 1 })
 	if m.By == nil || m.By.Action != "add_item" || !strings.HasPrefix(m.By.Actor, "staff:") {
 		t.Fatalf("staff patch: %+v", m.By)
 	}
 	pub.untilSeq(1)
 	want := lm.state(t)
-	if it := want.item(item.ID); it == nil || it.Title != "Any other business" || it.SpeakingTimeSeconds != 120 {
+	if it := want.Item(item.ID); it == nil || it.Title != "Any other business" || it.SpeakingTimeSeconds != 120 {
 		t.Fatalf("server state lacks the item: %+v", want.Items)
 	}
 	for name, v := range map[string]*liveViewer{"public": pub, "staff": staff} {
-		if got := v.state.comparable(t); got != want.comparable(t) {
-			t.Fatalf("%s viewer's state differs from the server's:\n%s\n%s", name, got, want.comparable(t))
+		if got := v.state.Canonical(); got != want.Canonical() {
+			t.Fatalf("%s viewer's state differs from the server's:\n%s\n%s", name, got, want.Canonical())
 		}
 	}
 	// Its list takes requests at once, and viewers follow.
 	e.Participant(tok).MustJSON("POST", lm.path("/agenda/%d/speakers", item.ID), nil, 201, nil)
 	pub.untilSeq(2)
-	if names := pub.state.waitingNames(item.ID); len(names) != 1 || names[0] != "Ana" {
+	if names := pub.state.WaitingNames(item.ID); len(names) != 1 || names[0] != "Ana" {
 		t.Fatalf("waiting on the new item: %v", names)
 	}
 	// A bad item changes nothing.

@@ -8,6 +8,7 @@ import (
 
 	"rostrum/app"
 
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -84,19 +85,19 @@ func TestTwoInstancesOnOnePostgresConverge(t *testing.T) {
 	if want.Seq != maxSeq {
 		t.Fatalf("state seq %d, highest acknowledged %d", want.Seq, maxSeq)
 	}
-	var fromB liveStateView
+	var fromB livetest.State
 	b.Anon().MustJSON("GET", lm.path("/live"), nil, 200, &fromB)
-	if fromB.comparable(t) != want.comparable(t) {
-		t.Fatalf("instances disagree:\nA %s\nB %s", want.comparable(t), fromB.comparable(t))
+	if fromB.Canonical() != want.Canonical() {
+		t.Fatalf("instances disagree:\nA %s\nB %s", want.Canonical(), fromB.Canonical())
 	}
 	for i, v := range viewers {
 		v.untilSeq(want.Seq)
-		if got := v.state.comparable(t); got != want.comparable(t) {
-			t.Fatalf("viewer %d (instance %s) ended with\n%s\nwant\n%s", i, "AB"[i%2:i%2+1], got, want.comparable(t))
+		if got := v.state.Canonical(); got != want.Canonical() {
+			t.Fatalf("viewer %d (instance %s) ended with\n%s\nwant\n%s", i, "AB"[i%2:i%2+1], got, want.Canonical())
 		}
 	}
 	speaking, positions := 0, map[int]bool{}
-	for _, e := range want.item(item).Speakers {
+	for _, e := range want.Item(item).Speakers {
 		switch e.State {
 		case models.SpeakerSpeaking:
 			speaking++

@@ -1,6 +1,7 @@
-// Package apiclient is a small client of Rostrum's JSON API for tools (the
-// load tool) that drive a running server from outside: a cookie jar for
-// the staff session, the CSRF header, and a participant's bearer token.
+// Package apiclient is a small client of Rostrum's JSON API for what
+// drives a server from outside (the load tool, the faults suite, and
+// internal/testenv's test clients): a cookie jar for the staff session,
+// the CSRF header, and a participant's bearer token.
 package apiclient
 
 import (
@@ -11,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"strings"
 	"time"
 )
 
@@ -43,20 +45,37 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("status %d: %s", e.Status, e.Body) }
 
-// Do sends body (JSON-encoded unless nil) and decodes a 2xx answer into out
-// (when not nil). A non-2xx answer is returned as *Error.
-func (c *Client) Do(method, path string, body, out any) (int, error) {
+// Response is an answer, read in full.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Send sends a request and returns the answer, whatever its status. body
+// may be nil, []byte or a string (sent as they are, with the JSON content
+// type) or any other value (encoded as JSON). headers are set last, so
+// they override the defaults; an empty value removes one. When the body
+// of the answer cannot be read, Send returns the answer without it, and
+// the error.
+func (c *Client) Send(method, path string, body any, headers map[string]string) (*Response, error) {
 	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
+	switch b := body.(type) {
+	case nil:
+	case []byte:
 		r = bytes.NewReader(b)
+	case string:
+		r = strings.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			return nil, err
+		}
+		r = bytes.NewReader(j)
 	}
 	req, err := http.NewRequest(method, c.Base+path, r)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -67,24 +86,44 @@ func (c *Client) Do(method, path string, body, out any) (int, error) {
 	if c.Bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Bearer)
 	}
-	res, err := c.HTTP.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return res.StatusCode, err
-	}
-	if res.StatusCode/100 != 2 {
-		return res.StatusCode, &Error{Status: res.StatusCode, Body: string(b)}
-	}
-	if out != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, out); err != nil {
-			return res.StatusCode, fmt.Errorf("decode %s %s: %w", method, path, err)
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
 		}
 	}
-	return res.StatusCode, nil
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	out := &Response{Status: res.StatusCode, Header: res.Header}
+	if out.Body, err = io.ReadAll(res.Body); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// Do sends body (as Send does) and decodes a 2xx answer into out (when
+// not nil). A non-2xx answer is returned as *Error.
+func (c *Client) Do(method, path string, body, out any) (int, error) {
+	res, err := c.Send(method, path, body, nil)
+	if err != nil {
+		if res != nil {
+			return res.Status, err
+		}
+		return 0, err
+	}
+	if res.Status/100 != 2 {
+		return res.Status, &Error{Status: res.Status, Body: string(res.Body)}
+	}
+	if out != nil && len(res.Body) > 0 {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return res.Status, fmt.Errorf("decode %s %s: %w", method, path, err)
+		}
+	}
+	return res.Status, nil
 }
 
 // Login opens a staff session.

@@ -4,11 +4,9 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +20,7 @@ import (
 
 	"rostrum/app"
 	"rostrum/auth"
+	"rostrum/internal/apiclient"
 )
 
 // AdminEmail and Password are the credentials of the admin every Env has.
@@ -143,20 +142,22 @@ func (e *Env) Stop() {
 	<-e.done
 }
 
-// Client is an HTTP client with a cookie jar, a CSRF token once logged in,
-// and optionally a participant's bearer token.
+// Client is an apiclient.Client (cookie jar, CSRF token once logged in,
+// optionally a participant's bearer token) whose methods fail the test
+// instead of returning an error. Its Do, which returns the whole answer,
+// hides apiclient's Do; c.Client.Do is still there.
+//
+// A test may copy a Client and change the copy's CSRF, Bearer or Base:
+// the copy shares the original's HTTP client and cookie jar, nothing else.
 type Client struct {
-	T      testing.TB
-	Base   string
-	HTTP   *http.Client
-	CSRF   string
-	Bearer string
+	apiclient.Client
+	T testing.TB
 }
 
 // Anon returns a client that is not logged in.
 func (e *Env) Anon() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{T: e.T, Base: e.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	return &Client{T: e.T, Client: apiclient.Client{Base: e.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}}}
 }
 
 // Participant returns a client carrying a participant's token.
@@ -193,11 +194,7 @@ func (e *Env) Staff(role string) *Client {
 }
 
 // Response is a finished request.
-type Response struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
+type Response apiclient.Response
 
 // Decode unmarshals the body into v.
 func (r *Response) Decode(t testing.TB, v any) {
@@ -214,53 +211,15 @@ func (c *Client) Do(method, path string, body any) *Response {
 	return c.DoHeaders(method, path, body, nil)
 }
 
-// DoHeaders is Do with extra headers (which may override the defaults).
+// DoHeaders is Do with extra headers (which may override the defaults;
+// an empty value removes one).
 func (c *Client) DoHeaders(method, path string, body any, headers map[string]string) *Response {
 	c.T.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		r = bytes.NewReader(b)
-	case string:
-		r = bytes.NewReader([]byte(b))
-	default:
-		j, err := json.Marshal(b)
-		if err != nil {
-			c.T.Fatal(err)
-		}
-		r = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, c.Base+path, r)
-	if err != nil {
-		c.T.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.CSRF != "" {
-		req.Header.Set("X-CSRF-Token", c.CSRF)
-	}
-	if c.Bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Bearer)
-	}
-	for k, v := range headers {
-		if v == "" {
-			req.Header.Del(k)
-		} else {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := c.HTTP.Do(req)
+	res, err := c.Send(method, path, body, headers)
 	if err != nil {
 		c.T.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.T.Fatal(err)
-	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return (*Response)(res)
 }
 
 // MustJSON sends a request, fails the test unless the answer has status
