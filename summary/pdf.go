@@ -172,7 +172,7 @@ func (r *pdfRenderer) tokens(spans []Span, size float64) []token {
 			cur.brk = true
 		}
 		prim := r.primary(s)
-		text := xmlSafe(strings.ReplaceAll(s.Text, "\n", " "))
+		text := shapeArabic(xmlSafe(strings.ReplaceAll(s.Text, "\n", " ")))
 		for _, c := range text {
 			if c == ' ' || c == '\t' {
 				switch {
@@ -595,7 +595,8 @@ func direction(t token) int {
 // in the order they are seen: each run of such words (with the neutral
 // words between them) is reversed, and so are the characters of each
 // word. This is the simple part of the Unicode bidirectional algorithm;
-// it does not shape Arabic letters into their joined forms.
+// Arabic letters were shaped into their joined forms before (tokens,
+// shapeArabic), in reading order.
 func visualOrder(line []token) []token {
 	rtl := false
 	for _, t := range line {

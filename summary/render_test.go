@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
 
 	"rostrum/models"
 )
@@ -175,13 +176,28 @@ func TestPDFHoldsEveryNameAsEntered(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := pdfText(t, b)
-	flat := oneLine(text)
+	// Arabic is printed in its joined forms (presentation forms), which
+	// read as the letters entered once normalized.
+	flat := norm.NFKC.String(oneLine(text))
 	for _, want := range append(orgNames[:6:6], "Chair's Summary", "Annex III: Statistics", "Page 1 of",
 		"not a negotiated text", `<script>alert(1)</script> **bold** </w:t><w:t>x</w:t> =cmd|' /C calc'!A0`,
 		"Interventions by stakeholder group") {
-		if !strings.Contains(flat, want) {
+		if !strings.Contains(flat, norm.NFKC.String(want)) {
 			t.Errorf("PDF text lacks %q", want)
 		}
+	}
+	// ... and never as unjoined letters, which no Arabic reader writes.
+	shaped, bare := 0, 0
+	for _, c := range text {
+		switch {
+		case c >= 0xFB50 && c <= 0xFEFC:
+			shaped++
+		case c >= 0x0621 && c <= 0x064A:
+			bare++
+		}
+	}
+	if shaped == 0 || bare > 0 {
+		t.Errorf("Arabic in the PDF: %d joined forms, %d bare letters; want only joined forms", shaped, bare)
 	}
 	if strings.Contains(text, "\uFFFD") {
 		t.Error("PDF shows replacement characters")
