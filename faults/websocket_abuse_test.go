@@ -42,7 +42,9 @@ func TestBadWebsocketFramesGetAnErrorAndLeaveTheConnectionHealthy(t *testing.T) 
 		{"unknown action", websocket.TextMessage, `{"type":"cmd","id":"x","action":"delete_meeting"}`, "unknown_action"},
 		{"unknown type", websocket.TextMessage, `{"type":"sudo","id":"x"}`, "unknown_type"},
 		{"binary frame", websocket.BinaryMessage, `{"type":"resync"}`, "bad_frame"},
-		{"invalid UTF-8", websocket.TextMessage, "{\"type\":\"cmd\",\"id\":\"\xff\xfe\",\"action\":\"bo\xffgus\"}", "unknown_action"},
+		{"invalid UTF-8", websocket.TextMessage, "{\"type\":\"cmd\",\"id\":\"\xff\xfe\",\"action\":\"bo\xffgus\"}", "bad_utf8"},
+		// A good command with one bad byte is refused, not run.
+		{"invalid UTF-8 in a good command", websocket.TextMessage, fmt.Sprintf("{\"type\":\"cmd\",\"id\":\"n\xff\",\"action\":\"next\",\"item_id\":%d}", f.item), "bad_utf8"},
 		{"long id", websocket.TextMessage, `{"type":"cmd","id":"` + strings.Repeat("i", 200) + `","action":"next","item_id":1}`, "invalid"},
 		{"oversized frame", websocket.TextMessage, `{"type":"cmd","id":"x","action":"next","pad":"` + strings.Repeat("p", 40<<10) + `"}`, "too_large"},
 	}

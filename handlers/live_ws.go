@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	fws "github.com/fasthttp/websocket"
 	"github.com/gofiber/contrib/websocket"
@@ -215,6 +216,12 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 		}
 		if mt != websocket.TextMessage {
 			h.wsReplyError(v, "", apperr.BadRequest("send JSON text frames").WithCode("bad_frame"))
+			continue
+		}
+		// A text frame must be UTF-8 (RFC 6455); encoding/json would turn
+		// bad bytes into U+FFFD and act on text the sender never wrote.
+		if !utf8.Valid(b) {
+			h.wsReplyError(v, "", apperr.BadRequest("frames must be valid UTF-8 text").WithCode("bad_utf8"))
 			continue
 		}
 		h.liveFrame(v, a, meetingID, b)
