@@ -18,6 +18,7 @@ import (
 
 	"rostrum/app"
 	"rostrum/auth"
+	"rostrum/internal/apiclient"
 	"rostrum/internal/testenv"
 )
 
@@ -242,7 +243,7 @@ func TestTokensAndSecretsNeverReachTheLogs(t *testing.T) {
 	// and a forged token refused at the upgrade.
 	var it struct{ ID uint }
 	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "Item", "speaking_time_seconds": 60}, 201, &it)
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/ws/meetings/m?token="+tok, nil)
+	ws, _, err := websocket.DefaultDialer.Dial(apiclient.LiveURL(e.URL, "m", tok), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestTokensAndSecretsNeverReachTheLogs(t *testing.T) {
 		t.Fatalf("participant's command: %+v", r)
 	}
 	ws.Close()
-	if _, res, _ := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/ws/meetings/m?token="+auth.NewToken(), nil); res == nil || res.StatusCode != 401 {
+	if _, res, _ := websocket.DefaultDialer.Dial(apiclient.LiveURL(e.URL, "m", auth.NewToken()), nil); res == nil || res.StatusCode != 401 {
 		t.Fatalf("forged token on the websocket: %v", res)
 	}
 	// A wrong token and a wrong password are secrets of their senders too.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -205,17 +204,12 @@ func crashDuringLiveMeeting(t *testing.T, db string) {
 	}
 
 	// Viewers: four anonymous screens, two participants, a staff session.
-	u := mustURL(srv.URL)
-	var cookie []string
-	for _, c := range admin.HTTP.Jar.Cookies(u) {
-		cookie = append(cookie, c.Name+"="+c.Value)
-	}
 	var viewers []*reconnectingViewer
 	for i := range 4 {
 		viewers = append(viewers, newViewer(fmt.Sprintf("screen %d", i), srv.URL, "live", "", ""))
 	}
 	viewers = append(viewers, newViewer("participant 0", srv.URL, "live", tokens[0], ""), newViewer("participant 1", srv.URL, "live", tokens[1], ""),
-		newViewer("staff", srv.URL, "live", "", strings.Join(cookie, "; ")))
+		newViewer("staff", srv.URL, "live", "", admin.CookieHeader()))
 	ctx, stopViewers := context.WithCancel(context.Background())
 	for _, v := range viewers {
 		go v.run(ctx)

@@ -5,13 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/internal/apiclient"
 	"rostrum/internal/livetest"
 )
 
@@ -33,10 +32,7 @@ type reconnectingViewer struct {
 }
 
 func newViewer(name, base, slug, token string, cookie string) *reconnectingViewer {
-	u := "ws" + strings.TrimPrefix(base, "http") + "/ws/meetings/" + slug
-	if token != "" {
-		u += "?token=" + url.QueryEscape(token)
-	}
+	u := apiclient.LiveURL(base, slug, token)
 	h := http.Header{}
 	if cookie != "" {
 		h.Set("Cookie", cookie)

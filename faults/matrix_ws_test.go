@@ -3,13 +3,13 @@ package faults_test
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
+	"rostrum/internal/apiclient"
 	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 )
@@ -24,18 +24,10 @@ var wsActors = []string{"anonymous", "other-meeting-token", "other-participant",
 // none, as a non-browser client).
 func dialAs(f *matrixFixture, slug, actor, origin string) (*websocket.Conn, int, error) {
 	c := f.actors[actor]
-	u := "ws" + strings.TrimPrefix(f.e.URL, "http") + "/ws/meetings/" + slug
+	u := apiclient.LiveURL(f.e.URL, slug, c.Bearer)
 	h := http.Header{}
-	if c.Bearer != "" {
-		u += "?token=" + url.QueryEscape(c.Bearer)
-	}
-	base, _ := url.Parse(f.e.URL)
-	var cookies []string
-	for _, ck := range c.HTTP.Jar.Cookies(base) {
-		cookies = append(cookies, ck.Name+"="+ck.Value)
-	}
-	if len(cookies) > 0 {
-		h.Set("Cookie", strings.Join(cookies, "; "))
+	if ck := c.CookieHeader(); ck != "" {
+		h.Set("Cookie", ck)
 	}
 	if origin != "" {
 		h.Set("Origin", origin)

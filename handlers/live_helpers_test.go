@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"rostrum/auth"
+	"rostrum/internal/apiclient"
 	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/live"
@@ -101,14 +102,7 @@ func liveWithToken(tok string) liveDialOpt {
 }
 
 func liveWithClient(c *testenv.Client) liveDialOpt {
-	return func(h http.Header, _ url.Values) {
-		u, _ := url.Parse(c.Base)
-		var parts []string
-		for _, ck := range c.HTTP.Jar.Cookies(u) {
-			parts = append(parts, ck.Name+"="+ck.Value)
-		}
-		h.Set("Cookie", strings.Join(parts, "; "))
-	}
+	return func(h http.Header, _ url.Values) { h.Set("Cookie", c.CookieHeader()) }
 }
 
 func liveWithOrigin(o string) liveDialOpt {
@@ -120,7 +114,7 @@ func dialLive(t *testing.T, e *testenv.Env, slug string, opts ...liveDialOpt) (*
 	for _, o := range opts {
 		o(h, q)
 	}
-	u := "ws" + strings.TrimPrefix(e.URL, "http") + "/ws/meetings/" + slug
+	u := apiclient.LiveURL(e.URL, slug, "")
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -136,4 +137,28 @@ func (c *Client) Login(email, password string) error {
 	}
 	c.CSRF = out.CSRF
 	return nil
+}
+
+// CookieHeader is the Cookie header c's jar holds for its server ("" when
+// it holds none), for clients that dial with another library (websockets).
+func (c *Client) CookieHeader() string {
+	u, err := url.Parse(c.Base)
+	if err != nil || c.HTTP.Jar == nil {
+		return ""
+	}
+	var parts []string
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// LiveURL is the live list's websocket address of meeting slug on the
+// server at base (http://host:port), with token when it is not "".
+func LiveURL(base, slug, token string) string {
+	u := "ws" + strings.TrimPrefix(base, "http") + "/ws/meetings/" + slug
+	if token != "" {
+		u += "?token=" + url.QueryEscape(token)
+	}
+	return u
 }

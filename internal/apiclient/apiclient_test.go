@@ -88,3 +88,29 @@ func TestSendPassesRawBodiesAndLetsHeadersOverrideOrRemoveTheDefaults(t *testing
 		t.Fatalf("Send of a refused request: %+v %v (want the answer, no error)", res, err)
 	}
 }
+
+// The cookies a server set come back as one Cookie header for a websocket
+// dial, and the live URL is the same server's ws:// address.
+func TestCookieHeaderAndLiveURL(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: "a", Value: "1", Path: "/"})
+		http.SetCookie(w, &http.Cookie{Name: "b", Value: "2", Path: "/"})
+	}))
+	t.Cleanup(srv.Close)
+	c := New(srv.URL, 1)
+	if got := c.CookieHeader(); got != "" {
+		t.Fatalf("before any answer: %q", got)
+	}
+	if _, err := c.Send("GET", "/", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.CookieHeader(); got != "a=1; b=2" {
+		t.Fatalf("cookie header %q", got)
+	}
+	if got, want := LiveURL("http://127.0.0.1:8080", "oewg", "a b+c"), "ws://127.0.0.1:8080/ws/meetings/oewg?token=a+b%2Bc"; got != want {
+		t.Fatalf("LiveURL %q, want %q", got, want)
+	}
+	if got := LiveURL("https://rostrum.example", "m", ""); got != "wss://rostrum.example/ws/meetings/m" {
+		t.Fatalf("LiveURL over TLS %q", got)
+	}
+}
