@@ -117,35 +117,45 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 		return Result{}, err
 	}
 	var res Result
+	seq, err := s.change(ctx, meetingID, func(tx *gorm.DB, lm *models.LiveMeeting, now time.Time) (int64, error) {
+		f, err := loadFloor(tx, lm)
+		if err != nil {
+			return 0, err
+		}
+		if res.Speaker, err = s.apply(tx, f, a, now, &cmd); err != nil {
+			return 0, err
+		}
+		return commit(tx, f, lm, a, now, cmd)
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	res.Seq = seq
+	return res, nil
+}
+
+// change is the one path of every change of a meeting's live state: write
+// runs in one transaction holding the meeting's lock, writes the change
+// and returns its seq (through record); once committed, the change is
+// published on the feed. now is the change's time.
+func (s *Service) change(ctx context.Context, meetingID uint, write func(tx *gorm.DB, lm *models.LiveMeeting, now time.Time) (int64, error)) (int64, error) {
+	var seq int64
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		lm, err := lockMeeting(tx, meetingID)
-		if err != nil {
-			return err
-		}
-		f, err := loadFloor(tx, lm)
 		if err != nil {
 			return err
 		}
 		// Microseconds: what PostgreSQL stores, so that the patch viewers
 		// get and the state read back after a restart are the same to the
 		// last digit on every engine.
-		now := s.Now().Truncate(time.Microsecond)
-		sp, err := s.apply(tx, f, a, now, &cmd)
-		if err != nil {
-			return err
-		}
-		seq, err := commit(tx, f, lm, a, now, cmd)
-		if err != nil {
-			return err
-		}
-		res = Result{Seq: seq, Speaker: sp}
-		return nil
+		seq, err = write(tx, lm, s.Now().Truncate(time.Microsecond))
+		return err
 	})
 	if err != nil {
-		return Result{}, err
+		return 0, err
 	}
-	s.publish(ctx, meetingID, res.Seq)
-	return res, nil
+	s.publish(ctx, meetingID, seq)
+	return seq, nil
 }
 
 // publish announces a committed change to the hubs.
