@@ -111,13 +111,13 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Hub:      a.Hub,
 		Summary:  newSummary(cfg, db, log),
 	}
-	if store.Postgres(db) {
-		// Several instances may share the database: one count for all.
-		a.Handler.Limits = &ratelimit.Postgres{DB: db}
-	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
-	if !store.Postgres(db) {
+	if store.Postgres(db) {
+		// Several instances may share the database: one throttle count for
+		// all of them.
+		a.Handler.Limits = &ratelimit.Postgres{DB: db}
+	} else {
 		// SQLite has one writer: registrations share its transactions. A
 		// group of 64 holds the write lock for about 20 ms, which bounds
 		// what a moderator's command waits during a rush.
