@@ -139,15 +139,15 @@ func (c liveConn) WriteFrame(f live.Frame) error {
 			cut(c.conn)
 			return err
 		}
-	case f.Prepared != nil:
-		_ = c.conn.SetWriteDeadline(deadline)
-		if err := c.conn.WritePreparedMessage(f.Prepared.(*fws.PreparedMessage)); err != nil {
-			cut(c.conn)
-			return err
-		}
 	default:
 		_ = c.conn.SetWriteDeadline(deadline)
-		if err := c.conn.WriteMessage(websocket.TextMessage, f.Data); err != nil {
+		var err error
+		if pm, ok := f.Prepared.(*fws.PreparedMessage); ok {
+			err = c.conn.WritePreparedMessage(pm)
+		} else {
+			err = c.conn.WriteMessage(websocket.TextMessage, f.Data)
+		}
+		if err != nil {
 			cut(c.conn)
 			return err
 		}
