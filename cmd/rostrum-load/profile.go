@@ -9,6 +9,41 @@ import (
 	"time"
 )
 
+// noProfiler is shown for the figures only the server's profiler gives.
+const noProfiler = "n/a (run with -cpuprofile or -heapprofile)"
+
+// readPage hands read the body of page (a path under /debug/pprof/) of
+// the server's profiler at pprofAddr.
+func readPage(pprofAddr, page string, read func(io.Reader) error) error {
+	res, err := http.Get("http://" + pprofAddr + "/debug/pprof/" + page)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	return read(res.Body)
+}
+
+// saveProfile writes the profile at page of the server's profiler to path
+// and says so, or says why not; what names the profile.
+func saveProfile(pprofAddr, page, path, what string) {
+	err := readPage(pprofAddr, page, func(r io.Reader) error {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(f, r); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "  %s: %v\n", what, err)
+		return
+	}
+	fmt.Fprintf(os.Stderr, "  %s of the server written to %s (go tool pprof %s)\n", what, path, path)
+}
+
 // profileServer, when path is set, asks the server's profiler (started
 // with ROSTRUM_PPROF_LISTEN) for a CPU profile over d and writes it to
 // path. It returns a function that waits for the profile.
@@ -19,22 +54,7 @@ func profileServer(pprofAddr, path string, d time.Duration) func() {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		secs := max(1, int(d.Seconds()))
-		res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", pprofAddr, secs))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "  profile:", err)
-			return
-		}
-		defer res.Body.Close()
-		f, err := os.Create(path)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "  profile:", err)
-			return
-		}
-		defer f.Close()
-		if _, err := io.Copy(f, res.Body); err == nil {
-			fmt.Fprintf(os.Stderr, "  CPU profile of the server written to %s (go tool pprof %s)\n", path, path)
-		}
+		saveProfile(pprofAddr, fmt.Sprintf("profile?seconds=%d", max(1, int(d.Seconds()))), path, "CPU profile")
 	}()
 	return func() { <-done }
 }
@@ -44,35 +64,22 @@ func heapProfile(pprofAddr, path string) {
 	if path == "" || pprofAddr == "" {
 		return
 	}
-	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/heap?gc=1", pprofAddr))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "  heap profile:", err)
-		return
-	}
-	defer res.Body.Close()
-	f, err := os.Create(path)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "  heap profile:", err)
-		return
-	}
-	defer f.Close()
-	if _, err := io.Copy(f, res.Body); err == nil {
-		fmt.Fprintf(os.Stderr, "  heap profile of the server written to %s\n", path)
-	}
+	saveProfile(pprofAddr, "heap?gc=1", path, "heap profile")
 }
 
 // goroutineCount asks the profiler how many goroutines the server runs.
 func goroutineCount(pprofAddr string) string {
 	if pprofAddr == "" {
-		return "n/a (run with -cpuprofile or -heapprofile)"
+		return noProfiler
 	}
-	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/goroutine?debug=1", pprofAddr))
+	var n int
+	err := readPage(pprofAddr, "goroutine?debug=1", func(r io.Reader) error {
+		_, _ = fmt.Fscanf(r, "goroutine profile: total %d", &n)
+		return nil
+	})
 	if err != nil {
 		return err.Error()
 	}
-	defer res.Body.Close()
-	var n int
-	_, _ = fmt.Fscanf(res.Body, "goroutine profile: total %d", &n)
 	return fmt.Sprint(n)
 }
 
@@ -81,20 +88,21 @@ func goroutineCount(pprofAddr string) string {
 // parts of the memory per viewer.
 func memStats(pprofAddr string) string {
 	if pprofAddr == "" {
-		return "n/a (run with -cpuprofile or -heapprofile)"
+		return noProfiler
 	}
-	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/heap?debug=1", pprofAddr))
+	var heap, stack float64
+	err := readPage(pprofAddr, "heap?debug=1", func(r io.Reader) error {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			_, _ = fmt.Sscanf(line, "# HeapInuse = %g", &heap)
+			_, _ = fmt.Sscanf(line, "# Stack = %g", &stack)
+		}
+		return sc.Err()
+	})
 	if err != nil {
 		return err.Error()
-	}
-	defer res.Body.Close()
-	var heap, stack float64
-	sc := bufio.NewScanner(res.Body)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		_, _ = fmt.Sscanf(line, "# HeapInuse = %g", &heap)
-		_, _ = fmt.Sscanf(line, "# Stack = %g", &stack)
 	}
 	return fmt.Sprintf("%.1f MiB / %.1f MiB", heap/(1<<20), stack/(1<<20))
 }
