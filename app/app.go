@@ -118,6 +118,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		// all of them.
 		a.Handler.Limits = &ratelimit.Postgres{DB: db}
 	} else {
+		a.Handler.Limits = ratelimit.NewMemory()
 		// SQLite has one writer: registrations share its transactions. A
 		// group of 64 holds the write lock for about 20 ms, which bounds
 		// what a moderator's command waits during a rush.

@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
-	"rostrum/ratelimit"
 )
 
 // throttle is a fixed-window rate limit per client address: the
@@ -27,11 +26,10 @@ type throttle struct {
 }
 
 func (h *Handler) throttled(t throttle) fiber.Handler {
-	lim := h.limits() // at route set-up, before any request
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
 		key := t.name + ":" + c.IP()
-		hits, left, err := lim.Hit(ctx, key, t.window)
+		hits, left, err := h.Limits.Hit(ctx, key, t.window)
 		if err != nil {
 			// The count is unavailable (the database is): let the request
 			// through rather than refuse everyone; it will meet the same
@@ -46,7 +44,7 @@ func (h *Handler) throttled(t throttle) fiber.Handler {
 		}
 		err = c.Next()
 		if t.skipSuccess && c.Response().StatusCode() < fiber.StatusBadRequest {
-			if uerr := lim.Undo(ctx, key); uerr != nil {
+			if uerr := h.Limits.Undo(ctx, key); uerr != nil {
 				h.Log.Warn("rate limit undo", "throttle", t.name, "err", uerr)
 			}
 		}
@@ -68,13 +66,4 @@ func (h *Handler) registrationThrottle() fiber.Handler {
 		refuse: func(retry string) error {
 			return apperr.RateLimited("too many registrations from this address; try again in %s seconds", retry)
 		}})
-}
-
-// limits returns the counter the throttles use: h.Limits, or one in
-// memory when none was given. Routes call it while they are set up.
-func (h *Handler) limits() ratelimit.Counter {
-	if h.Limits == nil {
-		h.Limits = ratelimit.NewMemory()
-	}
-	return h.Limits
 }

@@ -57,9 +57,9 @@ type Handler struct {
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 
-	// Limits counts the registration and login throttles' hits: in
-	// memory (nil: a new ratelimit.Memory), or ratelimit.Postgres when
-	// several instances share a database.
+	// Limits counts the registration and login throttles' hits: a
+	// ratelimit.Memory on one instance, ratelimit.Postgres when several
+	// instances share a database.
 	Limits ratelimit.Counter
 }
 
