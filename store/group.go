@@ -106,14 +106,11 @@ func (g *GroupCommit) loop() {
 		case first = <-g.jobs:
 		case <-g.quit:
 			// No caller can queue any more (closed is set under the lock):
-			// run what is left.
-			for {
-				select {
-				case j := <-g.jobs:
-					g.run([]*groupJob{j})
-				default:
-					return
-				}
+			// run what is left, then stop.
+			select {
+			case first = <-g.jobs:
+			default:
+				return
 			}
 		}
 		group = append(group[:0], first)
