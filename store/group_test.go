@@ -171,3 +171,29 @@ func TestGroupCommitRefusesAfterCloseAndSkipsCancelled(t *testing.T) {
 		t.Fatalf("after Close: %v", err)
 	}
 }
+
+// Close runs what is already queued: every caller hears back, and each
+// either was stored (nil) or was refused before it queued (ErrClosed).
+func TestGroupCommitCloseRunsWhatIsQueued(t *testing.T) {
+	db := groupDB(t)
+	g := NewGroupCommit(db, 4)
+	const callers = 100
+	errs := make([]error, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Go(func() {
+			errs[i] = g.Do(context.Background(), func(tx *gorm.DB) error {
+				return tx.Create(&groupRow{Name: fmt.Sprintf("q%d", i)}).Error
+			})
+		})
+	}
+	g.Close()
+	wg.Wait()
+	stored := names(t, db)
+	for i, err := range errs {
+		name := fmt.Sprintf("q%d", i)
+		if (err == nil) != stored[name] || (err != nil && !errors.Is(err, ErrClosed)) {
+			t.Errorf("caller %d: err %v, stored %v", i, err, stored[name])
+		}
+	}
+}
