@@ -34,7 +34,6 @@ type Memory struct {
 	mu      sync.Mutex
 	windows map[string]*memWindow
 	swept   time.Time
-	now     func() time.Time
 }
 
 type memWindow struct {
@@ -44,14 +43,14 @@ type memWindow struct {
 
 // NewMemory returns an empty in-process counter.
 func NewMemory() *Memory {
-	return &Memory{windows: map[string]*memWindow{}, now: time.Now}
+	return &Memory{windows: map[string]*memWindow{}}
 }
 
 // Hit implements Counter.
 func (m *Memory) Hit(_ context.Context, key string, window time.Duration) (int, time.Duration, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	now := m.now()
+	now := time.Now()
 	if now.Sub(m.swept) > time.Minute {
 		// Ended windows go, so that many addresses do not pile up.
 		for k, w := range m.windows {
@@ -74,7 +73,7 @@ func (m *Memory) Hit(_ context.Context, key string, window time.Duration) (int, 
 func (m *Memory) Undo(_ context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if w := m.windows[key]; w != nil && w.hits > 0 && m.now().Before(w.ends) {
+	if w := m.windows[key]; w != nil && w.hits > 0 && time.Now().Before(w.ends) {
 		w.hits--
 	}
 	return nil
