@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"rostrum/app"
+	"rostrum/safely"
 	"rostrum/store"
 )
 
@@ -94,12 +95,12 @@ func serve(cfg app.Config) error {
 	if cfg.PprofListen != "" {
 		// net/http/pprof registers on the default mux; serve only that, and
 		// only on the separate address.
-		go func() {
+		safely.Go(log, "profiler", func() {
 			log.Info("profiler listening", "addr", cfg.PprofListen)
 			if err := http.ListenAndServe(cfg.PprofListen, nil); err != nil {
 				log.Warn("profiler", "err", err)
 			}
-		}()
+		})
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rostrum/models"
+	"rostrum/safely"
 )
 
 // The hub fans each change out to every viewer of its meeting. A change
@@ -96,31 +97,38 @@ func (h *Hub) Start() {
 	go func() {
 		defer close(h.done)
 		defer unsubscribe()
-		tick := time.NewTicker(h.CheckInterval)
-		defer tick.Stop()
-		// One ticker pings every viewer, a bucket at a time.
-		pings := time.NewTicker(max(h.PingInterval/pingBuckets, time.Millisecond))
-		defer pings.Stop()
-		var bucket uint8
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case c := <-changes:
-				h.catchUp(ctx, c.MeetingID, c.Seq)
-			case <-tick.C:
-				for _, id := range h.watched() {
-					seq, err := h.Service.Seq(ctx, id)
-					if err == nil {
-						h.catchUp(ctx, id, seq)
-					}
-				}
-			case <-pings.C:
-				h.pingSweep(bucket)
-				bucket = (bucket + 1) % pingBuckets
-			}
-		}
+		// A panic while fanning out one change is logged and the loop goes
+		// on; the viewers it missed resync from the next check.
+		safely.Loop(h.Log, "live hub", func() { h.run(ctx, changes) })
 	}()
+}
+
+// run fans out changes and pings viewers until ctx ends.
+func (h *Hub) run(ctx context.Context, changes <-chan Change) {
+	tick := time.NewTicker(h.CheckInterval)
+	defer tick.Stop()
+	// One ticker pings every viewer, a bucket at a time.
+	pings := time.NewTicker(max(h.PingInterval/pingBuckets, time.Millisecond))
+	defer pings.Stop()
+	var bucket uint8
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case c := <-changes:
+			h.catchUp(ctx, c.MeetingID, c.Seq)
+		case <-tick.C:
+			for _, id := range h.watched() {
+				seq, err := h.Service.Seq(ctx, id)
+				if err == nil {
+					h.catchUp(ctx, id, seq)
+				}
+			}
+		case <-pings.C:
+			h.pingSweep(bucket)
+			bucket = (bucket + 1) % pingBuckets
+		}
+	}
 }
 
 func (h *Hub) watched() []uint {

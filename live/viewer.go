@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"rostrum/safely"
 )
 
 // A viewer's connection has at most one writer at a time, started on
@@ -259,6 +261,18 @@ func (v *Viewer) wakeLocked() {
 // drain writes what is queued, one frame at a time, then ends.
 func (v *Viewer) drain() {
 	defer v.drains.Done()
+	defer func() {
+		// A panic while writing to one viewer ends that viewer (it
+		// reconnects and resyncs), never the process or the others.
+		if r := recover(); r != nil {
+			safely.Log(v.hub.Log, "live viewer's writer", r)
+			v.mu.Lock()
+			v.stopped, v.draining = true, false
+			v.queue, v.replies = nil, nil
+			v.mu.Unlock()
+			v.conn.Cut()
+		}
+	}()
 	for {
 		f, ok := v.next()
 		if !ok {

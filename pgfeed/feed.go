@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/live"
+	"rostrum/safely"
 )
 
 // Feed is the live list's change feed across instances: changes are
@@ -48,9 +49,11 @@ func (f *Feed) Start() {
 	f.cancel, f.done = cancel, make(chan struct{})
 	go func() {
 		defer close(f.done)
-		Listen(ctx, f.dsn, f.channel, f.log, func(meetingID uint, seq int64) {
-			_ = f.local.Publish(ctx, live.Change{MeetingID: meetingID, Seq: seq})
-		}, func() { f.log.Info("live feed: listening again; the hub's check catches up") })
+		safely.Loop(f.log, "live feed (LISTEN)", func() {
+			Listen(ctx, f.dsn, f.channel, f.log, func(meetingID uint, seq int64) {
+				_ = f.local.Publish(ctx, live.Change{MeetingID: meetingID, Seq: seq})
+			}, func() { f.log.Info("live feed: listening again; the hub's check catches up") })
+		})
 	}()
 }
 
