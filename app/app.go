@@ -24,6 +24,7 @@ import (
 	"rostrum/pgfeed"
 	"rostrum/ratelimit"
 	"rostrum/registration"
+	"rostrum/safely"
 	"rostrum/store"
 	"rostrum/summary"
 )
@@ -153,8 +154,14 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	// Fiber does not expose fasthttp's per-address limit; set it on the
 	// server it will listen with.
 	a.Fiber.Server().MaxConnsPerIP = cfg.MaxConnectionsPerIP
+	// A websocket's hijacked connection is closed by its handler, exactly
+	// once (handlers.liveSocket), not a second time by fasthttp when the
+	// handler returns: a double close through the per-address counter
+	// brought the process down before fasthttp v1.78.
+	a.Fiber.Server().KeepHijackedConns = true
+	// A panic in a handler is logged with its stack and answered 500.
 	a.Fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		log.Error("panic", "path", c.Path(), "panic", e)
+		safely.Log(log, c.Method()+" "+c.Route().Path, e)
 	}}))
 	a.Fiber.Use(requestLogger(log))
 	a.Fiber.Use(helmet.New(helmet.Config{
@@ -192,7 +199,7 @@ func (a *App) Start() {
 	outboxDone := make(chan struct{})
 	go func() {
 		defer close(outboxDone)
-		a.Outbox.Run(ctx)
+		safely.Loop(a.Log, "mail outbox", func() { a.Outbox.Run(ctx) })
 	}()
 	a.done = append(a.done, outboxDone)
 	if a.pgFeed != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/live"
+	"rostrum/safely"
 )
 
 // Websocket limits. A frame up to maxCommandFrame bytes is read; a larger
@@ -90,42 +90,57 @@ func youOf(a auth.Actor) viewerYou {
 // the read loop and never writes; everything written (the hub's changes,
 // answers to commands, pings, the close frame) goes through the viewer's
 // queue, whose writer the hub starts on demand, one at a time.
+//
+// The server keeps hijacked connections (app sets fasthttp's
+// KeepHijackedConns): this handler owns its connection and closes it
+// exactly once, through liveConn.Cut, whether the peer left, the hub
+// dropped it or the handler panicked.
 func (h *Handler) liveSocket() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
+		lc := &liveConn{conn: conn}
+		defer lc.Cut()
 		meetingID, _ := conn.Locals(localsMeeting).(uint)
 		a, _ := conn.Locals(actorKey).(auth.Actor)
-		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), liveConn{conn})
+		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), lc)
 		if err != nil {
 			_ = conn.WriteControl(websocket.CloseMessage,
 				websocket.FormatCloseMessage(live.CloseGoingAway, "server shutting down"), time.Now().Add(time.Second))
 			return
 		}
+		defer func() {
+			// The connection is over: stop a writer even if it is blocked,
+			// and wait for it before the connection is released.
+			lc.Cut()
+			v.Leave()
+		}()
 		h.liveReader(conn, v, a, meetingID)
-		// The connection is over: stop a writer even if it is blocked, and
-		// wait for it before the connection is released.
-		cut(conn)
-		v.Leave()
-	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers})
+	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers,
+		RecoverHandler: h.liveRecover})
 }
 
-// cut ends a connection at once, even while a write to a peer that does
-// not read is blocked. fasthttp's hijacked connection ignores Close (it
-// closes the connection itself once the handler returns), and gorilla's
-// writes re-apply their own deadline, so the socket underneath is closed.
-func cut(conn *websocket.Conn) {
-	nc := conn.NetConn()
-	if u, ok := nc.(interface{ UnsafeConn() net.Conn }); ok {
-		nc = u.UnsafeConn()
+// liveRecover logs a panic of a websocket handler with its stack; the
+// peer gets nothing of it (the connection is already closed).
+func (h *Handler) liveRecover(*websocket.Conn) {
+	if r := recover(); r != nil {
+		safely.Log(h.Log, "live websocket", r)
 	}
-	_ = nc.Close()
 }
 
-// liveConn writes a viewer's frames to its websocket.
-type liveConn struct{ conn *websocket.Conn }
+// liveConn is a viewer's websocket: it writes the viewer's frames and
+// closes the connection once.
+type liveConn struct {
+	conn   *websocket.Conn
+	closed sync.Once
+}
 
-func (c liveConn) Cut() { cut(c.conn) }
+// Cut closes the connection at once, even while a write to a peer that
+// does not read is blocked (closing the socket ends the write); later
+// calls do nothing.
+func (c *liveConn) Cut() {
+	c.closed.Do(func() { _ = c.conn.NetConn().Close() })
+}
 
-func (c liveConn) WriteFrame(f live.Frame) error {
+func (c *liveConn) WriteFrame(f live.Frame) error {
 	deadline := time.Now().Add(writeWait)
 	switch {
 	case f.CloseCode != 0:
@@ -136,7 +151,7 @@ func (c liveConn) WriteFrame(f live.Frame) error {
 		return err
 	case f.Ping:
 		if err := c.conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
-			cut(c.conn)
+			c.Cut()
 			return err
 		}
 	default:
@@ -148,7 +163,7 @@ func (c liveConn) WriteFrame(f live.Frame) error {
 			err = c.conn.WriteMessage(websocket.TextMessage, f.Data)
 		}
 		if err != nil {
-			cut(c.conn)
+			c.Cut()
 			return err
 		}
 	}
