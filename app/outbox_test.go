@@ -110,7 +110,7 @@ func TestConfigRejectsBadOutboxSettings(t *testing.T) {
 func TestRegistrationWhileMailServerIsDownIsConfirmedOnceItReturns(t *testing.T) {
 	srv := mailtest.Start(t)
 	srv.Stop()
-	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()), testenv.WithQuickMailRetries())
 	e.Admin().MustJSON("POST", "/api/meetings", map[string]any{
 		"slug": "iim", "title": "Informal intersessional consultative meeting",
 		"venue": "UN Headquarters, Conference Room 1", "starts_at": "2030-12-02T10:00:00-05:00",

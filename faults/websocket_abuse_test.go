@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"rostrum/internal/livetest"
+	"rostrum/internal/loopback"
 	"rostrum/internal/testenv"
 )
 
@@ -113,7 +114,7 @@ func TestAbandonedWebsocketsDoNotDelayOtherViewers(t *testing.T) {
 	for i := range 1000 {
 		d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, ReadBufferSize: 1024,
 			NetDialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
-				c, err := (&net.Dialer{}).DialContext(ctx, network, a)
+				c, err := loopback.DialContext(ctx, network, a) // a phone of its own each
 				if err == nil {
 					c.(*net.TCPConn).SetReadBuffer(4096) // keep the kernel from reading for us
 					stuck = append(stuck, c)
@@ -125,7 +126,7 @@ func TestAbandonedWebsocketsDoNotDelayOtherViewers(t *testing.T) {
 		}
 	}
 	for i := range 500 { // upgrade requests that never finish
-		c, err := net.Dial("tcp", addr)
+		c, err := loopback.DialContext(context.Background(), "tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,7 +44,7 @@ func TestRegistrationMailIsDeliveredWithTheManageLink(t *testing.T) {
 func TestRegistrationSucceedsWhileTheMailServerIsDown(t *testing.T) {
 	srv := mailtest.Start(t)
 	srv.Stop()
-	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()), testenv.WithQuickMailRetries())
 	registrationMeeting(t, e, "m", 0, 0)
 	r := mustRegister(t, e, "m", testenv.RegistrationBody("A", "Ana", "ana@example.org"))
 	srv.Restart()

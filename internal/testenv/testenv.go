@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"rostrum/app"
 	"rostrum/auth"
 	"rostrum/internal/apiclient"
+	"rostrum/internal/loopback"
 )
 
 // AdminEmail and Password are the credentials of the admin every Env has.
@@ -56,31 +58,55 @@ func WithDB(dsn string) Option { return func(c *app.Config) { c.DB = dsn } }
 // of a fresh SQLite file, so the same tests prove both engines.
 const EngineEnv = "ROSTRUM_TEST_ENGINE"
 
-// Config returns a valid configuration for a test server on a fresh SQLite
-// database in t's temporary directory (or PostgreSQL schema, see EngineEnv).
-func Config(t testing.TB) app.Config {
-	cfg, err := app.LoadConfig("", nil)
+// Overridden lists the only keys in which a test server's configuration
+// differs from what `go run .` runs with the shipped config.yaml: its own
+// database, a free loopback port, and a mail server of the test's (or
+// none). Anything else a test changes is what that test is about, and it
+// says so by setting the key itself; TestConfigIsTheShippedOne holds this.
+var Overridden = []string{"db", "listen", "smtp_host", "smtp_port"}
+
+// ShippedConfigPath is the repository's config.yaml, the file `go run .`
+// reads.
+func ShippedConfigPath() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "config.yaml")
+}
+
+// Shipped returns the configuration `go run .` runs with: the defaults in
+// code, then the shipped config.yaml (no environment).
+func Shipped(t testing.TB) app.Config {
+	t.Helper()
+	cfg, err := app.LoadConfig(ShippedConfigPath(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// Config returns the shipped configuration with a fresh SQLite database in
+// t's temporary directory (or PostgreSQL schema, see EngineEnv), a free
+// loopback port, and no mail server (nothing listens on port 1 unless a
+// test says so).
+func Config(t testing.TB) app.Config {
+	cfg := Shipped(t)
 	cfg.DB = filepath.Join(t.TempDir(), "rostrum.db")
 	if os.Getenv(EngineEnv) == "postgres" {
 		cfg.DB = PostgresDSN(t)
 	}
 	cfg.Listen = "127.0.0.1:0"
-	cfg.SMTPPort = 1 // nothing listens there unless a test says so
-	// Mail retries come quickly in tests, so that a test that stops and
-	// restarts its mail server (internal/mailtest) sees the outbox catch up.
-	cfg.SMTPRetryBase = 100 * time.Millisecond
-	// A short SMTP timeout also shortens the outbox lease (6×), which is
-	// how long mail claimed by a crashed server waits before another takes it.
-	cfg.SMTPTimeout = 2 * time.Second
-	// Tests register hundreds of people from 127.0.0.1; the rate limit
-	// has its own tests, which set it.
-	cfg.RegistrationRateLimit = 0
-	// Likewise thousands of test viewers come from 127.0.0.1.
-	cfg.MaxConnectionsPerIP = 0
+	cfg.SMTPPort = 1
 	return cfg
+}
+
+// WithQuickMailRetries makes the outbox retry within a fraction of a
+// second and take back the mail of a crashed server within seconds, for
+// tests about mail that stop and restart their mail server.
+func WithQuickMailRetries() Option {
+	return func(c *app.Config) {
+		c.SMTPRetryBase = 100 * time.Millisecond
+		// The outbox lease is 6 × the SMTP timeout.
+		c.SMTPTimeout = 2 * time.Second
+	}
 }
 
 // Logger returns a logger that writes to the test log when ROSTRUM_TEST_LOG
@@ -155,9 +181,14 @@ type Client struct {
 }
 
 // Anon returns a client that is not logged in.
+// Like a person in the room, it has an address of its own (see
+// internal/loopback), so the server's per-address limits count it apart
+// from every other client.
 func (e *Env) Anon() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{T: e.T, Client: apiclient.Client{Base: e.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second}}}
+	tr := &http.Transport{DialContext: loopback.Dialer(loopback.Next()).DialContext, IdleConnTimeout: 30 * time.Second}
+	e.T.Cleanup(tr.CloseIdleConnections)
+	return &Client{T: e.T, Client: apiclient.Client{Base: e.URL, HTTP: &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}}}
 }
 
 // Participant returns a client carrying a participant's token.
