@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
 
@@ -57,7 +59,21 @@ var migrations = []*gormigrate.Migration{
 	}},
 }
 
-// Migrate brings the schema up to date.
+// Migrate brings the schema up to date. On PostgreSQL several instances
+// may start at once on an empty database: the migrations run under an
+// advisory lock (one per schema), so the first migrates and the others
+// wait, then find nothing left to do.
 func Migrate(db *gorm.DB) error {
-	return gormigrate.New(db, gormigrate.DefaultOptions, migrations).Migrate()
+	if !Postgres(db) {
+		return gormigrate.New(db, gormigrate.DefaultOptions, migrations).Migrate()
+	}
+	// The lock is the transaction's, and so are the migrations (DDL is
+	// transactional on PostgreSQL): an instance that fails midway leaves
+	// nothing half-done for the next.
+	return db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext('rostrum migrations ' || current_schema()))").Error; err != nil {
+			return fmt.Errorf("lock for migrations: %w", err)
+		}
+		return gormigrate.New(tx, gormigrate.DefaultOptions, migrations).Migrate()
+	})
 }
