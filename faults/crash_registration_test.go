@@ -25,7 +25,7 @@ func startProcess(t *testing.T, env ...string) *serverproc.Server {
 // SQLite file).
 func startProcessOn(t *testing.T, db string, env ...string) *serverproc.Server {
 	t.Helper()
-	env = append([]string{"ROSTRUM_REGISTRATION_RATE_LIMIT=0", "ROSTRUM_SMTP_PORT=1"}, env...)
+	env = append([]string{"ROSTRUM_SMTP_PORT=1"}, env...) // no mail server
 	srv, err := serverproc.Start(context.Background(), serverproc.Config{Bin: rostrumBinary(t), Dir: t.TempDir(), DB: db, Env: env})
 	if err != nil {
 		t.Fatal(err)

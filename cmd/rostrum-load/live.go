@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"rostrum/internal/apiclient"
+	"rostrum/internal/loopback"
 )
 
 // FanoutConfig sizes a live fan-out run.
@@ -113,6 +113,7 @@ func setupMeeting(admin *apiclient.Client, participants int) (slug string, itemI
 	}
 	anon := apiclient.New(admin.Base, 4)
 	for i := 0; i < participants; i++ {
+		anon.Reconnect() // each participant registers from an address of their own
 		var reg struct {
 			ID uint `json:"id"`
 		}
@@ -144,7 +145,7 @@ func Fanout(ctx context.Context, srv *Server, cfg FanoutConfig) (*Table, error) 
 	// Connect the viewers, a few at a time, as a hall filling up.
 	wsURL := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws/meetings/" + slug
 	dialer := &websocket.Dialer{
-		NetDialContext:   (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		NetDialContext:   loopback.DialContext, // every viewer has an address of its own, like a phone
 		HandshakeTimeout: 30 * time.Second,
 		ReadBufferSize:   2048, WriteBufferSize: 512,
 	}

@@ -9,12 +9,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"time"
+
+	"rostrum/internal/loopback"
 )
 
 // Client talks to one server.
@@ -26,17 +27,25 @@ type Client struct {
 }
 
 // New returns a client for base (e.g. http://127.0.0.1:8080) with its own
-// cookie jar; conns is the size of its keep-alive pool.
+// cookie jar; conns is the size of its keep-alive pool. Each connection
+// comes from a loopback address of its own (internal/loopback), so that a
+// server with its shipped per-address limits counts the client's
+// connections as different people; Reconnect moves to new ones.
 func New(base string, conns int) *Client {
 	jar, _ := cookiejar.New(nil)
 	tr := &http.Transport{
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		DialContext:         loopback.DialContext,
 		MaxIdleConns:        conns,
 		MaxIdleConnsPerHost: conns,
 		IdleConnTimeout:     90 * time.Second,
 	}
 	return &Client{Base: base, HTTP: &http.Client{Jar: jar, Transport: tr, Timeout: 60 * time.Second}}
 }
+
+// Reconnect closes the client's idle connections, so that its next
+// request comes from a new address: another person, for the server's
+// per-address throttles.
+func (c *Client) Reconnect() { c.HTTP.CloseIdleConnections() }
 
 // Error is a non-2xx answer.
 type Error struct {

@@ -35,6 +35,15 @@ func Build(dir string) (string, error) {
 	}
 	root := filepath.Dir(strings.TrimSpace(string(out)))
 	bin := filepath.Join(dir, "rostrum")
+	// The server runs what `go run .` runs: the shipped config.yaml,
+	// copied beside the binary, then Config.Env.
+	shipped, err := os.ReadFile(filepath.Join(root, "config.yaml"))
+	if err != nil {
+		return "", fmt.Errorf("shipped configuration: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), shipped, 0o600); err != nil {
+		return "", err
+	}
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -59,7 +68,7 @@ type Config struct {
 	Bin string   // the binary (from Build)
 	Dir string   // where the log (and the SQLite file when DB is empty) go
 	DB  string   // the database; default Dir/rostrum.db
-	Env []string // extra ROSTRUM_* variables
+	Env []string // ROSTRUM_* variables: what a test or measurement is about
 }
 
 // Server is a running rostrum process. Restart starts it again on the same
@@ -97,7 +106,7 @@ func (s *Server) Restart(ctx context.Context) error {
 			return errors.New("serverproc: Restart while the server still runs")
 		}
 	}
-	cmd := exec.Command(s.cfg.Bin, "-config", "")
+	cmd := exec.Command(s.cfg.Bin, "-config", filepath.Join(filepath.Dir(s.cfg.Bin), "config.yaml"))
 	cmd.Env = append(os.Environ(),
 		"ROSTRUM_LISTEN=127.0.0.1:"+strconv.Itoa(s.Port),
 		"ROSTRUM_DB="+s.cfg.DB,
@@ -146,6 +155,20 @@ func (s *Server) waitHealthy(ctx context.Context, within time.Duration) error {
 			s.Kill()
 			return fmt.Errorf("server did not answer /healthz within %s; log: %s", within, s.Log)
 		}
+	}
+}
+
+// Exited reports whether the process has ended (by itself, or by Kill or
+// Stop).
+func (s *Server) Exited() bool {
+	if s.done == nil {
+		return false
+	}
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
 	}
 }
 
