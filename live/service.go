@@ -79,7 +79,8 @@ func NewService(db *gorm.DB, feed Feed, log *slog.Logger) *Service {
 // authorize says whether a may run cmd on the meeting's live list as far
 // as it can be told before reading the list: staff need the moderator or
 // admin role; a participant of the meeting may only ask for the floor for
-// themselves and withdraw (their own entries, checked in apply).
+// themselves and withdraw (their own entries, checked in apply), and only
+// while their registration is approved.
 func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 	switch {
 	case a.User != nil:
@@ -90,6 +91,12 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 	case a.Registration != nil:
 		if a.Registration.MeetingID != meetingID {
 			return apperr.Forbidden("your registration is for another meeting")
+		}
+		// A registration withdrawn, rejected or sent back to the waiting
+		// list after its holder joined the list no longer acts on it; the
+		// moderator deals with any request it left.
+		if a.Registration.Status != models.StatusApproved {
+			return conflict(CodeNotApproved, "only approved participants can take part in the list of speakers")
 		}
 		switch cmd.Action {
 		case ActAddSpeaker:
