@@ -264,6 +264,10 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 			h.wsReplyError(v, in.ID, err)
 			return
 		}
+		if _, err := h.participantThrottle(ctx, a); err != nil {
+			h.wsReplyError(v, in.ID, err)
+			return
+		}
 		res, err := h.Live.Do(ctx, a, meetingID, in.Command)
 		if err != nil {
 			h.wsReplyError(v, in.ID, err)
