@@ -265,6 +265,19 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
 }
 
+// withdrawnEntry reads entry id of the meeting if it is a withdrawn
+// request, which the floor does not hold (see Floor.Withdrawn): one
+// lookup by primary key, only when a command names an entry the floor
+// lacks.
+func withdrawnEntry(db *gorm.DB, meetingID, id uint) *Entry {
+	var es []*Entry
+	if err := db.Where("id = ? AND meeting_id = ? AND state = ?", id, meetingID, models.SpeakerWithdrawn).
+		Limit(1).Find(&es).Error; err != nil || len(es) == 0 {
+		return nil
+	}
+	return es[0]
+}
+
 // speakerOf reads who registration id is, for a request for the floor.
 func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
 	var r models.Registration
@@ -303,6 +316,9 @@ func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
 	return &lm, nil
 }
 
+// liveStates are the states of the entries the live state holds.
+var liveStates = []string{models.SpeakerWaiting, models.SpeakerSpeaking, models.SpeakerDone}
+
 // loadFloor reads the whole live state of lm's meeting.
 func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	var items []models.AgendaItem
@@ -313,11 +329,17 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	if err := db.Where("meeting_id = ?", lm.MeetingID).Find(&lists).Error; err != nil {
 		return nil, err
 	}
+	// Withdrawn requests are not part of the live state (see
+	// ListOfSpeakers.Entries): leaving them out here, by the index on
+	// (meeting_id, state), keeps what a command reads to the entries that
+	// are waiting, speaking or have spoken, however many requests came
+	// and went before.
 	var entries []*Entry
-	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("id").Find(&entries).Error; err != nil {
+	if err := db.Where("meeting_id = ? AND state IN ?", lm.MeetingID, liveStates).Order("id").Find(&entries).Error; err != nil {
 		return nil, err
 	}
-	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq}
+	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq,
+		Withdrawn: func(id uint) *Entry { return withdrawnEntry(db, lm.MeetingID, id) }}
 	if lm.CurrentItemID != nil {
 		f.CurrentItemID = *lm.CurrentItemID
 	}

@@ -61,3 +61,67 @@ func TestLiveParticipantCommandsAreRateLimited(t *testing.T) {
 		lm.mod.MustJSON("POST", lm.path("/agenda/%d/reopen", item), nil, 200, nil)
 	}
 }
+
+// Requests that came and went leave the live state: after 500
+// request/withdraw cycles the public state is as large as after one (the
+// audit log keeps every one), and a viewer that followed every change
+// holds the same state. participant_command_rate is off here: the test is
+// about the list's history, not the throttle.
+func TestLiveStateStaysTheSameSizeAfterManyWithdrawnRequests(t *testing.T) {
+	cfg := testenv.Config(t)
+	cfg.ParticipantCommandRate = 0
+	e := testenv.Start(t, cfg)
+	lm := newLiveMeeting(t, e, "m")
+	item := lm.items[0]
+	ben, _ := lm.participant(t, "Ben", "academia", models.StatusApproved)
+	lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", item), map[string]any{"registration_id": ben.ID}, 201, nil)
+	var sockets []*liveViewer
+	for _, name := range []string{"Ana", "Chen", "Dee", "Eli"} {
+		_, tok := lm.participant(t, name, "ngo", models.StatusApproved)
+		sockets = append(sockets, liveConnect(t, e, lm.slug, liveWithToken(tok)))
+	}
+	watcher := liveConnect(t, e, lm.slug)
+	// The watcher reads along, as a page does, so that it is never so far
+	// behind that the server drops it.
+	cycle := func(ws *liveViewer) {
+		t.Helper()
+		m := ws.cmd("ask", map[string]any{"action": "add_speaker", "item_id": item})
+		if m.Type != "ack" {
+			t.Fatalf("request: %+v", m)
+		}
+		if m = ws.cmd("withdraw", map[string]any{"action": "remove_speaker", "speaker_id": m.Speaker.ID}); m.Type != "ack" {
+			t.Fatalf("withdrawal: %+v", m)
+		}
+		watcher.untilSeq(m.Seq)
+	}
+	stateBytes := func() int {
+		return len(lm.e.Anon().MustJSON("GET", lm.path("/live"), nil, 200, nil).Body)
+	}
+	cycle(sockets[0])
+	after1 := stateBytes()
+	for i := range 499 {
+		cycle(sockets[i%len(sockets)])
+	}
+	after500 := stateBytes()
+	// The seq and server time may differ by a few digits; nothing else may.
+	if after500-after1 > 8 {
+		t.Fatalf("the public state grew from %d to %d bytes over 500 withdrawn requests", after1, after500)
+	}
+	st := lm.state(t)
+	if got := st.WaitingNames(item); len(st.Item(item).Speakers) != 1 || len(got) != 1 || got[0] != "Ben" {
+		t.Fatalf("speakers in the state: %v, want Ben waiting alone", got)
+	}
+	watcher.untilSeq(st.Seq)
+	if watcher.state.Canonical() != st.Canonical() {
+		t.Fatal("the viewer that followed every change holds another state than the server's")
+	}
+	var audit struct {
+		Events []struct {
+			Seq int64 `json:"seq"`
+		} `json:"events"`
+	}
+	lm.mod.MustJSON("GET", lm.path("/audit?limit=1000"), nil, 200, &audit)
+	if len(audit.Events) != 1000 || st.Seq != 1001 {
+		t.Fatalf("%d audit rows (the last 1000 asked for) at seq %d, want every change kept", len(audit.Events), st.Seq)
+	}
+}
