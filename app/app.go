@@ -104,7 +104,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		DB:  db,
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
-			RegistrationRateLimit: cfg.RegistrationRateLimit},
+			RegistrationRateLimit: cfg.RegistrationRateLimit, ParticipantCommandRate: cfg.ParticipantCommandRate},
 		Auth:     a.Auth,
 		Meetings: &meetings.Service{DB: db},
 		Outbox:   a.Outbox,

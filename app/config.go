@@ -40,6 +40,10 @@ type Config struct {
 	// RegistrationRateLimit is how many registrations one client address
 	// may send a minute (429 with Retry-After beyond); 0 disables it.
 	RegistrationRateLimit int `koanf:"registration_rate_limit"`
+	// ParticipantCommandRate is how many commands on the live list one
+	// participant (registration) may send a minute, REST and websocket
+	// together (429, or a rate_limited error frame, beyond); 0 disables it.
+	ParticipantCommandRate int `koanf:"participant_command_rate"`
 
 	// Connection limits against slow and abandoned clients: a request's
 	// headers and body must arrive within read_timeout, a kept-alive
@@ -104,7 +108,8 @@ func Defaults() map[string]any {
 		"secure_cookies": false,
 		"session_ttl":    12 * time.Hour,
 
-		"registration_rate_limit": 20,
+		"registration_rate_limit":  20,
+		"participant_command_rate": 10,
 
 		"read_timeout":           10 * time.Second,
 		"idle_timeout":           60 * time.Second,
@@ -260,6 +265,9 @@ func (c *Config) Validate() error {
 	}
 	if c.RegistrationRateLimit < 0 || c.RegistrationRateLimit > 100000 {
 		bad("registration_rate_limit", "want registrations per minute per address from 0 (no limit) to 100000, got %d", c.RegistrationRateLimit)
+	}
+	if c.ParticipantCommandRate < 0 || c.ParticipantCommandRate > 100000 {
+		bad("participant_command_rate", "want commands per minute per participant from 0 (no limit) to 100000, got %d", c.ParticipantCommandRate)
 	}
 	if c.ReadTimeout < 100*time.Millisecond || c.ReadTimeout > 10*time.Minute {
 		bad("read_timeout", "want a duration from 100ms to 10m, got %s", c.ReadTimeout)

@@ -49,6 +49,10 @@ type Actor struct {
 	User         *models.User
 	Registration *models.Registration
 	CSRFToken    string
+	// SessionHash is the hash of the staff session's token, so that a
+	// long-lived connection can ask whether its session is still open
+	// (see Service.Current).
+	SessionHash string
 }
 
 // IsStaff reports whether the actor is logged in with one of roles (any
@@ -207,6 +211,41 @@ func (s *Service) Session(ctx context.Context, token string) (*models.Session, e
 		return nil, err
 	}
 	return &sess, nil
+}
+
+// Current returns who a is now, for a connection that outlives the
+// request that identified it (a websocket): a staff actor's session must
+// still exist and not have expired, a participant's registration must
+// still exist; both are read again, so a changed role or status counts.
+// An actor whose session or registration has gone comes back as nobody
+// (the zero Actor). Each is one lookup by a unique, indexed token hash.
+func (s *Service) Current(ctx context.Context, a Actor) (Actor, error) {
+	switch {
+	case a.User != nil:
+		var sess models.Session
+		err := s.DB.WithContext(ctx).Preload("User").
+			Where("token_hash = ? AND expires_at > ?", a.SessionHash, time.Now().UTC()).
+			First(&sess).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Actor{}, nil
+		}
+		if err != nil {
+			return Actor{}, err
+		}
+		return Actor{User: &sess.User, CSRFToken: sess.CSRFToken, SessionHash: a.SessionHash}, nil
+	case a.Registration != nil:
+		var r models.Registration
+		err := s.DB.WithContext(ctx).Preload("Organization").Preload("Meeting").
+			Where("token_hash = ?", a.Registration.TokenHash).First(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return Actor{}, nil
+		}
+		if err != nil {
+			return Actor{}, err
+		}
+		return Actor{Registration: &r}, nil
+	}
+	return a, nil
 }
 
 // Logout ends the session of token.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/auth"
 )
 
 // throttle is a fixed-window rate limit per client address: the
@@ -38,7 +40,7 @@ func (h *Handler) throttled(t throttle) fiber.Handler {
 			return c.Next()
 		}
 		if hits > t.max {
-			retry := strconv.Itoa(max(1, int(math.Ceil(left.Seconds()))))
+			retry := retrySeconds(left)
 			c.Set(fiber.HeaderRetryAfter, retry)
 			return t.refuse(retry)
 		}
@@ -66,4 +68,39 @@ func (h *Handler) registrationThrottle() fiber.Handler {
 		refuse: func(retry string) error {
 			return apperr.RateLimited("too many registrations from this address; try again in %s seconds", retry)
 		}})
+}
+
+// participantThrottle counts a participant's command on the live list
+// (REST or websocket, one count per registration) and refuses it once
+// the registration has sent more than Opts.ParticipantCommandRate
+// commands in the current minute: every request and withdrawal is a
+// change that every viewer receives and the audit log keeps, so one
+// participant must not be able to flood the list. Staff and anonymous
+// actors are not counted (staff run the meeting; anonymous commands are
+// refused anyway). A refusal is RateLimited, with the seconds until the
+// window ends for Retry-After.
+func (h *Handler) participantThrottle(ctx context.Context, a auth.Actor) (retryAfter string, err error) {
+	perMinute := h.Opts.ParticipantCommandRate
+	if perMinute <= 0 || a.Registration == nil || a.User != nil {
+		return "", nil
+	}
+	key := "participant_command:" + strconv.FormatUint(uint64(a.Registration.ID), 10)
+	hits, left, err := h.Limits.Hit(ctx, key, time.Minute)
+	if err != nil {
+		// As throttled: with the count unavailable, let the command meet
+		// the database (which it needs anyway) rather than refuse everyone.
+		h.Log.Warn("rate limit unavailable", "throttle", "participant_command", "err", err)
+		return "", nil
+	}
+	if hits <= perMinute {
+		return "", nil
+	}
+	retry := retrySeconds(left)
+	return retry, apperr.RateLimited("too many commands on the list of speakers from you; try again in %s seconds", retry).
+		WithCode("rate_limited")
+}
+
+// retrySeconds is Retry-After for a window with left to run.
+func retrySeconds(left time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(left.Seconds()))))
 }

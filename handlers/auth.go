@@ -47,6 +47,7 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 			u := sess.User
 			a.User = &u
 			a.CSRFToken = sess.CSRFToken
+			a.SessionHash = sess.TokenHash
 		}
 	}
 	c.Locals(actorKey, a)

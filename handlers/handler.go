@@ -39,6 +39,11 @@ type Options struct {
 	// RegistrationRateLimit is how many registrations one client address
 	// may send a minute; 0 means no limit.
 	RegistrationRateLimit int
+	// ParticipantCommandRate is how many commands on the live list (asking
+	// for the floor, withdrawing) one participant's registration may send
+	// a minute, REST and websocket together; 0 means no limit. Staff
+	// commands are not limited.
+	ParticipantCommandRate int
 }
 
 // Handler holds what the handlers need. One value serves every route.
@@ -57,7 +62,8 @@ type Handler struct {
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 
-	// Limits counts the registration and login throttles' hits: a
+	// Limits counts the registration, login and participant command
+	// throttles' hits: a
 	// ratelimit.Memory on one instance, ratelimit.Postgres when several
 	// instances share a database.
 	Limits ratelimit.Counter

@@ -127,6 +127,10 @@ func (h *Handler) liveCmd(action string) fiber.Handler {
 				return err
 			}
 		}
+		if retry, err := h.participantThrottle(c.UserContext(), a); err != nil {
+			c.Set(fiber.HeaderRetryAfter, retry)
+			return err
+		}
 		res, err := h.Live.Do(c.UserContext(), a, m.ID, cmd)
 		if err != nil {
 			return err

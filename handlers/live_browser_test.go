@@ -277,3 +277,49 @@ func TestLiveTimerArithmeticInThePagesMatchesTheServer(t *testing.T) {
 		}
 	}
 }
+
+// TestLivePagesDropAWithdrawnRequest: a participant asks for the floor
+// and withdraws from their page; the room's screen and the participant
+// page follow, and the pages' copy of the state (livestate.js) holds
+// exactly the server's entries: the withdrawn request is gone from it,
+// as from the server's state.
+func TestLivePagesDropAWithdrawnRequest(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "oewg")
+	_, tok := lm.participant(t, "Ana Lima", "ngo", models.StatusApproved)
+	screenTab := browser.New(t)
+	partTab := browser.Tab(t, screenTab)
+	for _, tab := range []context.Context{screenTab, partTab} {
+		browser.FailOnPageErrors(t, tab)
+	}
+	browser.Do(t, screenTab, chromedp.Navigate(e.URL+"/m/oewg/screen"))
+	liveWaitText(t, screenTab, "#connection", "Live")
+	browser.Do(t, partTab, chromedp.Navigate(e.URL+"/r/"+tok))
+	liveWaitText(t, partTab, "#floor-position", "You are not on the list")
+
+	browser.Do(t, partTab, chromedp.Click(chromedp.CSS("#floor-request")))
+	liveWaitText(t, partTab, "#floor-position", "You are number 1 in the queue")
+	liveWaitText(t, screenTab, "#next", "Ana Lima")
+	browser.Do(t, partTab, chromedp.Click(chromedp.CSS("#floor-withdraw")))
+	liveWaitText(t, partTab, "#floor-position", "You are not on the list")
+	liveWaitText(t, screenTab, "#next", "Nobody is waiting.")
+	if sp := lm.state(t).Item(lm.items[0]).Speakers; len(sp) != 0 {
+		t.Fatalf("the server's state still lists %d entries", len(sp))
+	}
+
+	// The pages apply the same patch the same way: the withdrawn entry
+	// leaves the list; other entries stay in display order.
+	js := `import("/static/js/livestate.js").then((m) => {
+		const st = { seq: 3, items: [{ id: 7, speakers: [
+			{ id: 1, item_id: 7, state: "waiting", position: 1 },
+			{ id: 2, item_id: 7, state: "waiting", position: 2 }] }] };
+		m.applyPatch(st, 4, { current_item_id: 7, speakers: [
+			{ id: 1, item_id: 7, state: "withdrawn", position: 0 },
+			{ id: 2, item_id: 7, state: "waiting", position: 1 },
+			{ id: 9, item_id: 7, state: "withdrawn", position: 0 }] });
+		return JSON.stringify(st.items[0].speakers.map((e) => [e.id, e.position]));
+	})`
+	if got := browser.Value(t, screenTab, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise)); got != "[[2,1]]" {
+		t.Fatalf("livestate.js after a withdrawal: %s, want [[2,1]]", got)
+	}
+}

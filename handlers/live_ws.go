@@ -274,6 +274,15 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 		}
 		ctx, cancel := liveContext()
 		defer cancel()
+		a, err := h.socketActor(ctx, a)
+		if err != nil {
+			h.wsReplyError(v, in.ID, err)
+			return
+		}
+		if _, err := h.participantThrottle(ctx, a); err != nil {
+			h.wsReplyError(v, in.ID, err)
+			return
+		}
 		res, err := h.Live.Do(ctx, a, meetingID, in.Command)
 		if err != nil {
 			h.wsReplyError(v, in.ID, err)
@@ -284,6 +293,26 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 	default:
 		h.wsReplyError(v, in.ID, apperr.BadRequest("unknown message type %q (want cmd or resync)", in.Type).WithCode("unknown_type"))
 	}
+}
+
+// socketActor is who a socket's command comes from now. The socket was
+// identified once, at the upgrade; a staff session may have ended since
+// (logout, expiry, deletion) and a participant's registration may have
+// changed, so each command reads them again (one indexed lookup) rather
+// than trust what the upgrade saw. A socket whose credentials have gone
+// is refused as unauthorized, like a REST request without them.
+func (h *Handler) socketActor(ctx context.Context, a auth.Actor) (auth.Actor, error) {
+	now, err := h.Auth.Current(ctx, a)
+	if err != nil {
+		return auth.Actor{}, err
+	}
+	switch {
+	case a.User != nil && now.User == nil:
+		return auth.Actor{}, apperr.Unauthorized("your session has ended; log in again")
+	case a.Registration != nil && now.Registration == nil:
+		return auth.Actor{}, apperr.Unauthorized("this participant link is no longer valid")
+	}
+	return now, nil
 }
 
 var kindCodes = map[apperr.Kind]string{

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"sync/atomic"
@@ -25,6 +26,44 @@ func BenchmarkCommandAddAndWithdraw(b *testing.B) {
 		if _, err := l.svc.Do(ctx, l.mod, l.meeting, Command{Action: ActRemoveSpeaker, SpeakerID: res.Speaker.ID}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkModeratorCommandAfterHistory measures one moderator command
+// (extending a waiting speaker's time: lock, load, rules, write, audit)
+// on a list with three waiting speakers and a history of 0 or 2,000
+// request/withdraw cycles behind it; state-bytes is the size of the full
+// state viewers receive. Neither may grow with the history.
+func BenchmarkModeratorCommandAfterHistory(b *testing.B) {
+	for _, history := range []int{0, 2000} {
+		b.Run(fmt.Sprintf("withdrawn=%d", history), func(b *testing.B) {
+			l := newLiveDB(b, NewLocalFeed())
+			ctx := context.Background()
+			for i := range history {
+				l.cycle(b, l.regs[i%len(l.regs)])
+			}
+			var waiting []uint
+			for _, r := range l.regs {
+				res, err := l.svc.Do(ctx, l.mod, l.meeting, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: r})
+				if err != nil {
+					b.Fatal(err)
+				}
+				waiting = append(waiting, res.Speaker.ID)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := l.svc.Do(ctx, l.mod, l.meeting, Command{Action: ActExtend, SpeakerID: waiting[i%len(waiting)], Seconds: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			_, body, err := l.svc.StateJSON(ctx, l.meeting)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(body)), "state-bytes")
+		})
 	}
 }
 

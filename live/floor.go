@@ -27,8 +27,12 @@ type ListOfSpeakers struct {
 	Title               string
 	SpeakingTimeSeconds int
 	Closed              bool
-	// Entries holds every entry of the list in every state, in no
-	// particular order; Waiting and Ordered give the orders that matter.
+	// Entries holds the entries of the list that are part of the live
+	// state (waiting, speaking and done), in no particular order; Waiting
+	// and Ordered give the orders that matter. A withdrawn or removed
+	// request leaves the list: the audit log keeps it, the state does not,
+	// so that neither the state viewers receive nor the work of a command
+	// grows with requests that came and went.
 	Entries []*Entry
 }
 
@@ -41,6 +45,13 @@ type Floor struct {
 	Seq           int64
 	CurrentItemID uint // 0: none chosen yet
 	Lists         []*ListOfSpeakers
+	// Withdrawn, when set, returns the withdrawn request id of the
+	// meeting, or nil: the lists no longer hold those (storage answers,
+	// by one lookup), and a command that names one is refused by the rule
+	// it breaks (not waiting, cannot be answered) rather than "not found".
+	Withdrawn func(id uint) *Entry
+	// gone holds the requests withdrawn on this floor since it was loaded.
+	gone []*Entry
 
 	touchedEntries []*Entry
 	touchedLists   []*ListOfSpeakers
@@ -92,13 +103,28 @@ func (f *Floor) List(itemID uint) (*ListOfSpeakers, error) {
 	return nil, apperr.NotFound("no agenda item %d in this meeting", itemID)
 }
 
-// Entry returns the entry with id and its list, or NotFound.
+// Entry returns the entry with id and its list, or NotFound. A withdrawn
+// request is on no list: it comes back with a nil list, so that the
+// rules refuse a command that names it by its state.
 func (f *Floor) Entry(id uint) (*Entry, *ListOfSpeakers, error) {
+	if id == 0 {
+		return nil, nil, apperr.NotFound("no speaker entry 0 in this meeting")
+	}
 	for _, l := range f.Lists {
 		for _, e := range l.Entries {
-			if e.ID == id && id != 0 {
+			if e.ID == id {
 				return e, l, nil
 			}
+		}
+	}
+	for _, e := range f.gone {
+		if e.ID == id {
+			return e, nil, nil
+		}
+	}
+	if f.Withdrawn != nil {
+		if e := f.Withdrawn(id); e != nil {
+			return e, nil, nil
 		}
 	}
 	return nil, nil, apperr.NotFound("no speaker entry %d in this meeting", id)
@@ -152,8 +178,8 @@ func (l *ListOfSpeakers) Waiting() []*Entry {
 }
 
 // Ordered returns every entry of l in display order: those who have
-// spoken (in the order they spoke), the speaker, the waiting entries in
-// order, then withdrawn requests.
+// spoken (in the order they spoke), the speaker, then the waiting entries
+// in order.
 func (l *ListOfSpeakers) Ordered() []*Entry {
 	out := slices.Clone(l.Entries)
 	slices.SortStableFunc(out, CompareEntries)
@@ -161,7 +187,7 @@ func (l *ListOfSpeakers) Ordered() []*Entry {
 }
 
 var stateRank = map[string]int{
-	models.SpeakerDone: 0, models.SpeakerSpeaking: 1, models.SpeakerWaiting: 2, models.SpeakerWithdrawn: 3,
+	models.SpeakerDone: 0, models.SpeakerSpeaking: 1, models.SpeakerWaiting: 2,
 }
 
 // CompareEntries is the display order of a list (static/js/livestate.js
@@ -252,11 +278,11 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 		at = leadingPoO
 	case models.KindReply:
 		target, tl, err := f.Entry(replyTo)
+		if err == nil && target.State == models.SpeakerWithdrawn && target.AgendaItemID == l.ItemID {
+			return nil, conflict(CodeReplyTarget, "a withdrawn request cannot be answered")
+		}
 		if err != nil || tl != l {
 			return nil, apperr.Invalid("no such entry to reply to", map[string]string{"reply_to": "must be an entry of this list"})
-		}
-		if target.State == models.SpeakerWithdrawn {
-			return nil, conflict(CodeReplyTarget, "a withdrawn request cannot be answered")
 		}
 		at = leadingPoO
 		if i := slices.Index(waiting, target); i >= 0 {
@@ -281,7 +307,9 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 }
 
 // Remove withdraws a waiting entry (the participant withdraws, or the
-// moderator removes it). A speech in progress is ended with Stop instead.
+// moderator removes it): it becomes withdrawn and leaves the list; the
+// change still carries it, so that viewers drop it and the audit log
+// keeps it. A speech in progress is ended with Stop instead.
 func (f *Floor) Remove(id uint) (*Entry, error) {
 	e, l, err := f.Entry(id)
 	if err != nil {
@@ -290,7 +318,9 @@ func (f *Floor) Remove(id uint) (*Entry, error) {
 	if e.State != models.SpeakerWaiting {
 		return nil, conflict(CodeNotWaiting, "only a waiting request can be withdrawn (this one is %s)", e.State)
 	}
-	e.State = models.SpeakerWithdrawn
+	e.State, e.Position = models.SpeakerWithdrawn, 0
+	l.Entries = slices.DeleteFunc(l.Entries, func(x *Entry) bool { return x == e })
+	f.gone = append(f.gone, e)
 	f.touch(e)
 	f.renumber(l, l.Waiting())
 	return e, nil

@@ -224,6 +224,49 @@ func TestReorderOnlyPermutesTheWaitingEntries(t *testing.T) {
 	}
 }
 
+// A withdrawn (or removed) request leaves its list and the live state;
+// the change still carries it, withdrawn, so that viewers drop it and the
+// audit log keeps it.
+func TestWithdrawnRequestLeavesTheListAndTheState(t *testing.T) {
+	f := newFloor()
+	a := add(t, f, 10, "Ana", "ngo", models.KindStatement, 0)
+	b := add(t, f, 10, "Ben", "ngo", models.KindStatement, 0)
+	f.touchedEntries = nil
+	if _, err := f.Remove(a.ID); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := f.List(10)
+	if len(l.Entries) != 1 || l.Entries[0] != b {
+		t.Fatalf("list after withdrawal: %+v", l.Entries)
+	}
+	st := StateOf(f, t0)
+	if sp := st.Items[0].Speakers; len(sp) != 1 || sp[0].ID != b.ID {
+		t.Fatalf("state after withdrawal: %+v", sp)
+	}
+	touched, _, _ := f.Touched()
+	if !slices.Contains(touched, a) || a.State != models.SpeakerWithdrawn {
+		t.Fatalf("the change does not carry the withdrawn request: %+v", touched)
+	}
+	// A floor loaded later does not hold it; storage answers for it, and
+	// the rules still refuse commands that name it by its state.
+	later := newFloor()
+	later.Withdrawn = func(id uint) *Entry {
+		if id == a.ID {
+			return a
+		}
+		return nil
+	}
+	_, err := later.Remove(a.ID)
+	wantCode(t, err, CodeNotWaiting)
+	_, err = later.Start(t0, a.ID)
+	wantCode(t, err, CodeNotWaiting)
+	_, err = later.AddSpeaker(t0, 10, Speaker{RegistrationID: 1, Name: "X", Approved: true}, models.KindReply, a.ID)
+	wantCode(t, err, CodeReplyTarget)
+	if _, err := later.AddSpeaker(t0, 20, Speaker{RegistrationID: 1, Name: "X", Approved: true}, models.KindReply, a.ID); !apperr.Is(err, apperr.KindInvalid) {
+		t.Fatalf("reply on another list to a withdrawn request: %v", err)
+	}
+}
+
 func TestWithdrawOnlyWaitingAndRenumber(t *testing.T) {
 	f := newFloor()
 	a := add(t, f, 10, "Ana", "ngo", models.KindStatement, 0)

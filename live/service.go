@@ -79,7 +79,8 @@ func NewService(db *gorm.DB, feed Feed, log *slog.Logger) *Service {
 // authorize says whether a may run cmd on the meeting's live list as far
 // as it can be told before reading the list: staff need the moderator or
 // admin role; a participant of the meeting may only ask for the floor for
-// themselves and withdraw (their own entries, checked in apply).
+// themselves and withdraw (their own entries, checked in apply), and only
+// while their registration is approved.
 func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 	switch {
 	case a.User != nil:
@@ -90,6 +91,12 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 	case a.Registration != nil:
 		if a.Registration.MeetingID != meetingID {
 			return apperr.Forbidden("your registration is for another meeting")
+		}
+		// A registration withdrawn, rejected or sent back to the waiting
+		// list after its holder joined the list no longer acts on it; the
+		// moderator deals with any request it left.
+		if a.Registration.Status != models.StatusApproved {
+			return conflict(CodeNotApproved, "only approved participants can take part in the list of speakers")
 		}
 		switch cmd.Action {
 		case ActAddSpeaker:
@@ -258,6 +265,19 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
 }
 
+// withdrawnEntry reads entry id of the meeting if it is a withdrawn
+// request, which the floor does not hold (see Floor.Withdrawn): one
+// lookup by primary key, only when a command names an entry the floor
+// lacks.
+func withdrawnEntry(db *gorm.DB, meetingID, id uint) *Entry {
+	var es []*Entry
+	if err := db.Where("id = ? AND meeting_id = ? AND state = ?", id, meetingID, models.SpeakerWithdrawn).
+		Limit(1).Find(&es).Error; err != nil || len(es) == 0 {
+		return nil
+	}
+	return es[0]
+}
+
 // speakerOf reads who registration id is, for a request for the floor.
 func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
 	var r models.Registration
@@ -296,6 +316,9 @@ func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
 	return &lm, nil
 }
 
+// liveStates are the states of the entries the live state holds.
+var liveStates = []string{models.SpeakerWaiting, models.SpeakerSpeaking, models.SpeakerDone}
+
 // loadFloor reads the whole live state of lm's meeting.
 func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	var items []models.AgendaItem
@@ -306,11 +329,17 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	if err := db.Where("meeting_id = ?", lm.MeetingID).Find(&lists).Error; err != nil {
 		return nil, err
 	}
+	// Withdrawn requests are not part of the live state (see
+	// ListOfSpeakers.Entries): leaving them out here, by the index on
+	// (meeting_id, state), keeps what a command reads to the entries that
+	// are waiting, speaking or have spoken, however many requests came
+	// and went before.
 	var entries []*Entry
-	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("id").Find(&entries).Error; err != nil {
+	if err := db.Where("meeting_id = ? AND state IN ?", lm.MeetingID, liveStates).Order("id").Find(&entries).Error; err != nil {
 		return nil, err
 	}
-	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq}
+	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq,
+		Withdrawn: func(id uint) *Entry { return withdrawnEntry(db, lm.MeetingID, id) }}
 	if lm.CurrentItemID != nil {
 		f.CurrentItemID = *lm.CurrentItemID
 	}

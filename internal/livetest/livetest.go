@@ -105,7 +105,8 @@ type patch struct {
 // ApplyPatch applies the patch data with seq, as livestate.js does: added
 // items join the end of the agenda, item headers set closed and the
 // timer, speakers replace or join their item's list by id (which is then
-// sorted with live.CompareEntries), and a balance replaces the old one.
+// sorted with live.CompareEntries) or, withdrawn, leave it, and a balance
+// replaces the old one.
 //
 // Where the page would skip what it cannot place, ApplyPatch refuses: a
 // patch it cannot decode, or one that names an item the state does not
@@ -143,9 +144,16 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 	}
 	for _, e := range p.Speakers {
 		it := st.Item(e.AgendaItemID)
-		if i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == e.ID }); i >= 0 {
+		i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == e.ID })
+		switch {
+		case e.State == models.SpeakerWithdrawn:
+			if i >= 0 {
+				it.Speakers = slices.Delete(it.Speakers, i, i+1)
+			}
+			continue
+		case i >= 0:
 			it.Speakers[i] = e
-		} else {
+		default:
 			it.Speakers = append(it.Speakers, e)
 		}
 		slices.SortStableFunc(it.Speakers, live.CompareEntries)

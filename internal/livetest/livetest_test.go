@@ -44,6 +44,26 @@ func TestPatchUpsertsSpeakersInDisplayOrderAndKeepsAnAbsentBalance(t *testing.T)
 	}
 }
 
+// A withdrawn request leaves the list: the patch that withdraws it is the
+// last the viewer hears of it (the server's state no longer holds it).
+func TestPatchDropsAWithdrawnRequest(t *testing.T) {
+	st := start(t)
+	err := st.ApplyPatch(4, json.RawMessage(`{"current_item_id":7,"speakers":[
+		{"id":1,"item_id":7,"name":"Ana","state":"withdrawn","position":0}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Seq != 4 || len(st.Item(7).Speakers) != 0 || st.Entry(1) != nil {
+		t.Fatalf("state after the withdrawal: %s", st.Canonical())
+	}
+	// A withdrawal the viewer never saw the request of (a replayed change)
+	// leaves the list as it is.
+	if err := st.ApplyPatch(5, json.RawMessage(`{"current_item_id":7,"speakers":[
+		{"id":9,"item_id":7,"name":"Cy","state":"withdrawn","position":0}]}`)); err != nil || len(st.Item(7).Speakers) != 0 {
+		t.Fatalf("unknown withdrawn entry: %v %s", err, st.Canonical())
+	}
+}
+
 func TestPatchAppendsAddedItemsAndSetsHeadersOnThem(t *testing.T) {
 	st := start(t)
 	err := st.ApplyPatch(4, json.RawMessage(`{"current_item_id":7,

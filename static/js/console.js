@@ -174,10 +174,12 @@ function renderQueue(it) {
   }
 }
 
+// renderHistory lists who has spoken on the item. Withdrawn and removed
+// requests are not in the live state; the audit log keeps them.
 function renderHistory(it) {
-  const done = it ? it.speakers.filter((e) => e.state === "done" || e.state === "withdrawn") : [];
+  const done = it ? it.speakers.filter((e) => e.state === "done") : [];
   $("history").replaceChildren(...done.map((e) => h("li", {},
-    `${e.name} (${e.organization}) — ${e.state === "done" ? `spoke ${clock(e.spoken_ms)}` : "withdrew"}`)));
+    `${e.name} (${e.organization}) — spoke ${clock(e.spoken_ms)}`)));
 }
 
 function renderBalance() {

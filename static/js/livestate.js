@@ -10,11 +10,11 @@
 // offset between it and this machine's clock makes every screen count the
 // same remaining time (see remainingMs).
 
-const stateRank = { done: 0, speaking: 1, waiting: 2, withdrawn: 3 };
+const stateRank = { done: 0, speaking: 1, waiting: 2 };
 
 // compareEntries is the display order of a list, the same as the server's
 // live.CompareEntries: who has spoken (in order), the speaker, the waiting
-// entries by position, withdrawn requests.
+// entries by position. (Withdrawn requests are not in the state.)
 export function compareEntries(a, b) {
   const ra = stateRank[a.state], rb = stateRank[b.state];
   if (ra !== rb) return ra - rb;
@@ -28,8 +28,9 @@ export function compareEntries(a, b) {
 
 // applyPatch applies one change to state (in place): agenda items added
 // join the end of the agenda, the entries it carries replace or join their
-// item's list, the item headers set closed and the timer, the balance
-// replaces the old one when present.
+// item's list (a withdrawn one leaves it: the state holds only waiting,
+// speaking and done entries), the item headers set closed and the timer,
+// the balance replaces the old one when present.
 export function applyPatch(state, seq, patch) {
   state.seq = seq;
   state.current_item_id = patch.current_item_id ?? null;
@@ -45,6 +46,7 @@ export function applyPatch(state, seq, patch) {
     const it = state.items.find((i) => i.id === e.item_id);
     if (!it) continue;
     const i = it.speakers.findIndex((x) => x.id === e.id);
+    if (e.state === "withdrawn") { if (i >= 0) it.speakers.splice(i, 1); continue; }
     if (i >= 0) it.speakers[i] = e; else it.speakers.push(e);
     touched.add(it);
   }
