@@ -4,11 +4,11 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"rostrum/apperr"
 	"rostrum/models"
+	"rostrum/textcheck"
 )
 
 // OrganizationInput is the organization part of a registration form.
@@ -67,8 +67,8 @@ const (
 )
 
 // checkText trims v and records a field error when it is not valid UTF-8,
-// holds control characters, is required but empty, or is longer than max
-// characters. It returns the trimmed text.
+// holds control characters or bidirectional controls (textcheck), is
+// required but empty, or is longer than max characters. It returns the trimmed text.
 func checkText(f apperr.Fields, field, v string, required bool, max int) string {
 	return checkTextLines(f, field, v, required, max, false)
 }
@@ -86,13 +86,9 @@ func checkTextLines(f apperr.Fields, field, v string, required bool, max int, mu
 		f.Add(field, "is required")
 	case utf8.RuneCountInString(v) > max:
 		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
-	case strings.IndexFunc(v, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}) >= 0:
-		if multiline {
-			f.Add(field, "must not contain control characters")
-		} else {
-			f.Add(field, "must be a single line without control characters")
+	default:
+		if p := textcheck.Problem(v, multiline); p != "" {
+			f.Add(field, p)
 		}
 	}
 	return v
