@@ -48,10 +48,15 @@ type registrationView struct {
 	Email        string           `json:"email"`
 	JobTitle     string           `json:"job_title"`
 	Organization organizationView `json:"organization"`
-	ConsentAt    time.Time        `json:"consent_at"`
-	DecidedAt    *time.Time       `json:"decided_at"`
-	CreatedAt    time.Time        `json:"created_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
+	// Claim is the organization as the registrant entered it (null for
+	// registrations from before claims were kept); ClaimDiffers names the
+	// fields where it disagrees with the record.
+	Claim        *claimView `json:"claim"`
+	ClaimDiffers []string   `json:"claim_differs"`
+	ConsentAt    time.Time  `json:"consent_at"`
+	DecidedAt    *time.Time `json:"decided_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 type organizationView struct {
@@ -65,16 +70,31 @@ type organizationView struct {
 	ECOSOCStatus string `json:"ecosoc_status"`
 }
 
+// claimView is what a registrant said about their organization.
+type claimView struct {
+	Name         string `json:"name"`
+	Acronym      string `json:"acronym"`
+	Type         string `json:"type"`
+	Country      string `json:"country"`
+	CountryName  string `json:"country_name"`
+	Website      string `json:"website"`
+	ECOSOCStatus string `json:"ecosoc_status"`
+}
+
 func viewRegistration(r *models.Registration) registrationView {
-	o := &r.Organization
-	return registrationView{
+	v := registrationView{
 		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
 		JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Organization: organizationView{
-			ID: o.ID, Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
-			CountryName: registration.CountryName(o.Country), Website: o.Website, ECOSOCStatus: o.ECOSOCStatus,
-		},
+		Organization: viewOrganization(&r.Organization),
+		ClaimDiffers: registration.ClaimDiffers(r, &r.Organization),
 	}
+	if registration.HasClaim(r) {
+		v.Claim = &claimView{
+			Name: r.ClaimedOrgName, Acronym: r.ClaimedOrgAcronym, Type: r.ClaimedOrgType, Country: r.ClaimedOrgCountry,
+			CountryName: registration.CountryName(r.ClaimedOrgCountry), Website: r.ClaimedOrgWebsite, ECOSOCStatus: r.ClaimedOrgECOSOCStatus,
+		}
+	}
+	return v
 }
 
 func viewRegistrations(regs []models.Registration) []registrationView {

@@ -157,6 +157,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
 		}
+		setClaim(reg, a.Organization)
 		if err := tx.Create(reg).Error; err != nil {
 			return err
 		}
@@ -174,8 +175,9 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 
 // findOrCreateOrganization returns the organization whose folded name, or
 // failing that whose folded website, matches o, creating o when none does.
-// A matched organization keeps its details; blanks (acronym, website,
-// ECOSOC status) are filled from o.
+// A matched organization is returned as it is: the record is the
+// secretariat's, and an anonymous registrant's details never change it
+// (they are kept as the registration's claim).
 func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organization, error) {
 	var found models.Organization
 	if err := tx.Where("name_key = ?", o.NameKey).Limit(1).Find(&found).Error; err != nil {
@@ -187,22 +189,6 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 		}
 	}
 	if found.ID != 0 {
-		fill := map[string]any{}
-		if found.Acronym == "" && o.Acronym != "" {
-			fill["acronym"], found.Acronym = o.Acronym, o.Acronym
-		}
-		if found.Website == "" && o.Website != "" {
-			fill["website"], found.Website = o.Website, o.Website
-			fill["website_key"], found.WebsiteKey = o.WebsiteKey, o.WebsiteKey
-		}
-		if found.ECOSOCStatus == "none" && o.ECOSOCStatus != "none" {
-			fill["ecosoc_status"], found.ECOSOCStatus = o.ECOSOCStatus, o.ECOSOCStatus
-		}
-		if len(fill) > 0 {
-			if err := tx.Model(&models.Organization{}).Where("id = ?", found.ID).Updates(fill).Error; err != nil {
-				return nil, err
-			}
-		}
 		return &found, nil
 	}
 	// Registrations for two meetings may create one organization at once
@@ -219,6 +205,13 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 		return &found, nil
 	}
 	return &o, nil
+}
+
+// setClaim records on reg what its registrant said about the
+// organization.
+func setClaim(reg *models.Registration, o models.Organization) {
+	reg.ClaimedOrgName, reg.ClaimedOrgAcronym, reg.ClaimedOrgType = o.Name, o.Acronym, o.Type
+	reg.ClaimedOrgCountry, reg.ClaimedOrgWebsite, reg.ClaimedOrgECOSOCStatus = o.Country, o.Website, o.ECOSOCStatus
 }
 
 // Outcome is the result of a decision or a withdrawal: the registration in
