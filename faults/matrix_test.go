@@ -242,6 +242,11 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/registrations/:id/decision": {path: "/api/registrations/{reg-c}/decision", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]string{"decision": "approve", "reason": "r"}
 	}},
+	"POST /api/registrations/:id/name-change": {path: "/api/registrations/{reg}/name-change", who: adminOnly, ok: 200,
+		setup: func(t *testing.T, f *matrixFixture) { // A is approved: a new name waits for the secretariat
+			f.actors["participant"].MustJSON("PUT", "/api/participant", map[string]string{"name": "Renamed"}, 200, nil)
+		},
+		body: func(*matrixFixture, string) any { return map[string]bool{"accept": true} }},
 
 	// Organization records: staff read them, the secretariat edits and merges.
 	"GET /api/organizations": {path: "/api/organizations?q=org", who: anyStaff, ok: 200},

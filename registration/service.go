@@ -389,7 +389,10 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 }
 
 // UpdateDetails changes the participant's name and job title on their own
-// registration id. A withdrawn registration is closed to changes.
+// registration id. A withdrawn registration is closed to changes. Once
+// approved, a new name is not shown until the secretariat accepts it: it
+// waits as PendingName (asking for the shown name again drops the
+// request); the job title changes at once.
 func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (*models.Registration, error) {
 	d, err := in.Validate()
 	if err != nil {
@@ -403,21 +406,89 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			}
 			return err
 		}
-		withdrawn := apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
 		if reg.Status == models.StatusWithdrawn {
-			return withdrawn
+			return errWithdrawn()
 		}
-		// The state guard keeps a withdrawal that commits meanwhile final.
-		res := tx.Model(&models.Registration{}).Where("id = ? AND status <> ?", id, models.StatusWithdrawn).
-			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()})
+		now := s.now()
+		cols := map[string]any{"job_title": d.JobTitle, "updated_at": now}
+		switch {
+		case !NameChangeNeedsApproval(reg.Status):
+			cols["name"], cols["pending_name"], cols["pending_name_at"] = d.Name, "", nil
+			reg.Name, reg.PendingName, reg.PendingNameAt = d.Name, "", nil
+		case d.Name == reg.Name:
+			cols["pending_name"], cols["pending_name_at"] = "", nil
+			reg.PendingName, reg.PendingNameAt = "", nil
+		case d.Name != reg.PendingName:
+			cols["pending_name"], cols["pending_name_at"] = d.Name, now
+			reg.PendingName, reg.PendingNameAt = d.Name, &now
+		}
+		// The state guard keeps a withdrawal that commits meanwhile final,
+		// and an approval that commits meanwhile from letting the name
+		// through unreviewed.
+		res := tx.Model(&models.Registration{}).Where("id = ? AND status = ?", id, reg.Status).Updates(cols)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return withdrawn
+			return apperr.Conflict("your registration changed meanwhile (a decision or a withdrawal); reload and try again").WithCode("changed")
 		}
-		reg.Name, reg.JobTitle = d.Name, d.JobTitle
+		reg.JobTitle = d.JobTitle
 		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &reg, nil
+}
+
+func errWithdrawn() error {
+	return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+}
+
+// DecideNameChange accepts or refuses the new name the participant of
+// registration id asked for: accepted, it becomes the name shown
+// everywhere; refused, the request is dropped. seen, when not "", is the
+// name the secretariat reviewed: if the participant has asked for another
+// since, nothing changes (409 name_change_changed). The participant gets a
+// mail either way.
+func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, seen string) (*models.Registration, error) {
+	var reg models.Registration
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.NotFound("no registration %d", id)
+			}
+			return err
+		}
+		if reg.Status == models.StatusWithdrawn {
+			return errWithdrawn()
+		}
+		if reg.PendingName == "" {
+			return apperr.Conflict("%s has asked for no change of name", reg.Name).WithCode("no_name_change")
+		}
+		changed := apperr.Conflict("the participant has since asked for another name, \"%s\": review it again", reg.PendingName).WithCode("name_change_changed")
+		if seen != "" && seen != reg.PendingName {
+			return changed
+		}
+		cols := map[string]any{"pending_name": "", "pending_name_at": nil, "updated_at": s.now()}
+		if accept {
+			cols["name"] = reg.PendingName
+		}
+		res := tx.Model(&models.Registration{}).Where("id = ? AND pending_name = ?", id, reg.PendingName).Updates(cols)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return changed
+		}
+		mail := reg // the refusal's mail names the name asked for
+		if accept {
+			reg.Name = reg.PendingName
+			mail = reg
+			mail.PendingName = ""
+		}
+		reg.PendingName, reg.PendingNameAt = "", nil
+		return s.enqueue(tx, mailNameChange, &mail)
 	})
 	if err != nil {
 		return nil, err

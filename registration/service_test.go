@@ -218,3 +218,43 @@ func TestALaterRegistrationNeverChangesTheOrganizationRecord(t *testing.T) {
 		t.Fatalf("the record after the withdrawal: %+v", org)
 	}
 }
+
+// An approved participant's new name waits as PendingName; the
+// secretariat's acceptance makes it the name, its refusal drops it, and
+// each queues a mail.
+func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
+	s, m := newService(t)
+	ctx := context.Background()
+	r, err := s.Register(ctx, m.Slug, input("a@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Decide(ctx, r.ID, "approve", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "PLEASE LEAVE THE ROOM", JobTitle: "Chair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "P" || got.PendingName != "PLEASE LEAVE THE ROOM" || got.PendingNameAt == nil || got.JobTitle != "Chair" {
+		t.Fatalf("%+v", got)
+	}
+	mails := count(t, s.DB, &models.OutboxMessage{})
+	if got, err = s.DecideNameChange(ctx, r.ID, false, ""); err != nil || got.Name != "P" || got.PendingName != "" {
+		t.Fatalf("refused: %+v %v", got, err)
+	}
+	if _, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "Pat"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = s.DecideNameChange(ctx, r.ID, true, "Pat"); err != nil || got.Name != "Pat" || got.PendingName != "" {
+		t.Fatalf("accepted: %+v %v", got, err)
+	}
+	var stored models.Registration
+	s.DB.First(&stored, r.ID)
+	if stored.Name != "Pat" || stored.PendingName != "" || stored.PendingNameAt != nil {
+		t.Fatalf("stored %+v", stored)
+	}
+	if n := count(t, s.DB, &models.OutboxMessage{}); n != mails+2 {
+		t.Fatalf("%d mails queued for two decisions on names", n-mails)
+	}
+}
