@@ -115,6 +115,13 @@ func newMatrixFixture(t testing.TB) *matrixFixture {
 	return f
 }
 
+// orgOf is the id of registration r's organization, read with r's token.
+func (f *matrixFixture) orgOf(r testenv.Registered) uint {
+	var me struct{ Organization struct{ ID uint } }
+	f.e.Participant(r.Token()).MustJSON("GET", "/api/participant", nil, 200, &me)
+	return me.Organization.ID
+}
+
 // unique returns a number never returned before in this fixture, for
 // bodies that create things.
 func (f *matrixFixture) unique() int { f.n++; return f.n }
@@ -235,6 +242,22 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/registrations/:id/decision": {path: "/api/registrations/{reg-c}/decision", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]string{"decision": "approve", "reason": "r"}
 	}},
+	"POST /api/registrations/:id/name-change": {path: "/api/registrations/{reg}/name-change", who: adminOnly, ok: 200,
+		setup: func(t *testing.T, f *matrixFixture) { // A is approved: a new name waits for the secretariat
+			f.actors["participant"].MustJSON("PUT", "/api/participant", map[string]string{"name": "Renamed"}, 200, nil)
+		},
+		body: func(*matrixFixture, string) any { return map[string]bool{"accept": true} }},
+
+	// Organization records: staff read them, the secretariat edits and merges.
+	"GET /api/organizations": {path: "/api/organizations?q=org", who: anyStaff, ok: 200},
+	"PATCH /api/organizations/:id": {who: adminOnly, ok: 200,
+		pathFor: func(f *matrixFixture, _ string) string { return fmt.Sprintf("/api/organizations/%d", f.orgOf(f.c)) },
+		body:    func(*matrixFixture, string) any { return map[string]string{"acronym": "MX"} }},
+	"POST /api/organizations/:id/merge": {who: adminOnly, ok: 200,
+		pathFor: func(f *matrixFixture, _ string) string {
+			return fmt.Sprintf("/api/organizations/%d/merge", f.orgOf(f.c))
+		},
+		body: func(f *matrixFixture, _ string) any { return map[string]uint{"into": f.orgOf(f.a)} }},
 
 	// The participant, by their own token: every token acts on its own registration only.
 	"GET /api/participant": {path: "/api/participant", who: participant, ok: 200},

@@ -31,6 +31,7 @@ func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Han
 	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
 	api.Post("/meetings/:slug/registrations/decisions", admin, h.decideMany)
 	api.Post("/registrations/:id/decision", admin, h.decide)
+	api.Post("/registrations/:id/name-change", admin, h.decideNameChange)
 
 	// The participant, by the token of their manage link.
 	api.Get("/participant", h.participant, h.getParticipant)
@@ -40,18 +41,27 @@ func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Han
 
 // registrationView is a registration as staff and its participant see it.
 type registrationView struct {
-	ID           uint             `json:"id"`
-	MeetingID    uint             `json:"meeting_id"`
-	Status       string           `json:"status"`
-	Reason       string           `json:"reason"`
-	Name         string           `json:"name"`
-	Email        string           `json:"email"`
-	JobTitle     string           `json:"job_title"`
-	Organization organizationView `json:"organization"`
-	ConsentAt    time.Time        `json:"consent_at"`
-	DecidedAt    *time.Time       `json:"decided_at"`
-	CreatedAt    time.Time        `json:"created_at"`
-	UpdatedAt    time.Time        `json:"updated_at"`
+	ID        uint   `json:"id"`
+	MeetingID uint   `json:"meeting_id"`
+	Status    string `json:"status"`
+	Reason    string `json:"reason"`
+	Name      string `json:"name"`
+	// PendingName is a new name the approved participant asked for, not
+	// shown anywhere until the secretariat accepts it ("" when none).
+	PendingName   string           `json:"pending_name"`
+	PendingNameAt *time.Time       `json:"pending_name_at"`
+	Email         string           `json:"email"`
+	JobTitle      string           `json:"job_title"`
+	Organization  organizationView `json:"organization"`
+	// Claim is the organization as the registrant entered it (null for
+	// registrations from before claims were kept); ClaimDiffers names the
+	// fields where it disagrees with the record.
+	Claim        *claimView `json:"claim"`
+	ClaimDiffers []string   `json:"claim_differs"`
+	ConsentAt    time.Time  `json:"consent_at"`
+	DecidedAt    *time.Time `json:"decided_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 type organizationView struct {
@@ -65,16 +75,31 @@ type organizationView struct {
 	ECOSOCStatus string `json:"ecosoc_status"`
 }
 
+// claimView is what a registrant said about their organization.
+type claimView struct {
+	Name         string `json:"name"`
+	Acronym      string `json:"acronym"`
+	Type         string `json:"type"`
+	Country      string `json:"country"`
+	CountryName  string `json:"country_name"`
+	Website      string `json:"website"`
+	ECOSOCStatus string `json:"ecosoc_status"`
+}
+
 func viewRegistration(r *models.Registration) registrationView {
-	o := &r.Organization
-	return registrationView{
+	v := registrationView{
 		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
-		JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Organization: organizationView{
-			ID: o.ID, Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
-			CountryName: registration.CountryName(o.Country), Website: o.Website, ECOSOCStatus: o.ECOSOCStatus,
-		},
+		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Organization: viewOrganization(&r.Organization),
+		ClaimDiffers: registration.ClaimDiffers(r, &r.Organization),
 	}
+	if registration.HasClaim(r) {
+		v.Claim = &claimView{
+			Name: r.ClaimedOrgName, Acronym: r.ClaimedOrgAcronym, Type: r.ClaimedOrgType, Country: r.ClaimedOrgCountry,
+			CountryName: registration.CountryName(r.ClaimedOrgCountry), Website: r.ClaimedOrgWebsite, ECOSOCStatus: r.ClaimedOrgECOSOCStatus,
+		}
+	}
+	return v
 }
 
 func viewRegistrations(regs []models.Registration) []registrationView {
@@ -182,6 +207,38 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 	return c.JSON(viewOutcome(o))
 }
 
+type nameChangeInput struct {
+	Accept *bool `json:"accept"`
+	// Name is the new name the secretariat reviewed (optional): when the
+	// participant has asked for another since, nothing changes.
+	Name string `json:"name"`
+}
+
+// decideNameChange: POST /api/registrations/:id/name-change (admin)
+// {"accept": true|false, "name"} → the registration. Accepted, the new
+// name is shown everywhere; refused, the request is dropped. 409
+// no_name_change when none waits, name_change_changed when "name" is not
+// the one waiting.
+func (h *Handler) decideNameChange(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in nameChangeInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Accept == nil {
+		return apperr.Invalid("some fields are invalid", map[string]string{"accept": "is required: true to accept the new name, false to refuse it"})
+	}
+	r, err := h.Registrations.DecideNameChange(c.UserContext(), id, *in.Accept, in.Name)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("name change decided", "registration", id, "accept", *in.Accept, "by", actor(c).Label())
+	return c.JSON(viewRegistration(r))
+}
+
 type bulkInput struct {
 	IDs      []uint `json:"ids"`
 	Decision string `json:"decision"`
@@ -208,7 +265,7 @@ func (h *Handler) decideMany(c *fiber.Ctx) error {
 }
 
 func filterFromQuery(c *fiber.Ctx) (registration.Filter, error) {
-	f := registration.Filter{Status: c.Query("status"), Type: c.Query("type"), Q: c.Query("q")}
+	f := registration.Filter{Status: c.Query("status"), Type: c.Query("type"), Q: c.Query("q"), NameChange: c.Query("name_change")}
 	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)

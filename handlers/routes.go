@@ -29,6 +29,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/meetings/:slug/agenda", admin, h.addAgendaItem)
 
 	h.registrationRoutes(api, admin, anyStaff)
+	h.organizationRoutes(api, admin, anyStaff)
 	h.liveRoutes(app, api)
 	h.summaryRoutes(app, api)
 

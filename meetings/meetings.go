@@ -15,6 +15,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/models"
+	"rostrum/textcheck"
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
@@ -45,6 +46,12 @@ func checkText(f apperr.Fields, field, v string, min, max int) {
 		f.Add(field, "is too short")
 	case n > max:
 		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+	default:
+		// Titles, venue and chair are shown on the room's screen and in
+		// the summary: one line, without controls that reorder text.
+		if p := textcheck.Problem(v, false); p != "" {
+			f.Add(field, p)
+		}
 	}
 }
 

@@ -90,7 +90,10 @@ var ECOSOCStatuses = []string{"general", "special", "roster", "none"}
 
 // Organization is a stakeholder organization, shared by all its
 // representatives. NameKey is the name folded for matching (case and
-// spacing ignored); WebsiteKey likewise for the website's host.
+// spacing ignored); WebsiteKey likewise for the website's host. The record
+// is the secretariat's: the registration that creates it gives its first
+// values, and after that only the secretariat changes it (what later
+// registrants say about it is their OrganizationClaim).
 type Organization struct {
 	ID           uint      `gorm:"primaryKey" json:"id"`
 	Name         string    `gorm:"size:300;not null" json:"name"`
@@ -137,6 +140,29 @@ type Registration struct {
 	DecidedAt      *time.Time   `json:"decided_at,omitempty"`
 	CreatedAt      time.Time    `gorm:"index" json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
+	// ClaimedOrg... is the organization as this registrant entered it
+	// (validated and normalized like the record). It is kept apart from
+	// the shared Organization record, which an anonymous registrant must
+	// not change; the secretariat compares the two. Registrations from
+	// before migration 0008 have an empty claim.
+	ClaimedOrgName         string `gorm:"size:300;not null;default:''" json:"claimed_org_name"`
+	ClaimedOrgAcronym      string `gorm:"size:50;not null;default:''" json:"claimed_org_acronym"`
+	ClaimedOrgType         string `gorm:"size:30;not null;default:''" json:"claimed_org_type"`
+	ClaimedOrgCountry      string `gorm:"size:2;not null;default:''" json:"claimed_org_country"`
+	ClaimedOrgWebsite      string `gorm:"size:300;not null;default:''" json:"claimed_org_website"`
+	ClaimedOrgECOSOCStatus string `gorm:"column:claimed_org_ecosoc_status;size:10;not null;default:''" json:"claimed_org_ecosoc_status"`
+	// PendingName is the name an approved participant asked to be shown
+	// under instead of Name, waiting for the secretariat; "" when none.
+	// Name is what the live list, the screen and the summary show.
+	PendingName   string     `gorm:"size:200;not null;default:''" json:"pending_name"`
+	PendingNameAt *time.Time `json:"pending_name_at,omitempty"`
+}
+
+// RegistrationClaimColumns are the columns of Registration.Claim (and the
+// pending name) that migration 0008 adds to databases made before it.
+var RegistrationClaimColumns = []string{
+	"claimed_org_name", "claimed_org_acronym", "claimed_org_type", "claimed_org_country",
+	"claimed_org_website", "claimed_org_ecosoc_status", "pending_name", "pending_name_at",
 }
 
 // RateLimit is one key's current window of the throttles shared by

@@ -4,11 +4,11 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"rostrum/apperr"
 	"rostrum/models"
+	"rostrum/textcheck"
 )
 
 // OrganizationInput is the organization part of a registration form.
@@ -67,8 +67,8 @@ const (
 )
 
 // checkText trims v and records a field error when it is not valid UTF-8,
-// holds control characters, is required but empty, or is longer than max
-// characters. It returns the trimmed text.
+// holds control characters or bidirectional controls (textcheck), is
+// required but empty, or is longer than max characters. It returns the trimmed text.
 func checkText(f apperr.Fields, field, v string, required bool, max int) string {
 	return checkTextLines(f, field, v, required, max, false)
 }
@@ -86,13 +86,9 @@ func checkTextLines(f apperr.Fields, field, v string, required bool, max int, mu
 		f.Add(field, "is required")
 	case utf8.RuneCountInString(v) > max:
 		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
-	case strings.IndexFunc(v, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}) >= 0:
-		if multiline {
-			f.Add(field, "must not contain control characters")
-		} else {
-			f.Add(field, "must be a single line without control characters")
+	default:
+		if p := textcheck.Problem(v, multiline); p != "" {
+			f.Add(field, p)
 		}
 	}
 	return v
@@ -105,6 +101,83 @@ func oneOf(v string, set []string) bool {
 		}
 	}
 	return false
+}
+
+// validate checks every field of o, recording errors under prefix plus
+// the field's JSON name, and returns the organization it describes.
+func (o OrganizationInput) validate(f apperr.Fields, prefix string) models.Organization {
+	var org models.Organization
+	org.Name, org.NameKey = checkOrgName(f, prefix+"name", o.Name)
+	org.Acronym = checkText(f, prefix+"acronym", o.Acronym, false, MaxAcronym)
+	org.Type = checkOrgType(f, prefix+"type", o.Type)
+	org.Country = checkCountry(f, prefix+"country", o.Country)
+	org.Website, org.WebsiteKey = checkWebsite(f, prefix+"website", o.Website)
+	org.ECOSOCStatus = checkECOSOC(f, prefix+"ecosoc_status", o.ECOSOCStatus)
+	return org
+}
+
+// checkOrgName returns the trimmed name and its folded key.
+func checkOrgName(f apperr.Fields, field, v string) (name, key string) {
+	name = checkText(f, field, v, true, MaxOrgName)
+	key = NameKey(name)
+	if name != "" && key == "" {
+		f.Add(field, "is required")
+	}
+	return name, key
+}
+
+func checkOrgType(f apperr.Fields, field, v string) string {
+	switch t := strings.TrimSpace(v); {
+	case t == "":
+		f.Add(field, "is required: one of "+strings.Join(models.OrganizationTypes, ", "))
+	case !oneOf(t, models.OrganizationTypes):
+		f.Add(field, "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+	default:
+		return t
+	}
+	return ""
+}
+
+func checkCountry(f apperr.Fields, field, v string) string {
+	if strings.TrimSpace(v) == "" {
+		f.Add(field, "is required: a two-letter ISO 3166-1 country code such as KE or BR")
+	} else if c, ok := Country(v); !ok {
+		f.Add(field, "must be a two-letter ISO 3166-1 country code such as KE or BR")
+	} else {
+		return c
+	}
+	return ""
+}
+
+// checkWebsite returns the absolute website ("" for none) and its key.
+func checkWebsite(f apperr.Fields, field, v string) (website, key string) {
+	web := checkText(f, field, v, false, MaxWebsite)
+	if web == "" {
+		return "", ""
+	}
+	w, ok := NormalizeWebsite(web)
+	switch {
+	case !ok:
+		f.Add(field, "must be a web address such as https://example.org")
+	case utf8.RuneCountInString(w) > MaxWebsite:
+		f.Add(field, "must be at most "+strconv.Itoa(MaxWebsite)+" characters")
+	default:
+		return w, WebsiteKey(w)
+	}
+	return "", ""
+}
+
+// checkECOSOC returns the status; empty means "none".
+func checkECOSOC(f apperr.Fields, field, v string) string {
+	switch st := strings.TrimSpace(v); {
+	case st == "":
+		return "none"
+	case !oneOf(st, models.ECOSOCStatuses):
+		f.Add(field, "must be one of "+strings.Join(models.ECOSOCStatuses, ", "))
+	default:
+		return st
+	}
+	return ""
 }
 
 // ValidEmail returns the lower-cased address and reports whether s is one
@@ -134,51 +207,8 @@ func ValidEmail(s string) (string, bool) {
 // it is escaped wherever it is shown, never interpreted.
 func (in Input) Validate() (Applicant, error) {
 	f := apperr.Fields{}
-	o := in.Organization
 	var a Applicant
-	a.Organization.Name = checkText(f, FieldOrgName, o.Name, true, MaxOrgName)
-	a.Organization.NameKey = NameKey(a.Organization.Name)
-	if a.Organization.Name != "" && a.Organization.NameKey == "" {
-		f.Add(FieldOrgName, "is required")
-	}
-	a.Organization.Acronym = checkText(f, FieldOrgAcronym, o.Acronym, false, MaxAcronym)
-
-	switch t := strings.TrimSpace(o.Type); {
-	case t == "":
-		f.Add(FieldOrgType, "is required: one of "+strings.Join(models.OrganizationTypes, ", "))
-	case !oneOf(t, models.OrganizationTypes):
-		f.Add(FieldOrgType, "must be one of "+strings.Join(models.OrganizationTypes, ", "))
-	default:
-		a.Organization.Type = t
-	}
-
-	if strings.TrimSpace(o.Country) == "" {
-		f.Add(FieldOrgCountry, "is required: a two-letter ISO 3166-1 country code such as KE or BR")
-	} else if c, ok := Country(o.Country); !ok {
-		f.Add(FieldOrgCountry, "must be a two-letter ISO 3166-1 country code such as KE or BR")
-	} else {
-		a.Organization.Country = c
-	}
-
-	if web := checkText(f, FieldOrgWebsite, o.Website, false, MaxWebsite); web != "" {
-		if w, ok := NormalizeWebsite(web); !ok {
-			f.Add(FieldOrgWebsite, "must be a web address such as https://example.org")
-		} else if utf8.RuneCountInString(w) > MaxWebsite {
-			f.Add(FieldOrgWebsite, "must be at most "+strconv.Itoa(MaxWebsite)+" characters")
-		} else {
-			a.Organization.Website = w
-			a.Organization.WebsiteKey = WebsiteKey(w)
-		}
-	}
-
-	switch st := strings.TrimSpace(o.ECOSOCStatus); {
-	case st == "":
-		a.Organization.ECOSOCStatus = "none"
-	case !oneOf(st, models.ECOSOCStatuses):
-		f.Add(FieldOrgECOSOC, "must be one of "+strings.Join(models.ECOSOCStatuses, ", "))
-	default:
-		a.Organization.ECOSOCStatus = st
-	}
+	a.Organization = in.Organization.validate(f, "organization.")
 
 	a.Name = checkText(f, FieldName, in.Name, true, MaxName)
 	if email := checkText(f, FieldEmail, in.Email, true, MaxEmail); email != "" {

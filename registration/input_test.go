@@ -102,3 +102,40 @@ func TestDetailsAndReasonValidation(t *testing.T) {
 		t.Fatal("control character accepted")
 	}
 }
+
+// TestBidiControlsAreRefusedInEveryShownField: names, organization names
+// and job titles are shown on the room's screen and in the summary; a
+// right-to-left override there would make them read as something else.
+func TestBidiControlsAreRefusedInEveryShownField(t *testing.T) {
+	fields := []struct {
+		field string
+		set   func(*Input, string)
+	}{
+		{FieldName, func(in *Input, v string) { in.Name = v }},
+		{FieldOrgName, func(in *Input, v string) { in.Organization.Name = v }},
+		{FieldOrgAcronym, func(in *Input, v string) { in.Organization.Acronym = v }},
+		{FieldJobTitle, func(in *Input, v string) { in.JobTitle = v }},
+	}
+	for _, f := range fields {
+		for _, r := range []rune{'\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C'} {
+			in := validInput()
+			f.set(&in, "Ana "+string(r)+"MEETING SUSPENDED")
+			_, err := in.Validate()
+			var ae *apperr.Error
+			if !errorsAs(err, &ae) || ae.Fields[f.field] == "" || len(ae.Fields) != 1 {
+				t.Errorf("%s with U+%04X: %v", f.field, r, err)
+			}
+		}
+	}
+	if _, err := (DetailsInput{Name: "Ana \u202Eevael"}).Validate(); !apperr.Is(err, apperr.KindInvalid) {
+		t.Error("a participant's new name with an override was accepted")
+	}
+	if _, err := (DetailsInput{Name: "Ana", JobTitle: "\u2067Chair"}).Validate(); !apperr.Is(err, apperr.KindInvalid) {
+		t.Error("a participant's new job title with an isolate was accepted")
+	}
+	in := validInput()
+	in.Name, in.Organization.Name = "محمد", "جمعية الإنترنت"
+	if _, err := in.Validate(); err != nil {
+		t.Errorf("Arabic name refused: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ const (
 	mailDecision     = "registration_decision"     // on every decision of the secretariat
 	mailPromoted     = "registration_promoted"     // a freed seat moved it from the waiting list to pending
 	mailWithdrawn    = "registration_withdrawn"    // the participant withdrew
+	mailNameChange   = "registration_name_change"  // the secretariat accepted or refused a new name
 )
 
 // letter is what a mail says, before it is put into text and HTML.
@@ -74,6 +75,15 @@ func compose(kind string, reg *models.Registration, manage string) letter {
 		l.Subject = "A seat is free: " + m.Title
 		l.Lead = "A seat has been freed: your registration has moved from the waiting list to review by the secretariat."
 		l.Next = "You will receive a message when it has decided."
+	case mailNameChange:
+		if reg.PendingName == "" { // accepted: Name is the new name
+			l.Subject = "New name accepted: " + m.Title
+			l.Lead = "The secretariat has accepted the change of your name: the meeting now shows you under the name below."
+		} else {
+			l.Subject = "New name not accepted: " + m.Title
+			l.Lead = "The secretariat has not accepted the change of your name to \"" + reg.PendingName + "\": the meeting still shows you as \"" + reg.Name + "\"."
+			l.Next = "If your name needs correcting, please write to the secretariat."
+		}
 	case mailWithdrawn:
 		l.Subject = "Registration withdrawn: " + m.Title
 		l.Lead = "Your registration has been withdrawn, as you asked."

@@ -40,6 +40,7 @@ func TestEveryMailKindHasASubjectAndLead(t *testing.T) {
 		{mailConfirmation, models.StatusPending}, {mailConfirmation, models.StatusWaitlisted},
 		{mailDecision, models.StatusApproved}, {mailDecision, models.StatusRejected}, {mailDecision, models.StatusWaitlisted},
 		{mailPromoted, models.StatusPending}, {mailWithdrawn, models.StatusWithdrawn},
+		{mailNameChange, models.StatusApproved},
 	} {
 		l := compose(c.kind, &models.Registration{Status: c.status, Meeting: models.Meeting{Title: "M", Timezone: "UTC"}}, "u")
 		if l.Subject == "" || l.Lead == "" {

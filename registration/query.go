@@ -15,8 +15,11 @@ type Filter struct {
 	Status string // one state, or empty for all
 	Type   string // one stakeholder type, or empty for all
 	Q      string // words searched in name, email and organization
-	Limit  int    // 0 means DefaultLimit
-	Offset int
+	// NameChange "pending" keeps the registrations whose participant asked
+	// for a new name the secretariat has not yet accepted or refused.
+	NameChange string
+	Limit      int // 0 means DefaultLimit
+	Offset     int
 }
 
 // DefaultLimit and MaxLimit bound one page of a list.
@@ -33,6 +36,9 @@ func (f *Filter) Validate() error {
 	}
 	if f.Type != "" && !oneOf(f.Type, models.OrganizationTypes) {
 		fe.Add("type", "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+	}
+	if f.NameChange != "" && f.NameChange != "pending" {
+		fe.Add("name_change", `must be "pending" or empty`)
 	}
 	f.Q = strings.TrimSpace(f.Q)
 	if len(f.Q) > 200 {
@@ -62,6 +68,9 @@ func (s *Service) filtered(ctx context.Context, meetingID uint, f Filter) *gorm.
 	}
 	if f.Type != "" {
 		q = q.Where("organizations.type = ?", f.Type)
+	}
+	if f.NameChange == "pending" {
+		q = q.Where("registrations.pending_name <> ''")
 	}
 	for _, word := range strings.Fields(f.Q) {
 		w := "%" + likeEscaper.Replace(strings.ToLower(word)) + "%"

@@ -157,6 +157,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
 		}
+		setClaim(reg, a.Organization)
 		if err := tx.Create(reg).Error; err != nil {
 			return err
 		}
@@ -174,8 +175,9 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 
 // findOrCreateOrganization returns the organization whose folded name, or
 // failing that whose folded website, matches o, creating o when none does.
-// A matched organization keeps its details; blanks (acronym, website,
-// ECOSOC status) are filled from o.
+// A matched organization is returned as it is: the record is the
+// secretariat's, and an anonymous registrant's details never change it
+// (they are kept as the registration's claim).
 func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organization, error) {
 	var found models.Organization
 	if err := tx.Where("name_key = ?", o.NameKey).Limit(1).Find(&found).Error; err != nil {
@@ -187,22 +189,6 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 		}
 	}
 	if found.ID != 0 {
-		fill := map[string]any{}
-		if found.Acronym == "" && o.Acronym != "" {
-			fill["acronym"], found.Acronym = o.Acronym, o.Acronym
-		}
-		if found.Website == "" && o.Website != "" {
-			fill["website"], found.Website = o.Website, o.Website
-			fill["website_key"], found.WebsiteKey = o.WebsiteKey, o.WebsiteKey
-		}
-		if found.ECOSOCStatus == "none" && o.ECOSOCStatus != "none" {
-			fill["ecosoc_status"], found.ECOSOCStatus = o.ECOSOCStatus, o.ECOSOCStatus
-		}
-		if len(fill) > 0 {
-			if err := tx.Model(&models.Organization{}).Where("id = ?", found.ID).Updates(fill).Error; err != nil {
-				return nil, err
-			}
-		}
 		return &found, nil
 	}
 	// Registrations for two meetings may create one organization at once
@@ -219,6 +205,13 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 		return &found, nil
 	}
 	return &o, nil
+}
+
+// setClaim records on reg what its registrant said about the
+// organization.
+func setClaim(reg *models.Registration, o models.Organization) {
+	reg.ClaimedOrgName, reg.ClaimedOrgAcronym, reg.ClaimedOrgType = o.Name, o.Acronym, o.Type
+	reg.ClaimedOrgCountry, reg.ClaimedOrgWebsite, reg.ClaimedOrgECOSOCStatus = o.Country, o.Website, o.ECOSOCStatus
 }
 
 // Outcome is the result of a decision or a withdrawal: the registration in
@@ -396,7 +389,10 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 }
 
 // UpdateDetails changes the participant's name and job title on their own
-// registration id. A withdrawn registration is closed to changes.
+// registration id. A withdrawn registration is closed to changes. Once
+// approved, a new name is not shown until the secretariat accepts it: it
+// waits as PendingName (asking for the shown name again drops the
+// request); the job title changes at once.
 func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (*models.Registration, error) {
 	d, err := in.Validate()
 	if err != nil {
@@ -410,21 +406,89 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			}
 			return err
 		}
-		withdrawn := apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
 		if reg.Status == models.StatusWithdrawn {
-			return withdrawn
+			return errWithdrawn()
 		}
-		// The state guard keeps a withdrawal that commits meanwhile final.
-		res := tx.Model(&models.Registration{}).Where("id = ? AND status <> ?", id, models.StatusWithdrawn).
-			Updates(map[string]any{"name": d.Name, "job_title": d.JobTitle, "updated_at": time.Now().UTC()})
+		now := s.now()
+		cols := map[string]any{"job_title": d.JobTitle, "updated_at": now}
+		switch {
+		case !NameChangeNeedsApproval(reg.Status):
+			cols["name"], cols["pending_name"], cols["pending_name_at"] = d.Name, "", nil
+			reg.Name, reg.PendingName, reg.PendingNameAt = d.Name, "", nil
+		case d.Name == reg.Name:
+			cols["pending_name"], cols["pending_name_at"] = "", nil
+			reg.PendingName, reg.PendingNameAt = "", nil
+		case d.Name != reg.PendingName:
+			cols["pending_name"], cols["pending_name_at"] = d.Name, now
+			reg.PendingName, reg.PendingNameAt = d.Name, &now
+		}
+		// The state guard keeps a withdrawal that commits meanwhile final,
+		// and an approval that commits meanwhile from letting the name
+		// through unreviewed.
+		res := tx.Model(&models.Registration{}).Where("id = ? AND status = ?", id, reg.Status).Updates(cols)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return withdrawn
+			return apperr.Conflict("your registration changed meanwhile (a decision or a withdrawal); reload and try again").WithCode("changed")
 		}
-		reg.Name, reg.JobTitle = d.Name, d.JobTitle
+		reg.JobTitle = d.JobTitle
 		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &reg, nil
+}
+
+func errWithdrawn() error {
+	return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+}
+
+// DecideNameChange accepts or refuses the new name the participant of
+// registration id asked for: accepted, it becomes the name shown
+// everywhere; refused, the request is dropped. seen, when not "", is the
+// name the secretariat reviewed: if the participant has asked for another
+// since, nothing changes (409 name_change_changed). The participant gets a
+// mail either way.
+func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, seen string) (*models.Registration, error) {
+	var reg models.Registration
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.NotFound("no registration %d", id)
+			}
+			return err
+		}
+		if reg.Status == models.StatusWithdrawn {
+			return errWithdrawn()
+		}
+		if reg.PendingName == "" {
+			return apperr.Conflict("%s has asked for no change of name", reg.Name).WithCode("no_name_change")
+		}
+		changed := apperr.Conflict("the participant has since asked for another name, \"%s\": review it again", reg.PendingName).WithCode("name_change_changed")
+		if seen != "" && seen != reg.PendingName {
+			return changed
+		}
+		cols := map[string]any{"pending_name": "", "pending_name_at": nil, "updated_at": s.now()}
+		if accept {
+			cols["name"] = reg.PendingName
+		}
+		res := tx.Model(&models.Registration{}).Where("id = ? AND pending_name = ?", id, reg.PendingName).Updates(cols)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return changed
+		}
+		mail := reg // the refusal's mail names the name asked for
+		if accept {
+			reg.Name = reg.PendingName
+			mail = reg
+			mail.PendingName = ""
+		}
+		reg.PendingName, reg.PendingNameAt = "", nil
+		return s.enqueue(tx, mailNameChange, &mail)
 	})
 	if err != nil {
 		return nil, err

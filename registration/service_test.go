@@ -169,3 +169,92 @@ func TestSeatCounterFollowsEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// The first registration of an organization gives the record its values;
+// a later one that matches it (by name or website) is stored with its
+// claim and leaves the record as it was.
+func TestALaterRegistrationNeverChangesTheOrganizationRecord(t *testing.T) {
+	s, m := newService(t)
+	ctx := context.Background()
+	first := input("a@example.org")
+	first.Organization = registration.OrganizationInput{Name: "Access Now", Type: "ngo", Country: "US"}
+	r1, err := s.Register(ctx, m.Slug, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := input("b@example.org")
+	later.Organization = registration.OrganizationInput{Name: "ACCESS NOW", Acronym: "AN", Type: "academia", Country: "KE",
+		Website: "https://accessnow.example.net/login", ECOSOCStatus: "general"}
+	r2, err := s.Register(ctx, m.Slug, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.OrganizationID != r1.OrganizationID {
+		t.Fatalf("matched organization %d, want %d", r2.OrganizationID, r1.OrganizationID)
+	}
+	var org models.Organization
+	s.DB.First(&org, r1.OrganizationID)
+	if org.Name != "Access Now" || org.Acronym != "" || org.Type != "ngo" || org.Country != "US" || org.Website != "" || org.WebsiteKey != "" || org.ECOSOCStatus != "none" {
+		t.Fatalf("the record changed: %+v", org)
+	}
+	var stored models.Registration
+	s.DB.First(&stored, r2.ID)
+	if stored.ClaimedOrgName != "ACCESS NOW" || stored.ClaimedOrgAcronym != "AN" || stored.ClaimedOrgType != "academia" ||
+		stored.ClaimedOrgCountry != "KE" || stored.ClaimedOrgWebsite != "https://accessnow.example.net/login" || stored.ClaimedOrgECOSOCStatus != "general" {
+		t.Fatalf("claim stored as %+v", stored)
+	}
+	var firstStored models.Registration
+	s.DB.First(&firstStored, r1.ID)
+	if firstStored.ClaimedOrgName != "Access Now" || firstStored.ClaimedOrgCountry != "US" || firstStored.ClaimedOrgECOSOCStatus != "none" {
+		t.Fatalf("first claim stored as %+v", firstStored)
+	}
+	// A withdrawal leaves the record as it is, too.
+	if _, err := s.Withdraw(ctx, r2.ID); err != nil {
+		t.Fatal(err)
+	}
+	org = models.Organization{}
+	s.DB.First(&org, r1.OrganizationID)
+	if org.Website != "" || org.ECOSOCStatus != "none" {
+		t.Fatalf("the record after the withdrawal: %+v", org)
+	}
+}
+
+// An approved participant's new name waits as PendingName; the
+// secretariat's acceptance makes it the name, its refusal drops it, and
+// each queues a mail.
+func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
+	s, m := newService(t)
+	ctx := context.Background()
+	r, err := s.Register(ctx, m.Slug, input("a@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Decide(ctx, r.ID, "approve", ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "PLEASE LEAVE THE ROOM", JobTitle: "Chair"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "P" || got.PendingName != "PLEASE LEAVE THE ROOM" || got.PendingNameAt == nil || got.JobTitle != "Chair" {
+		t.Fatalf("%+v", got)
+	}
+	mails := count(t, s.DB, &models.OutboxMessage{})
+	if got, err = s.DecideNameChange(ctx, r.ID, false, ""); err != nil || got.Name != "P" || got.PendingName != "" {
+		t.Fatalf("refused: %+v %v", got, err)
+	}
+	if _, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "Pat"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = s.DecideNameChange(ctx, r.ID, true, "Pat"); err != nil || got.Name != "Pat" || got.PendingName != "" {
+		t.Fatalf("accepted: %+v %v", got, err)
+	}
+	var stored models.Registration
+	s.DB.First(&stored, r.ID)
+	if stored.Name != "Pat" || stored.PendingName != "" || stored.PendingNameAt != nil {
+		t.Fatalf("stored %+v", stored)
+	}
+	if n := count(t, s.DB, &models.OutboxMessage{}); n != mails+2 {
+		t.Fatalf("%d mails queued for two decisions on names", n-mails)
+	}
+}

@@ -84,6 +84,15 @@ func IsActive(s string) bool {
 	return HoldsSeat(s) || s == models.StatusWaitlisted
 }
 
+// NameChangeNeedsApproval reports whether a participant's new name for a
+// registration in state s waits for the secretariat. Once approved, the
+// name is what the room sees (the live list, the screen, the summary), so
+// the participant may only ask for a change; before that, they correct
+// their details freely and the secretariat reads them when it decides.
+func NameChangeNeedsApproval(s string) bool {
+	return s == models.StatusApproved
+}
+
 // ActiveStatuses and SeatStatuses are the states IsActive and HoldsSeat
 // accept, for queries.
 var (

@@ -125,3 +125,15 @@ func TestSeatHoldingAndActiveStates(t *testing.T) {
 		}
 	}
 }
+
+func TestANewNameWaitsForTheSecretariatOnlyOnceApproved(t *testing.T) {
+	want := map[string]bool{
+		models.StatusPending: false, models.StatusWaitlisted: false, models.StatusRejected: false,
+		models.StatusApproved: true, models.StatusWithdrawn: false,
+	}
+	for _, st := range models.RegistrationStatuses {
+		if got := NameChangeNeedsApproval(st); got != want[st] {
+			t.Errorf("%s: %v, want %v", st, got, want[st])
+		}
+	}
+}

@@ -57,6 +57,23 @@ var migrations = []*gormigrate.Migration{
 		// (one instance on SQLite counts in memory; the table stays empty).
 		return tx.AutoMigrate(&models.RateLimit{})
 	}},
+	{ID: "0008_registration_claims", Migrate: func(tx *gorm.DB) error {
+		// A registration keeps what its registrant claimed about the
+		// organization instead of writing it into the shared record, and
+		// an approved participant's new name waits for the secretariat.
+		// Existing registrations keep an empty claim: what they claimed
+		// was never stored. (0001 migrates the current model, so a new
+		// database has the columns already.)
+		for _, col := range models.RegistrationClaimColumns {
+			if tx.Migrator().HasColumn(&models.Registration{}, col) {
+				continue
+			}
+			if err := tx.Migrator().AddColumn(&models.Registration{}, col); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

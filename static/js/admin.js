@@ -1,10 +1,12 @@
 // The secretariat console: /admin. Login, meetings and agenda, and the
 // registrations of one meeting: filters, counts, decisions with a reason,
-// bulk approval and CSV export. The chosen meeting is kept in the address
+// bulk approval and CSV export; beside each registration, what its
+// registrant claimed about the organization where it differs from the
+// record, and a new name waiting for the secretariat. The chosen meeting is kept in the address
 // (#m=slug) so that a reload comes back to it.
 import {
   $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
-  STATES, STAKEHOLDER_TYPES,
+  STATES, STAKEHOLDER_TYPES, ECOSOC_STATUSES,
 } from "./api.js";
 import { countryName } from "./countries.js";
 
@@ -206,6 +208,63 @@ function decisionButtons(r) {
     }, labels[d], el("span", { class: "visually-hidden", text: ` ${r.name}` }))));
 }
 
+// The organization's fields as the claim and the record show them.
+const CLAIM_FIELDS = {
+  name: ["Name", (o) => o.name],
+  acronym: ["Acronym", (o) => o.acronym],
+  type: ["Type", (o) => STAKEHOLDER_TYPES[o.type] || o.type],
+  country: ["Country", (o) => o.country_name || countryName(o.country)],
+  website: ["Website", (o) => o.website],
+  ecosoc_status: ["ECOSOC status", (o) => ECOSOC_STATUSES[o.ecosoc_status] || o.ecosoc_status],
+};
+
+// claimTable sets what the registrant claimed beside the organization
+// record, for the fields where the two differ: a registration never
+// changes the shared record, so the secretariat compares them here.
+function claimTable(r) {
+  const fields = (r.claim_differs || []).filter((f) => CLAIM_FIELDS[f]);
+  if (!r.claim || !fields.length) return null;
+  return el("table", { class: "compact claim" },
+    el("caption", { text: "The registrant's claim differs from the record" }),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: "Field" }), el("th", { scope: "col", text: "Claimed" }), el("th", { scope: "col", text: "Record" }))),
+    el("tbody", {}, fields.map((f) => {
+      const [label, show] = CLAIM_FIELDS[f];
+      return el("tr", { "data-field": f },
+        el("th", { scope: "row", text: label }),
+        el("td", { class: "claimed", text: show(r.claim) || "—" }),
+        el("td", { class: "record", text: show(r.organization || {}) || "—" }));
+    })));
+}
+
+// nameChange shows a new name the approved participant asked for, with the
+// secretariat's buttons to accept or refuse it.
+function nameChange(r) {
+  if (!r.pending_name) return null;
+  return el("div", { class: "name-change" },
+    el("span", { class: "cell-sub" }, "Asks to be shown as ", el("strong", { text: r.pending_name })),
+    isAdmin ? el("div", { class: "row" },
+      el("button", { type: "button", class: "small", "data-name-change": "accept", onclick: (ev) => decideName(r, true, ev.currentTarget) },
+        "Accept", el("span", { class: "visually-hidden", text: ` the new name of ${r.name}` })),
+      el("button", { type: "button", class: "small secondary", "data-name-change": "refuse", onclick: (ev) => decideName(r, false, ev.currentTarget) },
+        "Refuse", el("span", { class: "visually-hidden", text: ` the new name of ${r.name}` }))) : null);
+}
+
+async function decideName(r, accept, button) {
+  button.disabled = true;
+  try {
+    // The name reviewed goes along: if the participant has asked for
+    // another since, the server refuses and the list shows the new one.
+    await api("POST", `/api/registrations/${r.id}/name-change`, { accept, name: r.pending_name });
+    await loadRegistrations();
+    say(status, accept ? `${r.name} is now shown as “${r.pending_name}”.` : `The new name “${r.pending_name}” was refused; ${r.name} keeps the name.`, "success");
+  } catch (err) {
+    showError(status, err);
+    await loadRegistrations().catch(() => {});
+  }
+  regsBody.querySelector(`tr[data-id="${r.id}"] th`)?.focus();
+}
+
 function row(r) {
   const org = r.organization || {};
   return el("tr", { "data-id": r.id },
@@ -214,9 +273,11 @@ function row(r) {
     }) : null),
     el("th", { scope: "row", tabindex: "-1" }, r.name,
       el("span", { class: "cell-sub", text: r.email }),
-      r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null),
+      r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null,
+      nameChange(r)),
     el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
-      el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") })),
+      el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
+      claimTable(r)),
     el("td", { text: STAKEHOLDER_TYPES[org.type] || org.type || "" }),
     el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
     el("td", {}, decisionButtons(r)));
@@ -264,7 +325,7 @@ filters.addEventListener("submit", async (ev) => {
     showError(status, err);
   }
 });
-for (const id of ["#f-status", "#f-type"]) $(id).addEventListener("change", () => filters.requestSubmit());
+for (const id of ["#f-status", "#f-type", "#f-name-change"]) $(id).addEventListener("change", () => filters.requestSubmit());
 
 bulkButton.addEventListener("click", () => {
   const ids = selectedIds();

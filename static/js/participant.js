@@ -47,6 +47,13 @@ function render(reg) {
     ["Registered on", formatDate(reg.created_at, true)],
   ];
   replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  // Once accredited, a new name is shown only when the secretariat accepts it.
+  $("#name-change").hidden = !reg.pending_name;
+  replace($("#name-change"), reg.pending_name ? [
+    "Your new name ", el("strong", { text: reg.pending_name }),
+    " awaits the secretariat's confirmation. Until then the meeting shows you as ",
+    el("strong", { text: reg.name }), ".",
+  ] : "");
   editButton.hidden = !reg.can_edit;
   withdrawButton.hidden = !reg.can_withdraw;
   $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
@@ -68,6 +75,7 @@ function openEdit(open) {
   if (open) {
     clearFieldErrors(form);
     fillForm(form, current);
+    if (current.pending_name) $("#name").value = current.pending_name;
     $("#edit-title").focus();
   } else {
     editButton.focus();
@@ -81,9 +89,12 @@ form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   clearFieldErrors(form);
   try {
-    render(await api("PUT", "/api/participant", formJSON(form), { token }));
+    const reg = await api("PUT", "/api/participant", formJSON(form), { token });
+    render(reg);
     openEdit(false);
-    say(status, "Your details are saved.", "success");
+    say(status, reg.pending_name
+      ? "Your details are saved. Your new name is sent to the secretariat, which confirms it before the meeting shows it."
+      : "Your details are saved.", "success");
   } catch (err) {
     showError(status, err, form);
   }
