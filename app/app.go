@@ -113,6 +113,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		Summary:  newSummary(cfg, db, log),
 	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
+	a.Hub.StaffAllowed = a.Handler.StaffSocketAllowed
 	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
 	if store.Postgres(db) {
 		// Several instances may share the database: one throttle count for

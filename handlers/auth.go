@@ -8,6 +8,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/safely"
 	"rostrum/models"
 )
 
@@ -182,6 +183,9 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	if err := h.Auth.Logout(c.UserContext(), c.Cookies(SessionCookie)); err != nil {
 		return err
 	}
+	// The session's live sockets on this instance close now; on other
+	// instances at their next ping.
+	safely.Go(h.Log, "live: close the sockets of a logout", h.Hub.RecheckStaff)
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true,
 		Expires: time.Unix(0, 0), SameSite: fiber.CookieSameSiteLaxMode})
 	return c.SendStatus(fiber.StatusNoContent)

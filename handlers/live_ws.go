@@ -97,10 +97,10 @@ func youOf(a auth.Actor) viewerYou {
 // dropped it or the handler panicked.
 func (h *Handler) liveSocket() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
-		lc := &liveConn{conn: conn}
-		defer lc.Cut()
 		meetingID, _ := conn.Locals(localsMeeting).(uint)
 		a, _ := conn.Locals(actorKey).(auth.Actor)
+		lc := &liveConn{conn: conn, actor: a}
+		defer lc.Cut()
 		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), lc)
 		if err != nil {
 			_ = conn.WriteControl(websocket.CloseMessage,
@@ -130,7 +130,24 @@ func (h *Handler) liveRecover(*websocket.Conn) {
 // closes the connection once.
 type liveConn struct {
 	conn   *websocket.Conn
+	actor  auth.Actor // who opened it
 	closed sync.Once
+}
+
+// StaffSocketAllowed says whether the staff session that opened a live
+// socket still holds (the hub's StaffAllowed): after a logout, expiry or
+// deletion the socket must stop receiving what only staff see.
+func (h *Handler) StaffSocketAllowed(ctx context.Context, c live.Conn) bool {
+	lc, ok := c.(*liveConn)
+	if !ok {
+		return false
+	}
+	_, err := h.socketActor(ctx, lc.actor)
+	if err != nil && !apperr.Is(err, apperr.KindUnauthorized) {
+		h.Log.Warn("live: recheck a staff socket", "err", err)
+		return true // the database hiccupped: the next ping asks again
+	}
+	return err == nil
 }
 
 // Cut closes the connection at once, even while a write to a peer that

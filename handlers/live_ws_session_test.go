@@ -1,13 +1,19 @@
 package handlers_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
 
 	"rostrum/auth"
 	"rostrum/handlers"
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
+	"rostrum/live"
 	"rostrum/models"
 )
 
@@ -76,6 +82,36 @@ func TestLiveStaffSocketIsRefusedOnceItsSessionEnds(t *testing.T) {
 			end.end(t, mod)
 			state, audit := lm.state(t).Canonical(), lm.auditLog(t)
 
+			if end.name == "logout" {
+				// A logout closes the session's sockets at once: nothing
+				// more that only staff see reaches it, and it acts no more.
+				_ = ws.conn.WriteJSON(map[string]any{"type": "cmd", "id": "late", "action": "close", "item_id": item})
+				_ = ws.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+				var closeErr *websocket.CloseError
+				for {
+					var m livetest.Message
+					err := ws.conn.ReadJSON(&m)
+					if err == nil {
+						if m.Type == "ack" {
+							t.Fatalf("a command after logout was acknowledged: %+v", m)
+						}
+						continue
+					}
+					if !errors.As(err, &closeErr) || closeErr.Code != live.CloseUnauthorized {
+						t.Fatalf("after logout the socket ended with %v, want close %d", err, live.CloseUnauthorized)
+					}
+					break
+				}
+				if got := lm.state(t).Canonical(); got != state {
+					t.Fatalf("the list changed after logout:\n%s\n%s", state, got)
+				}
+				again := liveConnect(t, e, lm.slug, liveWithClient(e.Login(me.User.Email, testenv.Password)))
+				if m := again.cmd("again", extend); m.Type != "ack" {
+					t.Fatalf("command after logging in again: %+v", m)
+				}
+				return
+			}
+
 			for i, cmd := range []map[string]any{
 				extend,
 				{"action": "remove_speaker", "speaker_id": res.Speaker.ID},
@@ -92,13 +128,6 @@ func TestLiveStaffSocketIsRefusedOnceItsSessionEnds(t *testing.T) {
 			}
 			if got := lm.auditLog(t); got != audit {
 				t.Fatalf("the audit log changed after %s:\n%s\n%s", end.name, audit, got)
-			}
-			// Logged in again, the same person runs the list on a new socket.
-			if end.name == "logout" {
-				again := liveConnect(t, e, lm.slug, liveWithClient(e.Login(me.User.Email, testenv.Password)))
-				if m := again.cmd("again", extend); m.Type != "ack" {
-					t.Fatalf("command after logging in again: %+v", m)
-				}
 			}
 		})
 	}

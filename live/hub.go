@@ -35,6 +35,8 @@ const (
 	CloseTryLater   = 1013 // the viewer fell behind; reconnect
 	CloseInternal   = 1011 // the state could not be read
 	ClosePolicy     = 1008 // the viewer sent commands without reading the answers
+	// CloseUnauthorized: the staff session behind the viewer has ended.
+	CloseUnauthorized = 4401
 	maxCatchUpBatch = 256
 )
 
@@ -58,6 +60,12 @@ type Hub struct {
 	// viewers, into the transport's ready-made frame, once for all of
 	// them; the frame reaches Conn.WriteFrame as Frame.Prepared.
 	Prepare func(msg []byte) any
+	// StaffAllowed, when set, says whether a staff viewer's credentials
+	// (its connection's) still hold: a session that has ended by logout,
+	// expiry or deletion must stop receiving what only staff see. The hub
+	// asks at every ping of a staff viewer and whenever RecheckStaff is
+	// called; a viewer that no longer passes is closed.
+	StaffAllowed func(ctx context.Context, conn Conn) bool
 
 	mu      sync.Mutex
 	rooms   map[uint]*room

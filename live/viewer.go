@@ -367,14 +367,55 @@ func (h *Hub) pingSweep(bucket uint8) {
 		rooms = append(rooms, r)
 	}
 	h.mu.Unlock()
+	var staff []*Viewer
 	for _, r := range rooms {
 		r.mu.Lock()
 		for v := range r.viewers {
 			if v.pingBucket == bucket {
 				v.pingNow()
+				if v.staff {
+					staff = append(staff, v)
+				}
 			}
 		}
 		r.mu.Unlock()
+	}
+	if len(staff) > 0 {
+		go h.recheck(staff)
+	}
+}
+
+// RecheckStaff asks StaffAllowed about every staff viewer now (after a
+// logout, say), closing those whose credentials have gone.
+func (h *Hub) RecheckStaff() {
+	h.mu.Lock()
+	var staff []*Viewer
+	for _, r := range h.rooms {
+		r.mu.Lock()
+		for v := range r.viewers {
+			if v.staff {
+				staff = append(staff, v)
+			}
+		}
+		r.mu.Unlock()
+	}
+	h.mu.Unlock()
+	h.recheck(staff)
+}
+
+// recheck closes the staff viewers whose credentials no longer hold.
+func (h *Hub) recheck(staff []*Viewer) {
+	if h.StaffAllowed == nil {
+		return
+	}
+	defer safely.Recover(h.Log, "live: recheck staff viewers")
+	for _, v := range staff {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ok := h.StaffAllowed(ctx, v.conn)
+		cancel()
+		if !ok {
+			v.end(CloseUnauthorized, "your session has ended; log in again", false)
+		}
 	}
 }
 
