@@ -8,8 +8,8 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
-	"rostrum/safely"
 	"rostrum/models"
+	"rostrum/safely"
 )
 
 // SessionCookie is the name of the staff session cookie.

@@ -31,13 +31,13 @@ import (
 
 // Close codes of the websocket connections the hub ends.
 const (
-	CloseGoingAway  = 1001 // the server shuts down
-	CloseTryLater   = 1013 // the viewer fell behind; reconnect
-	CloseInternal   = 1011 // the state could not be read
-	ClosePolicy     = 1008 // the viewer sent commands without reading the answers
+	CloseGoingAway = 1001 // the server shuts down
+	CloseTryLater  = 1013 // the viewer fell behind; reconnect
+	CloseInternal  = 1011 // the state could not be read
+	ClosePolicy    = 1008 // the viewer sent commands without reading the answers
 	// CloseUnauthorized: the staff session behind the viewer has ended.
 	CloseUnauthorized = 4401
-	maxCatchUpBatch = 256
+	maxCatchUpBatch   = 256
 )
 
 // ErrClosing is returned by Join while the hub shuts down.

@@ -17,7 +17,7 @@ type panicConn struct {
 }
 
 func (c *panicConn) WriteFrame(Frame) error { panic("write on a broken transport") }
-func (c *panicConn) Cut()                  { c.once.Do(func() { close(c.cut) }) }
+func (c *panicConn) Cut()                   { c.once.Do(func() { close(c.cut) }) }
 
 type lockedBuffer struct {
 	mu sync.Mutex
