@@ -96,7 +96,8 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		a.pgFeed = pgfeed.NewFeed(db, cfg.DB, log)
 		feed = a.pgFeed
 	}
-	a.Live = live.NewService(db, feed, log)
+	registrations := &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
+	a.Live = live.NewService(db, feed, registrations, log)
 	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
@@ -114,7 +115,7 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Handler.Summary.Notify = a.Outbox.Notify
 	a.Hub.StaffAllowed = a.Handler.StaffSocketAllowed
-	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
+	a.Handler.Registrations = registrations
 	if store.Postgres(db) {
 		// Several instances may share the database: one throttle count for
 		// all of them.

@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/store"
 )
@@ -60,9 +60,10 @@ type Result struct {
 
 // Service runs the commands of the live list and reads its state.
 type Service struct {
-	DB   *gorm.DB
-	Feed Feed
-	Log  *slog.Logger
+	DB       *gorm.DB
+	Feed     Feed
+	Registry Registry
+	Log      *slog.Logger
 	// Now is the server's clock (tests may stop it).
 	Now func() time.Time
 
@@ -71,9 +72,10 @@ type Service struct {
 	loadMu  sync.Mutex
 }
 
-// NewService returns a Service on db publishing on feed.
-func NewService(db *gorm.DB, feed Feed, log *slog.Logger) *Service {
-	return &Service{DB: db, Feed: feed, Log: log, Now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a Service on db publishing on feed, asking registry
+// who participants are.
+func NewService(db *gorm.DB, feed Feed, registry Registry, log *slog.Logger) *Service {
+	return &Service{DB: db, Feed: feed, Registry: registry, Log: log, Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // authorize says whether a may run cmd on the meeting's live list as far
@@ -208,7 +210,7 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 		if cmd.Kind == "" {
 			cmd.Kind = models.KindStatement
 		}
-		sp, err := speakerOf(tx, f.MeetingID, cmd.RegistrationID)
+		sp, err := s.speakerOf(tx, f.MeetingID, cmd.RegistrationID)
 		if err != nil {
 			return nil, err
 		}
@@ -278,13 +280,17 @@ func withdrawnEntry(db *gorm.DB, meetingID, id uint) *Entry {
 	return es[0]
 }
 
-// speakerOf reads who registration id is, for a request for the floor.
-func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
-	var r models.Registration
-	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Speaker{}, apperr.NotFound("no registration %d for this meeting", id)
-	}
+// Registry is what the live list asks of the registrations (package
+// registration owns them): who registration id of a meeting is, with
+// their organization, read inside the command's transaction; a NotFound
+// error when the meeting has no such registration.
+type Registry interface {
+	Registration(tx *gorm.DB, meetingID, id uint) (*models.Registration, error)
+}
+
+// speakerOf asks who registration id is, for a request for the floor.
+func (s *Service) speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
+	r, err := s.Registry.Registration(tx, meetingID, id)
 	if err != nil {
 		return Speaker{}, err
 	}
@@ -298,12 +304,10 @@ func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
 // locked for the rest of the transaction (FOR UPDATE on PostgreSQL; on
 // SQLite the write transaction holds the database lock from BEGIN).
 func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
-	var m models.Meeting
-	if err := tx.Select("id").First(&m, meetingID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, apperr.NotFound("no meeting %d", meetingID)
-		}
+	if ok, err := meetings.Exists(tx, meetingID); err != nil {
 		return nil, err
+	} else if !ok {
+		return nil, apperr.NotFound("no meeting %d", meetingID)
 	}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
 		Create(&models.LiveMeeting{MeetingID: meetingID}).Error; err != nil {
@@ -321,8 +325,8 @@ var liveStates = []string{models.SpeakerWaiting, models.SpeakerSpeaking, models.
 
 // loadFloor reads the whole live state of lm's meeting.
 func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
-	var items []models.AgendaItem
-	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("position").Find(&items).Error; err != nil {
+	items, err := meetings.ItemsIn(db, lm.MeetingID)
+	if err != nil {
 		return nil, err
 	}
 	var lists []models.SpeakerList

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"gorm.io/gorm"
@@ -100,6 +101,21 @@ func (s *Service) List(ctx context.Context, meetingID uint, f Filter) ([]models.
 type Counts struct {
 	ByStatus map[string]int64            `json:"by_status"`
 	ByType   map[string]map[string]int64 `json:"by_type"`
+}
+
+// Registration returns registration id of the meeting with its
+// organization, read through tx (the caller's transaction), or a NotFound
+// error: who a speaker is, for the live list (live.Registry).
+func (s *Service) Registration(tx *gorm.DB, meetingID, id uint) (*models.Registration, error) {
+	var r models.Registration
+	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("no registration %d for this meeting", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // Count counts the meeting's registrations.

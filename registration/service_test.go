@@ -143,7 +143,7 @@ func TestSeatCounterFollowsEveryChange(t *testing.T) {
 	check := func(step string) {
 		t.Helper()
 		var counter, held int64
-		s.DB.Model(&models.Meeting{}).Where("id = ?", m.ID).Select("seats_held").Scan(&counter)
+		s.DB.Model(&models.SeatCount{}).Where("meeting_id = ?", m.ID).Select("held").Scan(&counter)
 		s.DB.Model(&models.Registration{}).Where("meeting_id = ? AND status IN ?", m.ID, registration.SeatStatuses).Count(&held)
 		if counter != held || held > 3 {
 			t.Fatalf("after %s: counter %d, held seats %d (capacity 3)", step, counter, held)

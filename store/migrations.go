@@ -44,8 +44,8 @@ var migrations = []*gormigrate.Migration{
 		// registration's write transaction: a cost that grew with every
 		// registration. The counter starts from that count. (0001 migrates
 		// the current model, so a new database has the column already.)
-		if !tx.Migrator().HasColumn(&models.Meeting{}, "SeatsHeld") {
-			if err := tx.Migrator().AddColumn(&models.Meeting{}, "SeatsHeld"); err != nil {
+		if !tx.Migrator().HasColumn("meetings", "seats_held") {
+			if err := tx.Exec("ALTER TABLE meetings ADD COLUMN seats_held bigint NOT NULL DEFAULT 0").Error; err != nil {
 				return err
 			}
 		}
@@ -73,6 +73,20 @@ var migrations = []*gormigrate.Migration{
 			}
 		}
 		return nil
+	}},
+	{ID: "0011_seat_counts", Migrate: func(tx *gorm.DB) error {
+		// The held-seats counter moves from meetings.seats_held, a column of
+		// a table package meetings owns that only registration wrote, to a
+		// table of registration's own (models.SeatCount), counted afresh.
+		// meetings.seats_held stays, no longer read or written.
+		if err := tx.Exec(`CREATE TABLE IF NOT EXISTS seat_counts (
+			meeting_id bigint NOT NULL PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+			held bigint NOT NULL DEFAULT 0)`).Error; err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO seat_counts (meeting_id, held)
+			SELECT m.id, (SELECT COUNT(*) FROM registrations r
+				WHERE r.meeting_id = m.id AND r.status IN ('pending', 'approved')) FROM meetings m`).Error
 	}},
 }
 
