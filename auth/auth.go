@@ -111,11 +111,8 @@ func (s *Service) CreateUser(ctx context.Context, in NewUserInput) (*models.User
 	if !models.ValidRole(in.Role) {
 		f.Add("role", "must be admin, moderator or rapporteur")
 	}
-	if len(in.Password) < 8 {
-		f.Add("password", "must be at least 8 characters")
-	}
-	if len(in.Password) > 72 {
-		f.Add("password", "must be at most 72 bytes")
+	if msg := PasswordProblem(in.Password, email); msg != "" {
+		f.Add("password", msg)
 	}
 	if len(in.Name) > 200 {
 		f.Add("name", "must be at most 200 characters")

@@ -207,7 +207,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/logout": {path: "/api/logout", who: public, ok: 204},
 	"GET /api/me":      {path: "/api/me", who: anyStaff, ok: 200},
 	"POST /api/users": {path: "/api/users", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
-		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough", "name": "M"}
+		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough indeed", "name": "M"}
 	}},
 
 	// Meetings and agenda.
