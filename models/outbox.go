@@ -33,6 +33,9 @@ type OutboxMessage struct {
 	MessageKey string `gorm:"size:64;not null;default:''" json:"-"`
 	// ClaimToken and ClaimedUntil are a worker's lease on the row while it
 	// sends it: another worker leaves the row alone until the lease expires.
+	// The token starts with a digest of the worker's instance and a dot
+	// (outbox.Worker.Instance), so that an instance restarted after a crash
+	// finds and takes back its own leases at once.
 	ClaimToken   string     `gorm:"size:64;not null;default:'';index" json:"-"`
 	ClaimedUntil *time.Time `json:"-"`
 }
