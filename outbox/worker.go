@@ -500,15 +500,22 @@ func (w *Worker) release(ctx context.Context, b *batch, rows []models.OutboxMess
 // commits, a crash means the message will be sent again.
 func (w *Worker) recordSent(ctx context.Context, b *batch, row *models.OutboxMessage) {
 	now := w.now()
+	sent := map[string]any{
+		"status": models.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
+		"last_error": "", "claim_token": "", "claimed_until": nil,
+	}
+	if row.Secret != "" {
+		// Delivered: the database keeps no copy of the secret.
+		sent["text"] = strings.ReplaceAll(row.Text, row.Secret, Redacted)
+		sent["html"] = strings.ReplaceAll(row.HTML, row.Secret, Redacted)
+		sent["secret"] = ""
+	}
 	var res *gorm.DB
 	// A busy database must not turn one delivery into two: try a few times.
 	for try := range 5 {
 		res = w.db.WithContext(ctx).Model(&models.OutboxMessage{}).
 			Where("id = ? AND claim_token = ?", row.ID, b.token).
-			Updates(map[string]any{
-				"status": models.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
-				"last_error": "", "claim_token": "", "claimed_until": nil,
-			})
+			Updates(sent)
 		if res.Error == nil {
 			break
 		}
