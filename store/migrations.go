@@ -55,6 +55,7 @@ var migrations = []*gormigrate.Migration{
 		// (one instance on SQLite counts in memory; the table stays empty).
 		return tx.AutoMigrate(&models.RateLimit{})
 	}},
+	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
 }
 
 // Migrate brings the schema up to date.
