@@ -74,6 +74,7 @@ var migrations = []*gormigrate.Migration{
 		}
 		return nil
 	}},
+	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances
