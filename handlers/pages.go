@@ -38,6 +38,7 @@ func (h *Handler) pageRoutes(app *fiber.App) {
 	app.Get("/m/:slug/register", page("register.html"))
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm) // the form without JavaScript
 	app.Get("/r/:token", page("participant.html"))
+	app.Get("/m/:slug/link", page("link.html")) // lost your link?
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))

@@ -74,6 +74,7 @@ var migrations = []*gormigrate.Migration{
 		}
 		return nil
 	}},
+	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
 	{ID: "0011_seat_counts", Migrate: func(tx *gorm.DB) error {
 		// The held-seats counter moves from meetings.seats_held, a column of
 		// a table package meetings owns that only registration wrote, to a
