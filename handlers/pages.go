@@ -8,13 +8,12 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"rostrum/static"
-	"rostrum/store"
 )
 
 func pingDB(c *fiber.Ctx, h *Handler) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	return store.Ping(ctx, h.DB)
+	return h.Health(ctx)
 }
 
 // page serves one HTML page of static/pages. Pages are shells: their ES
