@@ -86,8 +86,8 @@ func TestClaimsMigrationAddsEmptyColumnsToExistingRegistrations(t *testing.T) {
 	if err := db.Exec(`INSERT INTO organizations (name, name_key, type, country, created_at) VALUES ('Org', 'org', 'ngo', 'KE', ?)`, day).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Exec(`INSERT INTO registrations (meeting_id, organization_id, name, email, status, token, token_hash, consent_at, created_at, updated_at)
-		VALUES (1, 1, 'P', 'p@example.org', 'approved', 't', 'h', ?, ?, ?)`, day, day, day).Error; err != nil {
+	if err := db.Exec(`INSERT INTO registrations (meeting_id, organization_id, name, email, status, token_hash, consent_at, created_at, updated_at)
+		VALUES (1, 1, 'P', 'p@example.org', 'approved', 'h', ?, ?, ?)`, day, day, day).Error; err != nil {
 		t.Fatal(err)
 	}
 	if err := Migrate(db); err != nil {
