@@ -134,7 +134,7 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 		if res.Speaker, err = s.apply(tx, f, a, now, &cmd); err != nil {
 			return 0, err
 		}
-		return commit(tx, f, lm, a, now, cmd)
+		return writeChange(tx, f, lm, a, now, cmd)
 	})
 	if err != nil {
 		return Result{}, err
@@ -366,9 +366,10 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	return f, nil
 }
 
-// commit writes what the command touched, the next seq and the audit row
-// with the patch viewers will receive.
-func commit(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now time.Time, cmd Command) (int64, error) {
+// writeChange writes what the command touched, the next seq and the audit
+// row with the patch viewers will receive, inside the command's
+// transaction (Service.change commits it).
+func writeChange(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now time.Time, cmd Command) (int64, error) {
 	entries, lists, current := f.Touched()
 	for _, e := range entries {
 		q := tx.Omit(clause.Associations)

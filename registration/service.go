@@ -269,7 +269,7 @@ func (s *Service) decide(ctx context.Context, meetingID, id uint, decision, reas
 		}
 		from := reg.Status
 		now := s.now()
-		if err := move(tx, reg, to, map[string]any{"reason": reason, "decided_at": now}); err != nil {
+		if err := s.move(tx, reg, to, map[string]any{"reason": reason, "decided_at": now}); err != nil {
 			return err
 		}
 		reg.Reason, reg.DecidedAt = reason, &now
@@ -316,8 +316,8 @@ func lockRegistration(tx *gorm.DB, meetingID, id uint) (*models.Registration, *m
 
 // move changes reg's state to to (with extra columns), guarding against a
 // concurrent change of its state.
-func move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any) error {
-	cols := map[string]any{"status": to, "updated_at": time.Now().UTC()}
+func (s *Service) move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any) error {
+	cols := map[string]any{"status": to, "updated_at": s.now()}
 	for k, v := range extra {
 		cols[k] = v
 	}
@@ -362,7 +362,7 @@ func (s *Service) promote(tx *gorm.DB, m *models.Meeting, except uint) ([]models
 		if err := CanTransition(r.Status, models.StatusPending); err != nil {
 			return nil, err
 		}
-		if err := move(tx, r, models.StatusPending, nil); err != nil {
+		if err := s.move(tx, r, models.StatusPending, nil); err != nil {
 			return nil, err
 		}
 		r.Meeting = *m
@@ -386,7 +386,7 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		if err := CanTransition(from, models.StatusWithdrawn); err != nil {
 			return err
 		}
-		if err := move(tx, reg, models.StatusWithdrawn, nil); err != nil {
+		if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
 			return err
 		}
 		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {

@@ -258,3 +258,27 @@ func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
 		t.Fatalf("%d mails queued for two decisions on names", n-mails)
 	}
 }
+
+// Every change of state is stamped by the service's clock, the one tests
+// and the demo may set, not the machine's.
+func TestStateChangesUseTheServicesClock(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	at := time.Date(2030, 11, 20, 9, 30, 0, 0, time.UTC)
+	s.Now = func() time.Time { return at }
+	r, err := s.Register(ctx, "m", input("clock@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at = at.Add(time.Hour)
+	if _, err := s.Decide(ctx, r.ID, "approve", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	var got models.Registration
+	if err := s.DB.First(&got, r.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !got.UpdatedAt.Equal(at) || got.DecidedAt == nil || !got.DecidedAt.Equal(at) {
+		t.Fatalf("updated %s, decided %v; want both %s", got.UpdatedAt, got.DecidedAt, at)
+	}
+}
