@@ -1,0 +1,170 @@
+package summary
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pathological are inputs that once made Markdown rendering quadratic
+// (finding 6 of the security review: 400 KB of "[a](" took 95 s), each
+// built to about n bytes.
+var pathological = []struct {
+	name string
+	make func(n int) string
+}{
+	{"unclosed links", repeat("[a](")},
+	{"unclosed images", repeat("![a](")},
+	{"unclosed <destinations>", repeat("[a](<b")},
+	{"unclosed (titles)", repeat("[a](b (")},
+	{"unclosed \"titles\"", repeat(`[a](b "`)},
+	{"one far title closer", func(n int) string { return repeat("[a](b (x")(n) + ")" }},
+	{"unclosed links on many lines", repeat("[a](\n")},
+	{"labels across lines", func(n int) string { return "[a]: http://x\n\n" + repeat("[a\n]b\n")(n) }},
+	{"links inside link labels", func(n int) string { return strings.Repeat("[", n/3) + "[a](b)" + strings.Repeat("]", n/3) }},
+	{"emphasis openers", repeat("*a")},
+	{"nested emphasis", repeat("**a")},
+	{"underscores", repeat("_a")},
+	{"< runs", repeat("<")},
+	{"[ runs", repeat("[")},
+	{"backticks", repeat("`")},
+	{"backtick pairs", repeat("``a")},
+	{"> quote nesting", repeat(">")},
+	{"> quote nesting with spaces", repeat("> ")},
+	{"ordered list nesting", repeat("1. ")},
+	{"bullet list nesting", repeat("+ ")},
+	{"character references", repeat("&#")},
+	{"backslashes", repeat("\\")},
+	{"long line", repeat("word ")},
+	{"table rows", func(n int) string { return "| a | b |\n|---|---|\n" + repeat("| x | [y](z) |\n")(n) }},
+}
+
+func repeat(unit string) func(n int) string {
+	return func(n int) string { return strings.Repeat(unit, max(n/len(unit), 1)) }
+}
+
+func render(md string) string { return HTML(Parse(md)) }
+
+// bestOf is the shortest of runs timings of f: the least disturbed by
+// other work on the machine.
+func bestOf(runs int, f func()) time.Duration {
+	best := time.Duration(1<<63 - 1)
+	for range runs {
+		t0 := time.Now()
+		f()
+		best = min(best, time.Since(t0))
+	}
+	return best
+}
+
+// TestMarkdownRenderingIsLinear renders each pathological shape at n and
+// 4n bytes: linear work takes about 4 times as long, quadratic 16 times.
+// It compares the two rather than a wall-clock limit, which a busy
+// machine would break.
+func TestMarkdownRenderingIsLinear(t *testing.T) {
+	const n = 32 << 10
+	for _, sh := range pathological {
+		t.Run(sh.name, func(t *testing.T) {
+			small, large := sh.make(n), sh.make(4*n)
+			var ratio float64
+			for try := 0; try < 3; try++ { // a burst of other work can skew one measurement
+				ts := bestOf(5, func() { render(small) })
+				tl := bestOf(3, func() { render(large) })
+				ratio = float64(tl) / float64(max(ts, time.Microsecond))
+				if ratio < 8 {
+					return
+				}
+				t.Logf("try %d: %v at %d bytes, %v at %d bytes", try, ts, len(small), tl, len(large))
+			}
+			t.Errorf("rendering %s: 4 times the input took %.1f times as long (linear: about 4; quadratic: 16)", sh.name, ratio)
+		})
+	}
+}
+
+// TestMarkdownRenderingOfAMebibyteCompletes renders 1 MiB of each shape,
+// the most the API accepts.
+func TestMarkdownRenderingOfAMebibyteCompletes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders 24 MiB of Markdown")
+	}
+	for _, sh := range pathological {
+		t0 := time.Now()
+		out := render(sh.make(MaxMarkdown))
+		t.Logf("%-30s %7.1f ms, %d bytes of HTML", sh.name, float64(time.Since(t0).Microseconds())/1000, len(out))
+	}
+}
+
+// TestLinkParsingKeepsMeaning checks the link parser's bounds change no
+// ordinary link.
+func TestLinkParsingKeepsMeaning(t *testing.T) {
+	for _, c := range []struct{ md, want string }{
+		{"[UN](https://un.org) and [b](https://x.org/a_(b))", `<a href="https://un.org" rel="nofollow noopener">UN</a> and <a href="https://x.org/a_(b)" rel="nofollow noopener">b</a>`},
+		{`[t](https://x.org "title") [u](<https://y.org/a(b>)`, `<a href="https://x.org" rel="nofollow noopener">t</a> <a href="https://y.org/a(b" rel="nofollow noopener">u</a>`},
+		{"[a](https://x.org (title)) [b](https://z.org)", `<a href="https://x.org" rel="nofollow noopener">a</a> <a href="https://z.org" rel="nofollow noopener">b</a>`},
+		{"[ref] and [text][ref] and [Ref][]\n\n[ref]: https://r.org", `<a href="https://r.org" rel="nofollow noopener">ref</a> and <a href="https://r.org" rel="nofollow noopener">text</a> and <a href="https://r.org" rel="nofollow noopener">Ref</a>`},
+		{"> [multi\n> line][]\n>\n> [multi line]: https://m.org", `<a href="https://m.org" rel="nofollow noopener">multi line</a>`},
+		{"[outer [inner](https://i.org)](https://o.org)", `[outer <a href="https://i.org" rel="nofollow noopener">inner</a>](https://o.org)`},
+		{"![alt [in](https://i.org)](https://img.org)", `alt <a href="https://i.org" rel="nofollow noopener">in</a>`},
+		{"[a](b) (", `<p>a (</p>`}, // "b" is not an absolute address: the link is dropped, its text kept
+		{"[x](https://a.org/" + strings.Repeat("(", 40) + strings.Repeat(")", 40) + ")", "[x](https://a.org/" + strings.Repeat("(", 40) + strings.Repeat(")", 40) + ")"},
+		{"[x](https://a.org/" + strings.Repeat("(", 30) + strings.Repeat(")", 30) + ")", `<a href="https://a.org/` + strings.Repeat("(", 30) + strings.Repeat(")", 30) + `" rel="nofollow noopener">x</a>`},
+	} {
+		got := render(c.md)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%q rendered as\n%s\nwant it to contain\n%s", c.md, got, c.want)
+		}
+	}
+}
+
+// TestDeepNestingIsCappedNotLost checks that nesting past maxNesting
+// keeps its text, and that shallower nesting and rules are untouched.
+func TestDeepNestingIsCappedNotLost(t *testing.T) {
+	deep := strings.Repeat("> ", 40) + "deep text"
+	if got := render(deep); !strings.Contains(got, "deep text") || strings.Count(got, "<blockquote>") != 1 {
+		t.Errorf("40 nested quotes: %s", got)
+	}
+	if got := render(strings.Repeat("- ", 5) + "item"); strings.Count(got, "<ul>") != 5 {
+		t.Errorf("5 nested lists: %s", got)
+	}
+	if got := render(strings.Repeat("- ", 50)); got != `<article class="chair-summary"><hr></article>` {
+		t.Errorf("a rule of 50 dashes: %s", got)
+	}
+	if got := string(limitNesting([]byte("> a\n1. b\n"))); got != "> a\n1. b\n" {
+		t.Errorf("limitNesting changed shallow lines: %q", got)
+	}
+}
+
+// BenchmarkRenderPathological renders each shape at 100 KB and 1 MiB.
+func BenchmarkRenderPathological(b *testing.B) {
+	for _, size := range []int{100 << 10, 1 << 20} {
+		for _, sh := range pathological {
+			md := sh.make(size)
+			b.Run(fmt.Sprintf("%s/%dKiB", sh.name, size>>10), func(b *testing.B) {
+				b.SetBytes(int64(len(md)))
+				b.ReportAllocs()
+				for b.Loop() {
+					render(md)
+				}
+			})
+		}
+	}
+}
+
+// FuzzMarkdownRepeatedRendersQuickly renders a fuzzed unit repeated to
+// 256 KiB: linear rendering takes tens of milliseconds; a quadratic
+// construct takes seconds (the old "[a](" took 14 s at this size).
+func FuzzMarkdownRepeatedRendersQuickly(f *testing.F) {
+	for _, u := range []string{"[a](", "![a](", "*a", "<", "[", "`", ">", "1. ", "&#", "[a](b (", "[a\n]", "**a_"} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, unit string) {
+		if unit == "" || len(unit) > 64 {
+			return
+		}
+		md := repeat(unit)(256 << 10)
+		if d := bestOf(1, func() { render(md) }); d > 3*time.Second {
+			t.Fatalf("%q repeated to %d bytes took %v to render", unit, len(md), d)
+		}
+	})
+}

@@ -1,0 +1,112 @@
+package summary
+
+import "bytes"
+
+// maxNesting is how many block quotes and list items one line may open.
+// goldmark walks the open containers again for each one it opens on a
+// line, so a line of 100,000 ">" costs 100,000² steps; no document
+// nests anything like 32 deep.
+const maxNesting = 32
+
+// limitNesting escapes the container markers of a line beyond the
+// maxNesting-th, so that they read as the text they are. Lines nested
+// less deeply (every real document) are left as they are.
+func limitNesting(src []byte) []byte {
+	var out []byte // nil until a line needs a change
+	done := 0      // src[:done] is in out
+	for start := 0; start < len(src); {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		if at := excessMarker(src[start:end]); at >= 0 {
+			out = append(out, src[done:start+at]...)
+			out = append(out, '\\')
+			done = start + at
+		}
+		start = end + 1
+	}
+	if out == nil {
+		return src
+	}
+	return append(out, src[done:]...)
+}
+
+// excessMarker returns the offset in line of the container marker that
+// would open the (maxNesting+1)-th container, or -1.
+func excessMarker(line []byte) int {
+	if thematicBreak(line) {
+		return -1
+	}
+	depth := 0
+	i := 0
+	for i < len(line) {
+		// Up to three spaces of indentation before each marker.
+		for k := 0; k < 3 && i < len(line) && line[i] == ' '; k++ {
+			i++
+		}
+		if i >= len(line) {
+			return -1
+		}
+		n := markerLen(line[i:])
+		if n == 0 {
+			return -1
+		}
+		if depth == maxNesting {
+			return i
+		}
+		depth++
+		i += n
+	}
+	return -1
+}
+
+// markerLen is the length of the block-quote or list-item marker at the
+// start of b (with one following space), or 0.
+func markerLen(b []byte) int {
+	spaced := func(n int) int {
+		if n == len(b) {
+			return n
+		}
+		if b[n] == ' ' || b[n] == '\t' {
+			return n + 1
+		}
+		return 0
+	}
+	switch c := b[0]; {
+	case c == '>':
+		if len(b) > 1 && (b[1] == ' ' || b[1] == '\t') {
+			return 2
+		}
+		return 1
+	case c == '-' || c == '+' || c == '*':
+		return spaced(1)
+	case c >= '0' && c <= '9':
+		n := 1
+		for n < len(b) && n < 10 && b[n] >= '0' && b[n] <= '9' {
+			n++
+		}
+		if n < len(b) && (b[n] == '.' || b[n] == ')') {
+			return spaced(n + 1)
+		}
+	}
+	return 0
+}
+
+// thematicBreak reports whether line is only one of "-", "*", "_" and
+// blanks: a rule (however many), not nested list items.
+func thematicBreak(line []byte) bool {
+	var mark byte
+	for _, c := range line {
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+		case mark == 0 && (c == '-' || c == '*' || c == '_'):
+			mark = c
+		case c != mark:
+			return false
+		}
+	}
+	return mark != 0
+}
