@@ -128,7 +128,7 @@ func inlineParsers() []util.PrioritizedValue {
 // Parse reads Markdown into a Doc. It never fails: any text is a
 // document, and raw HTML in it is kept as the text it is.
 func Parse(markdown string) *Doc {
-	src := limitNesting([]byte(strings.ToValidUTF8(markdown, "\uFFFD")))
+	src := limitDelimiters(limitNesting([]byte(strings.ToValidUTF8(markdown, "\uFFFD"))))
 	root := md.Parser().Parse(text.NewReader(src))
 	p := &parser{src: src, doc: &Doc{}}
 	p.blocks(root, 0)

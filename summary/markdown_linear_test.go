@@ -26,6 +26,8 @@ var pathological = []struct {
 	{"emphasis openers", repeat("*a")},
 	{"nested emphasis", repeat("**a")},
 	{"underscores", repeat("_a")},
+	{"mixed emphasis runs", repeat("**a_")},
+	{"mixed emphasis runs in a list", func(n int) string { return "- " + repeat("**a_")(n) }},
 	{"< runs", repeat("<")},
 	{"[ runs", repeat("[")},
 	{"backticks", repeat("`")},
@@ -63,9 +65,14 @@ func bestOf(runs int, f func()) time.Duration {
 // It compares the two rather than a wall-clock limit, which a busy
 // machine would break.
 func TestMarkdownRenderingIsLinear(t *testing.T) {
-	const n = 32 << 10
 	for _, sh := range pathological {
 		t.Run(sh.name, func(t *testing.T) {
+			// Below a few milliseconds the garbage collector and caches
+			// weigh more than the input: start larger for cheap shapes.
+			n := 32 << 10
+			for n < 256<<10 && bestOf(3, func() { render(sh.make(n)) }) < 5*time.Millisecond {
+				n *= 2
+			}
 			small, large := sh.make(n), sh.make(4*n)
 			var ratio float64
 			for try := 0; try < 3; try++ { // a burst of other work can skew one measurement
@@ -132,6 +139,20 @@ func TestDeepNestingIsCappedNotLost(t *testing.T) {
 	}
 	if got := string(limitNesting([]byte("> a\n1. b\n"))); got != "> a\n1. b\n" {
 		t.Errorf("limitNesting changed shallow lines: %q", got)
+	}
+}
+
+// TestManyEmphasisRunsKeepTheirText checks that runs past
+// maxDelimiterRuns in a paragraph read as text, and that emphasis before
+// them, in other paragraphs and in fenced code is untouched.
+func TestManyEmphasisRunsKeepTheirText(t *testing.T) {
+	para := strings.Repeat("**b** ", maxDelimiterRuns/2) + "*x*"
+	got := render(para + "\n\n*y*\n\n```\n" + strings.Repeat("*", 2*maxDelimiterRuns) + "\n```\n")
+	if n := strings.Count(got, "<strong>b</strong>"); n != maxDelimiterRuns/2 {
+		t.Errorf("%d bold phrases before the limit, want %d", n, maxDelimiterRuns/2)
+	}
+	if !strings.Contains(got, " *x*</p>") || !strings.Contains(got, "<p><em>y</em></p>") || !strings.Contains(got, strings.Repeat("*", 2*maxDelimiterRuns)) {
+		t.Errorf("past the limit: %s", got[len(got)-2200:])
 	}
 }
 

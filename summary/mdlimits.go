@@ -110,3 +110,66 @@ func thematicBreak(line []byte) bool {
 	}
 	return mark != 0
 }
+
+// maxDelimiterRuns is how many runs of "*", "_" or "~" a paragraph may
+// hold before the rest read as text. goldmark matches each closing run
+// against every run before it in the paragraph (it lacks CommonMark's
+// "openers bottom"), so "**a_" repeated is quadratic; 500 runs (250
+// emphasised phrases in one paragraph) bound that work at a few hundred
+// thousand steps a paragraph.
+const maxDelimiterRuns = 500
+
+// limitDelimiters escapes, with a backslash before each character, the
+// emphasis runs of a paragraph past its maxDelimiterRuns-th. Paragraphs
+// are counted between blank lines; fenced code is left alone.
+func limitDelimiters(src []byte) []byte {
+	var out []byte // nil until a run needs escaping
+	done := 0
+	runs := 0
+	fence := byte(0) // '`' or '~' inside a fenced block
+	for start := 0; start < len(src); {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		line := src[start:end]
+		trimmed := bytes.TrimLeft(line, " ")
+		switch {
+		case len(bytes.TrimSpace(line)) == 0:
+			runs = 0
+		case fence != 0:
+			if bytes.HasPrefix(trimmed, []byte{fence, fence, fence}) {
+				fence = 0
+			}
+		case bytes.HasPrefix(trimmed, []byte("```")) || bytes.HasPrefix(trimmed, []byte("~~~")):
+			fence = trimmed[0]
+		default:
+			for i := start; i < end; {
+				c := src[i]
+				if c != '*' && c != '_' && c != '~' || i > 0 && src[i-1] == '\\' {
+					i++
+					continue
+				}
+				j := i
+				for j < end && src[j] == c {
+					j++
+				}
+				if runs++; runs > maxDelimiterRuns {
+					out = append(out, src[done:i]...)
+					for k := i; k < j; k++ {
+						out = append(out, '\\', c)
+					}
+					done = j
+				}
+				i = j
+			}
+		}
+		start = end + 1
+	}
+	if out == nil {
+		return src
+	}
+	return append(out, src[done:]...)
+}
