@@ -114,18 +114,22 @@ func thematicBreak(line []byte) bool {
 // maxDelimiterRuns is how many runs of "*", "_" or "~" a paragraph may
 // hold before the rest read as text. goldmark matches each closing run
 // against every run before it in the paragraph (it lacks CommonMark's
-// "openers bottom"), so "**a_" repeated is quadratic; 500 runs (250
-// emphasised phrases in one paragraph) bound that work at a few hundred
-// thousand steps a paragraph.
-const maxDelimiterRuns = 500
+// "openers bottom"), so "**a_" repeated is quadratic; 1,000 runs (500
+// emphasised phrases in one paragraph) bound that work at half a million
+// steps a paragraph.
+const maxDelimiterRuns = 1000
 
 // limitDelimiters escapes, with a backslash before each character, the
-// emphasis runs of a paragraph past its maxDelimiterRuns-th. Paragraphs
-// are counted between blank lines; fenced code is left alone.
+// emphasis runs of a paragraph past its maxDelimiterRuns-th. A paragraph
+// is counted from a blank line, a heading, a quote or a list item (a
+// line that starts a new block); a line that might only continue a
+// paragraph (such as "2." outside a list) counts with it. Fenced code is
+// left alone.
 func limitDelimiters(src []byte) []byte {
 	var out []byte // nil until a run needs escaping
 	done := 0
 	runs := 0
+	inList := false  // the previous line was blank or in a list
 	fence := byte(0) // '`' or '~' inside a fenced block
 	for start := 0; start < len(src); {
 		end := bytes.IndexByte(src[start:], '\n')
@@ -136,9 +140,13 @@ func limitDelimiters(src []byte) []byte {
 		}
 		line := src[start:end]
 		trimmed := bytes.TrimLeft(line, " ")
+		if startsBlock(trimmed, inList) {
+			runs = 0
+			inList = true
+		}
 		switch {
 		case len(bytes.TrimSpace(line)) == 0:
-			runs = 0
+			runs, inList = 0, true
 		case fence != 0:
 			if bytes.HasPrefix(trimmed, []byte{fence, fence, fence}) {
 				fence = 0
@@ -146,6 +154,9 @@ func limitDelimiters(src []byte) []byte {
 		case bytes.HasPrefix(trimmed, []byte("```")) || bytes.HasPrefix(trimmed, []byte("~~~")):
 			fence = trimmed[0]
 		default:
+			if !startsBlock(trimmed, inList) && len(line) == len(trimmed) {
+				inList = false // an unindented paragraph line
+			}
 			for i := start; i < end; {
 				c := src[i]
 				if c != '*' && c != '_' && c != '~' || i > 0 && src[i-1] == '\\' {
@@ -172,4 +183,28 @@ func limitDelimiters(src []byte) []byte {
 		return src
 	}
 	return append(out, src[done:]...)
+}
+
+// startsBlock reports whether a line (indentation trimmed) surely starts
+// a block of its own: a heading, a bullet, an ordered item numbered 1
+// or, inside a list, any ordered item; inside quotes, what follows the
+// quote markers (each line of a quoted paragraph repeats them).
+func startsBlock(line []byte, inList bool) bool {
+	line = bytes.TrimLeft(line, "> \t")
+	if len(line) == 0 {
+		return false
+	}
+	switch c := line[0]; {
+	case c == '#':
+		n := 0
+		for n < len(line) && line[n] == '#' {
+			n++
+		}
+		return n <= 6 && (n == len(line) || line[n] == ' ' || line[n] == '\t')
+	case c == '-' || c == '+' || c == '*':
+		return markerLen(line) > 0
+	case c >= '0' && c <= '9':
+		return markerLen(line) > 0 && (inList || c == '1' && len(line) > 1 && (line[1] == '.' || line[1] == ')'))
+	}
+	return false
 }
