@@ -39,8 +39,8 @@ func (h *Handler) pageRoutes(app *fiber.App) {
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", page("register.html"))
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm) // the form without JavaScript
-	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
-	app.Get("/m/:slug/link", page("link.html"))                // lost your link?
+	app.Get("/r/:token", noStore, page("participant.html"))                 // its address is the participant's key
+	app.Get("/m/:slug/link", page("link.html"))                             // lost your link?
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))
