@@ -250,6 +250,18 @@ func (s *Service) Current(ctx context.Context, a Actor) (Actor, error) {
 	return a, nil
 }
 
+// UserByEmail returns the staff account of email.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*models.User, error) {
+	var u models.User
+	if err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.NotFound("no staff account %s", email)
+		}
+		return nil, err
+	}
+	return &u, nil
+}
+
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.DB.WithContext(ctx).Where("token_hash = ?", HashToken(token)).Delete(&models.Session{}).Error

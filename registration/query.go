@@ -118,6 +118,33 @@ func (s *Service) Registration(tx *gorm.DB, meetingID, id uint) (*models.Registr
 	return &r, nil
 }
 
+// HasRegistered reports whether email has ever registered for the
+// meeting, in any state (withdrawn too).
+func (s *Service) HasRegistered(ctx context.Context, meetingID uint, email string) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Where("meeting_id = ? AND email = ?", meetingID, email).Count(&n).Error
+	return n > 0, err
+}
+
+// OrganizationCount counts the organizations with a registration, in any
+// state, for the meeting.
+func (s *Service) OrganizationCount(ctx context.Context, meetingID uint) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Where("meeting_id = ?", meetingID).Distinct("organization_id").Count(&n).Error
+	return n, err
+}
+
+// Approved lists the meeting's approved registrations with their
+// organizations, oldest first.
+func (s *Service) Approved(ctx context.Context, meetingID uint) ([]models.Registration, error) {
+	var regs []models.Registration
+	err := s.DB.WithContext(ctx).Preload("Organization").
+		Where("meeting_id = ? AND status = ?", meetingID, models.StatusApproved).Order("id").Find(&regs).Error
+	return regs, err
+}
+
 // Count counts the meeting's registrations.
 func (s *Service) Count(ctx context.Context, meetingID uint) (Counts, error) {
 	c := Counts{ByStatus: map[string]int64{}, ByType: map[string]map[string]int64{}}
