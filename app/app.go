@@ -134,7 +134,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
-	a.Summary = newSummary(cfg, db, log, a.Outbox.Notify)
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
+		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -336,10 +337,11 @@ func (a *App) Shutdown(grace time.Duration) {
 // newSummary builds the Chair's summary service. Missing PDF fonts are
 // reported at start; everything but the PDF (and circulation, which
 // attaches it) keeps working.
-func newSummary(cfg Config, db *gorm.DB, log *slog.Logger, notify func()) *summary.Service {
+func newSummary(cfg Config, log *slog.Logger, s *summary.Service) *summary.Service {
 	fonts, err := summary.LoadFonts(cfg.SummaryFontDir)
 	if err != nil {
 		log.Warn("summary PDF fonts unavailable", "err", err)
 	}
-	return &summary.Service{DB: db, Fonts: fonts, PublicURL: cfg.PublicURL(), Speakers: summary.LiveSpeakers{}, Notify: notify}
+	s.Fonts, s.PublicURL = fonts, cfg.PublicURL()
+	return s
 }

@@ -264,7 +264,7 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if !a.IsStaff() {
 		// Say nothing about versions that are not public.
 		vs, err := h.Summary.Version(c.UserContext(), m, n)
-		if err != nil || vs.State != models.SummaryCirculated {
+		if err != nil || !vs.Stage().Public() {
 			if a.User == nil && a.Registration == nil {
 				return apperr.Unauthorized("log in as staff to read versions that have not been circulated")
 			}
@@ -275,7 +275,7 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if doc.State == models.SummaryCirculated {
+	if doc.Stage.Public() {
 		// Public, and the same bytes until the meeting is renamed.
 		c.Set(fiber.HeaderCacheControl, "public, no-cache")
 		if notModified(c, doc.ETag) {

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/auth"
+	"rostrum/meetings"
 	"rostrum/models"
 )
 
@@ -24,8 +25,7 @@ func (s *Service) ByToken(ctx context.Context, token string) (*models.Registrati
 // (auth.Participants).
 func (s *Service) ByTokenHash(ctx context.Context, hash string) (*models.Registration, error) {
 	var r models.Registration
-	err := s.DB.WithContext(ctx).Preload("Organization").Preload("Meeting").
-		Where("token_hash = ?", hash).First(&r).Error
+	err := withOrganizationAndMeeting(s.DB.WithContext(ctx), &r, "token_hash = ?", hash)
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -33,4 +33,19 @@ func (s *Service) ByTokenHash(ctx context.Context, hash string) (*models.Registr
 		return nil, err
 	}
 	return &r, nil
+}
+
+// withOrganizationAndMeeting reads the registration matching query into
+// r with its organization, and its meeting asked of meetings (which owns
+// it); gorm.ErrRecordNotFound when none matches.
+func withOrganizationAndMeeting(db *gorm.DB, r *models.Registration, query string, args ...any) error {
+	if err := db.Preload("Organization").Where(query, args...).First(r).Error; err != nil {
+		return err
+	}
+	m, err := meetings.ByID(db, r.MeetingID)
+	if err != nil {
+		return err
+	}
+	r.Meeting = *m
+	return nil
 }

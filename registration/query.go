@@ -145,6 +145,23 @@ func (s *Service) Approved(ctx context.Context, meetingID uint) ([]models.Regist
 	return regs, err
 }
 
+// OrganizationsOf returns the organization of each of registrations ids,
+// by registration id.
+func (s *Service) OrganizationsOf(ctx context.Context, ids []uint) (map[uint]models.Organization, error) {
+	out := make(map[uint]models.Organization, len(ids))
+	for start := 0; start < len(ids); start += 500 { // bounded IN lists
+		var regs []models.Registration
+		if err := s.DB.WithContext(ctx).Preload("Organization").Select("id", "organization_id").
+			Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&regs).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range regs {
+			out[r.ID] = r.Organization
+		}
+	}
+	return out, nil
+}
+
 // Count counts the meeting's registrations.
 func (s *Service) Count(ctx context.Context, meetingID uint) (Counts, error) {
 	c := Counts{ByStatus: map[string]int64{}, ByType: map[string]map[string]int64{}}

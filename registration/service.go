@@ -416,7 +416,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 	}
 	var reg models.Registration
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.NotFound("no registration %d", id)
 			}
@@ -470,7 +470,7 @@ func errWithdrawn() error {
 func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, seen string) (*models.Registration, error) {
 	var reg models.Registration
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.NotFound("no registration %d", id)
 			}

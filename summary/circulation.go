@@ -80,11 +80,16 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 	if err != nil {
 		return nil, err
 	}
-	if err := circulable(v); err != nil {
+	if err := StageOf(v).Circulable(); err != nil {
 		return nil, err
 	}
 	// The version is frozen: render its PDF once, outside the transaction.
 	doc, err := s.Document(ctx, m, n, "pdf")
+	if err != nil {
+		return nil, err
+	}
+	// Every approved participant, as registration says now.
+	regs, err := s.Registry.Approved(ctx, m.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,11 +99,7 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err != nil {
 			return err
 		}
-		if err := circulable(v); err != nil {
-			return err
-		}
-		var regs []models.Registration
-		if err := tx.Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved).Order("id").Find(&regs).Error; err != nil {
+		if err := StageOf(v).Circulable(); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
@@ -140,8 +141,11 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
 			return err
 		}
-		now := time.Now().UTC()
-		return tx.Model(v).Updates(map[string]any{"state": models.SummaryCirculated, "circulated_at": now}).Error
+		next, err := StageOf(v).Next("circulate")
+		if err != nil {
+			return err
+		}
+		return tx.Model(v).Updates(map[string]any{"state": next, "circulated_at": time.Now().UTC()}).Error
 	})
 	if err != nil {
 		return nil, err
@@ -150,16 +154,6 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		s.Notify()
 	}
 	return s.Circulation(ctx, m, circ.ID)
-}
-
-func circulable(v *models.SummaryVersion) error {
-	switch v.State {
-	case models.SummaryApproved:
-		return nil
-	case models.SummaryCirculated:
-		return apperr.Conflict("version %d has already been circulated", v.Number).WithCode("already_circulated")
-	}
-	return apperr.Conflict("version %d is a draft: approve it before circulating it", v.Number).WithCode("not_approved")
 }
 
 func circulationText(m *models.Meeting, name, link string) string {
@@ -194,12 +188,21 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 		return nil, apperr.NotFound("no circulation %d in this meeting", id)
 	}
 	var rs []models.CirculationRecipient
-	if err := db.Preload("OutboxMessage").Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
+	if err := db.Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(rs))
+	for i, r := range rs {
+		ids[i] = r.OutboxMessageID
+	}
+	deliveries, err := outbox.Deliveries(ctx, s.DB, ids...)
+	if err != nil {
 		return nil, err
 	}
 	out := &CirculationView{ID: c.ID, Version: c.Version.Number, Total: c.Total, CreatedAt: c.CreatedAt, Recipients: make([]RecipientView, 0, len(rs))}
 	for _, r := range rs {
-		st := r.OutboxMessage.Status
+		d := deliveries[r.OutboxMessageID]
+		st := d.Status
 		switch st {
 		case models.OutboxSent:
 			out.Sent++
@@ -209,7 +212,7 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 			out.Pending++
 		}
 		out.Recipients = append(out.Recipients, RecipientView{Address: r.Address, Name: r.Name, Status: st,
-			Attempts: r.OutboxMessage.Attempts, LastError: r.OutboxMessage.LastError})
+			Attempts: d.Attempts, LastError: d.LastError})
 	}
 	sort.SliceStable(out.Recipients, func(i, j int) bool { return out.Recipients[i].Address < out.Recipients[j].Address })
 	return out, nil
@@ -226,15 +229,12 @@ func (s *Service) Resend(ctx context.Context, m *models.Meeting, id uint) (*Circ
 		return nil, apperr.NotFound("no circulation %d in this meeting", id)
 	}
 	var ids []uint
-	err := db.Model(&models.CirculationRecipient{}).
-		Joins("JOIN outbox_messages ON outbox_messages.id = circulation_recipients.outbox_message_id").
-		Where("circulation_recipients.circulation_id = ? AND outbox_messages.status = ?", c.ID, models.OutboxFailed).
-		Pluck("circulation_recipients.outbox_message_id", &ids).Error
-	if err != nil {
+	if err := db.Model(&models.CirculationRecipient{}).Where("circulation_id = ?", c.ID).
+		Pluck("outbox_message_id", &ids).Error; err != nil {
 		return nil, err
 	}
-	// Requeue leaves alone a message that is no longer failed, so a
-	// message sent meanwhile is never sent twice.
+	// Requeue takes only the failed ones and leaves alone a message that
+	// is no longer failed, so a message sent meanwhile is never sent twice.
 	if _, err := outbox.Requeue(ctx, s.DB, ids...); err != nil {
 		return nil, err
 	}
