@@ -16,6 +16,7 @@ const loginSection = $("#login-section");
 const loginForm = $("#login");
 const panel = $("#meeting-panel");
 const filters = $("#filters");
+const regsTable = $("#regs-table");
 const regsBody = $("#regs-table tbody");
 const selectAll = $("#select-all");
 const bulkButton = $("#bulk-approve");
@@ -289,7 +290,15 @@ async function loadRegistrations() {
   const q = query();
   const seq = ++listSeq;
   $("#csv").href = `${slugPath()}/registrations.csv${q}`;
-  const data = await api("GET", `${slugPath()}/registrations${q}`);
+  // Busy until the latest request has drawn the table: screen readers wait
+  // for it, and so can tests.
+  regsTable.setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await api("GET", `${slugPath()}/registrations${q}`);
+  } finally {
+    if (seq === listSeq) regsTable.setAttribute("aria-busy", "false");
+  }
   if (seq !== listSeq) return;
   shown = data.registrations || [];
   renderCounts(data.counts);
