@@ -1,0 +1,76 @@
+package handlers_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"rostrum/apperr"
+	"rostrum/handlers"
+	"rostrum/internal/testenv"
+	"rostrum/models"
+	"rostrum/registration"
+)
+
+func TestVocabularyServesEveryListTheServerUses(t *testing.T) {
+	e := testenv.New(t)
+	var v handlers.Vocabulary
+	res := e.Anon().MustJSON("GET", "/api/vocabulary", nil, 200, &v)
+
+	if len(v.StakeholderTypes) != len(models.OrganizationTypes) {
+		t.Fatalf("stakeholder types %+v, want %v", v.StakeholderTypes, models.OrganizationTypes)
+	}
+	for i, key := range models.OrganizationTypes {
+		st := v.StakeholderTypes[i]
+		if st.Key != key || st.Label == "" || st.GroupLabel == "" {
+			t.Errorf("stakeholder type %d is %+v, want %q with its labels", i, st, key)
+		}
+	}
+	countries := map[string]string{}
+	for _, c := range v.Countries {
+		countries[c.Code] = c.Name
+	}
+	if countries["CH"] != "Switzerland" || len(v.Countries) != len(registration.Countries()) {
+		t.Errorf("countries: CH is %q, %d of %d", countries["CH"], len(v.Countries), len(registration.Countries()))
+	}
+	if len(v.RegistrationStatuses) != len(models.RegistrationStatuses) || len(v.ECOSOCStatuses) != len(models.ECOSOCStatuses) {
+		t.Errorf("states %v, ECOSOC statuses %v", v.RegistrationStatuses, v.ECOSOCStatuses)
+	}
+
+	// The codes are apperr's, each with the status an error of its kind gets.
+	var want []string
+	for _, k := range apperr.Kinds() {
+		st, body := handlers.Status(&apperr.Error{Kind: k, Message: "x"})
+		want = append(want, fmt.Sprintf("%s %d", body.Code, st))
+	}
+	want = append(want, fmt.Sprintf("%s %d", apperr.CodeInternal, 500))
+	var got []string
+	for _, c := range v.ErrorCodes {
+		got = append(got, fmt.Sprintf("%s %d", c.Code, c.Status))
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("error codes %v, want %v", got, want)
+	}
+
+	// Cacheable: the same ETag answers 304.
+	etag := res.Header.Get("ETag")
+	if etag == "" || !strings.Contains(res.Header.Get("Cache-Control"), "public") {
+		t.Fatalf("ETag %q, Cache-Control %q", etag, res.Header.Get("Cache-Control"))
+	}
+	if again := e.Anon().DoHeaders("GET", "/api/vocabulary", nil, map[string]string{"If-None-Match": etag}); again.Status != 304 || len(again.Body) != 0 {
+		t.Errorf("If-None-Match: %d %q", again.Status, again.Body)
+	}
+}
+
+func TestErrorAnswersCarryTheirKindsCode(t *testing.T) {
+	e := testenv.New(t)
+	var body handlers.ErrorBody
+	e.Anon().MustJSON("GET", "/api/meetings/no-such-meeting", nil, 404, &body)
+	if body.Code != apperr.Code(apperr.KindNotFound) {
+		t.Errorf("code %q, want %q", body.Code, apperr.Code(apperr.KindNotFound))
+	}
+	e.Anon().MustJSON("GET", "/api/no-such-route", nil, 404, &body)
+	if body.Code != apperr.Code(apperr.KindNotFound) {
+		t.Errorf("unknown route: code %q", body.Code)
+	}
+}
