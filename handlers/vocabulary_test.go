@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"fmt"
+	"io/fs"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 	"rostrum/internal/testenv"
 	"rostrum/models"
 	"rostrum/registration"
+	"rostrum/static"
 )
 
 func TestVocabularyServesEveryListTheServerUses(t *testing.T) {
@@ -72,5 +75,84 @@ func TestErrorAnswersCarryTheirKindsCode(t *testing.T) {
 	e.Anon().MustJSON("GET", "/api/no-such-route", nil, 404, &body)
 	if body.Code != apperr.Code(apperr.KindNotFound) {
 		t.Errorf("unknown route: code %q", body.Code)
+	}
+}
+
+// quotedLabel finds a name as a list would hold it: a JS string or an
+// element's whole text (<option>…</option>), not a word in a sentence.
+func quotedLabel(name string) *regexp.Regexp {
+	q := regexp.QuoteMeta(name)
+	return regexp.MustCompile(`["'` + "`" + `]` + q + `["'` + "`" + `]|>\s*` + q + `\s*<`)
+}
+
+func TestPagesTakeTheirNamesFromTheServer(t *testing.T) {
+	var typeNames, ecosocNames, countryNames []string
+	for _, st := range models.StakeholderTypes {
+		typeNames = append(typeNames, st.Label, st.Group)
+	}
+	for _, tm := range models.ECOSOCStatusTerms {
+		ecosocNames = append(ecosocNames, tm.Label)
+	}
+	for _, c := range registration.Countries() {
+		countryNames = append(countryNames, c.Name)
+	}
+	lists := []struct {
+		what  string
+		names []string
+		most  int // a page may name this many in passing
+		res   []*regexp.Regexp
+	}{
+		{what: "stakeholder types", names: typeNames, most: 1},
+		{what: "ECOSOC statuses", names: ecosocNames, most: 1},
+		{what: "countries", names: countryNames, most: 2},
+	}
+	for i := range lists {
+		for _, n := range lists[i].names {
+			lists[i].res = append(lists[i].res, quotedLabel(n))
+		}
+	}
+	err := fs.WalkDir(static.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := static.FS.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, l := range lists {
+			var found []string
+			for i, re := range l.res {
+				if re.Match(b) {
+					found = append(found, l.names[i])
+				}
+			}
+			if len(found) > l.most {
+				t.Errorf("%s has its own list of %s (%q…): take them from the vocabulary (GET /api/vocabulary, or the page's template)", path, l.what, found[:min(3, len(found))])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTheLabelListRuleCatchesACopiedList(t *testing.T) {
+	for _, page := range []string{
+		`<option value="ngo">Non-governmental organization</option>`,
+		`ngo: "Non-governmental organization",`,
+		`{ general: 'General consultative status' }`,
+		`["CH", "Switzerland"],`,
+	} {
+		hit := false
+		for _, n := range []string{"Non-governmental organization", "General consultative status", "Switzerland"} {
+			hit = hit || quotedLabel(n).MatchString(page)
+		}
+		if !hit {
+			t.Errorf("not caught: %s", page)
+		}
+	}
+	if quotedLabel("Non-governmental organization").MatchString(`<p>Non-governmental organizations, businesses and academia register here.</p>`) {
+		t.Error("prose caught as a list")
 	}
 }
