@@ -156,3 +156,24 @@ func TestTheLabelListRuleCatchesACopiedList(t *testing.T) {
 		t.Error("prose caught as a list")
 	}
 }
+
+func TestRegistrationFormCarriesItsOptionsWithoutAScript(t *testing.T) {
+	e := testenv.New(t)
+	res := e.Anon().Do("GET", "/m/any/register", nil)
+	body := string(res.Body)
+	if res.Status != 200 || !strings.HasPrefix(body, "<!doctype html>") {
+		t.Fatalf("%d %.80q", res.Status, body)
+	}
+	want := []string{`<option value="CH">Switzerland</option>`, `<option value="none" selected>None</option>`}
+	for _, st := range models.StakeholderTypes {
+		want = append(want, fmt.Sprintf(`<option value="%s">%s</option>`, st.Key, st.Label))
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("the form lacks %s", w)
+		}
+	}
+	if n := strings.Count(body, "<option value=\""); n != 1+len(registration.Countries())+1+len(models.StakeholderTypes)+len(models.ECOSOCStatuses) {
+		t.Errorf("%d options", n)
+	}
+}
