@@ -39,8 +39,8 @@ type errorCodeView struct {
 	Status int    `json:"status"`
 }
 
-// TheVocabulary assembles the vocabulary from the server's tables.
-func TheVocabulary() Vocabulary {
+// buildVocabulary assembles the vocabulary from the server's tables.
+func buildVocabulary() Vocabulary {
 	v := Vocabulary{
 		ECOSOCStatuses:       models.ECOSOCStatusTerms,
 		RegistrationStatuses: models.RegistrationStatusTerms,
@@ -59,7 +59,7 @@ func TheVocabulary() Vocabulary {
 // vocabularyBody is the vocabulary's JSON and its entity tag, made once:
 // it changes only with the program.
 var vocabularyBody = sync.OnceValues(func() ([]byte, string) {
-	b, err := json.Marshal(TheVocabulary())
+	b, err := json.Marshal(buildVocabulary())
 	if err != nil {
 		panic(err) // plain strings and ints: cannot fail
 	}
