@@ -82,12 +82,6 @@ type AgendaItem struct {
 	CreatedAt           time.Time `json:"created_at"`
 }
 
-// Stakeholder types of organizations.
-var OrganizationTypes = []string{"ngo", "private_sector", "academia", "technical_community", "intergovernmental", "other"}
-
-// ECOSOC consultative statuses.
-var ECOSOCStatuses = []string{"general", "special", "roster", "none"}
-
 // Organization is a stakeholder organization, shared by all its
 // representatives. NameKey is the name folded for matching (case and
 // spacing ignored); WebsiteKey likewise for the website's host. The record
@@ -115,9 +109,6 @@ const (
 	StatusWaitlisted = "waitlisted"
 	StatusWithdrawn  = "withdrawn"
 )
-
-// RegistrationStatuses lists every state, in display order.
-var RegistrationStatuses = []string{StatusPending, StatusApproved, StatusWaitlisted, StatusRejected, StatusWithdrawn}
 
 // Registration is one representative's registration for a meeting.
 // TokenHash is the SHA-256 of the participant's secret (the token of the
