@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
 
 	"rostrum/internal/testenv"
@@ -51,6 +52,34 @@ func TestMigrationsBuildWhatTodaysModelsDeclare(t *testing.T) {
 	}
 }
 
+// catchUp is the migration that adds what 0002-0004 missed.
+const catchUp = "0010_catch_up_tables_and_columns"
+
+// A database made while 0001-0004 migrated the models of the day has
+// every table, column and index that 0010 adds: 0010 leaves it as it is.
+// (Such a database is stood for by one migrated up to 0010, made to run
+// 0010 again.)
+func TestCatchUpMigrationLeavesACompleteDatabaseAsItIs(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			db := openEmpty(t, engine)
+			if err := gormigrate.New(db, gormigrate.DefaultOptions, store.Migrations).MigrateTo(catchUp); err != nil {
+				t.Fatal(err)
+			}
+			want := schemaLines(t, db)
+			if err := db.Exec("DELETE FROM migrations WHERE id = ?", catchUp).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := gormigrate.New(db, gormigrate.DefaultOptions, store.Migrations).MigrateTo(catchUp); err != nil {
+				t.Fatalf("%s again: %v", catchUp, err)
+			}
+			if got := schemaLines(t, db); !slices.Equal(got, want) {
+				t.Fatalf("%s changed a complete database:\n%s", catchUp, lineDiff(want, got))
+			}
+		})
+	}
+}
+
 // compareSchema fails the test for every line of want missing from got,
 // and every line of got that neither want nor undeclared has.
 func compareSchema(t *testing.T, what string, got, want []string) {
@@ -65,6 +94,23 @@ func compareSchema(t *testing.T, what string, got, want []string) {
 			t.Errorf("%s has what no model declares: %s", what, l)
 		}
 	}
+}
+
+// lineDiff shows the lines of want missing from got (-) and those of got
+// that want has not (+).
+func lineDiff(want, got []string) string {
+	var b strings.Builder
+	for _, l := range want {
+		if l != "" && !slices.Contains(got, l) {
+			fmt.Fprintf(&b, "- %s\n", l)
+		}
+	}
+	for _, l := range got {
+		if l != "" && !slices.Contains(want, l) {
+			fmt.Fprintf(&b, "+ %s\n", l)
+		}
+	}
+	return b.String()
 }
 
 // openEmpty opens an empty database: a SQLite file of the test's own, or
