@@ -14,7 +14,9 @@ import (
 // (a model change would silently rewrite it). Each defines the tables and
 // columns it makes with frozen copies of the models of its day
 // (migrations_NNNN.go); a change to a table is a new entry at the end.
-// migrations_history_test.go holds the migrated schema to today's models.
+// migrations_history_test.go holds each one's schema to its golden file
+// (testdata/schema_after_<ID>.txt, never regenerated once released) and
+// the migrated schema to today's models.
 var migrations = []*gormigrate.Migration{
 	{ID: "0001_foundation", Migrate: migrate0001Foundation},
 	{ID: "0002_outbox", Migrate: migrate0002Outbox},
