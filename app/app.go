@@ -212,6 +212,7 @@ func (a *App) Start() {
 // Serve starts the workers and serves HTTP on ln until ctx ends, then shuts
 // down gracefully within grace.
 func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	a.Outbox.Instance = instanceName(ln)
 	a.Start()
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listener(firstRequestDeadline{ln, a.Config.ReadTimeout}) }()
@@ -230,6 +231,21 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) e
 		return err
 	}
 	return nil
+}
+
+// instanceName names this server instance for the outbox's leases (see
+// outbox.Worker.Instance): the host and the address it listens on. Both
+// stay the same when the process is restarted on the same host, so a
+// restart after a crash takes back the mail it had claimed at once; no
+// two running processes of one host can listen on the same address, and
+// instances on other hosts have other host names, so no instance takes
+// back another's mail.
+func instanceName(ln net.Listener) string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return host + "/" + ln.Addr().String()
 }
 
 // firstRequestDeadline gives every accepted connection the read timeout

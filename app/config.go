@@ -15,6 +15,8 @@ import (
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/file"
 	"github.com/knadh/koanf/v2"
+
+	"rostrum/auth"
 )
 
 // Config is Rostrum's configuration: defaults in code, then config.yaml,
@@ -243,8 +245,8 @@ func (c *Config) Validate() error {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
 			bad("admin_email", "not an email address: %q", c.AdminEmail)
 		}
-		if len(c.AdminPassword) < 8 {
-			bad("admin_password", "set with admin_email, at least 8 characters")
+		if msg := auth.PasswordProblem(c.AdminPassword, c.AdminEmail); msg != "" {
+			bad("admin_password", "set with admin_email; the password %s", msg)
 		}
 	}
 	switch c.LogLevel {

@@ -42,7 +42,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"listen": "127.0.0.1:9999", "db": "x/y.db", "base_url": "https://meet.example",
 		"smtp_host": "mail.example", "smtp_port": "2526", "smtp_from": "A <a@example.org>",
 		"smtp_username": "u", "smtp_password": "p", "smtp_tls": "starttls",
-		"admin_email": "boss@example.org", "admin_password": "longenough", "log_level": "debug",
+		"admin_email": "boss@example.org", "admin_password": "long enough indeed", "log_level": "debug",
 		"log_format": "json", "body_limit": "4096", "secure_cookies": "true", "session_ttl": "90m",
 		"smtp_max_attempts": "7", "smtp_retry_base": "45s", "smtp_timeout": "20s",
 		"registration_rate_limit": "12", "participant_command_rate": "5", "read_timeout": "5s", "idle_timeout": "30s",
@@ -142,5 +142,20 @@ func TestConfigYAMLListsEveryKeyWithItsDefault(t *testing.T) {
 	}
 	if !reflect.DeepEqual(fromFile, defaults) {
 		t.Errorf("config.yaml differs from the defaults:\nfile     %+v\ndefaults %+v", fromFile, defaults)
+	}
+}
+
+// The configured admin's password follows the rule of every staff
+// password (auth.PasswordProblem): eight characters, a common password or
+// the admin's own address do not start the server.
+func TestAdminPasswordFollowsTheStaffPasswordRule(t *testing.T) {
+	for _, pw := range []string{"        ", "longenough", "qwerty123456", "a@example.org-admin"} {
+		_, err := LoadConfig("", []string{"ROSTRUM_ADMIN_EMAIL=a@example.org", "ROSTRUM_ADMIN_PASSWORD=" + pw})
+		if err == nil || !strings.Contains(err.Error(), "admin_password") {
+			t.Errorf("admin_password %q: got %v", pw, err)
+		}
+	}
+	if _, err := LoadConfig("", []string{"ROSTRUM_ADMIN_EMAIL=a@example.org", "ROSTRUM_ADMIN_PASSWORD=correct horse battery"}); err != nil {
+		t.Fatal(err)
 	}
 }

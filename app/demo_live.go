@@ -136,6 +136,13 @@ func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, 
 			break
 		}
 	}
+	if p := rep.Participant; p != nil {
+		// Only the hash of a link is stored: print a new link (the one
+		// printed by an earlier run stops working).
+		if p.Token, err = a.Handler.Registrations.NewLink(ctx, p.ID); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 

@@ -115,11 +115,8 @@ func (s *Service) CreateUser(ctx context.Context, in NewUserInput) (*models.User
 	if !models.ValidRole(in.Role) {
 		f.Add("role", "must be admin, moderator or rapporteur")
 	}
-	if len(in.Password) < 8 {
-		f.Add("password", "must be at least 8 characters")
-	}
-	if len(in.Password) > 72 {
-		f.Add("password", "must be at most 72 bytes")
+	if msg := PasswordProblem(in.Password, email); msg != "" {
+		f.Add("password", msg)
 	}
 	if len(in.Name) > 200 {
 		f.Add("name", "must be at most 200 characters")
@@ -254,6 +251,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 }
 
 // Participant returns the registration whose secret token is token, or nil.
+// Only the token's hash is stored: a lookup by hash is the comparison.
 func Participant(ctx context.Context, db *gorm.DB, token string) (*models.Registration, error) {
 	if len(token) < 20 || len(token) > 100 {
 		return nil, nil
@@ -266,9 +264,6 @@ func Participant(ctx context.Context, db *gorm.DB, token string) (*models.Regist
 	}
 	if err != nil {
 		return nil, err
-	}
-	if !EqualTokens(r.Token, token) {
-		return nil, nil
 	}
 	return &r, nil
 }

@@ -214,7 +214,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/logout": {path: "/api/logout", who: public, ok: 204},
 	"GET /api/me":      {path: "/api/me", who: anyStaff, ok: 200},
 	"POST /api/users": {path: "/api/users", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
-		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough", "name": "M"}
+		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough indeed", "name": "M"}
 	}},
 
 	// Meetings and agenda.
@@ -232,6 +232,9 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/meetings/:slug/registrations": {path: "/api/meetings/m/registrations", who: public, ok: 201, body: func(f *matrixFixture, _ string) any {
 		n := f.unique()
 		return testenv.RegistrationBody(fmt.Sprintf("Matrix Org %d", n), "Newcomer", fmt.Sprintf("new%d@example.org", n))
+	}},
+	"POST /api/meetings/:slug/registrations/resend-link": {path: "/api/meetings/m/registrations/resend-link", who: public, ok: 202, body: func(*matrixFixture, string) any {
+		return map[string]string{"email": "not-registered@example.org"} // a fixture's link must keep working
 	}},
 	"GET /api/meetings/:slug/organizations":     {path: "/api/meetings/m/organizations", who: public, ok: 200},
 	"GET /api/meetings/:slug/registrations":     {path: "/api/meetings/m/registrations", who: anyStaff, ok: 200},
@@ -357,6 +360,7 @@ var authorizationMatrix = map[string]matrixRow{
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
 	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
+	"GET /m/:slug/link":    {path: "/m/m/link", who: public, ok: 200},
 	"GET /m/:slug/console": {path: "/m/m/console", who: public, ok: 200},
 	"GET /m/:slug/screen":  {path: "/m/m/screen", who: public, ok: 200},
 	"GET /m/:slug/notes":   {path: "/m/m/notes", who: public, ok: 200},

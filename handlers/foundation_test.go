@@ -42,14 +42,14 @@ func TestLogoutEndsTheSession(t *testing.T) {
 
 func TestUsersAreCreatedByAdminsOnly(t *testing.T) {
 	e := testenv.New(t)
-	in := map[string]string{"email": "mod@example.org", "role": "moderator", "password": "long enough", "name": "Mod"}
+	in := map[string]string{"email": "mod@example.org", "role": "moderator", "password": "long enough indeed", "name": "Mod"}
 	e.Anon().MustJSON("POST", "/api/users", in, 401, nil)
 	e.Staff("moderator").MustJSON("POST", "/api/users", in, 403, nil)
 	admin := e.Admin()
 	admin.MustJSON("POST", "/api/users", in, 201, nil)
 	admin.MustJSON("POST", "/api/users", in, 409, nil)
 	admin.MustJSON("POST", "/api/users", map[string]string{"email": "x", "role": "king", "password": "s"}, 422, nil)
-	e.Login("mod@example.org", "long enough").MustJSON("GET", "/api/me", nil, 200, nil)
+	e.Login("mod@example.org", "long enough indeed").MustJSON("GET", "/api/me", nil, 200, nil)
 }
 
 func TestParticipantTokenWinsOverAStaffCookie(t *testing.T) {

@@ -25,7 +25,9 @@ func page(name string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		c.Set(fiber.HeaderCacheControl, "no-cache")
+		if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+			c.Set(fiber.HeaderCacheControl, "no-cache")
+		}
 		c.Type("html", "utf-8")
 		return c.Send(b)
 	}
@@ -37,7 +39,8 @@ func (h *Handler) pageRoutes(app *fiber.App) {
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", page("register.html"))
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm) // the form without JavaScript
-	app.Get("/r/:token", page("participant.html"))
+	app.Get("/r/:token", noStore, page("participant.html"))                 // its address is the participant's key
+	app.Get("/m/:slug/link", page("link.html"))                             // lost your link?
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))

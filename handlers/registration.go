@@ -23,6 +23,7 @@ const maxRegistrationBody = 64 << 10
 func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {
 	// Public: register, and see which organizations are accredited.
 	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
+	api.Post("/meetings/:slug/registrations/resend-link", h.newLinkThrottle(), h.resendLink)
 	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
 
 	// Staff: every role reads the list (moderators add speakers from the
@@ -355,21 +356,23 @@ type participantMeeting struct {
 	RegistrationClosesAt time.Time `json:"registration_closes_at"`
 }
 
-func (h *Handler) viewParticipant(r *models.Registration) participantView {
+// viewParticipant shows r to its participant, whose token (the only
+// copy: the database keeps its hash) makes the manage link.
+func (h *Handler) viewParticipant(r *models.Registration, token string) participantView {
 	m := &r.Meeting
 	open := r.Status != models.StatusWithdrawn
 	return participantView{
 		registrationView: viewRegistration(r),
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 			Timezone: m.Timezone, RegistrationClosesAt: m.RegistrationClosesAt},
-		ManageURL: h.Registrations.ManageURL(r.Token), CanWithdraw: open, CanEdit: open,
+		ManageURL: h.Registrations.ManageURL(token), CanWithdraw: open, CanEdit: open,
 	}
 }
 
 // getParticipant: GET /api/participant (Bearer token) → the participant's
 // own registration.
 func (h *Handler) getParticipant(c *fiber.Ctx) error {
-	return c.JSON(h.viewParticipant(actor(c).Registration))
+	return c.JSON(h.viewParticipant(actor(c).Registration, bearer(c)))
 }
 
 // withdraw: POST /api/participant/withdraw (Bearer token) → the
@@ -380,9 +383,7 @@ func (h *Handler) withdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r := o.Registration
-	r.Token = me.Token
-	return c.JSON(h.viewParticipant(&r))
+	return c.JSON(h.viewParticipant(&o.Registration, bearer(c)))
 }
 
 // detailsInput is the body of PUT /api/participant. Email and
@@ -416,5 +417,5 @@ func (h *Handler) updateParticipant(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(h.viewParticipant(r))
+	return c.JSON(h.viewParticipant(r, bearer(c)))
 }

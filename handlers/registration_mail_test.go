@@ -9,10 +9,10 @@ import (
 	"rostrum/internal/testenv"
 )
 
-// TestRegistrationMailIsDeliveredWithTheManageLink follows the mail of a
+// TestRegistrationMailIsDeliveredWithTheManageLinkOnceOnly follows the mail of a
 // registration, a decision and the promotion it causes to a real SMTP
 // server.
-func TestRegistrationMailIsDeliveredWithTheManageLink(t *testing.T) {
+func TestRegistrationMailIsDeliveredWithTheManageLinkOnceOnly(t *testing.T) {
 	srv := mailtest.Start(t)
 	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
 	registrationMeeting(t, e, "m", 1, 0)
@@ -28,13 +28,15 @@ func TestRegistrationMailIsDeliveredWithTheManageLink(t *testing.T) {
 		t.Fatalf("waitlisted confirmation: %q", w.Subject)
 	}
 	// Rejecting Ana frees the seat: Ana hears of the decision, Bo of the
-	// promotion, each with their own link.
+	// promotion, each told where to ask for a new link: only the
+	// confirmation carries the private link, as only its hash is stored.
 	decide(e.Admin(), ana.ID, "reject", 200)
+	lost := e.Config.PublicURL() + "/m/m/link"
 	if d := srv.WaitTo("ana@example.org", 2, 10*time.Second)[1]; !strings.HasPrefix(d.Subject, "Registration not approved") ||
-		!strings.Contains(d.Text, "Reason given by the secretariat: r") || !strings.Contains(d.Text, ana.ManageURL) {
+		!strings.Contains(d.Text, "Reason given by the secretariat: r") || strings.Contains(d.Text, ana.ManageURL) || !strings.Contains(d.Text, lost) {
 		t.Fatalf("decision: %q\n%s", d.Subject, d.Text)
 	}
-	if p := srv.WaitTo("bo@example.org", 2, 10*time.Second)[1]; !strings.HasPrefix(p.Subject, "A seat is free") || !strings.Contains(p.Text, bo.ManageURL) {
+	if p := srv.WaitTo("bo@example.org", 2, 10*time.Second)[1]; !strings.HasPrefix(p.Subject, "A seat is free") || strings.Contains(p.Text, bo.ManageURL) || !strings.Contains(p.Text, lost) {
 		t.Fatalf("promotion: %q\n%s", p.Subject, p.Text)
 	}
 }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/models"
@@ -11,7 +13,10 @@ import (
 func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/healthz", h.healthz)
 
-	api := app.Group("/api", h.identify)
+	// Every API answer is for its requester alone (a CSRF token, a
+	// registration, a draft): none is stored by a browser or a proxy,
+	// unless its handler says it is public (the circulated summary).
+	api := app.Group("/api", noStore, h.identify)
 	admin := h.staff(models.RoleAdmin)
 	anyStaff := h.staff()
 
@@ -34,6 +39,29 @@ func (h *Handler) Routes(app *fiber.App) {
 	h.summaryRoutes(app, api)
 
 	h.pageRoutes(app)
+}
+
+// noStore marks the answer as not to be stored by any cache. A handler
+// whose answer is public and cacheable sets its own Cache-Control.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// notModified sets etag as the answer's validator and reports whether
+// the client already holds it (If-None-Match), so that 304 will do.
+func notModified(c *fiber.Ctx, etag string) bool {
+	c.Set(fiber.HeaderETag, etag)
+	inm := c.Get(fiber.HeaderIfNoneMatch)
+	if inm == "" || etag == "" {
+		return false
+	}
+	for _, t := range strings.Split(inm, ",") {
+		if t = strings.TrimSpace(t); t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
 }
 
 // healthz answers 200 while the database answers.

@@ -115,21 +115,22 @@ func (h *Handler) listSummaries(c *fiber.Ctx) error {
 
 // latestSummary: GET /api/meetings/{slug}/summary/latest (public) → the
 // latest circulated version with its HTML: {"version","state","markdown",
-// "html","circulated_at",...}.
+// "html","circulated_at",...}. Rendered once per version; caches keep it
+// and ask again with If-None-Match (304 until a new version circulates).
 func (h *Handler) latestSummary(c *fiber.Ctx) error {
 	m, err := h.meeting(c)
 	if err != nil {
 		return err
 	}
-	v, err := h.Summary.LatestCirculated(c.UserContext(), m)
+	p, err := h.Summary.LatestPublished(c.UserContext(), m)
 	if err != nil {
 		return err
 	}
-	return c.JSON(struct {
-		*summary.VersionView
-		Title string `json:"title"`
-		HTML  string `json:"html"`
-	}{v, m.Title, summary.HTML(summary.Parse(v.Markdown))})
+	c.Set(fiber.HeaderCacheControl, "public, no-cache")
+	if notModified(c, p.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return c.JSON(p)
 }
 
 // previewSummary: POST /api/meetings/{slug}/summary/preview {"markdown"}
@@ -274,6 +275,13 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if doc.State == models.SummaryCirculated {
+		// Public, and the same bytes until the meeting is renamed.
+		c.Set(fiber.HeaderCacheControl, "public, no-cache")
+		if notModified(c, doc.ETag) {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+	}
 	c.Set(fiber.HeaderContentType, doc.ContentType)
 	disp := "attachment"
 	if format == "html" || format == "pdf" {
@@ -284,11 +292,6 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if format == "html" {
 		// The standalone document carries its own styles and no script.
 		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
-	}
-	if doc.State == models.SummaryDraft {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-	} else {
-		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
 	}
 	return c.Send(doc.Data)
 }

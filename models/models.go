@@ -120,9 +120,11 @@ const (
 var RegistrationStatuses = []string{StatusPending, StatusApproved, StatusWaitlisted, StatusRejected, StatusWithdrawn}
 
 // Registration is one representative's registration for a meeting.
-// Token is the participant's secret (manage link and bearer token);
-// TokenHash (its SHA-256) is what lookups use, so that the comparison the
-// database makes never runs on the secret itself.
+// TokenHash is the SHA-256 of the participant's secret (the token of the
+// manage link and bearer token): the database never holds the secret, so
+// a copy of it cannot act as any participant. Token carries the secret in
+// memory only, on a registration whose link was just minted (a new
+// registration, a new link), for the mail and answer that hand it over.
 type Registration struct {
 	ID             uint         `gorm:"primaryKey" json:"id"`
 	MeetingID      uint         `gorm:"not null;index:idx_reg_meeting_status" json:"meeting_id"`
@@ -134,7 +136,7 @@ type Registration struct {
 	JobTitle       string       `gorm:"size:200;not null;default:''" json:"job_title"`
 	Status         string       `gorm:"size:12;not null;index:idx_reg_meeting_status" json:"status"`
 	Reason         string       `gorm:"size:1000;not null;default:''" json:"reason"`
-	Token          string       `gorm:"size:64;not null" json:"-"`
+	Token          string       `gorm:"-" json:"-"`
 	TokenHash      string       `gorm:"size:64;not null;uniqueIndex" json:"-"`
 	ConsentAt      time.Time    `gorm:"not null" json:"consent_at"`
 	DecidedAt      *time.Time   `json:"decided_at,omitempty"`

@@ -12,14 +12,18 @@ const (
 // OutboxMessage is one queued email. Capabilities that need to show
 // delivery progress (circulation) read Status, Attempts and LastError.
 type OutboxMessage struct {
-	ID            uint       `gorm:"primaryKey" json:"id"`
-	Kind          string     `gorm:"size:40;not null;index" json:"kind"`
-	Ref           *string    `gorm:"size:200;uniqueIndex" json:"ref,omitempty"`
-	ToAddr        string     `gorm:"size:254;not null" json:"to"`
-	ToName        string     `gorm:"size:200;not null;default:''" json:"to_name"`
-	Subject       string     `gorm:"size:500;not null" json:"subject"`
-	Text          string     `gorm:"type:text;not null" json:"-"`
-	HTML          string     `gorm:"type:text;not null;default:''" json:"-"`
+	ID      uint    `gorm:"primaryKey" json:"id"`
+	Kind    string  `gorm:"size:40;not null;index" json:"kind"`
+	Ref     *string `gorm:"size:200;uniqueIndex" json:"ref,omitempty"`
+	ToAddr  string  `gorm:"size:254;not null" json:"to"`
+	ToName  string  `gorm:"size:200;not null;default:''" json:"to_name"`
+	Subject string  `gorm:"size:500;not null" json:"subject"`
+	Text    string  `gorm:"type:text;not null" json:"-"`
+	HTML    string  `gorm:"type:text;not null;default:''" json:"-"`
+	// Secret is a secret the bodies carry (a participant's private link)
+	// until the message is delivered; then the bodies hold
+	// outbox.Redacted in its place and Secret is emptied.
+	Secret        string     `gorm:"size:100;not null;default:''" json:"-"`
 	Status        string     `gorm:"size:10;not null;index:idx_outbox_due" json:"status"`
 	Attempts      int        `gorm:"not null;default:0" json:"attempts"`
 	NextAttemptAt time.Time  `gorm:"not null;index:idx_outbox_due" json:"next_attempt_at"`
@@ -33,6 +37,9 @@ type OutboxMessage struct {
 	MessageKey string `gorm:"size:64;not null;default:''" json:"-"`
 	// ClaimToken and ClaimedUntil are a worker's lease on the row while it
 	// sends it: another worker leaves the row alone until the lease expires.
+	// The token starts with a digest of the worker's instance and a dot
+	// (outbox.Worker.Instance), so that an instance restarted after a crash
+	// finds and takes back its own leases at once.
 	ClaimToken   string     `gorm:"size:64;not null;default:'';index" json:"-"`
 	ClaimedUntil *time.Time `json:"-"`
 }

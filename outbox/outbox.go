@@ -54,7 +54,17 @@ type Message struct {
 	// message with the same Ref returns the first and stores nothing.
 	Ref         string
 	Attachments []Attachment
+	// Secret, when set, is a secret that Text (and HTML) carry, such as
+	// the token of a private link. The outbox keeps it only until the
+	// message is delivered: recording the delivery replaces it with
+	// Redacted in the stored bodies, in the same statement. A message
+	// that failed for good keeps it, so that it can be sent again.
+	Secret string
 }
+
+// Redacted is what a delivered message's stored bodies hold in place of
+// its Secret.
+const Redacted = "[removed-once-delivered]"
 
 // Limits on what a message may hold; the column sizes of
 // models.OutboxMessage.
@@ -64,6 +74,7 @@ const (
 	maxName     = 200
 	maxSubject  = 500
 	maxRef      = 200
+	maxSecret   = 100
 	maxFilename = 255
 	maxAttach   = 25 << 20 // per attachment
 )
@@ -95,6 +106,13 @@ func (m Message) Validate() error {
 	}
 	if !utf8.ValidString(m.HTML) {
 		f.Add("html", "must be valid UTF-8")
+	}
+	switch {
+	case m.Secret == "":
+	case len(m.Secret) < 16 || len(m.Secret) > maxSecret:
+		f.Add("secret", fmt.Sprintf("from 16 to %d bytes", maxSecret))
+	case !strings.Contains(m.Text, m.Secret):
+		f.Add("secret", "must be in the text it is to be removed from")
 	}
 	if len(m.Ref) > maxRef {
 		f.Add("ref", fmt.Sprintf("at most %d characters", maxRef))
@@ -146,7 +164,7 @@ func Enqueue(tx *gorm.DB, m Message) (*models.OutboxMessage, error) {
 	}
 	row := &models.OutboxMessage{
 		Kind: m.Kind, ToAddr: m.To, ToName: m.ToName, Subject: m.Subject,
-		Text: m.Text, HTML: m.HTML, Status: models.OutboxPending,
+		Text: m.Text, HTML: m.HTML, Secret: m.Secret, Status: models.OutboxPending,
 		NextAttemptAt: time.Now().UTC(), MessageKey: newKey(),
 	}
 	if m.Ref != "" {

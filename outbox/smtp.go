@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 
 	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
@@ -159,15 +160,13 @@ func (w *Worker) compose(row *models.OutboxMessage, b *batch) (*gomail.Msg, erro
 	if err := m.From(w.sender.from); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
 	}
-	var err error
-	if row.ToName != "" {
-		err = m.AddToFormat(row.ToName, row.ToAddr)
-	} else {
-		err = m.To(row.ToAddr)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("to: %w", err)
-	}
+	// The recipient goes in as a parsed address, never as text to parse:
+	// AddToFormat pastes the name into "NAME" <addr> and parses that back,
+	// so a name holding a quote or a trailing backslash (anyone may type
+	// one at registration) stopped every mail to the address. ToAddr was
+	// checked to be one bare address at Enqueue; net/mail quotes the name,
+	// or encodes it as RFC 2047 words when it is not ASCII.
+	m.ToMailAddress(&mail.Address{Name: row.ToName, Address: row.ToAddr})
 	m.Subject(row.Subject)
 	m.SetMessageIDWithValue(w.messageID(row))
 	m.SetDateWithValue(w.now())

@@ -2,7 +2,9 @@ package outbox
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,8 +51,9 @@ type Config struct {
 	BatchSize int
 	// Lease is how long a claim keeps other workers off a row; at least
 	// (and by default) 6×Timeout. The worker renews it while it works
-	// through a batch; a crashed worker's unsent rows are taken over once
-	// it expires, so after a crash they wait up to one lease.
+	// through a batch. A crashed worker's unsent rows are taken back at
+	// once when its instance starts again (see Worker.Instance); other
+	// workers take them over only once the lease expires.
 	Lease time.Duration
 }
 
@@ -108,6 +111,15 @@ type Worker struct {
 	// Observe, when set, is called after each outcome is recorded in the
 	// database (from the worker's goroutine; keep it quick).
 	Observe func(Outcome)
+	// Instance names the server instance this worker runs in, the same
+	// across its restarts and different from every other instance that
+	// shares the database (the app uses the host name and the address it
+	// listens on, which no two running processes of one host can share).
+	// Set it before Run. Its leases carry it, so that Run, starting again
+	// after a crash, takes back at once the mail it had claimed and not
+	// sent rather than leave it for the lease to expire; another
+	// instance's leases are never touched. Empty: nothing is taken back.
+	Instance string
 
 	db     *gorm.DB
 	log    *slog.Logger
@@ -173,6 +185,10 @@ func (w *Worker) defaultBackoff(attempt int) time.Duration {
 // worker can take it at once) and says goodbye to the SMTP server.
 func (w *Worker) Run(ctx context.Context) {
 	defer w.sender.close()
+	if err := w.takeBack(ctx); err != nil && ctx.Err() == nil {
+		// Not fatal: the leases expire in time.
+		w.log.Error("take back mail leased before a restart", "err", err)
+	}
 	for {
 		more, err := w.pass(ctx)
 		if ctx.Err() != nil {
@@ -313,13 +329,48 @@ type batch struct {
 	dialErr   error // the server could not be reached during this batch
 }
 
+// leasePrefix is the part of every claim token that names w's instance:
+// a digest, so that any instance name fits the column, followed by ".".
+// A worker without an Instance has no prefix, and its tokens (hex, no
+// ".") match no prefix.
+func (w *Worker) leasePrefix() string {
+	if w.Instance == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(w.Instance))
+	return hex.EncodeToString(sum[:8]) + "."
+}
+
+// takeBack releases the leases that w's instance holds, left by the
+// process that ran it before and died with claimed mail unsent (SIGKILL,
+// a power cut). They are not another process's: two running processes
+// cannot share an instance name. The message that was in flight at the
+// crash may have been accepted by the server without being recorded; it
+// goes out again with the same Message-ID (the package comment's window).
+func (w *Worker) takeBack(ctx context.Context) error {
+	prefix := w.leasePrefix()
+	if prefix == "" {
+		return nil
+	}
+	res := w.db.WithContext(ctx).Model(&models.OutboxMessage{}).
+		Where("claim_token LIKE ? AND status = ?", prefix+"%", models.OutboxPending).
+		Updates(map[string]any{"claim_token": "", "claimed_until": nil})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected > 0 {
+		w.log.Info("took back mail this instance had claimed before it stopped", "messages", res.RowsAffected, "instance", w.Instance)
+	}
+	return nil
+}
+
 // claim takes up to BatchSize due messages under a fresh lease, in one
 // short write transaction: FOR UPDATE SKIP LOCKED on PostgreSQL, so that
 // workers of several instances take disjoint batches without waiting for
 // one another; on SQLite the transaction holds the write lock from BEGIN.
 func (w *Worker) claim(ctx context.Context) (*batch, error) {
 	now := w.now()
-	b := &batch{token: newKey(), renewedAt: now, held: map[uint]bool{}}
+	b := &batch{token: w.leasePrefix() + newKey(), renewedAt: now, held: map[uint]bool{}}
 	var ids []uint
 	err := w.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Model(&models.OutboxMessage{}).
@@ -449,15 +500,22 @@ func (w *Worker) release(ctx context.Context, b *batch, rows []models.OutboxMess
 // commits, a crash means the message will be sent again.
 func (w *Worker) recordSent(ctx context.Context, b *batch, row *models.OutboxMessage) {
 	now := w.now()
+	sent := map[string]any{
+		"status": models.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
+		"last_error": "", "claim_token": "", "claimed_until": nil,
+	}
+	if row.Secret != "" {
+		// Delivered: the database keeps no copy of the secret.
+		sent["text"] = strings.ReplaceAll(row.Text, row.Secret, Redacted)
+		sent["html"] = strings.ReplaceAll(row.HTML, row.Secret, Redacted)
+		sent["secret"] = ""
+	}
 	var res *gorm.DB
 	// A busy database must not turn one delivery into two: try a few times.
 	for try := range 5 {
 		res = w.db.WithContext(ctx).Model(&models.OutboxMessage{}).
 			Where("id = ? AND claim_token = ?", row.ID, b.token).
-			Updates(map[string]any{
-				"status": models.OutboxSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"),
-				"last_error": "", "claim_token": "", "claimed_until": nil,
-			})
+			Updates(sent)
 		if res.Error == nil {
 			break
 		}

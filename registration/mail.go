@@ -20,6 +20,7 @@ const (
 	mailPromoted     = "registration_promoted"     // a freed seat moved it from the waiting list to pending
 	mailWithdrawn    = "registration_withdrawn"    // the participant withdrew
 	mailNameChange   = "registration_name_change"  // the secretariat accepted or refused a new name
+	mailLink         = "registration_link"         // a new private link, asked for by its address
 )
 
 // letter is what a mail says, before it is put into text and HTML.
@@ -34,16 +35,17 @@ type letter struct {
 	Venue   string
 	Org     string
 	Status  string
-	Manage  string
+	Manage  string // the private link, in the mails that hand over a new one
+	Lost    string // where to ask for a new link, in the others
 }
 
 // compose writes the letter of kind for reg (whose Meeting and
 // Organization are loaded).
-func compose(kind string, reg *models.Registration, manage string) letter {
+func compose(kind string, reg *models.Registration, manage, lost string) letter {
 	m := &reg.Meeting
 	l := letter{
 		Name: reg.Name, Meeting: m.Title, Dates: meetingDates(m), Venue: m.Venue,
-		Org: reg.Organization.Name, Status: reg.Status, Manage: manage,
+		Org: reg.Organization.Name, Status: reg.Status, Manage: manage, Lost: lost,
 	}
 	switch kind {
 	case mailConfirmation:
@@ -88,6 +90,10 @@ func compose(kind string, reg *models.Registration, manage string) letter {
 		l.Subject = "Registration withdrawn: " + m.Title
 		l.Lead = "Your registration has been withdrawn, as you asked."
 		l.Next = "If this was a mistake, you may register again while registration is open."
+	case mailLink:
+		l.Subject = "Your new link: " + m.Title
+		l.Lead = "Here is a new private link to your registration, as asked on the meeting's page. The link sent before no longer works."
+		l.Next = "If you did not ask for it, someone typed your address: only you received this link, and you may keep using it."
 	}
 	return l
 }
@@ -126,11 +132,16 @@ Venue:        {{.Venue}}
 {{- end}}
 Organization: {{.Org}}
 Status:       {{.Status}}
-
+{{if .Manage}}
 See your registration, change your details or withdraw:
 {{.Manage}}
 
 Keep this link to yourself: anyone who has it can manage your registration.
+{{- else}}
+See your registration, change your details or withdraw with the private
+link of your confirmation mail. Lost it? Ask for a new one here:
+{{.Lost}}
+{{- end}}
 `))
 
 var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
@@ -153,8 +164,13 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
 <tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
 <tr><th align="left">Status</th><td>{{.Status}}</td></tr>
 </table>
+{{- if .Manage}}
 <p><a href="{{.Manage}}">See your registration, change your details or withdraw</a></p>
 <p>Keep this link to yourself: anyone who has it can manage your registration.</p>
+{{- else}}
+<p>See your registration, change your details or withdraw with the private link of your confirmation mail.
+Lost it? <a href="{{.Lost}}">Ask for a new one</a>.</p>
+{{- end}}
 </body></html>
 `))
 
@@ -173,9 +189,17 @@ func render(l letter) (text, html string, err error) {
 }
 
 // enqueue queues the mail of kind for reg in tx, the transaction that
-// made the change it reports.
+// made the change it reports. Only a registration whose link was just
+// minted carries its token (reg.Token): its mail holds the link, and the
+// outbox forgets the token once the mail is delivered. The others' mail
+// (decisions, promotions, withdrawals) says where to ask for a new link:
+// the database has no link to put in them.
 func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) error {
-	l := compose(kind, reg, s.ManageURL(reg.Token))
+	var manage string
+	if reg.Token != "" {
+		manage = s.ManageURL(reg.Token)
+	}
+	l := compose(kind, reg, manage, s.LostLinkURL(reg.Meeting.Slug))
 	text, html, err := render(l)
 	if err != nil {
 		return err
@@ -184,7 +208,7 @@ func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) er
 		Kind: kind, To: reg.Email, ToName: reg.Name,
 		// A subject is one line whatever the meeting's title holds.
 		Subject: strings.Join(strings.Fields(l.Subject), " "),
-		Text:    text, HTML: html,
+		Text:    text, HTML: html, Secret: reg.Token,
 	})
 	return err
 }

@@ -15,7 +15,7 @@ func TestMailEscapesHTMLAndCarriesTheManageLink(t *testing.T) {
 		Meeting: models.Meeting{Title: "Informal intersessional consultative meeting", Venue: "Conference Room 1",
 			StartsAt: time.Date(2019, 12, 2, 15, 0, 0, 0, time.UTC), EndsAt: time.Date(2019, 12, 4, 23, 0, 0, 0, time.UTC), Timezone: "America/New_York"},
 	}
-	l := compose(mailDecision, reg, "https://rostrum.example/r/TOKEN")
+	l := compose(mailDecision, reg, "https://rostrum.example/r/TOKEN", "")
 	text, html, err := render(l)
 	if err != nil {
 		t.Fatal(err)
@@ -41,10 +41,27 @@ func TestEveryMailKindHasASubjectAndLead(t *testing.T) {
 		{mailDecision, models.StatusApproved}, {mailDecision, models.StatusRejected}, {mailDecision, models.StatusWaitlisted},
 		{mailPromoted, models.StatusPending}, {mailWithdrawn, models.StatusWithdrawn},
 		{mailNameChange, models.StatusApproved},
+		{mailLink, models.StatusApproved},
 	} {
-		l := compose(c.kind, &models.Registration{Status: c.status, Meeting: models.Meeting{Title: "M", Timezone: "UTC"}}, "u")
+		l := compose(c.kind, &models.Registration{Status: c.status, Meeting: models.Meeting{Title: "M", Timezone: "UTC"}}, "u", "")
 		if l.Subject == "" || l.Lead == "" {
 			t.Errorf("%s/%s: %+v", c.kind, c.status, l)
 		}
+	}
+}
+
+// A mail without a freshly minted link (a decision, a promotion, a
+// withdrawal) carries no private link, only where to ask for a new one.
+func TestMailWithoutANewLinkSaysWhereToAskForOne(t *testing.T) {
+	reg := &models.Registration{Name: "Ana", Status: models.StatusApproved, Meeting: models.Meeting{Title: "M", Slug: "m", Timezone: "UTC"}}
+	text, html, err := render(compose(mailDecision, reg, "", "https://rostrum.example/m/m/link"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "/r/") || strings.Contains(html, "/r/") {
+		t.Fatalf("a private link in:\n%s\n%s", text, html)
+	}
+	if !strings.Contains(text, "\nhttps://rostrum.example/m/m/link\n") || !strings.Contains(html, `href="https://rostrum.example/m/m/link"`) {
+		t.Fatalf("no way to a new link in:\n%s\n%s", text, html)
 	}
 }

@@ -18,7 +18,7 @@ targets=(
   "./faults FuzzWebsocketCommand"
 )
 # Targets of packages that may not be merged yet are found by name.
-for extra in "./summary FuzzRenderMarkdown" "./summary FuzzEscapeReadsAsText"; do
+for extra in "./summary FuzzRenderMarkdown" "./summary FuzzEscapeReadsAsText" "./summary FuzzMarkdownRepeatedRendersQuickly"; do
   read -r pkg name <<<"$extra"
   if [[ -d $pkg ]] && grep -rqs "func $name(" "$pkg"/*_test.go; then
     targets+=("$extra")

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-droid-fallback poppler-utils libreoffice-writer-nogui)
+packages=(chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-droid-fallback fonts-nanum poppler-utils libreoffice-writer-nogui)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

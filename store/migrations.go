@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0006_meeting_seats_held", Migrate: migrate0006MeetingSeatsHeld},
 	{ID: "0007_rate_limits", Migrate: migrate0007RateLimits},
 	{ID: "0008_registration_claims", Migrate: migrate0008RegistrationClaims},
+	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
 	{ID: "0010_catch_up_tables_and_columns", Migrate: migrate0010CatchUp},
 }
 

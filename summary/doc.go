@@ -10,7 +10,9 @@ import (
 	gast "github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension"
 	xast "github.com/yuin/goldmark/extension/ast"
+	gparser "github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Doc is a summary's Markdown parsed into the few shapes a UN document
@@ -98,12 +100,35 @@ const (
 	maxChartValue = 1e9
 )
 
-var md = goldmark.New(goldmark.WithExtensions(east.Table, east.Strikethrough))
+// md is goldmark with its link parser swapped for the copy in mdlink.go,
+// whose work is linear in the input.
+var md = goldmark.New(
+	goldmark.WithParser(gparser.NewParser(
+		gparser.WithBlockParsers(gparser.DefaultBlockParsers()...),
+		gparser.WithInlineParsers(inlineParsers()...),
+		gparser.WithParagraphTransformers(gparser.DefaultParagraphTransformers()...),
+	)),
+	goldmark.WithExtensions(east.Table, east.Strikethrough),
+)
+
+// inlineParsers are goldmark's default inline parsers with the link
+// parser replaced (goldmark's NewLinkParser returns one shared value).
+func inlineParsers() []util.PrioritizedValue {
+	ps := gparser.DefaultInlineParsers()
+	upstream := gparser.NewLinkParser()
+	for i, p := range ps {
+		if p.Value == upstream {
+			ps[i].Value = newLinkParser()
+			return ps
+		}
+	}
+	panic("summary: goldmark's link parser is not among its default inline parsers")
+}
 
 // Parse reads Markdown into a Doc. It never fails: any text is a
 // document, and raw HTML in it is kept as the text it is.
 func Parse(markdown string) *Doc {
-	src := []byte(strings.ToValidUTF8(markdown, "\uFFFD"))
+	src := limitDelimiters(limitNesting([]byte(strings.ToValidUTF8(markdown, "\uFFFD"))))
 	root := md.Parser().Parse(text.NewReader(src))
 	p := &parser{src: src, doc: &Doc{}}
 	p.blocks(root, 0)
@@ -329,20 +354,36 @@ func (p *parser) inline(parent gast.Node, st style, out *[]Span) {
 	}
 }
 
-// mergeSpans joins neighbouring spans of the same style.
+// mergeSpans joins neighbouring spans of the same style. A run is joined
+// once, at its end: appending to a string piece by piece would copy the
+// run again for every piece (quadratic in a paragraph of many pieces).
 func mergeSpans(in []Span) []Span {
 	var out []Span
-	for _, s := range in {
+	runStart := -1 // index in `in` of the first span of out's last run
+	flush := func(end int) {
+		if k := len(out) - 1; runStart >= 0 && end-runStart > 1 {
+			var b strings.Builder
+			for _, s := range in[runStart:end] {
+				if s.Text != "" || s.Break {
+					b.WriteString(s.Text)
+				}
+			}
+			out[k].Text = b.String()
+		}
+	}
+	for i, s := range in {
 		if s.Text == "" && !s.Break {
 			continue
 		}
 		if k := len(out) - 1; k >= 0 && !s.Break && !out[k].Break && out[k].Bold == s.Bold && out[k].Italic == s.Italic &&
 			out[k].Code == s.Code && out[k].Link == s.Link {
-			out[k].Text += s.Text
 			continue
 		}
+		flush(i)
 		out = append(out, s)
+		runStart = i
 	}
+	flush(len(in))
 	return out
 }
 
@@ -374,7 +415,9 @@ func unescape(s string) string {
 			b.WriteByte(s[i+1])
 			i++
 		case c == '&':
-			if j := strings.IndexByte(s[i:], ';'); j > 1 && j < 34 {
+			// Look for the ';' only as far as the longest reference, so
+			// that many '&' without one cost no more than the text.
+			if j := strings.IndexByte(s[i:min(len(s), i+34)], ';'); j > 1 && j < 34 {
 				ref := s[i : i+j+1]
 				if r := html.UnescapeString(ref); r != ref && validRef(ref) {
 					b.WriteString(r)

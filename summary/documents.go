@@ -2,6 +2,8 @@ package summary
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"sync"
 
@@ -23,6 +25,9 @@ type Document struct {
 	ContentType string
 	Filename    string
 	State       string
+	// ETag names these bytes (a strong validator, quoted); set for
+	// frozen versions, whose documents never change.
+	ETag string
 }
 
 // Render renders markdown in format (md, html, pdf or docx).
@@ -44,7 +49,8 @@ func Render(markdown, format string, fonts *Fonts, title string) ([]byte, error)
 }
 
 // Document renders version n of m's summary. Frozen (approved or
-// circulated) versions never change, so their documents are cached.
+// circulated) versions never change, so their documents are rendered
+// once and cached (a PDF takes a tenth of a second and megabytes).
 func (s *Service) Document(ctx context.Context, m *models.Meeting, n int, format string) (*Document, error) {
 	ct, ok := Formats[format]
 	if !ok {
@@ -56,55 +62,130 @@ func (s *Service) Document(ctx context.Context, m *models.Meeting, n int, format
 	}
 	doc := &Document{ContentType: ct, State: v.State,
 		Filename: fmt.Sprintf("%s-chairs-summary-v%d.%s", m.Slug, v.Number, format)}
-	frozenVersion := v.State != models.SummaryDraft
-	key := fmt.Sprintf("%d/%s", v.ID, format)
-	if frozenVersion {
-		if b, ok := s.cache.get(key); ok {
-			doc.Data = b
-			return doc, nil
-		}
-	}
 	title := "Chair's Summary: " + m.Title
-	b, err := Render(v.Markdown, format, s.Fonts, title)
+	render := func() ([]byte, error) {
+		s.rendered(m, v.Number, format)
+		return Render(v.Markdown, format, s.Fonts, title)
+	}
+	if v.State == models.SummaryDraft {
+		b, err := render()
+		doc.Data = b
+		return doc, err
+	}
+	e, err := s.cache.getOrPut(cacheKey(m, v.Number, format), render)
 	if err != nil {
 		return nil, err
 	}
-	if frozenVersion {
-		s.cache.put(key, b)
-	}
-	doc.Data = b
+	doc.Data, doc.ETag = e.data, e.etag
 	return doc, nil
 }
 
-// docCache keeps the documents of frozen versions (a bounded number).
+// Published is the latest circulated version of a summary as its public
+// page shows it.
+type Published struct {
+	*VersionView
+	Title string `json:"title"`
+	HTML  string `json:"html"`
+	// ETag changes with the version (and the meeting's title).
+	ETag string `json:"-"`
+}
+
+// LatestPublished returns the latest circulated version of m's summary
+// with its HTML, rendered once per version.
+func (s *Service) LatestPublished(ctx context.Context, m *models.Meeting) (*Published, error) {
+	v, err := s.LatestCirculated(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.cache.getOrPut(cacheKey(m, v.Version, "fragment"), func() ([]byte, error) {
+		s.rendered(m, v.Version, "fragment")
+		return []byte(HTML(Parse(v.Markdown))), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The answer carries the version's number and dates besides its HTML
+	// (a new version of the same text is a new answer).
+	tag := etag(fmt.Appendf(nil, "%s|%d|%s|%v", e.etag, v.Version, m.Title, v.CirculatedAt))
+	return &Published{VersionView: v, Title: m.Title, HTML: string(e.data), ETag: tag}, nil
+}
+
+// cacheKey names a frozen version's rendering: the meeting, the version,
+// the format and the title printed on it.
+func cacheKey(m *models.Meeting, version int, format string) string {
+	return fmt.Sprintf("%d/%d/%s/%s", m.ID, version, format, m.Title)
+}
+
+// rendered tells OnRender, if set, that a document is being rendered.
+func (s *Service) rendered(m *models.Meeting, version int, format string) {
+	if s.OnRender != nil {
+		s.OnRender(m.ID, version, format)
+	}
+}
+
+// etag is a strong validator of b: a hash, so that it is the same on
+// every instance that renders the same bytes.
+func etag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
+// docCache keeps the documents of frozen versions (a bounded number,
+// oldest out first). A version circulated later has keys of its own, so
+// the older ones simply age out.
 type docCache struct {
-	mu    sync.Mutex
-	m     map[string][]byte
-	order []string
+	mu      sync.Mutex
+	m       map[string]*cacheEntry
+	order   []string
+	pending map[string]*sync.WaitGroup // renderings under way
+}
+
+type cacheEntry struct {
+	data []byte
+	etag string
 }
 
 const docCacheSize = 32
 
-func (c *docCache) get(k string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[k]
-	return b, ok
-}
-
-func (c *docCache) put(k string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// getOrPut returns the entry of k, rendering it with render if absent.
+// Concurrent requests for the same absent k wait for one rendering.
+func (c *docCache) getOrPut(k string, render func() ([]byte, error)) (*cacheEntry, error) {
+	for {
+		c.mu.Lock()
+		if e, ok := c.m[k]; ok {
+			c.mu.Unlock()
+			return e, nil
+		}
+		wg, busy := c.pending[k]
+		if !busy {
+			break // still locked
+		}
+		c.mu.Unlock()
+		wg.Wait()
+	}
 	if c.m == nil {
-		c.m = map[string][]byte{}
+		c.m, c.pending = map[string]*cacheEntry{}, map[string]*sync.WaitGroup{}
 	}
-	if _, ok := c.m[k]; ok {
-		return
+	wg := &sync.WaitGroup{}
+	wg.Add(1)
+	c.pending[k] = wg
+	c.mu.Unlock()
+
+	b, err := render()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pending, k)
+	wg.Done()
+	if err != nil {
+		return nil, err
 	}
+	e := &cacheEntry{data: b, etag: etag(b)}
 	if len(c.order) >= docCacheSize {
 		delete(c.m, c.order[0])
 		c.order = c.order[1:]
 	}
-	c.m[k] = b
+	c.m[k] = e
 	c.order = append(c.order, k)
+	return e, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"unicode"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -19,8 +20,11 @@ const DefaultFontDir = "/usr/share/fonts/truetype"
 // fonts-dejavu-core); a character it lacks is drawn with the first
 // fallback that has it: DejaVu Sans (also Arabic, Hebrew, Armenian,
 // Georgian, many symbols), then Noto (fonts-noto-core) for other scripts,
-// then Droid Sans Fallback (fonts-droid-fallback) for Chinese, Japanese
-// and Korean. Only the regular body font is required; fonts that are not
+// then Droid Sans Fallback (fonts-droid-fallback) for Chinese and
+// Japanese, then Nanum Gothic (fonts-nanum) for Korean: Debian's Droid
+// Sans Fallback has no Hangul, and Noto CJK ships only as OpenType
+// collections with CFF outlines, which fpdf cannot embed (it embeds
+// TrueType outlines only). Only the regular body font is required; fonts that are not
 // installed are skipped, and a character no font has becomes U+FFFD's
 // glyph (or nothing) rather than breaking the document.
 var (
@@ -41,9 +45,11 @@ var (
 		"NotoSansArmenian-Regular.ttf",
 		"NotoSansGeorgian-Regular.ttf",
 		"NotoSansTamil-Regular.ttf",
+		"NotoSansSinhala-Regular.ttf",
 		"NotoSans-Regular.ttf",
 		"DroidSansFallbackFull.ttf",
 		"DroidSansFallback.ttf",
+		"NanumGothic.ttf",
 	}
 )
 
@@ -68,6 +74,21 @@ func (f *Font) Has(r rune) bool {
 	v := err == nil && gi != 0
 	f.has[r] = v
 	return v
+}
+
+// For is the font the PDF draws c with in text set in primary: primary
+// if it has c, else the first fallback that has it, else primary (which
+// draws its "missing" box).
+func (fs *Fonts) For(primary *Font, c rune) *Font {
+	if unicode.IsSpace(c) || primary.Has(c) {
+		return primary
+	}
+	for _, f := range fs.Fallbacks {
+		if f.Has(c) {
+			return f
+		}
+	}
+	return primary
 }
 
 // Fonts are the fonts the PDF renderer embeds, read once at start.

@@ -135,17 +135,15 @@ func (r *pdfRenderer) primary(s Span) *Font {
 	return r.fonts.Body[""]
 }
 
+// PDFText is s as the PDF draws it: one line, Arabic letters in their
+// joined forms, without what XML cannot carry.
+func PDFText(s string) string {
+	return shapeArabic(xmlSafe(strings.ReplaceAll(s, "\n", " ")))
+}
+
 // fontFor picks the first font that has r, starting with primary.
 func (r *pdfRenderer) fontFor(primary *Font, c rune) *Font {
-	if unicode.IsSpace(c) || primary.Has(c) {
-		return primary
-	}
-	for _, f := range r.fonts.Fallbacks {
-		if f.Has(c) {
-			return f
-		}
-	}
-	return primary
+	return r.fonts.For(primary, c)
 }
 
 // token is a word (with the spaces that follow it) split into pieces.
@@ -172,7 +170,7 @@ func (r *pdfRenderer) tokens(spans []Span, size float64) []token {
 			cur.brk = true
 		}
 		prim := r.primary(s)
-		text := shapeArabic(xmlSafe(strings.ReplaceAll(s.Text, "\n", " ")))
+		text := PDFText(s.Text)
 		for _, c := range text {
 			if c == ' ' || c == '\t' {
 				switch {

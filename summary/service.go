@@ -46,6 +46,10 @@ type Service struct {
 	// Notify, when set, is called after a circulation commits, to wake
 	// the outbox worker.
 	Notify func()
+	// OnRender, when set, is called before each rendering of a document
+	// (format "fragment" is the public page's HTML), for tests and
+	// measurements.
+	OnRender func(meetingID uint, version int, format string)
 
 	cache docCache
 }

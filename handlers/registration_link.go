@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+)
+
+// newLinksPerAddress is how many new links one address may be sent an
+// hour. Each new link ends the one before, so without it anyone who knows
+// a participant's address could keep their open page logged out and
+// their mailbox full.
+const newLinksPerAddress = 3
+
+// newLinkThrottle counts requests for a new link per client address, as
+// many a minute as registrations (Opts.RegistrationRateLimit; 0 lets
+// everything through), in a count of its own, so that a script cannot
+// try addresses from one host.
+func (h *Handler) newLinkThrottle() fiber.Handler {
+	perMinute := h.Opts.RegistrationRateLimit
+	if perMinute <= 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return h.throttled(throttle{name: "new-link", max: perMinute, window: time.Minute,
+		refuse: func(retry string) error {
+			return apperr.RateLimited("too many requests for a link from this address; try again in %s seconds", retry)
+		}})
+}
+
+type resendLinkInput struct {
+	Email string `json:"email"`
+}
+
+// resendLink: POST /api/meetings/:slug/registrations/resend-link
+// {"email"} (public) → 202 whatever the address: a registered address
+// of the meeting is mailed a new private link (the old one stops
+// working); the answer never tells whether the address is registered.
+// A malformed address is 422, which tells nothing either.
+func (h *Handler) resendLink(c *fiber.Ctx) error {
+	var in resendLinkInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := h.meeting(c); err != nil {
+		return err
+	}
+	email := strings.ToLower(strings.TrimSpace(in.Email))
+	// One count per address, whoever asks; the key is a digest so that
+	// the throttles' table holds no address.
+	sum := sha256.Sum256([]byte(c.Params("slug") + "\x00" + email))
+	hits, _, err := h.Limits.Hit(c.UserContext(), "new-link-to:"+hex.EncodeToString(sum[:16]), time.Hour)
+	if err != nil {
+		h.Log.Warn("rate limit unavailable", "throttle", "new-link-to", "err", err)
+	}
+	if err == nil && hits > newLinksPerAddress {
+		h.Log.Info("new link not sent: too many for this address this hour", "meeting", c.Params("slug"))
+	} else if err := h.Registrations.SendNewLink(c.UserContext(), c.Params("slug"), email); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{
+		"message": "If this address is registered for the meeting, a new private link is on its way to it; the old link no longer works.",
+	})
+}
