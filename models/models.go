@@ -151,13 +151,6 @@ type Registration struct {
 	PendingNameAt *time.Time `json:"pending_name_at,omitempty"`
 }
 
-// RegistrationClaimColumns are the columns of Registration.Claim (and the
-// pending name) that migration 0008 adds to databases made before it.
-var RegistrationClaimColumns = []string{
-	"claimed_org_name", "claimed_org_acronym", "claimed_org_type", "claimed_org_country",
-	"claimed_org_website", "claimed_org_ecosoc_status", "pending_name", "pending_name_at",
-}
-
 // RateLimit is one key's current window of the throttles shared by
 // several instances (ratelimit.Postgres): its hits and when it ends.
 type RateLimit struct {

@@ -5,26 +5,26 @@ import (
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
-
-	"rostrum/models"
 )
 
-// migrations run in order, once each, on SQLite and PostgreSQL alike. A
-// released migration is never edited: a change to a table is a new entry.
+// migrations run in order, once each, on SQLite and PostgreSQL alike.
+//
+// A released migration is history: it creates on a new database exactly
+// what it created when it was released, so it never reads today's models
+// (a model change would silently rewrite it). Each defines the tables and
+// columns it makes with frozen copies of the models of its day
+// (migrations_NNNN.go); a change to a table is a new entry at the end.
+// migrations_history_test.go holds each one's schema to its golden file
+// (testdata/schema_after_<ID>.txt, never regenerated once released) and
+// the migrated schema to today's models.
 var migrations = []*gormigrate.Migration{
-	{ID: "0001_foundation", Migrate: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(&models.User{}, &models.Session{}, &models.Meeting{},
-			&models.AgendaItem{}, &models.Organization{}, &models.Registration{})
-	}},
-	{ID: "0002_outbox", Migrate: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(models.OutboxTables()...)
-	}},
-	{ID: "0003_live", Migrate: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(models.LiveTables()...)
-	}},
-	{ID: "0004_summary", Migrate: func(tx *gorm.DB) error {
-		return tx.AutoMigrate(models.SummaryTables()...)
-	}},
+	{ID: "0001_foundation", Migrate: migrate0001Foundation},
+	{ID: "0002_outbox", Migrate: migrate0002Outbox},
+	// 0003 and 0004 were released with the foundation, when the live list
+	// and the summary had no tables yet: they created nothing, and
+	// databases made then recorded them as done. 0010 creates the tables.
+	{ID: "0003_live", Migrate: func(*gorm.DB) error { return nil }},
+	{ID: "0004_summary", Migrate: func(*gorm.DB) error { return nil }},
 	{ID: "0005_registration_indexes", Migrate: func(tx *gorm.DB) error {
 		// The duplicate-email and per-organization checks run inside every
 		// registration's write transaction; without these they scan all of a
@@ -39,42 +39,11 @@ var migrations = []*gormigrate.Migration{
 		}
 		return nil
 	}},
-	{ID: "0006_meeting_seats_held", Migrate: func(tx *gorm.DB) error {
-		// The seat check counted a meeting's held seats inside every
-		// registration's write transaction: a cost that grew with every
-		// registration. The counter starts from that count. (0001 migrates
-		// the current model, so a new database has the column already.)
-		if !tx.Migrator().HasColumn(&models.Meeting{}, "SeatsHeld") {
-			if err := tx.Migrator().AddColumn(&models.Meeting{}, "SeatsHeld"); err != nil {
-				return err
-			}
-		}
-		return tx.Exec(`UPDATE meetings SET seats_held = (SELECT COUNT(*) FROM registrations r
-			WHERE r.meeting_id = meetings.id AND r.status IN ('pending', 'approved'))`).Error
-	}},
-	{ID: "0007_rate_limits", Migrate: func(tx *gorm.DB) error {
-		// The throttles' counts, shared by the instances on PostgreSQL
-		// (one instance on SQLite counts in memory; the table stays empty).
-		return tx.AutoMigrate(&models.RateLimit{})
-	}},
-	{ID: "0008_registration_claims", Migrate: func(tx *gorm.DB) error {
-		// A registration keeps what its registrant claimed about the
-		// organization instead of writing it into the shared record, and
-		// an approved participant's new name waits for the secretariat.
-		// Existing registrations keep an empty claim: what they claimed
-		// was never stored. (0001 migrates the current model, so a new
-		// database has the columns already.)
-		for _, col := range models.RegistrationClaimColumns {
-			if tx.Migrator().HasColumn(&models.Registration{}, col) {
-				continue
-			}
-			if err := tx.Migrator().AddColumn(&models.Registration{}, col); err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
+	{ID: "0006_meeting_seats_held", Migrate: migrate0006MeetingSeatsHeld},
+	{ID: "0007_rate_limits", Migrate: migrate0007RateLimits},
+	{ID: "0008_registration_claims", Migrate: migrate0008RegistrationClaims},
 	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
+	{ID: "0010_catch_up_tables_and_columns", Migrate: migrate0010CatchUp},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances
