@@ -23,6 +23,59 @@ const (
 	KindBadRequest                   // the request cannot be parsed at all (400)
 )
 
+// kindCodes is the one table of the codes that name a kind in error
+// answers, over HTTP and on the websocket alike. An error may carry a more
+// specific code (WithCode); these are what the others get.
+var kindCodes = []struct {
+	kind Kind
+	code string
+}{
+	{KindInvalid, "invalid"},
+	{KindNotFound, "not_found"},
+	{KindConflict, "conflict"},
+	{KindForbidden, "forbidden"},
+	{KindUnauthorized, "unauthorized"},
+	{KindTooLarge, "too_large"},
+	{KindRateLimited, "rate_limited"},
+	{KindBadRequest, "bad_request"},
+}
+
+// CodeInternal names an error that is not a domain error: its text is
+// logged, never sent.
+const CodeInternal = "internal"
+
+// Code returns the code of kind k, or CodeInternal for an unknown kind.
+func Code(k Kind) string {
+	for _, kc := range kindCodes {
+		if kc.kind == k {
+			return kc.code
+		}
+	}
+	return CodeInternal
+}
+
+// Kinds lists every kind, in the order of the table above.
+func Kinds() []Kind {
+	out := make([]Kind, len(kindCodes))
+	for i, kc := range kindCodes {
+		out[i] = kc.kind
+	}
+	return out
+}
+
+// CodeOf returns the code an answer to err carries: the error's own code
+// when it has one, else its kind's, else CodeInternal.
+func CodeOf(err error) string {
+	var e *Error
+	if !errors.As(err, &e) {
+		return CodeInternal
+	}
+	if e.Code != "" {
+		return e.Code
+	}
+	return Code(e.Kind)
+}
+
 // Error is a domain error with a kind, a message for people and, for
 // validation errors, a message per field.
 type Error struct {

@@ -96,8 +96,7 @@ func (h *Handler) participantThrottle(ctx context.Context, a auth.Actor) (retryA
 		return "", nil
 	}
 	retry := retrySeconds(left)
-	return retry, apperr.RateLimited("too many commands on the list of speakers from you; try again in %s seconds", retry).
-		WithCode("rate_limited")
+	return retry, apperr.RateLimited("too many commands on the list of speakers from you; try again in %s seconds", retry)
 }
 
 // retrySeconds is Retry-After for a window with left to run.

@@ -16,6 +16,7 @@ type ErrorBody struct {
 	Fields map[string]string `json:"fields,omitempty"`
 }
 
+// kindStatus is the HTTP status of each kind; apperr names the kind's code.
 var kindStatus = map[apperr.Kind]int{
 	apperr.KindInvalid:      fiber.StatusUnprocessableEntity,
 	apperr.KindNotFound:     fiber.StatusNotFound,
@@ -27,6 +28,16 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.KindBadRequest:   fiber.StatusBadRequest,
 }
 
+// statusKind is kindStatus backwards, so that Fiber's own errors (an
+// unknown route, a body past the limit) carry the same codes.
+var statusKind = func() map[int]apperr.Kind {
+	m := make(map[int]apperr.Kind, len(kindStatus))
+	for k, st := range kindStatus {
+		m[st] = k
+	}
+	return m
+}()
+
 // Status returns the HTTP status for err and the body to send. Errors that
 // are neither domain errors nor Fiber errors are internal: their text is
 // logged, never sent.
@@ -34,7 +45,7 @@ func Status(err error) (int, ErrorBody) {
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
 		if st, ok := kindStatus[ae.Kind]; ok {
-			return st, ErrorBody{Error: ae.Message, Code: ae.Code, Fields: ae.Fields}
+			return st, ErrorBody{Error: ae.Message, Code: apperr.CodeOf(ae), Fields: ae.Fields}
 		}
 	}
 	var fe *fiber.Error
@@ -43,9 +54,13 @@ func Status(err error) (int, ErrorBody) {
 		if fe.Code == fiber.StatusRequestEntityTooLarge {
 			msg = "the request body is too large"
 		}
-		return fe.Code, ErrorBody{Error: msg}
+		body := ErrorBody{Error: msg}
+		if k, ok := statusKind[fe.Code]; ok {
+			body.Code = apperr.Code(k)
+		}
+		return fe.Code, body
 	}
-	return fiber.StatusInternalServerError, ErrorBody{Error: "internal error; it has been logged"}
+	return fiber.StatusInternalServerError, ErrorBody{Error: "internal error; it has been logged", Code: apperr.CodeInternal}
 }
 
 // ErrorHandler is Fiber's error handler: it turns every error a handler

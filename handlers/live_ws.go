@@ -246,7 +246,7 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			h.wsReplyError(v, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame).WithCode("too_large"))
+			h.wsReplyError(v, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame))
 			continue
 		}
 		if mt != websocket.TextMessage {
@@ -339,25 +339,16 @@ func socketActor(ctx context.Context, authn *auth.Service, a auth.Actor) (auth.A
 	return now, nil
 }
 
-var kindCodes = map[apperr.Kind]string{
-	apperr.KindInvalid: "invalid", apperr.KindNotFound: "not_found", apperr.KindConflict: "conflict",
-	apperr.KindForbidden: "forbidden", apperr.KindUnauthorized: "unauthorized", apperr.KindTooLarge: "too_large",
-	apperr.KindRateLimited: "rate_limited", apperr.KindBadRequest: "bad_request",
-}
-
 // wsReplyError answers a frame with an error, the websocket's form of
 // ErrorHandler: domain errors say what went wrong, others are logged.
 func (h *Handler) wsReplyError(v *live.Viewer, id string, err error) {
 	out := wsError{Type: "error", ID: id}
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
-		out.Code, out.Message, out.Fields = ae.Code, ae.Message, ae.Fields
-		if out.Code == "" {
-			out.Code = kindCodes[ae.Kind]
-		}
+		out.Code, out.Message, out.Fields = apperr.CodeOf(ae), ae.Message, ae.Fields
 	} else {
 		h.Log.Error("live command failed", "err", err)
-		out.Code, out.Message = "internal", "internal error; it has been logged"
+		out.Code, out.Message = apperr.CodeInternal, "internal error; it has been logged"
 	}
 	b, _ := json.Marshal(out)
 	v.Reply(b)

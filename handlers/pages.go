@@ -1,12 +1,17 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
+	"html/template"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"rostrum/models"
+	"rostrum/registration"
 	"rostrum/static"
 )
 
@@ -32,11 +37,42 @@ func page(name string) fiber.Handler {
 	}
 }
 
+// registerPageHTML is the registration form with its options filled in
+// from the vocabulary. The form posts itself when the browser runs no
+// script, so its options cannot wait for one; they change only with the
+// program, so the page is rendered once.
+var registerPageHTML = sync.OnceValues(func() ([]byte, error) {
+	t, err := template.ParseFS(static.FS, "pages/register.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err = t.Execute(&buf, map[string]any{
+		"StakeholderTypes": models.StakeholderTypes,
+		"Countries":        registration.Countries(),
+		"ECOSOCStatuses":   models.ECOSOCStatusTerms,
+		"ECOSOCDefault":    "none",
+	})
+	return buf.Bytes(), err
+})
+
+// registerPage: GET /m/:slug/register. Like the other pages a shell; its
+// module reads the slug from the address.
+func registerPage(c *fiber.Ctx) error {
+	b, err := registerPageHTML()
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Type("html", "utf-8")
+	return c.Send(b)
+}
+
 // pageRoutes registers the pages and the static assets.
 func (h *Handler) pageRoutes(app *fiber.App) {
 	app.Get("/", page("index.html"))
 	app.Get("/admin", page("admin.html"))
-	app.Get("/m/:slug/register", page("register.html"))
+	app.Get("/m/:slug/register", registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm) // the form without JavaScript
 	app.Get("/r/:token", noStore, page("participant.html"))                 // its address is the participant's key
 	app.Get("/m/:slug/link", page("link.html"))                             // lost your link?

@@ -64,7 +64,7 @@ func TestConsoleShowsTheClaimBesideTheRecordAndLetsTheSecretariatAcceptANewName(
 	browser.Do(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#f-name-change"), "pending"),
 		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#regs-table").getAttribute("aria-busy") === "false" && document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
 	)
 	if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(graceRow+" .name-change"))); !strings.Contains(got, "MEETING SUSPENDED, PLEASE LEAVE THE ROOM") {
 		t.Fatalf("the waiting name shows as %q", got)
@@ -77,7 +77,7 @@ func TestConsoleShowsTheClaimBesideTheRecordAndLetsTheSecretariatAcceptANewName(
 	browser.Do(t, ctx,
 		chromedp.Click(chromedp.CSS(graceRow+` button[data-name-change="refuse"]`)),
 		chromedp.Poll[chromedp.Void](`document.querySelector("#status").textContent.includes("refused")`),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 0`),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#regs-table").getAttribute("aria-busy") === "false" && document.querySelectorAll("#regs-table tbody tr[data-id]").length === 0`),
 	)
 	var v nameView
 	e.Participant(strings.TrimPrefix(graceManage, "/r/")).MustJSON("GET", "/api/participant", nil, 200, &v)

@@ -106,7 +106,7 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 	browser.Do(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#f-type"), "academia"),
 		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#regs-table").getAttribute("aria-busy") === "false" && document.querySelectorAll("#regs-table tbody tr[data-id]").length === 1`),
 	)
 	if csv := browser.Value(t, ctx, chromedp.AttributeValue(chromedp.CSS("#csv"), "href")); csv.Value != "/api/meetings/oewg-2019/registrations.csv?type=academia" {
 		t.Fatalf("CSV link %q does not carry the filter", csv.Value)
@@ -117,6 +117,7 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 		chromedp.SendKeys(chromedp.CSS("#f-q"), "otieno"),
 		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
 		chromedp.Poll[chromedp.Void](`(() => {
+			if (document.querySelector("#regs-table").getAttribute("aria-busy") !== "false") return false;
 			const rows = document.querySelectorAll("#regs-table tbody tr[data-id]");
 			return rows.length === 1 && rows[0].textContent.includes("Otieno Odhiambo");
 		})()`),
@@ -127,7 +128,7 @@ func TestSecretariatFiltersRegistrationsAndApprovesSelectedOnesAtOnce(t *testing
 		chromedp.Evaluate[chromedp.Void](`document.querySelector("#f-q").value = ""`),
 		chromedp.SetValue(chromedp.CSS("#f-status"), "pending"),
 		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
-		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#regs-table tbody tr[data-id]").length === 3`),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#regs-table").getAttribute("aria-busy") === "false" && document.querySelectorAll("#regs-table tbody tr[data-id]").length === 3`),
 		chromedp.Click(chromedp.CSS("#select-all")),
 		chromedp.WaitEnabled(chromedp.CSS("#bulk-approve")),
 		chromedp.Click(chromedp.CSS("#bulk-approve")),

@@ -542,7 +542,7 @@ func TestBulkDecisionAnswersPerRegistration(t *testing.T) {
 	}
 	want := []string{
 		fmt.Sprintf("%d:true:approved", ids[0]), fmt.Sprintf("%d:true:approved", ids[1]),
-		fmt.Sprintf("%d:false:capacity_reached", ids[2]), fmt.Sprintf("%d:false:", elsewhere.ID), "424242:false:",
+		fmt.Sprintf("%d:false:capacity_reached", ids[2]), fmt.Sprintf("%d:false:not_found", elsewhere.ID), "424242:false:not_found",
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("results %v, want %v", got, want)

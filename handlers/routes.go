@@ -20,6 +20,9 @@ func (h *Handler) Routes(app *fiber.App) {
 	admin := h.staff(models.RoleAdmin)
 	anyStaff := h.staff()
 
+	// What the pages call the values the API sends.
+	api.Get("/vocabulary", h.vocabulary)
+
 	// Staff accounts.
 	api.Post("/login", h.loginThrottle(), answerNow, h.login)
 	api.Post("/logout", h.logout)

@@ -77,12 +77,6 @@ type AgendaItem struct {
 	CreatedAt           time.Time `json:"created_at"`
 }
 
-// Stakeholder types of organizations.
-var OrganizationTypes = []string{"ngo", "private_sector", "academia", "technical_community", "intergovernmental", "other"}
-
-// ECOSOC consultative statuses.
-var ECOSOCStatuses = []string{"general", "special", "roster", "none"}
-
 // Organization is a stakeholder organization, shared by all its
 // representatives. NameKey is the name folded for matching (case and
 // spacing ignored); WebsiteKey likewise for the website's host. The record
@@ -110,9 +104,6 @@ const (
 	StatusWaitlisted = "waitlisted"
 	StatusWithdrawn  = "withdrawn"
 )
-
-// RegistrationStatuses lists every state, in display order.
-var RegistrationStatuses = []string{StatusPending, StatusApproved, StatusWaitlisted, StatusRejected, StatusWithdrawn}
 
 // Registration is one representative's registration for a meeting.
 // TokenHash is the SHA-256 of the participant's secret (the token of the
@@ -153,13 +144,6 @@ type Registration struct {
 	// Name is what the live list, the screen and the summary show.
 	PendingName   string     `gorm:"size:200;not null;default:''" json:"pending_name"`
 	PendingNameAt *time.Time `json:"pending_name_at,omitempty"`
-}
-
-// RegistrationClaimColumns are the columns of Registration.Claim (and the
-// pending name) that migration 0008 adds to databases made before it.
-var RegistrationClaimColumns = []string{
-	"claimed_org_name", "claimed_org_acronym", "claimed_org_type", "claimed_org_country",
-	"claimed_org_website", "claimed_org_ecosoc_status", "pending_name", "pending_name_at",
 }
 
 // SeatCount counts a meeting's held seats: its pending and approved

@@ -1,5 +1,15 @@
 package models
 
+// All is every model, each a table: what the last migration must have
+// built, and what Owners must cover.
+func All() []any {
+	all := []any{&User{}, &Session{}, &Meeting{}, &AgendaItem{},
+		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}}
+	all = append(all, OutboxTables()...)
+	all = append(all, LiveTables()...)
+	return append(all, SummaryTables()...)
+}
+
 // Owners names, for every model (and so every table), the one package
 // that reads and writes it through GORM or SQL. Other packages ask the
 // owner through a narrow exported function, or through a small interface

@@ -1,8 +1,11 @@
 package registration
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -36,9 +39,21 @@ func Country(code string) (string, bool) {
 	return code, true
 }
 
+// renamed are countries whose English short name changed after the CLDR
+// release that golang.org/x/text carries (which still says Swaziland,
+// Macedonia and Turkey). Drop an entry once x/text names it so.
+var renamed = map[string]string{
+	"SZ": "Eswatini",        // 2018
+	"MK": "North Macedonia", // 2019
+	"TR": "Türkiye",         // 2022
+}
+
 // CountryName returns the English name of a country code, or the code
 // itself when it is unknown.
 func CountryName(code string) string {
+	if n, ok := renamed[code]; ok {
+		return n
+	}
 	r, err := language.ParseRegion(code)
 	if err != nil {
 		return code
@@ -48,3 +63,25 @@ func CountryName(code string) string {
 	}
 	return code
 }
+
+// CountryEntry is a country as the registration form offers it.
+type CountryEntry struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Countries lists every code Country accepts with its English name, in
+// the order of an English reader (Åland Islands after Afghanistan).
+var Countries = sync.OnceValue(func() []CountryEntry {
+	var out []CountryEntry
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if code, ok := Country(string([]rune{a, b})); ok {
+				out = append(out, CountryEntry{code, CountryName(code)})
+			}
+		}
+	}
+	c := collate.New(language.English)
+	slices.SortStableFunc(out, func(x, y CountryEntry) int { return c.CompareString(x.Name, y.Name) })
+	return out
+})

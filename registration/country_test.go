@@ -34,3 +34,25 @@ func TestCountryListHasTheAssignedCodesAndKosovo(t *testing.T) {
 		t.Fatalf("names: %q %q", CountryName("CI"), CountryName("QQ"))
 	}
 }
+
+func TestCountriesAreEveryAcceptedCodeByName(t *testing.T) {
+	list := Countries()
+	if len(list) != 250 {
+		t.Fatalf("%d countries, want 250", len(list))
+	}
+	names := map[string]string{}
+	for _, c := range list {
+		if _, ok := Country(c.Code); !ok || c.Name == "" || c.Name == c.Code {
+			t.Errorf("%+v: not a named country", c)
+		}
+		names[c.Code] = c.Name
+	}
+	for code, want := range map[string]string{"CH": "Switzerland", "SZ": "Eswatini", "MK": "North Macedonia", "TR": "Türkiye", "XK": "Kosovo"} {
+		if names[code] != want {
+			t.Errorf("%s is %q, want %q", code, names[code], want)
+		}
+	}
+	if list[0].Name != "Afghanistan" || list[1].Name != "Åland Islands" || list[len(list)-1].Name != "Zimbabwe" {
+		t.Errorf("not in reading order: %v … %v", list[:3], list[len(list)-1])
+	}
+}

@@ -565,7 +565,7 @@ func (s *Service) DecideMany(ctx context.Context, meetingID uint, ids []uint, de
 			}
 			out = append(out, r)
 		case errors.As(err, &ae):
-			out = append(out, BulkResult{ID: id, Error: ae.Message, Code: ae.Code})
+			out = append(out, BulkResult{ID: id, Error: ae.Message, Code: apperr.CodeOf(ae)})
 		default:
 			return nil, err
 		}

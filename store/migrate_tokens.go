@@ -26,9 +26,10 @@ import (
 // bodies are rewritten may linger in free pages of SQLite's file (and in
 // PostgreSQL's dead tuples) until VACUUM.
 func migrateTokenHashOnly(tx *gorm.DB) error {
-	// A database created after the models changed has no token column,
-	// and its outbox already has a secret column (0001 and 0002 migrate
-	// the current models).
+	// A database created after the models changed but while 0001 and
+	// 0002 migrated the models of the day (before their definitions were
+	// frozen) has no token column, and its outbox already has a secret
+	// column.
 	if !tx.Migrator().HasColumn("outbox_messages", "secret") {
 		if err := tx.Exec(`ALTER TABLE outbox_messages ADD COLUMN secret VARCHAR(100) NOT NULL DEFAULT ''`).Error; err != nil {
 			return err

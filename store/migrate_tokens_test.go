@@ -24,16 +24,6 @@ func TestTokenHashOnlyMigrationLeavesNoTokenInTheDatabase(t *testing.T) {
 	if err := gormigrate.New(db, gormigrate.DefaultOptions, migrations).MigrateTo("0007_rate_limits"); err != nil {
 		t.Fatal(err)
 	}
-	// 0001 and 0002 migrate today's models: put back the token column and
-	// take away the secret column, to stand for a database of before.
-	for _, stmt := range []string{
-		`ALTER TABLE registrations ADD COLUMN token VARCHAR(64) NOT NULL DEFAULT ''`,
-		`ALTER TABLE outbox_messages DROP COLUMN secret`,
-	} {
-		if err := db.Exec(stmt).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
 	const sentTok, pendingTok = "SentTokenSentTokenSentTokenSentTokenSentTok", "PendTokenPendTokenPendTokenPendTokenPendTok"
 	day := time.Date(2030, 12, 2, 10, 0, 0, 0, time.UTC)
 	exec := func(q string, args ...any) {

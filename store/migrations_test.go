@@ -1,83 +1,69 @@
 package store
 
 import (
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
-
-	"rostrum/models"
+	"gorm.io/gorm"
 )
 
-// A database from before the seat counter gets the counter (since 0011
-// in seat_counts) filled from its registrations: pending and approved
-// hold seats, others do not.
-func TestSeatCounterMigrationCountsExistingSeats(t *testing.T) {
+// openMigratedTo opens a new SQLite database migrated up to id: a
+// database as it was made before the migrations that follow id.
+func openMigratedTo(t *testing.T, id string) *gorm.DB {
+	t.Helper()
 	db, err := Open(filepath.Join(t.TempDir(), "old.db"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = Close(db) })
-	if err := gormigrate.New(db, gormigrate.DefaultOptions, migrations).MigrateTo("0005_registration_indexes"); err != nil {
+	if err := gormigrate.New(db, gormigrate.DefaultOptions, migrations).MigrateTo(id); err != nil {
 		t.Fatal(err)
 	}
-	// Stand for a database created before the counter.
-	if db.Migrator().HasColumn("meetings", "seats_held") {
-		if err := db.Migrator().DropColumn("meetings", "seats_held"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	return db
+}
+
+// A database from before the seat counter gets the counter filled from
+// its registrations: pending and approved hold seats, others do not; 0011
+// then moves it to seat_counts.
+func TestSeatCounterMigrationCountsExistingSeats(t *testing.T) {
+	db := openMigratedTo(t, "0005_registration_indexes")
+	// 0006 counts the seats into meetings.seats_held, which 0011 copies.
 	day := time.Date(2030, 12, 2, 10, 0, 0, 0, time.UTC)
-	var ids []uint
 	for _, slug := range []string{"a", "b"} {
-		var id uint
-		if err := db.Raw(`INSERT INTO meetings (slug, title, starts_at, ends_at, registration_closes_at, capacity, created_at)
-			VALUES (?, ?, ?, ?, ?, 10, ?) RETURNING id`, slug, slug, day, day, day, day).Scan(&id).Error; err != nil {
+		if err := db.Exec(`INSERT INTO meetings (slug, title, starts_at, ends_at, registration_closes_at, capacity, created_at)
+			VALUES (?, ?, ?, ?, ?, 10, ?)`, slug, slug, day, day, day, day).Error; err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, id)
 	}
-	org := models.Organization{Name: "Org", NameKey: "org", Type: "ngo", Country: "KE"}
-	if err := db.Create(&org).Error; err != nil {
+	if err := db.Exec(`INSERT INTO organizations (name, name_key, type, country, created_at) VALUES ('Org', 'org', 'ngo', 'KE', ?)`, day).Error; err != nil {
 		t.Fatal(err)
 	}
 	for i, st := range []string{"pending", "approved", "approved", "waitlisted", "rejected", "withdrawn"} {
-		r := models.Registration{MeetingID: ids[0], OrganizationID: org.ID, Name: "P", Email: st + string(rune('a'+i)) + "@example.org",
-			Status: st, Token: st + string(rune('a'+i)), TokenHash: st + string(rune('a'+i)), ConsentAt: day}
-		if err := db.Create(&r).Error; err != nil {
-			t.Fatal(err)
+		key := fmt.Sprintf("%s%d", st, i)
+		if err := db.Exec(`INSERT INTO registrations (meeting_id, organization_id, name, email, status, token, token_hash, consent_at, created_at, updated_at)
+			VALUES (1, 1, 'P', ?, ?, ?, ?, ?, ?, ?)`, key+"@example.org", st, key, key, day, day, day).Error; err != nil {
+			t.Fatalf("%s: %v", st, err)
 		}
 	}
 	if err := Migrate(db); err != nil {
 		t.Fatal(err)
 	}
+	// (0011 moves the counter on to registration's own table.)
 	var got []int
-	db.Model(&models.SeatCount{}).Order("meeting_id").Pluck("held", &got)
+	db.Table("seat_counts").Order("meeting_id").Pluck("held", &got)
 	if len(got) != 2 || got[0] != 3 || got[1] != 0 {
-		t.Fatalf("seats held %v, want [3 0]", got)
+		t.Fatalf("seat_counts %v, want [3 0]", got)
 	}
 }
 
 // A database from before the claims gets the claim and pending-name
 // columns, empty, and keeps its registrations.
 func TestClaimsMigrationAddsEmptyColumnsToExistingRegistrations(t *testing.T) {
-	db, err := Open(filepath.Join(t.TempDir(), "old.db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = Close(db) })
-	if err := gormigrate.New(db, gormigrate.DefaultOptions, migrations).MigrateTo("0007_rate_limits"); err != nil {
-		t.Fatal(err)
-	}
-	// 0001 migrates today's model: take the columns away to stand for a
-	// database created before them.
-	for _, col := range models.RegistrationClaimColumns {
-		if err := db.Migrator().DropColumn(&models.Registration{}, col); err != nil {
-			t.Fatalf("drop %s: %v", col, err)
-		}
-	}
+	db := openMigratedTo(t, "0007_rate_limits")
 	day := time.Date(2030, 12, 2, 10, 0, 0, 0, time.UTC)
 	if err := db.Exec(`INSERT INTO meetings (slug, title, starts_at, ends_at, registration_closes_at, created_at)
 		VALUES ('a', 'A', ?, ?, ?, ?)`, day, day, day, day).Error; err != nil {
@@ -86,23 +72,52 @@ func TestClaimsMigrationAddsEmptyColumnsToExistingRegistrations(t *testing.T) {
 	if err := db.Exec(`INSERT INTO organizations (name, name_key, type, country, created_at) VALUES ('Org', 'org', 'ngo', 'KE', ?)`, day).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Exec(`INSERT INTO registrations (meeting_id, organization_id, name, email, status, token_hash, consent_at, created_at, updated_at)
-		VALUES (1, 1, 'P', 'p@example.org', 'approved', 'h', ?, ?, ?)`, day, day, day).Error; err != nil {
+	if err := db.Exec(`INSERT INTO registrations (meeting_id, organization_id, name, email, status, token, token_hash, consent_at, created_at, updated_at)
+		VALUES (1, 1, 'P', 'p@example.org', 'approved', 't', 'h', ?, ?, ?)`, day, day, day).Error; err != nil {
 		t.Fatal(err)
 	}
 	if err := Migrate(db); err != nil {
 		t.Fatal(err)
 	}
-	for _, col := range models.RegistrationClaimColumns {
-		if !db.Migrator().HasColumn(&models.Registration{}, col) {
-			t.Errorf("no column %s after migrating", col)
-		}
+	var r struct {
+		Name, ClaimedOrgName, ClaimedOrgEcosocStatus, PendingName string
+		PendingNameAt                                             *time.Time
 	}
-	var r models.Registration
-	if err := db.First(&r).Error; err != nil {
+	if err := db.Raw(`SELECT name, claimed_org_name, claimed_org_ecosoc_status, pending_name, pending_name_at FROM registrations`).Scan(&r).Error; err != nil {
 		t.Fatal(err)
 	}
-	if r.Name != "P" || r.ClaimedOrgName != "" || r.ClaimedOrgECOSOCStatus != "" || r.PendingName != "" || r.PendingNameAt != nil {
+	if r.Name != "P" || r.ClaimedOrgName != "" || r.ClaimedOrgEcosocStatus != "" || r.PendingName != "" || r.PendingNameAt != nil {
 		t.Fatalf("registration after migrating: %+v", r)
+	}
+}
+
+// A database from before the outbox worker, the live list and the summary
+// (the foundation's 0001-0004) gets their columns and tables, and keeps
+// its queued mail, which the worker can then lease.
+func TestCatchUpMigrationCompletesAFoundationDatabase(t *testing.T) {
+	db := openMigratedTo(t, "0004_summary")
+	day := time.Date(2030, 12, 2, 10, 0, 0, 0, time.UTC)
+	if err := db.Exec(`INSERT INTO outbox_messages (kind, to_addr, subject, text, status, next_attempt_at, created_at)
+		VALUES ('confirmation', 'p@example.org', 'S', 'T', 'pending', ?, ?)`, day, day).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Subject, MessageKey, ClaimToken string
+		ClaimedUntil                    *time.Time
+	}
+	if err := db.Raw(`SELECT subject, message_key, claim_token, claimed_until FROM outbox_messages`).Scan(&m).Error; err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "S" || m.MessageKey != "" || m.ClaimToken != "" || m.ClaimedUntil != nil {
+		t.Fatalf("queued mail after migrating: %+v", m)
+	}
+	for _, table := range []string{"outbox_blobs", "outbox_attachments", "live_meetings", "speaker_lists", "speaker_entries",
+		"live_events", "speaker_notes", "summary_versions", "summary_revisions", "circulations", "circulation_recipients"} {
+		if !db.Migrator().HasTable(table) {
+			t.Errorf("no table %s after migrating", table)
+		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"rostrum/models"
 )
 
 // IssuedLine is the heading block's statement of the summary's status.
@@ -86,7 +88,7 @@ func (d *drafter) introduction() {
 		byType[typeKey(o.Type)]++
 	}
 	var parts []string
-	for _, t := range stakeholderOrder {
+	for _, t := range models.OrganizationTypes {
 		if n := byType[t]; n > 0 {
 			parts = append(parts, countPhrase(t, n))
 		}
@@ -162,7 +164,7 @@ func (d *drafter) item(n int, it Item) {
 			continue
 		}
 		grouped[g.typ+"\x00"+foldKey(g.point)] = true
-		subject := "Several participants from " + typeLabels[g.typ].Several
+		subject := "Several participants from " + models.StakeholderTypeOf(g.typ).Several
 		if !d.r.chathamHouse() {
 			var names []string
 			for _, o := range uniqueOrganizations(g.orgs) {
@@ -202,7 +204,7 @@ func (d *drafter) item(n int, it Item) {
 // House Rule, the organization otherwise.
 func (d *drafter) subject(iv Intervention) string {
 	if d.r.chathamHouse() {
-		return "A participant from " + typeLabels[typeKey(iv.Organization.Type)].One
+		return "A participant from " + models.StakeholderTypeOf(iv.Organization.Type).One
 	}
 	return "The representative of " + orgName(iv.Organization)
 }
@@ -252,13 +254,13 @@ func (d *drafter) annexOrganizations() {
 	for _, o := range orgs {
 		byType[typeKey(o.Type)] = append(byType[typeKey(o.Type)], o)
 	}
-	for _, t := range stakeholderOrder {
+	for _, t := range models.OrganizationTypes {
 		list := byType[t]
 		if len(list) == 0 {
 			continue
 		}
 		sort.SliceStable(list, func(i, j int) bool { return foldKey(list[i].Name) < foldKey(list[j].Name) })
-		d.linef("### %s", typeLabels[t].Heading)
+		d.linef("### %s", models.StakeholderTypeOf(t).Group)
 		d.line("")
 		d.line("| Organization | Country |")
 		d.line("| --- | --- |")
@@ -281,7 +283,7 @@ type Stats struct {
 // leaving out groups with neither organizations nor interventions.
 func Statistics(r Record) []Stats {
 	m := map[string]*Stats{}
-	for _, t := range stakeholderOrder {
+	for _, t := range models.OrganizationTypes {
 		m[t] = &Stats{Type: t}
 	}
 	for _, o := range uniqueOrganizations(r.Organizations) {
@@ -295,7 +297,7 @@ func Statistics(r Record) []Stats {
 		}
 	}
 	var out []Stats
-	for _, t := range stakeholderOrder {
+	for _, t := range models.OrganizationTypes {
 		if s := m[t]; s.Organizations > 0 || s.Interventions > 0 {
 			out = append(out, *s)
 		}
@@ -311,7 +313,7 @@ func (d *drafter) annexStatistics() {
 	d.line("| --- | ---: | ---: | ---: |")
 	var tot Stats
 	for _, s := range stats {
-		d.linef("| %s | %d | %d | %s |", typeLabels[s.Type].Heading, s.Organizations, s.Interventions, Duration(s.SpeakingTime))
+		d.linef("| %s | %d | %d | %s |", models.StakeholderTypeOf(s.Type).Group, s.Organizations, s.Interventions, Duration(s.SpeakingTime))
 		tot.Organizations += s.Organizations
 		tot.Interventions += s.Interventions
 		tot.SpeakingTime += s.SpeakingTime
@@ -321,35 +323,21 @@ func (d *drafter) annexStatistics() {
 	d.line("```chart")
 	d.line("Interventions by stakeholder group")
 	for _, s := range stats {
-		d.linef("%s | %d", typeLabels[s.Type].Heading, s.Interventions)
+		d.linef("%s | %d", models.StakeholderTypeOf(s.Type).Group, s.Interventions)
 	}
 	d.line("```")
 	d.line("")
 	d.line("```chart")
 	d.line("Speaking time by stakeholder group (minutes)")
 	for _, s := range stats {
-		d.linef("%s | %s", typeLabels[s.Type].Heading, strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
+		d.linef("%s | %s", models.StakeholderTypeOf(s.Type).Group, strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
 	}
 	d.line("```")
 }
 
-var stakeholderOrder = []string{"ngo", "private_sector", "academia", "technical_community", "intergovernmental", "other"}
-
 func countPhrase(t string, n int) string {
-	switch t {
-	case "ngo":
-		return plural(n, "non-governmental organization", "non-governmental organizations")
-	case "private_sector":
-		return plural(n, "private sector entity", "private sector entities")
-	case "academia":
-		return plural(n, "academic or research institution", "academic and research institutions")
-	case "technical_community":
-		return plural(n, "technical community organization", "technical community organizations")
-	case "intergovernmental":
-		return plural(n, "intergovernmental organization", "intergovernmental organizations")
-	default:
-		return plural(n, "other stakeholder", "other stakeholders")
-	}
+	st := models.StakeholderTypeOf(t)
+	return plural(n, st.CountOne, st.CountMany)
 }
 
 func plural(n int, one, many string) string {

@@ -55,22 +55,6 @@ type Intervention struct {
 // chathamHouse reports whether the record must not name anyone.
 func (r *Record) chathamHouse() bool { return r.Attribution != models.AttributionAttributed }
 
-// typeLabels are the stakeholder groups as the summary names them:
-// plural heading, "a participant from …", "several participants from …".
-var typeLabels = map[string]struct{ Heading, One, Several string }{
-	"ngo":                 {"Non-governmental organizations", "a non-governmental organization", "non-governmental organizations"},
-	"private_sector":      {"Private sector", "the private sector", "the private sector"},
-	"academia":            {"Academic and research institutions", "academia", "academia"},
-	"technical_community": {"Technical community", "the technical community", "the technical community"},
-	"intergovernmental":   {"Intergovernmental organizations", "an intergovernmental organization", "intergovernmental organizations"},
-	"other":               {"Other stakeholders", "another stakeholder group", "other stakeholder groups"},
-}
-
-// typeOrder returns the stakeholder types in display order, unknown ones
-// (should there be any) last under "other".
-func typeKey(t string) string {
-	if _, ok := typeLabels[t]; ok {
-		return t
-	}
-	return "other"
-}
+// typeKey returns the stakeholder type of an organization, unknown ones
+// (should there be any) under "other".
+func typeKey(t string) string { return models.StakeholderTypeOf(t).Key }

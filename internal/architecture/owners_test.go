@@ -68,12 +68,8 @@ func TestEveryModelHasAnOwner(t *testing.T) {
 func modelNames(t *testing.T) []string {
 	t.Helper()
 	var names []string
-	for _, tables := range [][]any{{&models.User{}, &models.Session{}, &models.Meeting{}, &models.AgendaItem{},
-		&models.Organization{}, &models.Registration{}, &models.RateLimit{}},
-		models.LiveTables(), models.SummaryTables(), models.OutboxTables()} {
-		for _, m := range tables {
-			names = append(names, fmt.Sprintf("%T", m)[len("*models."):])
-		}
+	for _, m := range models.All() {
+		names = append(names, fmt.Sprintf("%T", m)[len("*models."):])
 	}
 	return names
 }

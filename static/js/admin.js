@@ -6,9 +6,8 @@
 // (#m=slug) so that a reload comes back to it.
 import {
   $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
-  STATES, STAKEHOLDER_TYPES, ECOSOC_STATUSES,
 } from "./api.js";
-import { countryName } from "./countries.js";
+import { countryName, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
 
 const status = $("#status");
 const consoleEl = $("#console");
@@ -16,6 +15,7 @@ const loginSection = $("#login-section");
 const loginForm = $("#login");
 const panel = $("#meeting-panel");
 const filters = $("#filters");
+const regsTable = $("#regs-table");
 const regsBody = $("#regs-table tbody");
 const selectAll = $("#select-all");
 const bulkButton = $("#bulk-approve");
@@ -30,9 +30,8 @@ let deciding = null;     // {ids, label, returnFocus} while the dialog is open
 
 const slugPath = () => `/api/meetings/${encodeURIComponent(meeting.slug)}`;
 
-for (const [value, label] of Object.entries(STAKEHOLDER_TYPES)) {
-  $("#f-type").append(el("option", { value, text: label }));
-}
+for (const { key, label } of registrationStatuses) $("#f-status").append(el("option", { value: key, text: label }));
+for (const { key, label } of stakeholderTypes) $("#f-type").append(el("option", { value: key, text: label }));
 
 // ---- login ---------------------------------------------------------------
 
@@ -187,12 +186,13 @@ function query() {
 function renderCounts(counts) {
   const byStatus = (counts && counts.by_status) || {};
   const byType = (counts && counts.by_type) || {};
-  replace($("#counts-state"), STATES.map((st) =>
-    el("li", {}, st[0].toUpperCase() + st.slice(1), el("b", { text: String(byStatus[st] || 0) }))));
-  replace($("#counts-type tbody"), Object.entries(STAKEHOLDER_TYPES).map(([type, label]) => {
-    const c = byType[type] || {};
+  const states = registrationStatuses.map((st) => st.key);
+  replace($("#counts-state"), registrationStatuses.map(({ key, label }) =>
+    el("li", {}, label, el("b", { text: String(byStatus[key] || 0) }))));
+  replace($("#counts-type tbody"), stakeholderTypes.map(({ key, label }) => {
+    const c = byType[key] || {};
     return el("tr", {}, el("th", { scope: "row", text: label }),
-      ["total", ...STATES].map((k) => el("td", { class: "num", text: String(c[k] || 0) })));
+      ["total", ...states].map((k) => el("td", { class: "num", text: String(c[k] || 0) })));
   }));
 }
 
@@ -212,10 +212,10 @@ function decisionButtons(r) {
 const CLAIM_FIELDS = {
   name: ["Name", (o) => o.name],
   acronym: ["Acronym", (o) => o.acronym],
-  type: ["Type", (o) => STAKEHOLDER_TYPES[o.type] || o.type],
+  type: ["Type", (o) => typeLabel(o.type)],
   country: ["Country", (o) => o.country_name || countryName(o.country)],
   website: ["Website", (o) => o.website],
-  ecosoc_status: ["ECOSOC status", (o) => ECOSOC_STATUSES[o.ecosoc_status] || o.ecosoc_status],
+  ecosoc_status: ["ECOSOC status", (o) => ecosocLabel(o.ecosoc_status)],
 };
 
 // claimTable sets what the registrant claimed beside the organization
@@ -278,7 +278,7 @@ function row(r) {
     el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
       el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
       claimTable(r)),
-    el("td", { text: STAKEHOLDER_TYPES[org.type] || org.type || "" }),
+    el("td", { text: typeLabel(org.type) }),
     el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
     el("td", {}, decisionButtons(r)));
 }
@@ -289,7 +289,15 @@ async function loadRegistrations() {
   const q = query();
   const seq = ++listSeq;
   $("#csv").href = `${slugPath()}/registrations.csv${q}`;
-  const data = await api("GET", `${slugPath()}/registrations${q}`);
+  // Busy until the latest request has drawn the table: screen readers wait
+  // for it, and so can tests.
+  regsTable.setAttribute("aria-busy", "true");
+  let data;
+  try {
+    data = await api("GET", `${slugPath()}/registrations${q}`);
+  } finally {
+    if (seq === listSeq) regsTable.setAttribute("aria-busy", "false");
+  }
   if (seq !== listSeq) return;
   shown = data.registrations || [];
   renderCounts(data.counts);

@@ -105,24 +105,6 @@ export function $(selector, root = document) {
   return n;
 }
 
-// Labels of the registration states and stakeholder types, in the order
-// the secretariat reads them.
-export const STATES = ["pending", "approved", "waitlisted", "rejected", "withdrawn"];
-export const STAKEHOLDER_TYPES = {
-  ngo: "Non-governmental organization",
-  private_sector: "Private sector",
-  academia: "Academia",
-  technical_community: "Technical community",
-  intergovernmental: "Intergovernmental organization",
-  other: "Other",
-};
-export const ECOSOC_STATUSES = {
-  general: "General consultative status",
-  special: "Special consultative status",
-  roster: "Roster",
-  none: "None",
-};
-
 // badge shows a registration state as text with a colour.
 export function badge(state) {
   return el("span", { class: "badge " + state, text: state });

@@ -4,8 +4,9 @@
 // balance of the floor and "suggest next". Every command goes over the
 // page's websocket; the page shows only what the server sends back.
 import {
-  LiveConnection, clock, currentItem, h, kindLabel, phase, remainingMs, speaking, statusText, typeLabels, waiting,
+  LiveConnection, clock, currentItem, h, kindLabel, phase, remainingMs, speaking, statusText, waiting,
 } from "./livestate.js";
+import { groupLabel, stakeholderTypes, typeLabel } from "./vocabulary.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -184,13 +185,15 @@ function renderHistory(it) {
 
 function renderBalance() {
   const b = state.balance || {};
-  const types = Object.keys(b).sort((x, y) => Object.keys(typeLabels).indexOf(x) - Object.keys(typeLabels).indexOf(y));
+  const order = stakeholderTypes.map((t) => t.key);
+  const rank = (t) => (order.includes(t) ? order.indexOf(t) : order.length);
+  const types = Object.keys(b).sort((x, y) => rank(x) - rank(y));
   const maxS = Math.max(1, ...types.map((t) => b[t].statements));
   const maxT = Math.max(1, ...types.map((t) => b[t].speaking_ms));
   $("balance").tBodies[0].replaceChildren(...types.map((t) => h("tr", {},
-    h("th", { scope: "row", text: typeLabels[t] || t }),
-    h("td", {}, h("meter", { min: 0, max: maxS, value: b[t].statements, "aria-label": `${typeLabels[t] || t}: statements` }), ` ${b[t].statements}`),
-    h("td", {}, h("meter", { min: 0, max: maxT, value: b[t].speaking_ms, "aria-label": `${typeLabels[t] || t}: speaking time` }), ` ${clock(b[t].speaking_ms)}`))));
+    h("th", { scope: "row", text: groupLabel(t) }),
+    h("td", {}, h("meter", { min: 0, max: maxS, value: b[t].statements, "aria-label": `${groupLabel(t)}: statements` }), ` ${b[t].statements}`),
+    h("td", {}, h("meter", { min: 0, max: maxT, value: b[t].speaking_ms, "aria-label": `${groupLabel(t)}: speaking time` }), ` ${clock(b[t].speaking_ms)}`))));
 }
 
 function tick() {
@@ -266,7 +269,7 @@ async function suggest() {
     if (!res.speaker) { box.replaceChildren("Nobody is waiting."); return; }
     const e = res.speaker;
     box.replaceChildren(
-      h("span", {}, "Suggested next: ", h("strong", { text: e.name }), ` (${e.organization}, ${typeLabels[e.stakeholder_type] || e.stakeholder_type}) — their group has had the least of the floor so far. `),
+      h("span", {}, "Suggested next: ", h("strong", { text: e.name }), ` (${e.organization}, ${typeLabel(e.stakeholder_type)}) — their group has had the least of the floor so far. `),
       h("button", { type: "button", class: "small", id: "suggest-start", onclick: () => { box.replaceChildren(); run("start", { speaker_id: e.id }); } }, `Give the floor to ${e.name}`));
   } catch (err) {
     box.replaceChildren(err.message);

@@ -238,7 +238,3 @@ export function kindLabel(kind) {
   return { statement: "Statement", point_of_order: "Point of order", reply: "Reply" }[kind] || kind;
 }
 
-export const typeLabels = {
-  ngo: "NGOs", private_sector: "Private sector", academia: "Academia",
-  technical_community: "Technical community", intergovernmental: "Intergovernmental", other: "Other",
-};

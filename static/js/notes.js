@@ -3,6 +3,7 @@
 // is kept in localStorage until the server has it, and saving is retried
 // until the connection comes back.
 import { api, el, login, slug, HTTPError } from './summary-common.js';
+import { countryName, typeLabel } from './vocabulary.js';
 
 const storeKey = `rostrum:notes:${slug}`;
 const status = document.getElementById('save-status');
@@ -38,7 +39,7 @@ function showSaved() {
 }
 
 function label(e) {
-  return `${e.organization} (${e.country || '—'}) · ${e.stakeholder_type.replace('_', ' ')}`;
+  return `${e.organization} (${e.country ? countryName(e.country) : '—'}) · ${typeLabel(e.stakeholder_type)}`;
 }
 
 function render() {

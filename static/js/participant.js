@@ -3,9 +3,8 @@
 // The section #floor belongs to the live list's own module.
 import {
   $, api, badge, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError,
-  STAKEHOLDER_TYPES, ECOSOC_STATUSES,
 } from "./api.js";
-import { countryName } from "./countries.js";
+import { countryName, ecosocLabel, typeLabel } from "./vocabulary.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const status = $("#status");
@@ -41,9 +40,9 @@ function render(reg) {
   const rows = [
     ["Name", reg.name], ["Email", reg.email], ["Job title", reg.job_title],
     ["Organization", org.acronym ? `${org.name} (${org.acronym})` : org.name],
-    ["Stakeholder type", STAKEHOLDER_TYPES[org.type] || org.type],
+    ["Stakeholder type", typeLabel(org.type)],
     ["Country", org.country_name || countryName(org.country)], ["Website", org.website],
-    ["ECOSOC status", ECOSOC_STATUSES[org.ecosoc_status] || org.ecosoc_status],
+    ["ECOSOC status", ecosocLabel(org.ecosoc_status)],
     ["Registered on", formatDate(reg.created_at, true)],
   ];
   replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));

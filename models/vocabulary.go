@@ -1,0 +1,109 @@
+package models
+
+// The words people read for the values stored in the columns below live
+// here, beside the values, so that every page and document names a value
+// the same way: the pages read them from GET /api/vocabulary, the
+// registration form is rendered with them, and the Chair's summary writes
+// them. The order of each list is the order people read it in.
+
+// Term is a stored value and its name.
+type Term struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
+
+// StakeholderType is a type of organization (Organization.Type) and the
+// ways Rostrum names it.
+type StakeholderType struct {
+	Key string
+	// Label names one organization of the type: forms, tables.
+	Label string
+	// Group names the type's organizations together: the console's
+	// balance of the floor, the summary's headings and statistics.
+	Group string
+	// One and Several complete the summary's "A participant from …" and
+	// "Several participants from …".
+	One, Several string
+	// CountOne and CountMany follow a number in the summary: "1 private
+	// sector entity", "3 private sector entities".
+	CountOne, CountMany string
+}
+
+// StakeholderTypes are the types of organizations, in display order.
+var StakeholderTypes = []StakeholderType{{
+	Key: "ngo", Label: "Non-governmental organization", Group: "Non-governmental organizations",
+	One: "a non-governmental organization", Several: "non-governmental organizations",
+	CountOne: "non-governmental organization", CountMany: "non-governmental organizations",
+}, {
+	Key: "private_sector", Label: "Private sector", Group: "Private sector",
+	One: "the private sector", Several: "the private sector",
+	CountOne: "private sector entity", CountMany: "private sector entities",
+}, {
+	Key: "academia", Label: "Academia", Group: "Academic and research institutions",
+	One: "academia", Several: "academia",
+	CountOne: "academic or research institution", CountMany: "academic and research institutions",
+}, {
+	Key: "technical_community", Label: "Technical community", Group: "Technical community",
+	One: "the technical community", Several: "the technical community",
+	CountOne: "technical community organization", CountMany: "technical community organizations",
+}, {
+	Key: "intergovernmental", Label: "Intergovernmental organization", Group: "Intergovernmental organizations",
+	One: "an intergovernmental organization", Several: "intergovernmental organizations",
+	CountOne: "intergovernmental organization", CountMany: "intergovernmental organizations",
+}, {
+	Key: "other", Label: "Other", Group: "Other stakeholders",
+	One: "another stakeholder group", Several: "other stakeholder groups",
+	CountOne: "other stakeholder", CountMany: "other stakeholders",
+}}
+
+// OrganizationTypes are the keys of StakeholderTypes, in the same order.
+var OrganizationTypes = func() []string {
+	out := make([]string, len(StakeholderTypes))
+	for i, t := range StakeholderTypes {
+		out[i] = t.Key
+	}
+	return out
+}()
+
+// StakeholderTypeOf returns the type with key, or "other" for a key that
+// is not a type (which validation keeps out of the database).
+func StakeholderTypeOf(key string) StakeholderType {
+	for _, t := range StakeholderTypes {
+		if t.Key == key {
+			return t
+		}
+	}
+	return StakeholderTypes[len(StakeholderTypes)-1]
+}
+
+// ECOSOCStatusTerms are the ECOSOC consultative statuses (Organization.ECOSOCStatus).
+var ECOSOCStatusTerms = []Term{
+	{"general", "General consultative status"},
+	{"special", "Special consultative status"},
+	{"roster", "Roster"},
+	{"none", "None"},
+}
+
+// ECOSOCStatuses are the keys of ECOSOCStatusTerms.
+var ECOSOCStatuses = keys(ECOSOCStatusTerms)
+
+// RegistrationStatusTerms are the registration states (Registration.Status),
+// in the order the secretariat reads them.
+var RegistrationStatusTerms = []Term{
+	{StatusPending, "Pending"},
+	{StatusApproved, "Approved"},
+	{StatusWaitlisted, "Waitlisted"},
+	{StatusRejected, "Rejected"},
+	{StatusWithdrawn, "Withdrawn"},
+}
+
+// RegistrationStatuses are the keys of RegistrationStatusTerms.
+var RegistrationStatuses = keys(RegistrationStatusTerms)
+
+func keys(terms []Term) []string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.Key
+	}
+	return out
+}
