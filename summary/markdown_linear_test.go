@@ -87,12 +87,12 @@ func TestMarkdownRenderingIsLinear(t *testing.T) {
 			// Below a few milliseconds the garbage collector and caches
 			// weigh more than the input: start larger for cheap shapes.
 			n := 32 << 10
-			for n < 256<<10 && bestOf(3, func() { render(sh.make(n)) }) < 5*time.Millisecond {
+			for n < 2<<20 && bestOf(3, func() { render(sh.make(n)) }) < 5*time.Millisecond {
 				n *= 2
 			}
 			small, large := sh.make(n), sh.make(4*n)
 			var ratio float64
-			for try := 0; try < 3; try++ { // a burst of other work can skew one measurement
+			for try := 0; try < 5; try++ { // a burst of other work can skew one measurement
 				ts, tl := bestOfInterleaved(7, func() { render(small) }, func() { render(large) })
 				ratio = float64(tl) / float64(max(ts, time.Microsecond))
 				if ratio < 8 {
