@@ -6,40 +6,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
-	"rostrum/models"
 	"rostrum/summary"
 )
-
-// summaryRoutes registers notes, the Chair's summary and circulation, and
-// the secretariat's summary desk page.
-func (h *Handler) summaryRoutes(app *fiber.App, api fiber.Router) {
-	notes := h.staff(models.RoleRapporteur, models.RoleAdmin)
-	admin := h.staff(models.RoleAdmin)
-	anyStaff := h.staff()
-
-	// Rapporteurs' notes on interventions.
-	api.Get("/meetings/:slug/notes", notes, h.listNotes)
-	api.Put("/meetings/:slug/speakers/:id/note", notes, h.putNote)
-
-	// Versions of the Chair's summary.
-	api.Post("/meetings/:slug/summary", admin, h.createSummary)
-	api.Get("/meetings/:slug/summary", anyStaff, h.listSummaries)
-	api.Get("/meetings/:slug/summary/latest", h.latestSummary) // public: the latest circulated version
-	api.Post("/meetings/:slug/summary/preview", anyStaff, h.previewSummary)
-	api.Get("/meetings/:slug/summary/:version.:format", h.summaryDocument)
-	api.Get("/meetings/:slug/summary/:version", anyStaff, h.getSummary)
-	api.Put("/meetings/:slug/summary/:version", admin, h.putSummary)
-	api.Get("/meetings/:slug/summary/:version/revisions", anyStaff, h.listRevisions)
-	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
-	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
-
-	// Circulation by mail.
-	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
-	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
-	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
-
-	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
-}
 
 func paramVersion(c *fiber.Ctx) (int, error) {
 	n, err := strconv.Atoi(c.Params("version"))

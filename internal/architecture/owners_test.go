@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/constant"
 	"go/types"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -178,4 +179,38 @@ func modelOf(typ types.Type) string {
 		return ""
 	}
 	return ""
+}
+
+// The README's table of rooms shows exactly models.Owners: for each
+// owning package, the tables it owns.
+func TestTheREADMEShowsEveryOwner(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string][]string{}
+	row := regexp.MustCompile("(?m)^\\| `([a-z]+)` \\| ([a-z_, ]+) \\|")
+	for _, m := range row.FindAllStringSubmatch(string(readme), -1) {
+		for _, tb := range strings.Split(m[2], ",") {
+			shown[m[1]] = append(shown[m[1]], strings.TrimSpace(tb))
+		}
+	}
+	want := map[string][]string{}
+	ns := schema.NamingStrategy{}
+	for model, owner := range models.Owners {
+		want[owner] = append(want[owner], ns.TableName(model))
+	}
+	for owner, tables := range want {
+		slices.Sort(tables)
+		got := slices.Clone(shown[owner])
+		slices.Sort(got)
+		if !slices.Equal(got, tables) {
+			t.Errorf("README shows %s owning %v; models.Owners says %v", owner, got, tables)
+		}
+	}
+	for owner := range shown {
+		if want[owner] == nil {
+			t.Errorf("README shows %s owning tables; models.Owners gives it none", owner)
+		}
+	}
 }
