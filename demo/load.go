@@ -163,30 +163,53 @@ func Load(ctx context.Context, s Services, w io.Writer) error {
 }
 
 func (a *loader) load(ctx context.Context, w io.Writer) error {
-	ms := a.Meetings
-	regs := a.Registrations
-	starts, ends, closes := demoDates(time.Now())
-	m, err := ms.BySlug(ctx, Slug)
-	if apperr.Is(err, apperr.KindNotFound) {
-		m, err = ms.Create(ctx, meetings.Input{
-			Slug:                 Slug,
-			Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
-			Venue:                "United Nations Headquarters, New York, Conference Room 1",
-			Chair:                "Mr. David Koh (Singapore)",
-			StartsAt:             starts.Format(time.RFC3339),
-			EndsAt:               ends.Format(time.RFC3339),
-			Timezone:             "America/New_York",
-			RegistrationClosesAt: closes.Format(time.RFC3339),
-			Capacity:             demoCapacity,
-			MaxPerOrganization:   demoPerOrg,
-			Attribution:          models.AttributionChathamHouse,
-		})
-	}
+	m, err := a.meeting(ctx)
 	if err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
+	if err := a.agenda(ctx, m); err != nil {
+		return err
+	}
+	added, err := a.registrations(ctx, m)
+	if err != nil {
+		return err
+	}
+	logins, err := a.demoStaff(ctx)
+	if err != nil {
+		return err
+	}
+	lv, err := a.demoLive(ctx, m)
+	if err != nil {
+		return err
+	}
+	return a.print(ctx, w, m, added, logins, lv)
+}
 
-	items, err := ms.Items(ctx, m.ID)
+// meeting returns the demo meeting, creating it the first time.
+func (a *loader) meeting(ctx context.Context) (*models.Meeting, error) {
+	m, err := a.Meetings.BySlug(ctx, Slug)
+	if !apperr.Is(err, apperr.KindNotFound) {
+		return m, err
+	}
+	starts, ends, closes := demoDates(time.Now())
+	return a.Meetings.Create(ctx, meetings.Input{
+		Slug:                 Slug,
+		Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
+		Venue:                "United Nations Headquarters, New York, Conference Room 1",
+		Chair:                "Mr. David Koh (Singapore)",
+		StartsAt:             starts.Format(time.RFC3339),
+		EndsAt:               ends.Format(time.RFC3339),
+		Timezone:             "America/New_York",
+		RegistrationClosesAt: closes.Format(time.RFC3339),
+		Capacity:             demoCapacity,
+		MaxPerOrganization:   demoPerOrg,
+		Attribution:          models.AttributionChathamHouse,
+	})
+}
+
+// agenda adds the items of demoAgenda that m lacks, as live changes.
+func (a *loader) agenda(ctx context.Context, m *models.Meeting) error {
+	items, err := a.Meetings.Items(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -195,23 +218,31 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 		have[it.Title] = true
 	}
 	for _, title := range demoAgenda {
-		if !have[title] {
-			item, err := meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}.Item(m.ID)
-			if err == nil {
-				_, err = a.Live.AddItem(ctx, auth.Actor{}, item)
-			}
-			if err != nil {
-				return fmt.Errorf("agenda item %q: %w", title, err)
-			}
+		if have[title] {
+			continue
+		}
+		item, err := meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}.Item(m.ID)
+		if err == nil {
+			_, err = a.Live.AddItem(ctx, auth.Actor{}, item)
+		}
+		if err != nil {
+			return fmt.Errorf("agenda item %q: %w", title, err)
 		}
 	}
+	return nil
+}
 
+// registrations registers the people of demoPlan who have not registered
+// yet and takes the secretariat's decision the plan gives each; it
+// returns how many it registered.
+func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, error) {
+	regs := a.Registrations
 	added := 0
 	for _, s := range demoPlan() {
 		o, p := demoOrganizations[s.org], demoPeople[s.person]
 		email := demoEmail(p.Name, p.Local, s.org)
-		if done, err := a.Registrations.HasRegistered(ctx, m.ID, email); err != nil {
-			return err
+		if done, err := regs.HasRegistered(ctx, m.ID, email); err != nil {
+			return added, err
 		} else if done {
 			continue
 		}
@@ -223,7 +254,7 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 			Name: p.Name, Email: email, JobTitle: demoJobTitle(o.Type, s.person), Consent: true,
 		})
 		if err != nil {
-			return fmt.Errorf("demo registration of %s: %w", email, err)
+			return added, fmt.Errorf("demo registration of %s: %w", email, err)
 		}
 		added++
 		switch s.action {
@@ -235,19 +266,15 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 			_, err = regs.Withdraw(ctx, reg.ID)
 		}
 		if err != nil {
-			return fmt.Errorf("demo %s of %s: %w", s.action, email, err)
+			return added, fmt.Errorf("demo %s of %s: %w", s.action, email, err)
 		}
 	}
+	return added, nil
+}
 
-	logins, err := a.demoStaff(ctx)
-	if err != nil {
-		return err
-	}
-	lv, err := a.demoLive(ctx, m)
-	if err != nil {
-		return err
-	}
-	counts, err := regs.Count(ctx, m.ID)
+// print tells what the demo holds and where to look.
+func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport) error {
+	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -255,7 +282,6 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-
 	base := a.PublicURL
 	fmt.Fprintf(w, "Demo meeting %q: %d organizations; registrations added now: %d\n", m.Slug, orgs, added)
 	fmt.Fprintf(w, "  by state:")

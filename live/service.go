@@ -178,45 +178,11 @@ func (s *Service) publish(ctx context.Context, meetingID uint, seq int64) {
 
 // apply runs cmd on f.
 func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd *Command) (*Entry, error) {
-	needItem := func() error {
-		if cmd.ItemID == 0 {
-			return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
-		}
-		return nil
-	}
-	// entry finds the command's speaker entry, on the command's item when
-	// one is named.
-	entry := func() (*Entry, error) {
-		if cmd.SpeakerID == 0 {
-			return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
-		}
-		e, _, err := f.Entry(cmd.SpeakerID)
-		if err != nil {
-			return nil, err
-		}
-		if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
-			return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
-		}
-		return e, nil
-	}
 	switch cmd.Action {
 	case ActAddSpeaker:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		if cmd.RegistrationID == 0 {
-			return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
-		}
-		if cmd.Kind == "" {
-			cmd.Kind = models.KindStatement
-		}
-		sp, err := s.speakerOf(tx, f.MeetingID, cmd.RegistrationID)
-		if err != nil {
-			return nil, err
-		}
-		return f.AddSpeaker(now, cmd.ItemID, sp, cmd.Kind, cmd.ReplyTo)
+		return s.addSpeaker(tx, f, now, cmd)
 	case ActRemoveSpeaker:
-		e, err := entry()
+		e, err := cmd.entry(f)
 		if err != nil {
 			return nil, err
 		}
@@ -224,18 +190,8 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 			return nil, apperr.Forbidden("a participant can only withdraw their own request")
 		}
 		return f.Remove(e.ID)
-	case ActReorder:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		return nil, f.Reorder(cmd.ItemID, cmd.IDs)
-	case ActNext:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		return f.Next(now, cmd.ItemID)
 	case ActStart, ActStop, ActPause, ActResume, ActExtend:
-		e, err := entry()
+		e, err := cmd.entry(f)
 		if err != nil {
 			return nil, err
 		}
@@ -251,11 +207,15 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 		default:
 			return f.Extend(e.ID, cmd.Seconds)
 		}
-	case ActClose, ActReopen, ActSetCurrent:
-		if err := needItem(); err != nil {
+	case ActNext, ActReorder, ActClose, ActReopen, ActSetCurrent:
+		if err := cmd.needItem(); err != nil {
 			return nil, err
 		}
 		switch cmd.Action {
+		case ActNext:
+			return f.Next(now, cmd.ItemID)
+		case ActReorder:
+			return nil, f.Reorder(cmd.ItemID, cmd.IDs)
 		case ActClose:
 			return nil, f.Close(cmd.ItemID)
 		case ActReopen:
@@ -265,6 +225,49 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 		}
 	}
 	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
+}
+
+// addSpeaker puts the registration the command names on the list, as a
+// statement unless it says otherwise.
+func (s *Service) addSpeaker(tx *gorm.DB, f *Floor, now time.Time, cmd *Command) (*Entry, error) {
+	if err := cmd.needItem(); err != nil {
+		return nil, err
+	}
+	if cmd.RegistrationID == 0 {
+		return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
+	}
+	if cmd.Kind == "" {
+		cmd.Kind = models.KindStatement
+	}
+	sp, err := s.speakerOf(tx, f.MeetingID, cmd.RegistrationID)
+	if err != nil {
+		return nil, err
+	}
+	return f.AddSpeaker(now, cmd.ItemID, sp, cmd.Kind, cmd.ReplyTo)
+}
+
+// needItem refuses a command that names no agenda item.
+func (cmd *Command) needItem() error {
+	if cmd.ItemID == 0 {
+		return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
+	}
+	return nil
+}
+
+// entry finds the command's speaker entry on f, on the command's item
+// when one is named.
+func (cmd *Command) entry(f *Floor) (*Entry, error) {
+	if cmd.SpeakerID == 0 {
+		return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
+	}
+	e, _, err := f.Entry(cmd.SpeakerID)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
+		return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
+	}
+	return e, nil
 }
 
 // withdrawnEntry reads entry id of the meeting if it is a withdrawn

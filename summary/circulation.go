@@ -67,13 +67,9 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 	if len(extra) > MaxExtraAddresses {
 		return nil, apperr.Invalid("too many extra addresses", map[string]string{"extra": "at most 500 addresses"})
 	}
-	var extras []recipient
-	for i, e := range extra {
-		a := normalizeAddress(e)
-		if a == "" {
-			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
-		}
-		extras = append(extras, recipient{addr: a})
+	extras, err := extraRecipients(extra)
+	if err != nil {
+		return nil, err
 	}
 	db := s.DB.WithContext(ctx)
 	v, err := s.version(ctx, db, m, n)
@@ -102,20 +98,7 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err := StageOf(v).Circulable(); err != nil {
 			return err
 		}
-		seen := map[string]bool{}
-		var rcpts []recipient
-		for _, r := range regs {
-			if a := normalizeAddress(r.Email); a != "" && !seen[strings.ToLower(a)] {
-				seen[strings.ToLower(a)] = true
-				rcpts = append(rcpts, recipient{addr: a, name: r.Name})
-			}
-		}
-		for _, r := range extras {
-			if !seen[strings.ToLower(r.addr)] {
-				seen[strings.ToLower(r.addr)] = true
-				rcpts = append(rcpts, r)
-			}
-		}
+		rcpts := recipients(regs, extras)
 		if len(rcpts) == 0 {
 			return apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
 		}
@@ -123,22 +106,7 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err := tx.Create(&circ).Error; err != nil {
 			return err
 		}
-		link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
-		subject := cleanText("Chair's Summary: " + m.Title)
-		rows := make([]models.CirculationRecipient, 0, len(rcpts))
-		for _, r := range rcpts {
-			msg, err := outbox.Enqueue(tx, outbox.Message{
-				Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
-				Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
-				Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
-				Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
-			})
-			if err != nil {
-				return err
-			}
-			rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
-		}
-		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+		if err := s.enqueueCirculation(tx, m, &circ, rcpts, doc); err != nil {
 			return err
 		}
 		next, err := StageOf(v).Next("circulate")
@@ -154,6 +122,60 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		s.Notify()
 	}
 	return s.Circulation(ctx, m, circ.ID)
+}
+
+// extraRecipients checks the extra addresses a circulation goes to.
+func extraRecipients(extra []string) ([]recipient, error) {
+	var out []recipient
+	for i, e := range extra {
+		a := normalizeAddress(e)
+		if a == "" {
+			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
+		}
+		out = append(out, recipient{addr: a})
+	}
+	return out, nil
+}
+
+// recipients is every approved participant and then every extra address,
+// each address once whatever its case.
+func recipients(approved []models.Registration, extras []recipient) []recipient {
+	seen := map[string]bool{}
+	var out []recipient
+	add := func(r recipient) {
+		if r.addr != "" && !seen[strings.ToLower(r.addr)] {
+			seen[strings.ToLower(r.addr)] = true
+			out = append(out, r)
+		}
+	}
+	for _, r := range approved {
+		add(recipient{addr: normalizeAddress(r.Email), name: r.Name})
+	}
+	for _, r := range extras {
+		add(r)
+	}
+	return out
+}
+
+// enqueueCirculation queues one message to each recipient of circ, the
+// PDF attached, and records who they went to, inside tx.
+func (s *Service) enqueueCirculation(tx *gorm.DB, m *models.Meeting, circ *models.Circulation, rcpts []recipient, doc *Document) error {
+	link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
+	subject := cleanText("Chair's Summary: " + m.Title)
+	rows := make([]models.CirculationRecipient, 0, len(rcpts))
+	for _, r := range rcpts {
+		msg, err := outbox.Enqueue(tx, outbox.Message{
+			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
+			Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
+			Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
+			Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
+		})
+		if err != nil {
+			return err
+		}
+		rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
+	}
+	return tx.CreateInBatches(rows, 200).Error
 }
 
 func circulationText(m *models.Meeting, name, link string) string {
