@@ -33,7 +33,6 @@ func (h *Handler) liveState(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("json", "utf-8")
 	return c.Send(body)
 }

@@ -297,7 +297,6 @@ func (h *Handler) exportRegistrations(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+m.Slug+`-registrations.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 
