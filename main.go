@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"rostrum/app"
+	"rostrum/demo"
 	"rostrum/safely"
 	"rostrum/store"
 )
@@ -53,7 +54,7 @@ func run(args []string) error {
 			return err
 		}
 		defer a.Shutdown(5 * time.Second)
-		return a.Demo(context.Background(), os.Stdout)
+		return demo.Load(context.Background(), demo.ServicesOf(a), os.Stdout)
 	case "copy-db":
 		if fs.NArg() != 2 || !store.IsPostgres(fs.Arg(1)) {
 			return fmt.Errorf("usage: rostrum copy-db postgres://user@host:5432/db (copies the configured database, %s, into it)", cfg.DB)

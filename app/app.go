@@ -29,19 +29,25 @@ import (
 	"rostrum/summary"
 )
 
-// App is a running Rostrum: its database, services and HTTP server.
+// App is a running Rostrum: its database, its capabilities' services,
+// each built once in New, and the HTTP server that serves them.
 type App struct {
-	Config  Config
-	Log     *slog.Logger
-	DB      *gorm.DB
-	Auth    *auth.Service
-	Fiber   *fiber.App
-	Handler *handlers.Handler
+	Config Config
+	Log    *slog.Logger
+	DB     *gorm.DB // for its lifecycle (and tests); the services own its tables
+
+	Auth          *auth.Service
+	Meetings      *meetings.Service
+	Registrations *registration.Service
+	Live          *live.Service
+	Hub           *live.Hub
+	Summary       *summary.Service
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
 	// transaction that enqueued some.
 	Outbox *outbox.Worker
-	Live   *live.Service
-	Hub    *live.Hub
+
+	Handler *handlers.Handler
+	Fiber   *fiber.App
 
 	pgFeed *pgfeed.Feed       // the cross-instance change feed, on PostgreSQL
 	group  *store.GroupCommit // registrations' shared write transactions, on SQLite
@@ -62,8 +68,9 @@ func NewLogger(cfg Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-// New opens the database, runs migrations, creates the configured admin
-// and builds the HTTP server. It starts nothing; Start does.
+// New opens the database, runs migrations, creates the configured admin,
+// builds every service once and the HTTP server on them. It starts
+// nothing; Start does.
 func New(cfg Config, log *slog.Logger) (*App, error) {
 	db, err := store.Open(cfg.DB, log)
 	if err != nil {
@@ -73,22 +80,48 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		_ = store.Close(db)
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	a := &App{Config: cfg, Log: log, DB: db, Auth: auth.NewService(db, cfg.SessionTTL)}
-	if created, err := a.Auth.EnsureAdmin(context.Background(), cfg.AdminEmail, cfg.AdminPassword); err != nil {
+	a, err := build(cfg, log, db)
+	if err != nil {
 		_ = store.Close(db)
+		return nil, err
+	}
+	if created, err := a.Auth.EnsureAdmin(context.Background(), cfg.AdminEmail, cfg.AdminPassword); err != nil {
+		a.closeServices()
 		return nil, fmt.Errorf("create admin %s: %w", cfg.AdminEmail, err)
 	} else if created {
 		log.Info("created secretariat admin", "email", cfg.AdminEmail)
 	}
+	return a, nil
+}
+
+// build makes the services on db, each once, in the order they need
+// each other, then the handlers and the HTTP server.
+func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
+	a := &App{Config: cfg, Log: log, DB: db}
+	var err error
 	a.Outbox, err = outbox.NewWorker(db, outbox.Config{
 		Host: cfg.SMTPHost, Port: cfg.SMTPPort, From: cfg.SMTPFrom,
 		Username: cfg.SMTPUsername, Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS,
 		Timeout: cfg.SMTPTimeout, MaxAttempts: cfg.SMTPMaxAttempts, RetryBase: cfg.SMTPRetryBase,
 	}, log)
 	if err != nil {
-		_ = store.Close(db)
 		return nil, err
 	}
+	var limits ratelimit.Counter
+	if store.Postgres(db) {
+		// Several instances may share the database: one throttle count for
+		// all of them.
+		limits = &ratelimit.Postgres{DB: db}
+	} else {
+		limits = ratelimit.NewMemory()
+		// SQLite has one writer: registrations share its transactions. A
+		// group of 64 holds the write lock for about 20 ms, which bounds
+		// what a moderator's command waits during a rush.
+		a.group = store.NewGroupCommit(db, 64)
+	}
+	a.Meetings = &meetings.Service{DB: db}
+	a.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify, Group: a.group}
+	a.Auth = auth.NewService(db, cfg.SessionTTL, a.Registrations)
 	var feed live.Feed = live.NewLocalFeed()
 	if store.Postgres(db) {
 		// Several instances share one database: changes cross between them
@@ -96,38 +129,34 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 		a.pgFeed = pgfeed.NewFeed(db, cfg.DB, log)
 		feed = a.pgFeed
 	}
-	a.Live = live.NewService(db, feed, log)
-	a.Hub = live.NewHub(a.Live, a.Live.Feed, log)
+	a.Live = live.NewService(db, feed, a.Registrations, log)
+	a.Hub = live.NewHub(a.Live, feed, log)
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
+	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
+		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
 	a.Handler = &handlers.Handler{
-		DB:  db,
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
 			RegistrationRateLimit: cfg.RegistrationRateLimit, ParticipantCommandRate: cfg.ParticipantCommandRate},
-		Auth:     a.Auth,
-		Meetings: &meetings.Service{DB: db},
-		Outbox:   a.Outbox,
-		Live:     a.Live,
-		Hub:      a.Hub,
-		Summary:  newSummary(cfg, db, log),
+		Health:        func(ctx context.Context) error { return store.Ping(ctx, db) },
+		Auth:          a.Auth,
+		Meetings:      a.Meetings,
+		Registrations: a.Registrations,
+		Live:          a.Live,
+		Hub:           a.Hub,
+		Summary:       a.Summary,
+		Limits:        limits,
 	}
-	a.Handler.Summary.Notify = a.Outbox.Notify
-	a.Hub.StaffAllowed = a.Handler.StaffSocketAllowed
-	a.Handler.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify}
-	if store.Postgres(db) {
-		// Several instances may share the database: one throttle count for
-		// all of them.
-		a.Handler.Limits = &ratelimit.Postgres{DB: db}
-	} else {
-		a.Handler.Limits = ratelimit.NewMemory()
-		// SQLite has one writer: registrations share its transactions. A
-		// group of 64 holds the write lock for about 20 ms, which bounds
-		// what a moderator's command waits during a rush.
-		a.group = store.NewGroupCommit(db, 64)
-		a.Handler.Registrations.Group = a.group
-	}
-	a.Fiber = fiber.New(fiber.Config{
+	a.Fiber = newServer(cfg, log)
+	a.Handler.Routes(a.Fiber)
+	return a, nil
+}
+
+// newServer builds the HTTP server with its limits and middleware.
+func newServer(cfg Config, log *slog.Logger) *fiber.App {
+	f := fiber.New(fiber.Config{
 		AppName:      "Rostrum",
 		ErrorHandler: handlers.ErrorHandler(log),
 		BodyLimit:    cfg.BodyLimit,
@@ -154,23 +183,31 @@ func New(cfg Config, log *slog.Logger) (*App, error) {
 	})
 	// Fiber does not expose fasthttp's per-address limit; set it on the
 	// server it will listen with.
-	a.Fiber.Server().MaxConnsPerIP = cfg.MaxConnectionsPerIP
+	f.Server().MaxConnsPerIP = cfg.MaxConnectionsPerIP
 	// A websocket's hijacked connection is closed by its handler, exactly
 	// once (handlers.liveSocket), not a second time by fasthttp when the
 	// handler returns: a double close through the per-address counter
 	// brought the process down before fasthttp v1.78.
-	a.Fiber.Server().KeepHijackedConns = true
+	f.Server().KeepHijackedConns = true
 	// A panic in a handler is logged with its stack and answered 500.
-	a.Fiber.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+	f.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		safely.Log(log, c.Method()+" "+c.Route().Path, e)
 	}}))
-	a.Fiber.Use(requestLogger(log))
-	a.Fiber.Use(helmet.New(helmet.Config{
+	f.Use(requestLogger(log))
+	f.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
-	a.Handler.Routes(a.Fiber)
-	return a, nil
+	return f
+}
+
+// closeServices stops what build started and closes the database, for a
+// New that fails after build.
+func (a *App) closeServices() {
+	if a.group != nil {
+		a.group.Close()
+	}
+	_ = store.Close(a.DB)
 }
 
 // requestLogger logs every request with slog, never its query string (it
@@ -300,10 +337,11 @@ func (a *App) Shutdown(grace time.Duration) {
 // newSummary builds the Chair's summary service. Missing PDF fonts are
 // reported at start; everything but the PDF (and circulation, which
 // attaches it) keeps working.
-func newSummary(cfg Config, db *gorm.DB, log *slog.Logger) *summary.Service {
+func newSummary(cfg Config, log *slog.Logger, s *summary.Service) *summary.Service {
 	fonts, err := summary.LoadFonts(cfg.SummaryFontDir)
 	if err != nil {
 		log.Warn("summary PDF fonts unavailable", "err", err)
 	}
-	return &summary.Service{DB: db, Fonts: fonts, PublicURL: cfg.PublicURL(), Speakers: summary.LiveSpeakers{}}
+	s.Fonts, s.PublicURL = fonts, cfg.PublicURL()
+	return s
 }

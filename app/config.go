@@ -204,6 +204,20 @@ func (c *Config) Validate() error {
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Sprintf("config: %s (ROSTRUM_%s): %s", key, strings.ToUpper(key), fmt.Sprintf(format, args...)))
 	}
+	for _, check := range []func(problem){c.validateServer, c.validateMail, c.validateAccounts, c.validateRuntime, c.validateLimits, c.validateLive} {
+		check(bad)
+	}
+	if len(errs) > 0 {
+		return errors.New(strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// problem reports one bad key.
+type problem func(key, format string, args ...any)
+
+// validateServer checks where the server listens, its database and public address.
+func (c *Config) validateServer(bad problem) {
 	if _, port, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "want host:port, got %q", c.Listen)
 	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
@@ -218,6 +232,10 @@ func (c *Config) Validate() error {
 			bad("base_url", "want an absolute http(s) URL, got %q", c.BaseURL)
 		}
 	}
+}
+
+// validateMail checks the mail server and the outbox's retries.
+func (c *Config) validateMail(bad problem) {
 	if c.SMTPHost == "" {
 		bad("smtp_host", "must not be empty")
 	}
@@ -241,6 +259,10 @@ func (c *Config) Validate() error {
 	if c.SMTPTimeout < 100*time.Millisecond || c.SMTPTimeout > 10*time.Minute {
 		bad("smtp_timeout", "want a duration from 100ms to 10m, got %s", c.SMTPTimeout)
 	}
+}
+
+// validateAccounts checks the configured admin and staff sessions.
+func (c *Config) validateAccounts(bad problem) {
 	if c.AdminEmail != "" {
 		if _, err := mail.ParseAddress(c.AdminEmail); err != nil {
 			bad("admin_email", "not an email address: %q", c.AdminEmail)
@@ -249,6 +271,13 @@ func (c *Config) Validate() error {
 			bad("admin_password", "set with admin_email; the password %s", msg)
 		}
 	}
+	if c.SessionTTL < time.Minute {
+		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
+	}
+}
+
+// validateRuntime checks logging, the profiler and the PDF fonts.
+func (c *Config) validateRuntime(bad problem) {
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -259,11 +288,20 @@ func (c *Config) Validate() error {
 	default:
 		bad("log_format", "want text or json, got %q", c.LogFormat)
 	}
+	if c.PprofListen != "" {
+		if _, _, err := net.SplitHostPort(c.PprofListen); err != nil {
+			bad("pprof_listen", "want host:port or empty, got %q", c.PprofListen)
+		}
+	}
+	if strings.TrimSpace(c.SummaryFontDir) == "" {
+		bad("summary_font_dir", "must name the directory searched for the PDF's TrueType fonts")
+	}
+}
+
+// validateLimits checks the limits on requests, throttles and connections.
+func (c *Config) validateLimits(bad problem) {
 	if c.BodyLimit < 1024 {
 		bad("body_limit", "want at least 1024 bytes, got %d", c.BodyLimit)
-	}
-	if c.SessionTTL < time.Minute {
-		bad("session_ttl", "want a duration of at least 1m, got %s", c.SessionTTL)
 	}
 	if c.RegistrationRateLimit < 0 || c.RegistrationRateLimit > 100000 {
 		bad("registration_rate_limit", "want registrations per minute per address from 0 (no limit) to 100000, got %d", c.RegistrationRateLimit)
@@ -293,27 +331,19 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+}
+
+// validateLive checks the live list's fan-out settings.
+func (c *Config) validateLive(bad problem) {
 	if c.LiveSendBuffer < 1 || c.LiveSendBuffer > 100_000 {
 		bad("live_send_buffer", "want between 1 and 100000 messages, got %d", c.LiveSendBuffer)
 	}
 	if c.LivePingInterval < 10*time.Millisecond || c.LivePingInterval > 10*time.Minute {
 		bad("live_ping_interval", "want a duration between 10ms and 10m, got %s", c.LivePingInterval)
 	}
-	if c.PprofListen != "" {
-		if _, _, err := net.SplitHostPort(c.PprofListen); err != nil {
-			bad("pprof_listen", "want host:port or empty, got %q", c.PprofListen)
-		}
-	}
 	if c.LiveCheckInterval < 10*time.Millisecond || c.LiveCheckInterval > 24*time.Hour {
 		bad("live_check_interval", "want a duration between 10ms and 24h, got %s", c.LiveCheckInterval)
 	}
-	if strings.TrimSpace(c.SummaryFontDir) == "" {
-		bad("summary_font_dir", "must name the directory searched for the PDF's TrueType fonts")
-	}
-	if len(errs) > 0 {
-		return errors.New(strings.Join(errs, "\n"))
-	}
-	return nil
 }
 
 // TrustedProxyList is trusted_proxies as a list.

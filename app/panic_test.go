@@ -3,42 +3,24 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/app"
+	"rostrum/internal/logtest"
 	"rostrum/internal/testenv"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // A panic in a request's handler is answered 500 without its details,
 // logged with its stack, and the server goes on answering.
 func TestAPanicInAHandlerIsLoggedWithItsStackAndTheServerGoesOn(t *testing.T) {
-	var logs lockedBuffer
-	a, err := app.New(testenv.Config(t), slog.New(slog.NewTextHandler(&logs, nil)))
+	log, logs := logtest.New()
+	a, err := app.New(testenv.Config(t), log)
 	if err != nil {
 		t.Fatal(err)
 	}

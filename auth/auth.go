@@ -90,11 +90,21 @@ type Service struct {
 	TTL time.Duration
 	// Cost is bcrypt's work factor; tests lower it.
 	Cost int
+	// Participants reads a participant's registration again (package
+	// registration owns them).
+	Participants Participants
 }
 
-// NewService returns a Service with sessions lasting ttl.
-func NewService(db *gorm.DB, ttl time.Duration) *Service {
-	return &Service{DB: db, TTL: ttl, Cost: bcrypt.DefaultCost}
+// Participants is what auth asks of the registrations: the registration
+// whose token has hash, with its organization and meeting, or nil.
+type Participants interface {
+	ByTokenHash(ctx context.Context, hash string) (*models.Registration, error)
+}
+
+// NewService returns a Service with sessions lasting ttl, reading
+// participants from participants.
+func NewService(db *gorm.DB, ttl time.Duration, participants Participants) *Service {
+	return &Service{DB: db, TTL: ttl, Cost: bcrypt.DefaultCost, Participants: participants}
 }
 
 // NewUserInput is what it takes to create a staff account.
@@ -231,39 +241,28 @@ func (s *Service) Current(ctx context.Context, a Actor) (Actor, error) {
 		}
 		return Actor{User: &sess.User, CSRFToken: sess.CSRFToken, SessionHash: a.SessionHash}, nil
 	case a.Registration != nil:
-		var r models.Registration
-		err := s.DB.WithContext(ctx).Preload("Organization").Preload("Meeting").
-			Where("token_hash = ?", a.Registration.TokenHash).First(&r).Error
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Actor{}, nil
-		}
-		if err != nil {
+		r, err := s.Participants.ByTokenHash(ctx, a.Registration.TokenHash)
+		if err != nil || r == nil {
 			return Actor{}, err
 		}
-		return Actor{Registration: &r}, nil
+		return Actor{Registration: r}, nil
 	}
 	return a, nil
+}
+
+// UserByEmail returns the staff account of email.
+func (s *Service) UserByEmail(ctx context.Context, email string) (*models.User, error) {
+	var u models.User
+	if err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.NotFound("no staff account %s", email)
+		}
+		return nil, err
+	}
+	return &u, nil
 }
 
 // Logout ends the session of token.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.DB.WithContext(ctx).Where("token_hash = ?", HashToken(token)).Delete(&models.Session{}).Error
-}
-
-// Participant returns the registration whose secret token is token, or nil.
-// Only the token's hash is stored: a lookup by hash is the comparison.
-func Participant(ctx context.Context, db *gorm.DB, token string) (*models.Registration, error) {
-	if len(token) < 20 || len(token) > 100 {
-		return nil, nil
-	}
-	var r models.Registration
-	err := db.WithContext(ctx).Preload("Organization").Preload("Meeting").
-		Where("token_hash = ?", HashToken(token)).First(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &r, nil
 }

@@ -159,7 +159,6 @@ func TestRegistrationRateLimitZeroLetsARushThrough(t *testing.T) {
 func TestLoginIsThrottledAfterFailedAttempts(t *testing.T) {
 	cfg := testenv.Config(t)
 	e := testenv.Start(t, cfg)
-	e.App.Handler.Opts.LoginAttempts = 0 // the default (10) is what runs in production
 	anon := e.Anon()
 	// Successful logins do not count towards the limit.
 	for range 3 {

@@ -31,7 +31,7 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 	}
 	switch {
 	case tok != "":
-		reg, err := auth.Participant(c.UserContext(), h.DB, tok)
+		reg, err := h.Registrations.ByToken(c.UserContext(), tok)
 		if err != nil {
 			return err
 		}
@@ -116,17 +116,17 @@ func (h *Handler) participant(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// loginAttempts failed logins from one client address within loginWindow
+// are allowed; further attempts get 429 until the window passes.
+const (
+	loginAttempts = 10
+	loginWindow   = 15 * time.Minute
+)
+
 // loginThrottle refuses logins from an address after too many failures
 // (successful logins do not count), answering 429 with Retry-After.
 func (h *Handler) loginThrottle() fiber.Handler {
-	max, window := h.Opts.LoginAttempts, h.Opts.LoginWindow
-	if max <= 0 {
-		max = 10
-	}
-	if window <= 0 {
-		window = 15 * time.Minute
-	}
-	return h.throttled(throttle{name: "login", max: max, window: window, skipSuccess: true,
+	return h.throttled(throttle{name: "login", max: loginAttempts, window: loginWindow, skipSuccess: true,
 		refuse: func(string) error {
 			return apperr.RateLimited("too many failed logins from this address; try again later")
 		}})

@@ -6,23 +6,21 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
-	"gorm.io/gorm"
 
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
-	"rostrum/outbox"
 	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/summary"
@@ -32,10 +30,6 @@ import (
 type Options struct {
 	PublicURL     string
 	SecureCookies bool
-	// LoginAttempts failed logins per client address within LoginWindow
-	// are allowed; further attempts get 429 until the window passes.
-	LoginAttempts int
-	LoginWindow   time.Duration
 	// RegistrationRateLimit is how many registrations one client address
 	// may send a minute; 0 means no limit.
 	RegistrationRateLimit int
@@ -48,17 +42,16 @@ type Options struct {
 
 // Handler holds what the handlers need. One value serves every route.
 type Handler struct {
-	DB       *gorm.DB
-	Log      *slog.Logger
-	Opts     Options
+	Log  *slog.Logger
+	Opts Options
+	// Health says whether the database answers (GET /healthz).
+	Health   func(ctx context.Context) error
 	Auth     *auth.Service
 	Meetings *meetings.Service
 	// Registrations is registration and accreditation.
 	Registrations *registration.Service
-	// Outbox delivers mail; Notify it after a commit that enqueued mail.
-	Outbox *outbox.Worker
-	Live   *live.Service // the live list of speakers: commands and state
-	Hub    *live.Hub     // its websocket viewers
+	Live          *live.Service // the live list of speakers: commands and state
+	Hub           *live.Hub     // its websocket viewers
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
 

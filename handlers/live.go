@@ -11,31 +11,6 @@ import (
 	"rostrum/models"
 )
 
-// liveRoutes registers the live list of speakers (REST and websocket).
-// Every command, REST or websocket, goes through live.Service.Do.
-func (h *Handler) liveRoutes(app *fiber.App, api fiber.Router) {
-	mod := h.moderator()
-	m := api.Group("/meetings/:slug")
-	m.Get("/live", h.liveState)
-	m.Get("/audit", mod, h.liveAudit)
-	m.Get("/agenda/:item/suggest", mod, h.suggestNext)
-	m.Post("/agenda/:item/speakers/order", mod, h.liveCmd(live.ActReorder))
-	m.Post("/agenda/:item/speakers", h.liveCmd(live.ActAddSpeaker))
-	m.Delete("/agenda/:item/speakers/:id", h.liveCmd(live.ActRemoveSpeaker))
-	m.Post("/agenda/:item/speakers/:id/start", mod, h.liveCmd(live.ActStart))
-	m.Post("/agenda/:item/speakers/:id/stop", mod, h.liveCmd(live.ActStop))
-	m.Post("/agenda/:item/speakers/:id/pause", mod, h.liveCmd(live.ActPause))
-	m.Post("/agenda/:item/speakers/:id/resume", mod, h.liveCmd(live.ActResume))
-	m.Post("/agenda/:item/speakers/:id/extend", mod, h.liveCmd(live.ActExtend))
-	m.Post("/agenda/:item/next", mod, h.liveCmd(live.ActNext))
-	m.Post("/agenda/:item/close", mod, h.liveCmd(live.ActClose))
-	m.Post("/agenda/:item/reopen", mod, h.liveCmd(live.ActReopen))
-	m.Post("/current", mod, h.liveCmd(live.ActSetCurrent))
-	api.Get("/floor", h.participant, h.floorIdentity)
-
-	app.Get("/ws/meetings/:slug", h.identify, h.liveUpgrade, h.liveSocket())
-}
-
 // moderator lets through moderators and admins (with the CSRF header on
 // changes). A participant's token is known but not enough: 403, not 401.
 func (h *Handler) moderator() fiber.Handler {
@@ -58,7 +33,6 @@ func (h *Handler) liveState(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Type("json", "utf-8")
 	return c.Send(body)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -134,20 +135,22 @@ type liveConn struct {
 	closed sync.Once
 }
 
-// StaffSocketAllowed says whether the staff session that opened a live
-// socket still holds (the hub's StaffAllowed): after a logout, expiry or
-// deletion the socket must stop receiving what only staff see.
-func (h *Handler) StaffSocketAllowed(ctx context.Context, c live.Conn) bool {
-	lc, ok := c.(*liveConn)
-	if !ok {
-		return false
+// StaffSocketAllowed returns the hub's StaffAllowed: whether the staff
+// session that opened a live socket still holds. After a logout, expiry
+// or deletion the socket must stop receiving what only staff see.
+func StaffSocketAllowed(authn *auth.Service, log *slog.Logger) func(context.Context, live.Conn) bool {
+	return func(ctx context.Context, c live.Conn) bool {
+		lc, ok := c.(*liveConn)
+		if !ok {
+			return false
+		}
+		_, err := socketActor(ctx, authn, lc.actor)
+		if err != nil && !apperr.Is(err, apperr.KindUnauthorized) {
+			log.Warn("live: recheck a staff socket", "err", err)
+			return true // the database hiccupped: the next ping asks again
+		}
+		return err == nil
 	}
-	_, err := h.socketActor(ctx, lc.actor)
-	if err != nil && !apperr.Is(err, apperr.KindUnauthorized) {
-		h.Log.Warn("live: recheck a staff socket", "err", err)
-		return true // the database hiccupped: the next ping asks again
-	}
-	return err == nil
 }
 
 // Cut closes the connection at once, even while a write to a peer that
@@ -319,7 +322,11 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 // than trust what the upgrade saw. A socket whose credentials have gone
 // is refused as unauthorized, like a REST request without them.
 func (h *Handler) socketActor(ctx context.Context, a auth.Actor) (auth.Actor, error) {
-	now, err := h.Auth.Current(ctx, a)
+	return socketActor(ctx, h.Auth, a)
+}
+
+func socketActor(ctx context.Context, authn *auth.Service, a auth.Actor) (auth.Actor, error) {
+	now, err := authn.Current(ctx, a)
 	if err != nil {
 		return auth.Actor{}, err
 	}

@@ -40,11 +40,11 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	counts, err := h.Meetings.StatusCounts(c.UserContext(), m.ID)
+	counts, err := h.Registrations.Count(c.UserContext(), m.ID)
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{Meeting: *m, Counts: counts})
+	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).

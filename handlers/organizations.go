@@ -10,16 +10,6 @@ import (
 	"rostrum/registration"
 )
 
-// organizationRoutes registers the secretariat's routes on organization
-// records. Registrants never change a record (their details are the
-// registration's claim); staff read the records, the secretariat edits
-// and merges them.
-func (h *Handler) organizationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {
-	api.Get("/organizations", anyStaff, h.listOrganizations)
-	api.Patch("/organizations/:id", admin, h.updateOrganization)
-	api.Post("/organizations/:id/merge", admin, h.mergeOrganizations)
-}
-
 func viewOrganization(o *models.Organization) organizationView {
 	return organizationView{
 		ID: o.ID, Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,

@@ -19,27 +19,6 @@ import (
 // is for uploads.
 const maxRegistrationBody = 64 << 10
 
-// registrationRoutes registers registration and accreditation routes.
-func (h *Handler) registrationRoutes(api fiber.Router, admin, anyStaff fiber.Handler) {
-	// Public: register, and see which organizations are accredited.
-	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
-	api.Post("/meetings/:slug/registrations/resend-link", h.newLinkThrottle(), h.resendLink)
-	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
-
-	// Staff: every role reads the list (moderators add speakers from the
-	// approved ones); only the secretariat decides.
-	api.Get("/meetings/:slug/registrations", anyStaff, h.listRegistrations)
-	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
-	api.Post("/meetings/:slug/registrations/decisions", admin, h.decideMany)
-	api.Post("/registrations/:id/decision", admin, h.decide)
-	api.Post("/registrations/:id/name-change", admin, h.decideNameChange)
-
-	// The participant, by the token of their manage link.
-	api.Get("/participant", h.participant, h.getParticipant)
-	api.Put("/participant", h.participant, h.updateParticipant)
-	api.Post("/participant/withdraw", h.participant, h.withdraw)
-}
-
 // registrationView is a registration as staff and its participant see it.
 type registrationView struct {
 	ID        uint   `json:"id"`
@@ -318,7 +297,6 @@ func (h *Handler) exportRegistrations(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+m.Slug+`-registrations.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 

@@ -4,12 +4,21 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
+	"rostrum/live"
 	"rostrum/models"
+	"rostrum/static"
 )
 
-// Routes registers every route. Read it top to bottom as the table of
-// contents of Rostrum's surface.
+// Routes registers every route, in the order Fiber matches them: read it
+// top to bottom as the table of contents of Rostrum's surface. The
+// middleware before each handler says who may call it:
+//
+//	(none)       anyone
+//	participant  a participant's token (acting for themselves only)
+//	anyStaff     any staff session; admin, moderator, notes: those roles
+//	throttled    counted per client address (429 with Retry-After)
 func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/healthz", h.healthz)
 
@@ -19,6 +28,9 @@ func (h *Handler) Routes(app *fiber.App) {
 	api := app.Group("/api", noStore, h.identify)
 	admin := h.staff(models.RoleAdmin)
 	anyStaff := h.staff()
+	moderator := h.moderator()
+	notes := h.staff(models.RoleRapporteur, models.RoleAdmin)
+	participant := h.participant
 
 	// What the pages call the values the API sends.
 	api.Get("/vocabulary", h.vocabulary)
@@ -36,12 +48,83 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/agenda", h.listAgenda)
 	api.Post("/meetings/:slug/agenda", admin, h.addAgendaItem)
 
-	h.registrationRoutes(api, admin, anyStaff)
-	h.organizationRoutes(api, admin, anyStaff)
-	h.liveRoutes(app, api)
-	h.summaryRoutes(app, api)
+	// Registration: anyone registers, asks for a new link and sees which
+	// organizations are accredited; every staff role reads the list
+	// (moderators add speakers from the approved); only the secretariat
+	// decides.
+	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
+	api.Post("/meetings/:slug/registrations/resend-link", h.newLinkThrottle(), h.resendLink)
+	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
+	api.Get("/meetings/:slug/registrations", anyStaff, h.listRegistrations)
+	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
+	api.Post("/meetings/:slug/registrations/decisions", admin, h.decideMany)
+	api.Post("/registrations/:id/decision", admin, h.decide)
+	api.Post("/registrations/:id/name-change", admin, h.decideNameChange)
 
-	h.pageRoutes(app)
+	// The participant, by the token of their private link.
+	api.Get("/participant", participant, h.getParticipant)
+	api.Put("/participant", participant, h.updateParticipant)
+	api.Post("/participant/withdraw", participant, h.withdraw)
+
+	// Organization records: the secretariat's, never a registrant's.
+	api.Get("/organizations", anyStaff, h.listOrganizations)
+	api.Patch("/organizations/:id", admin, h.updateOrganization)
+	api.Post("/organizations/:id/merge", admin, h.mergeOrganizations)
+
+	// The live list of speakers. A participant asks for the floor and
+	// withdraws for themselves; the rest is the moderator's.
+	api.Get("/meetings/:slug/live", h.liveState)
+	api.Get("/meetings/:slug/audit", moderator, h.liveAudit)
+	api.Get("/meetings/:slug/agenda/:item/suggest", moderator, h.suggestNext)
+	api.Post("/meetings/:slug/agenda/:item/speakers/order", moderator, h.liveCmd(live.ActReorder))
+	api.Post("/meetings/:slug/agenda/:item/speakers", h.liveCmd(live.ActAddSpeaker))
+	api.Delete("/meetings/:slug/agenda/:item/speakers/:id", h.liveCmd(live.ActRemoveSpeaker))
+	api.Post("/meetings/:slug/agenda/:item/speakers/:id/start", moderator, h.liveCmd(live.ActStart))
+	api.Post("/meetings/:slug/agenda/:item/speakers/:id/stop", moderator, h.liveCmd(live.ActStop))
+	api.Post("/meetings/:slug/agenda/:item/speakers/:id/pause", moderator, h.liveCmd(live.ActPause))
+	api.Post("/meetings/:slug/agenda/:item/speakers/:id/resume", moderator, h.liveCmd(live.ActResume))
+	api.Post("/meetings/:slug/agenda/:item/speakers/:id/extend", moderator, h.liveCmd(live.ActExtend))
+	api.Post("/meetings/:slug/agenda/:item/next", moderator, h.liveCmd(live.ActNext))
+	api.Post("/meetings/:slug/agenda/:item/close", moderator, h.liveCmd(live.ActClose))
+	api.Post("/meetings/:slug/agenda/:item/reopen", moderator, h.liveCmd(live.ActReopen))
+	api.Post("/meetings/:slug/current", moderator, h.liveCmd(live.ActSetCurrent))
+	api.Get("/floor", participant, h.floorIdentity)
+	app.Get("/ws/meetings/:slug", h.identify, h.liveUpgrade, h.liveSocket()) // who it is decides what it may send
+
+	// Rapporteurs' notes on interventions.
+	api.Get("/meetings/:slug/notes", notes, h.listNotes)
+	api.Put("/meetings/:slug/speakers/:id/note", notes, h.putNote)
+
+	// Versions of the Chair's summary, and their circulation by mail.
+	api.Post("/meetings/:slug/summary", admin, h.createSummary)
+	api.Get("/meetings/:slug/summary", anyStaff, h.listSummaries)
+	api.Get("/meetings/:slug/summary/latest", h.latestSummary) // the latest circulated version
+	api.Post("/meetings/:slug/summary/preview", anyStaff, h.previewSummary)
+	api.Get("/meetings/:slug/summary/:version.:format", h.summaryDocument) // public once circulated
+	api.Get("/meetings/:slug/summary/:version", anyStaff, h.getSummary)
+	api.Put("/meetings/:slug/summary/:version", admin, h.putSummary)
+	api.Get("/meetings/:slug/summary/:version/revisions", anyStaff, h.listRevisions)
+	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
+	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
+	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
+	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
+	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
+
+	// Pages: shells whose scripts call the API above (they log in or read
+	// the token themselves); the registration form also posts without
+	// JavaScript.
+	app.Get("/", page("index.html"))
+	app.Get("/admin", page("admin.html"))
+	app.Get("/m/:slug/register", registerPage)
+	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
+	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
+	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
+	app.Get("/m/:slug/console", page("console.html"))
+	app.Get("/m/:slug/screen", page("screen.html"))
+	app.Get("/m/:slug/notes", page("notes.html"))
+	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
+	app.Get("/m/:slug/summary", page("summary.html"))
+	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 
 // noStore marks the answer as not to be stored by any cache. A handler

@@ -6,40 +6,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
-	"rostrum/models"
 	"rostrum/summary"
 )
-
-// summaryRoutes registers notes, the Chair's summary and circulation, and
-// the secretariat's summary desk page.
-func (h *Handler) summaryRoutes(app *fiber.App, api fiber.Router) {
-	notes := h.staff(models.RoleRapporteur, models.RoleAdmin)
-	admin := h.staff(models.RoleAdmin)
-	anyStaff := h.staff()
-
-	// Rapporteurs' notes on interventions.
-	api.Get("/meetings/:slug/notes", notes, h.listNotes)
-	api.Put("/meetings/:slug/speakers/:id/note", notes, h.putNote)
-
-	// Versions of the Chair's summary.
-	api.Post("/meetings/:slug/summary", admin, h.createSummary)
-	api.Get("/meetings/:slug/summary", anyStaff, h.listSummaries)
-	api.Get("/meetings/:slug/summary/latest", h.latestSummary) // public: the latest circulated version
-	api.Post("/meetings/:slug/summary/preview", anyStaff, h.previewSummary)
-	api.Get("/meetings/:slug/summary/:version.:format", h.summaryDocument)
-	api.Get("/meetings/:slug/summary/:version", anyStaff, h.getSummary)
-	api.Put("/meetings/:slug/summary/:version", admin, h.putSummary)
-	api.Get("/meetings/:slug/summary/:version/revisions", anyStaff, h.listRevisions)
-	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
-	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
-
-	// Circulation by mail.
-	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
-	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
-	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
-
-	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
-}
 
 func paramVersion(c *fiber.Ctx) (int, error) {
 	n, err := strconv.Atoi(c.Params("version"))
@@ -264,7 +232,7 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if !a.IsStaff() {
 		// Say nothing about versions that are not public.
 		vs, err := h.Summary.Version(c.UserContext(), m, n)
-		if err != nil || vs.State != models.SummaryCirculated {
+		if err != nil || !vs.Stage().Public() {
 			if a.User == nil && a.Registration == nil {
 				return apperr.Unauthorized("log in as staff to read versions that have not been circulated")
 			}
@@ -275,7 +243,7 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if doc.State == models.SummaryCirculated {
+	if doc.Stage.Public() {
 		// Public, and the same bytes until the meeting is renamed.
 		c.Set(fiber.HeaderCacheControl, "public, no-cache")
 		if notModified(c, doc.ETag) {

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/auth"
+	"rostrum/meetings"
 	"rostrum/models"
 )
 
@@ -22,13 +23,7 @@ const ActAddItem = "add_item"
 // (Service.change).
 func (s *Service) AddItem(ctx context.Context, a auth.Actor, item *models.AgendaItem) (Result, error) {
 	seq, err := s.change(ctx, item.MeetingID, func(tx *gorm.DB, lm *models.LiveMeeting, now time.Time) (int64, error) {
-		var last struct{ P int }
-		if err := tx.Model(&models.AgendaItem{}).Select("coalesce(max(position), 0) as p").
-			Where("meeting_id = ?", item.MeetingID).Scan(&last).Error; err != nil {
-			return 0, err
-		}
-		item.Position = last.P + 1
-		if err := tx.Create(item).Error; err != nil {
+		if err := meetings.AppendItem(tx, item); err != nil {
 			return 0, err
 		}
 		added := ItemState{ID: item.ID, Title: item.Title, SpeakingTimeSeconds: item.SpeakingTimeSeconds, Speakers: []*Entry{}}

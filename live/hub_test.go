@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/models"
 	"rostrum/store"
@@ -43,7 +47,7 @@ func newLiveDB(t testing.TB, feed Feed) *liveDB {
 	if err := db.Create(&it).Error; err != nil {
 		t.Fatal(err)
 	}
-	l := &liveDB{svc: NewService(db, feed, slog.New(slog.DiscardHandler)), meeting: m.ID, item: it.ID,
+	l := &liveDB{svc: NewService(db, feed, dbRegistry{}, slog.New(slog.DiscardHandler)), meeting: m.ID, item: it.ID,
 		mod: auth.Actor{User: &models.User{ID: 1, Email: "mod@example.org", Role: models.RoleModerator}}}
 	for _, n := range []string{"Ana", "Ben", "Chen"} {
 		org := models.Organization{Name: n + " Org", NameKey: n, Type: "ngo", Country: "CH"}
@@ -349,4 +353,17 @@ func TestAViewerJoiningAsItsRoomEmptiesSharesTheNewRoom(t *testing.T) {
 			t.Fatalf("viewer %d got %+v, want patch %d", i, m, seq)
 		}
 	}
+}
+
+// dbRegistry reads registrations straight from the database, standing in
+// for package registration (live.Registry) in these tests.
+type dbRegistry struct{}
+
+func (dbRegistry) Registration(tx *gorm.DB, meetingID, id uint) (*models.Registration, error) {
+	var r models.Registration
+	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("no registration %d for this meeting", id)
+	}
+	return &r, err
 }

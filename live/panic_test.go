@@ -1,12 +1,12 @@
 package live
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+
+	"rostrum/internal/logtest"
 )
 
 // panicConn is a connection whose every write panics, as a bug in a
@@ -19,31 +19,14 @@ type panicConn struct {
 func (c *panicConn) WriteFrame(Frame) error { panic("write on a broken transport") }
 func (c *panicConn) Cut()                   { c.once.Do(func() { close(c.cut) }) }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // A panic while writing to one viewer is logged with its stack and ends
 // that viewer's connection; the process and the other viewers go on.
 func TestAPanicWritingToOneViewerEndsOnlyThatViewer(t *testing.T) {
 	feed := NewLocalFeed()
 	l := newLiveDB(t, feed)
 	h := newHub(l, feed)
-	var logs lockedBuffer
-	h.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	var logs *logtest.Buffer
+	h.Log, logs = logtest.New()
 	h.Start()
 	t.Cleanup(func() { closeHub(h) })
 	_, healthy := join(t, h, l.meeting, false, nil, false)

@@ -3,7 +3,6 @@ package live
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/store"
 )
@@ -60,9 +60,10 @@ type Result struct {
 
 // Service runs the commands of the live list and reads its state.
 type Service struct {
-	DB   *gorm.DB
-	Feed Feed
-	Log  *slog.Logger
+	DB       *gorm.DB
+	Feed     Feed
+	Registry Registry
+	Log      *slog.Logger
 	// Now is the server's clock (tests may stop it).
 	Now func() time.Time
 
@@ -71,9 +72,10 @@ type Service struct {
 	loadMu  sync.Mutex
 }
 
-// NewService returns a Service on db publishing on feed.
-func NewService(db *gorm.DB, feed Feed, log *slog.Logger) *Service {
-	return &Service{DB: db, Feed: feed, Log: log, Now: func() time.Time { return time.Now().UTC() }}
+// NewService returns a Service on db publishing on feed, asking registry
+// who participants are.
+func NewService(db *gorm.DB, feed Feed, registry Registry, log *slog.Logger) *Service {
+	return &Service{DB: db, Feed: feed, Registry: registry, Log: log, Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // authorize says whether a may run cmd on the meeting's live list as far
@@ -132,7 +134,7 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 		if res.Speaker, err = s.apply(tx, f, a, now, &cmd); err != nil {
 			return 0, err
 		}
-		return commit(tx, f, lm, a, now, cmd)
+		return writeChange(tx, f, lm, a, now, cmd)
 	})
 	if err != nil {
 		return Result{}, err
@@ -176,45 +178,11 @@ func (s *Service) publish(ctx context.Context, meetingID uint, seq int64) {
 
 // apply runs cmd on f.
 func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd *Command) (*Entry, error) {
-	needItem := func() error {
-		if cmd.ItemID == 0 {
-			return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
-		}
-		return nil
-	}
-	// entry finds the command's speaker entry, on the command's item when
-	// one is named.
-	entry := func() (*Entry, error) {
-		if cmd.SpeakerID == 0 {
-			return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
-		}
-		e, _, err := f.Entry(cmd.SpeakerID)
-		if err != nil {
-			return nil, err
-		}
-		if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
-			return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
-		}
-		return e, nil
-	}
 	switch cmd.Action {
 	case ActAddSpeaker:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		if cmd.RegistrationID == 0 {
-			return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
-		}
-		if cmd.Kind == "" {
-			cmd.Kind = models.KindStatement
-		}
-		sp, err := speakerOf(tx, f.MeetingID, cmd.RegistrationID)
-		if err != nil {
-			return nil, err
-		}
-		return f.AddSpeaker(now, cmd.ItemID, sp, cmd.Kind, cmd.ReplyTo)
+		return s.addSpeaker(tx, f, now, cmd)
 	case ActRemoveSpeaker:
-		e, err := entry()
+		e, err := cmd.entry(f)
 		if err != nil {
 			return nil, err
 		}
@@ -222,18 +190,8 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 			return nil, apperr.Forbidden("a participant can only withdraw their own request")
 		}
 		return f.Remove(e.ID)
-	case ActReorder:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		return nil, f.Reorder(cmd.ItemID, cmd.IDs)
-	case ActNext:
-		if err := needItem(); err != nil {
-			return nil, err
-		}
-		return f.Next(now, cmd.ItemID)
 	case ActStart, ActStop, ActPause, ActResume, ActExtend:
-		e, err := entry()
+		e, err := cmd.entry(f)
 		if err != nil {
 			return nil, err
 		}
@@ -249,11 +207,15 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 		default:
 			return f.Extend(e.ID, cmd.Seconds)
 		}
-	case ActClose, ActReopen, ActSetCurrent:
-		if err := needItem(); err != nil {
+	case ActNext, ActReorder, ActClose, ActReopen, ActSetCurrent:
+		if err := cmd.needItem(); err != nil {
 			return nil, err
 		}
 		switch cmd.Action {
+		case ActNext:
+			return f.Next(now, cmd.ItemID)
+		case ActReorder:
+			return nil, f.Reorder(cmd.ItemID, cmd.IDs)
 		case ActClose:
 			return nil, f.Close(cmd.ItemID)
 		case ActReopen:
@@ -263,6 +225,49 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 		}
 	}
 	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
+}
+
+// addSpeaker puts the registration the command names on the list, as a
+// statement unless it says otherwise.
+func (s *Service) addSpeaker(tx *gorm.DB, f *Floor, now time.Time, cmd *Command) (*Entry, error) {
+	if err := cmd.needItem(); err != nil {
+		return nil, err
+	}
+	if cmd.RegistrationID == 0 {
+		return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
+	}
+	if cmd.Kind == "" {
+		cmd.Kind = models.KindStatement
+	}
+	sp, err := s.speakerOf(tx, f.MeetingID, cmd.RegistrationID)
+	if err != nil {
+		return nil, err
+	}
+	return f.AddSpeaker(now, cmd.ItemID, sp, cmd.Kind, cmd.ReplyTo)
+}
+
+// needItem refuses a command that names no agenda item.
+func (cmd *Command) needItem() error {
+	if cmd.ItemID == 0 {
+		return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
+	}
+	return nil
+}
+
+// entry finds the command's speaker entry on f, on the command's item
+// when one is named.
+func (cmd *Command) entry(f *Floor) (*Entry, error) {
+	if cmd.SpeakerID == 0 {
+		return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
+	}
+	e, _, err := f.Entry(cmd.SpeakerID)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
+		return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
+	}
+	return e, nil
 }
 
 // withdrawnEntry reads entry id of the meeting if it is a withdrawn
@@ -278,13 +283,17 @@ func withdrawnEntry(db *gorm.DB, meetingID, id uint) *Entry {
 	return es[0]
 }
 
-// speakerOf reads who registration id is, for a request for the floor.
-func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
-	var r models.Registration
-	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Speaker{}, apperr.NotFound("no registration %d for this meeting", id)
-	}
+// Registry is what the live list asks of the registrations (package
+// registration owns them): who registration id of a meeting is, with
+// their organization, read inside the command's transaction; a NotFound
+// error when the meeting has no such registration.
+type Registry interface {
+	Registration(tx *gorm.DB, meetingID, id uint) (*models.Registration, error)
+}
+
+// speakerOf asks who registration id is, for a request for the floor.
+func (s *Service) speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
+	r, err := s.Registry.Registration(tx, meetingID, id)
 	if err != nil {
 		return Speaker{}, err
 	}
@@ -298,12 +307,10 @@ func speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
 // locked for the rest of the transaction (FOR UPDATE on PostgreSQL; on
 // SQLite the write transaction holds the database lock from BEGIN).
 func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
-	var m models.Meeting
-	if err := tx.Select("id").First(&m, meetingID).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, apperr.NotFound("no meeting %d", meetingID)
-		}
+	if ok, err := meetings.Exists(tx, meetingID); err != nil {
 		return nil, err
+	} else if !ok {
+		return nil, apperr.NotFound("no meeting %d", meetingID)
 	}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
 		Create(&models.LiveMeeting{MeetingID: meetingID}).Error; err != nil {
@@ -321,8 +328,8 @@ var liveStates = []string{models.SpeakerWaiting, models.SpeakerSpeaking, models.
 
 // loadFloor reads the whole live state of lm's meeting.
 func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
-	var items []models.AgendaItem
-	if err := db.Where("meeting_id = ?", lm.MeetingID).Order("position").Find(&items).Error; err != nil {
+	items, err := meetings.ItemsIn(db, lm.MeetingID)
+	if err != nil {
 		return nil, err
 	}
 	var lists []models.SpeakerList
@@ -362,9 +369,10 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	return f, nil
 }
 
-// commit writes what the command touched, the next seq and the audit row
-// with the patch viewers will receive.
-func commit(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now time.Time, cmd Command) (int64, error) {
+// writeChange writes what the command touched, the next seq and the audit
+// row with the patch viewers will receive, inside the command's
+// transaction (Service.change commits it).
+func writeChange(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, now time.Time, cmd Command) (int64, error) {
 	entries, lists, current := f.Touched()
 	for _, e := range entries {
 		q := tx.Omit(clause.Associations)

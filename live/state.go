@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"rostrum/meetings"
 	"rostrum/models"
 )
 
@@ -203,13 +204,13 @@ type stateVersion struct {
 }
 
 func (s *Service) version(ctx context.Context, meetingID uint) (stateVersion, error) {
-	var row struct {
-		Seq   int64
-		Items int64
+	db := s.DB.WithContext(ctx)
+	var seq int64
+	if err := db.Raw(`SELECT COALESCE((SELECT seq FROM live_meetings WHERE meeting_id = ?), 0)`, meetingID).Scan(&seq).Error; err != nil {
+		return stateVersion{}, err
 	}
-	err := s.DB.WithContext(ctx).Raw(`SELECT COALESCE((SELECT seq FROM live_meetings WHERE meeting_id = ?), 0) AS seq,
-		(SELECT COUNT(*) FROM agenda_items WHERE meeting_id = ?) AS items`, meetingID, meetingID).Scan(&row).Error
-	return stateVersion{row.Seq, row.Items}, err
+	items, err := meetings.ItemCount(db, meetingID)
+	return stateVersion{seq, items}, err
 }
 
 func (s *Service) cached(meetingID uint, v stateVersion) (cachedState, bool) {

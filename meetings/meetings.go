@@ -1,5 +1,7 @@
-// Package meetings creates meetings and their agenda. A meeting's slug
-// names it in every URL; its agenda items each carry a list of speakers.
+// Package meetings owns the meetings and their agenda (the tables
+// meetings and agenda_items). A meeting's slug names it in every URL; its
+// agenda items each carry a list of speakers, whose live list (package
+// live) appends items through AppendItem and reads them through ItemsIn.
 package meetings
 
 import (
@@ -117,7 +119,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 	}, nil
 }
 
-// Service stores meetings and agenda items.
+// Service stores meetings.
 type Service struct{ DB *gorm.DB }
 
 // Create validates in and stores the meeting.
@@ -138,6 +140,28 @@ func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error)
 // BySlug returns the meeting named slug.
 func (s *Service) BySlug(ctx context.Context, slug string) (*models.Meeting, error) {
 	return BySlug(ctx, s.DB, slug)
+}
+
+// Exists reports whether meeting id exists, read through db (the
+// caller's transaction, or the database).
+func Exists(db *gorm.DB, id uint) (bool, error) {
+	var n int64
+	err := db.Model(&models.Meeting{}).Where("id = ?", id).Count(&n).Error
+	return n > 0, err
+}
+
+// ByID returns meeting id read through db (the caller's transaction), or
+// a NotFound error.
+func ByID(db *gorm.DB, id uint) (*models.Meeting, error) {
+	var m models.Meeting
+	err := db.Where("id = ?", id).First(&m).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("no meeting %d", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // BySlug returns the meeting named slug, or a NotFound error.
@@ -162,55 +186,4 @@ func (s *Service) List(ctx context.Context, open bool) ([]models.Meeting, error)
 	}
 	var ms []models.Meeting
 	return ms, q.Find(&ms).Error
-}
-
-// StatusCounts counts a meeting's registrations per state; every state is
-// present.
-func (s *Service) StatusCounts(ctx context.Context, meetingID uint) (map[string]int64, error) {
-	var rows []struct {
-		Status string
-		N      int64
-	}
-	err := s.DB.WithContext(ctx).Model(&models.Registration{}).Select("status, count(*) as n").
-		Where("meeting_id = ?", meetingID).Group("status").Scan(&rows).Error
-	out := map[string]int64{}
-	for _, st := range models.RegistrationStatuses {
-		out[st] = 0
-	}
-	for _, r := range rows {
-		out[r.Status] = r.N
-	}
-	return out, err
-}
-
-// ItemInput is a new agenda item.
-type ItemInput struct {
-	Title               string `json:"title"`
-	SpeakingTimeSeconds int    `json:"speaking_time_seconds"`
-}
-
-// Item validates in as a new agenda item of meeting meetingID. The live
-// list's service appends it (live.Service.AddItem): an agenda item added
-// during a meeting is a change every viewer must see.
-func (in ItemInput) Item(meetingID uint) (*models.AgendaItem, error) {
-	f := apperr.Fields{}
-	title := strings.TrimSpace(in.Title)
-	checkText(f, "title", title, 1, 300)
-	secs := in.SpeakingTimeSeconds
-	if secs == 0 {
-		secs = 180
-	}
-	if secs < 10 || secs > 3600 {
-		f.Add("speaking_time_seconds", "must be between 10 and 3600 seconds")
-	}
-	if err := f.Err(); err != nil {
-		return nil, err
-	}
-	return &models.AgendaItem{MeetingID: meetingID, Title: title, SpeakingTimeSeconds: secs}, nil
-}
-
-// Items lists the meeting's agenda in order.
-func (s *Service) Items(ctx context.Context, meetingID uint) ([]models.AgendaItem, error) {
-	var items []models.AgendaItem
-	return items, s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("position").Find(&items).Error
 }

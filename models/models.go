@@ -62,12 +62,7 @@ type Meeting struct {
 	Capacity             int       `gorm:"not null;default:0" json:"capacity"`
 	MaxPerOrganization   int       `gorm:"not null;default:0" json:"max_per_organization"`
 	Attribution          string    `gorm:"size:20;not null;default:'chatham_house'" json:"attribution"`
-	// SeatsHeld counts the meeting's pending and approved registrations.
-	// Only the registration service writes it, in the transaction that
-	// changes a registration's state, so that checking a seat costs one
-	// row's read however many have registered.
-	SeatsHeld int       `gorm:"not null;default:0" json:"-"`
-	CreatedAt time.Time `json:"created_at"`
+	CreatedAt            time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -149,6 +144,17 @@ type Registration struct {
 	// Name is what the live list, the screen and the summary show.
 	PendingName   string     `gorm:"size:200;not null;default:''" json:"pending_name"`
 	PendingNameAt *time.Time `json:"pending_name_at,omitempty"`
+}
+
+// SeatCount counts a meeting's held seats: its pending and approved
+// registrations. Package registration owns it and changes it in the
+// transaction that changes a registration's state, so that checking a
+// seat costs one row's read however many have registered; its row is
+// also the lock that orders a meeting's registrations on PostgreSQL.
+type SeatCount struct {
+	MeetingID uint    `gorm:"primaryKey;autoIncrement:false"`
+	Meeting   Meeting `gorm:"constraint:OnDelete:CASCADE"`
+	Held      int     `gorm:"not null;default:0"`
 }
 
 // RateLimit is one key's current window of the throttles shared by

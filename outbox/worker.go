@@ -596,6 +596,29 @@ func Requeue(ctx context.Context, db *gorm.DB, ids ...uint) (int, error) {
 	return int(res.RowsAffected), nil
 }
 
+// Delivery is how far a message has gone.
+type Delivery struct {
+	Status    string // models.OutboxPending, OutboxSent or OutboxFailed
+	Attempts  int
+	LastError string
+}
+
+// Deliveries reports the delivery of messages ids, by id.
+func Deliveries(ctx context.Context, db *gorm.DB, ids ...uint) (map[uint]Delivery, error) {
+	out := make(map[uint]Delivery, len(ids))
+	for start := 0; start < len(ids); start += 500 { // bounded IN lists
+		var rows []models.OutboxMessage
+		if err := db.WithContext(ctx).Select("id", "status", "attempts", "last_error").
+			Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.ID] = Delivery{Status: r.Status, Attempts: r.Attempts, LastError: r.LastError}
+		}
+	}
+	return out, nil
+}
+
 // messageID is the Message-ID (without angle brackets) of row: the same on
 // every attempt.
 func (w *Worker) messageID(row *models.OutboxMessage) string {

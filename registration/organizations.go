@@ -285,7 +285,7 @@ func (s *Service) MergeOrganizations(ctx context.Context, id, into uint) (*Merge
 		}
 		counts := make([]MergeCount, 0, len(meetingIDs))
 		for _, mid := range meetingIDs { // in id order, so two merges lock alike
-			m, err := lockMeeting(tx, mid)
+			m, _, err := lockMeeting(tx, mid)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"gorm.io/gorm"
@@ -100,6 +101,65 @@ func (s *Service) List(ctx context.Context, meetingID uint, f Filter) ([]models.
 type Counts struct {
 	ByStatus map[string]int64            `json:"by_status"`
 	ByType   map[string]map[string]int64 `json:"by_type"`
+}
+
+// Registration returns registration id of the meeting with its
+// organization, read through tx (the caller's transaction), or a NotFound
+// error: who a speaker is, for the live list (live.Registry).
+func (s *Service) Registration(tx *gorm.DB, meetingID, id uint) (*models.Registration, error) {
+	var r models.Registration
+	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("no registration %d for this meeting", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// HasRegistered reports whether email has ever registered for the
+// meeting, in any state (withdrawn too).
+func (s *Service) HasRegistered(ctx context.Context, meetingID uint, email string) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Where("meeting_id = ? AND email = ?", meetingID, email).Count(&n).Error
+	return n > 0, err
+}
+
+// OrganizationCount counts the organizations with a registration, in any
+// state, for the meeting.
+func (s *Service) OrganizationCount(ctx context.Context, meetingID uint) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&models.Registration{}).
+		Where("meeting_id = ?", meetingID).Distinct("organization_id").Count(&n).Error
+	return n, err
+}
+
+// Approved lists the meeting's approved registrations with their
+// organizations, oldest first.
+func (s *Service) Approved(ctx context.Context, meetingID uint) ([]models.Registration, error) {
+	var regs []models.Registration
+	err := s.DB.WithContext(ctx).Preload("Organization").
+		Where("meeting_id = ? AND status = ?", meetingID, models.StatusApproved).Order("id").Find(&regs).Error
+	return regs, err
+}
+
+// OrganizationsOf returns the organization of each of registrations ids,
+// by registration id.
+func (s *Service) OrganizationsOf(ctx context.Context, ids []uint) (map[uint]models.Organization, error) {
+	out := make(map[uint]models.Organization, len(ids))
+	for start := 0; start < len(ids); start += 500 { // bounded IN lists
+		var regs []models.Registration
+		if err := s.DB.WithContext(ctx).Preload("Organization").Select("id", "organization_id").
+			Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&regs).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range regs {
+			out[r.ID] = r.Organization
+		}
+	}
+	return out, nil
 }
 
 // Count counts the meeting's registrations.

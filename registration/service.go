@@ -63,16 +63,32 @@ func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return nil
 }
 
-// lockMeeting reads the meeting inside tx, locking its row on PostgreSQL.
-func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, error) {
-	var m models.Meeting
-	if err := store.LockForUpdate(tx).Where("id = ?", id).First(&m).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, apperr.NotFound("no meeting %d", id)
-		}
-		return nil, err
+// lockMeeting reads meeting id inside tx and takes the lock that orders
+// the meeting's registrations: its seat counter's row, created on first
+// use (FOR UPDATE on PostgreSQL; on SQLite the write transaction holds
+// the database). It returns the meeting and its seats as they are under
+// the lock.
+func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, Seats, error) {
+	m, err := meetings.ByID(tx, id)
+	if err != nil {
+		return nil, Seats{}, err
 	}
-	return &m, nil
+	var sc []models.SeatCount
+	if err := store.LockForUpdate(tx).Where("meeting_id = ?", id).Limit(1).Find(&sc).Error; err != nil {
+		return nil, Seats{}, err
+	}
+	if len(sc) == 0 {
+		// The meeting's first registration: another may create the row
+		// at the same moment on PostgreSQL; either way it is then locked.
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
+			Create(&models.SeatCount{MeetingID: id}).Error; err != nil {
+			return nil, Seats{}, err
+		}
+		if err := store.LockForUpdate(tx).Where("meeting_id = ?", id).Limit(1).Find(&sc).Error; err != nil {
+			return nil, Seats{}, err
+		}
+	}
+	return m, Seats{Capacity: m.Capacity, Held: sc[0].Held}, nil
 }
 
 func countWhere(tx *gorm.DB, query string, args ...any) (int, error) {
@@ -85,7 +101,7 @@ func countWhere(tx *gorm.DB, query string, args ...any) (int, error) {
 // earlier move in tx may have changed it since m was read).
 func seats(tx *gorm.DB, m *models.Meeting) (Seats, error) {
 	var held int
-	err := tx.Model(&models.Meeting{}).Where("id = ?", m.ID).Select("seats_held").Scan(&held).Error
+	err := tx.Model(&models.SeatCount{}).Where("meeting_id = ?", m.ID).Select("held").Scan(&held).Error
 	return Seats{Capacity: m.Capacity, Held: held}, err
 }
 
@@ -103,8 +119,9 @@ func countSeat(tx *gorm.DB, meetingID uint, from, to string) error {
 	if d == 0 {
 		return nil
 	}
-	return tx.Model(&models.Meeting{}).Where("id = ?", meetingID).
-		UpdateColumn("seats_held", gorm.Expr("seats_held + ?", d)).Error
+	// lockMeeting has created the row.
+	return tx.Model(&models.SeatCount{}).Where("meeting_id = ?", meetingID).
+		UpdateColumn("held", gorm.Expr("held + ?", d)).Error
 }
 
 // Register stores a new registration for the meeting named slug: the
@@ -125,7 +142,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 	token := auth.NewToken()
 	var reg *models.Registration
 	err = s.write(ctx, func(tx *gorm.DB) error {
-		m, err := lockMeeting(tx, m.ID)
+		m, st, err := lockMeeting(tx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -152,7 +169,6 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		if err := CheckOrganizationLimit(org.Name, m.MaxPerOrganization, active); err != nil {
 			return err
 		}
-		st := Seats{Capacity: m.Capacity, Held: m.SeatsHeld} // read under the lock
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
@@ -253,7 +269,7 @@ func (s *Service) decide(ctx context.Context, meetingID, id uint, decision, reas
 		}
 		from := reg.Status
 		now := s.now()
-		if err := move(tx, reg, to, map[string]any{"reason": reason, "decided_at": now}); err != nil {
+		if err := s.move(tx, reg, to, map[string]any{"reason": reason, "decided_at": now}); err != nil {
 			return err
 		}
 		reg.Reason, reg.DecidedAt = reason, &now
@@ -286,7 +302,7 @@ func lockRegistration(tx *gorm.DB, meetingID, id uint) (*models.Registration, *m
 	if meetingID != 0 && reg.MeetingID != meetingID {
 		return nil, nil, apperr.NotFound("no registration %d in this meeting", id)
 	}
-	m, err := lockMeeting(tx, reg.MeetingID)
+	m, _, err := lockMeeting(tx, reg.MeetingID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -300,8 +316,8 @@ func lockRegistration(tx *gorm.DB, meetingID, id uint) (*models.Registration, *m
 
 // move changes reg's state to to (with extra columns), guarding against a
 // concurrent change of its state.
-func move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any) error {
-	cols := map[string]any{"status": to, "updated_at": time.Now().UTC()}
+func (s *Service) move(tx *gorm.DB, reg *models.Registration, to string, extra map[string]any) error {
+	cols := map[string]any{"status": to, "updated_at": s.now()}
 	for k, v := range extra {
 		cols[k] = v
 	}
@@ -346,7 +362,7 @@ func (s *Service) promote(tx *gorm.DB, m *models.Meeting, except uint) ([]models
 		if err := CanTransition(r.Status, models.StatusPending); err != nil {
 			return nil, err
 		}
-		if err := move(tx, r, models.StatusPending, nil); err != nil {
+		if err := s.move(tx, r, models.StatusPending, nil); err != nil {
 			return nil, err
 		}
 		r.Meeting = *m
@@ -370,7 +386,7 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		if err := CanTransition(from, models.StatusWithdrawn); err != nil {
 			return err
 		}
-		if err := move(tx, reg, models.StatusWithdrawn, nil); err != nil {
+		if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
 			return err
 		}
 		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
@@ -400,7 +416,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 	}
 	var reg models.Registration
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.NotFound("no registration %d", id)
 			}
@@ -454,7 +470,7 @@ func errWithdrawn() error {
 func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, seen string) (*models.Registration, error) {
 	var reg models.Registration
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", id).First(&reg).Error; err != nil {
+		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				return apperr.NotFound("no registration %d", id)
 			}

@@ -143,7 +143,7 @@ func TestSeatCounterFollowsEveryChange(t *testing.T) {
 	check := func(step string) {
 		t.Helper()
 		var counter, held int64
-		s.DB.Model(&models.Meeting{}).Where("id = ?", m.ID).Select("seats_held").Scan(&counter)
+		s.DB.Model(&models.SeatCount{}).Where("meeting_id = ?", m.ID).Select("held").Scan(&counter)
 		s.DB.Model(&models.Registration{}).Where("meeting_id = ? AND status IN ?", m.ID, registration.SeatStatuses).Count(&held)
 		if counter != held || held > 3 {
 			t.Fatalf("after %s: counter %d, held seats %d (capacity 3)", step, counter, held)
@@ -256,5 +256,29 @@ func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
 	}
 	if n := count(t, s.DB, &models.OutboxMessage{}); n != mails+2 {
 		t.Fatalf("%d mails queued for two decisions on names", n-mails)
+	}
+}
+
+// Every change of state is stamped by the service's clock, the one tests
+// and the demo may set, not the machine's.
+func TestStateChangesUseTheServicesClock(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	at := time.Date(2030, 11, 20, 9, 30, 0, 0, time.UTC)
+	s.Now = func() time.Time { return at }
+	r, err := s.Register(ctx, "m", input("clock@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at = at.Add(time.Hour)
+	if _, err := s.Decide(ctx, r.ID, "approve", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	var got models.Registration
+	if err := s.DB.First(&got, r.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !got.UpdatedAt.Equal(at) || got.DecidedAt == nil || !got.DecidedAt.Equal(at) {
+		t.Fatalf("updated %s, decided %v; want both %s", got.UpdatedAt, got.DecidedAt, at)
 	}
 }

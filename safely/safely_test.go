@@ -1,38 +1,15 @@
 package safely
 
 import (
-	"bytes"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"rostrum/internal/logtest"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func logger() (*slog.Logger, *syncBuffer) {
-	var buf syncBuffer
-	return slog.New(slog.NewTextHandler(&buf, nil)), &buf
-}
-
 func TestGoLogsAPanicWithItsStackAndTheProcessGoesOn(t *testing.T) {
-	log, buf := logger()
+	log, buf := logtest.New()
 	done := make(chan struct{})
 	Go(log, "worker", func() {
 		defer close(done)
@@ -57,7 +34,7 @@ func TestGoLogsAPanicWithItsStackAndTheProcessGoesOn(t *testing.T) {
 }
 
 func TestLoopStartsAgainAfterAPanicAndEndsWhenFnReturns(t *testing.T) {
-	log, buf := logger()
+	log, buf := logtest.New()
 	runs := 0
 	Loop(log, "loop", func() {
 		runs++
@@ -74,7 +51,7 @@ func TestLoopStartsAgainAfterAPanicAndEndsWhenFnReturns(t *testing.T) {
 }
 
 func TestRecoverWithoutAPanicLogsNothing(t *testing.T) {
-	log, buf := logger()
+	log, buf := logtest.New()
 	func() {
 		defer Recover(log, "quiet")
 	}()

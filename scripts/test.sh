@@ -63,7 +63,7 @@ fi
 if ((!$#)) && [[ -n ${ROSTRUM_TEST_POSTGRES:-} ]]; then
   echo "== go test on PostgreSQL (ROSTRUM_TEST_ENGINE=postgres)"
   ROSTRUM_TEST_ENGINE=postgres ROSTRUM_TEST_BROWSER=0 \
-    go test -count=1 -timeout 20m ./handlers/ ./registration/ ./live/ ./summary/ ./outbox/ ./app/
+    go test -count=1 -timeout 20m ./handlers/ ./registration/ ./live/ ./summary/ ./outbox/ ./app/ ./demo/
 fi
 
 # The load tool at small sizes, so it cannot rot: figures are printed,

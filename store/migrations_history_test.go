@@ -19,13 +19,7 @@ import (
 
 // todaysModels is every model Rostrum reads and writes: what the last
 // migration must have built.
-func todaysModels() []any {
-	all := []any{&models.User{}, &models.Session{}, &models.Meeting{}, &models.AgendaItem{},
-		&models.Organization{}, &models.Registration{}, &models.RateLimit{}}
-	all = append(all, models.OutboxTables()...)
-	all = append(all, models.LiveTables()...)
-	return append(all, models.SummaryTables()...)
-}
+func todaysModels() []any { return models.All() }
 
 // undeclared are the parts of the migrated schema that no model declares:
 // indexes a migration makes for queries (0005).

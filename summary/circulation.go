@@ -67,24 +67,25 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 	if len(extra) > MaxExtraAddresses {
 		return nil, apperr.Invalid("too many extra addresses", map[string]string{"extra": "at most 500 addresses"})
 	}
-	var extras []recipient
-	for i, e := range extra {
-		a := normalizeAddress(e)
-		if a == "" {
-			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
-		}
-		extras = append(extras, recipient{addr: a})
+	extras, err := extraRecipients(extra)
+	if err != nil {
+		return nil, err
 	}
 	db := s.DB.WithContext(ctx)
 	v, err := s.version(ctx, db, m, n)
 	if err != nil {
 		return nil, err
 	}
-	if err := circulable(v); err != nil {
+	if err := StageOf(v).Circulable(); err != nil {
 		return nil, err
 	}
 	// The version is frozen: render its PDF once, outside the transaction.
 	doc, err := s.Document(ctx, m, n, "pdf")
+	if err != nil {
+		return nil, err
+	}
+	// Every approved participant, as registration says now.
+	regs, err := s.Registry.Approved(ctx, m.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -94,27 +95,10 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err != nil {
 			return err
 		}
-		if err := circulable(v); err != nil {
+		if err := StageOf(v).Circulable(); err != nil {
 			return err
 		}
-		var regs []models.Registration
-		if err := tx.Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved).Order("id").Find(&regs).Error; err != nil {
-			return err
-		}
-		seen := map[string]bool{}
-		var rcpts []recipient
-		for _, r := range regs {
-			if a := normalizeAddress(r.Email); a != "" && !seen[strings.ToLower(a)] {
-				seen[strings.ToLower(a)] = true
-				rcpts = append(rcpts, recipient{addr: a, name: r.Name})
-			}
-		}
-		for _, r := range extras {
-			if !seen[strings.ToLower(r.addr)] {
-				seen[strings.ToLower(r.addr)] = true
-				rcpts = append(rcpts, r)
-			}
-		}
+		rcpts := recipients(regs, extras)
 		if len(rcpts) == 0 {
 			return apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
 		}
@@ -122,26 +106,14 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err := tx.Create(&circ).Error; err != nil {
 			return err
 		}
-		link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
-		subject := cleanText("Chair's Summary: " + m.Title)
-		rows := make([]models.CirculationRecipient, 0, len(rcpts))
-		for _, r := range rcpts {
-			msg, err := outbox.Enqueue(tx, outbox.Message{
-				Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
-				Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
-				Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
-				Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
-			})
-			if err != nil {
-				return err
-			}
-			rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
-		}
-		if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+		if err := s.enqueueCirculation(tx, m, &circ, rcpts, doc); err != nil {
 			return err
 		}
-		now := time.Now().UTC()
-		return tx.Model(v).Updates(map[string]any{"state": models.SummaryCirculated, "circulated_at": now}).Error
+		next, err := StageOf(v).Next("circulate")
+		if err != nil {
+			return err
+		}
+		return tx.Model(v).Updates(map[string]any{"state": next, "circulated_at": time.Now().UTC()}).Error
 	})
 	if err != nil {
 		return nil, err
@@ -152,14 +124,58 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 	return s.Circulation(ctx, m, circ.ID)
 }
 
-func circulable(v *models.SummaryVersion) error {
-	switch v.State {
-	case models.SummaryApproved:
-		return nil
-	case models.SummaryCirculated:
-		return apperr.Conflict("version %d has already been circulated", v.Number).WithCode("already_circulated")
+// extraRecipients checks the extra addresses a circulation goes to.
+func extraRecipients(extra []string) ([]recipient, error) {
+	var out []recipient
+	for i, e := range extra {
+		a := normalizeAddress(e)
+		if a == "" {
+			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
+		}
+		out = append(out, recipient{addr: a})
 	}
-	return apperr.Conflict("version %d is a draft: approve it before circulating it", v.Number).WithCode("not_approved")
+	return out, nil
+}
+
+// recipients is every approved participant and then every extra address,
+// each address once whatever its case.
+func recipients(approved []models.Registration, extras []recipient) []recipient {
+	seen := map[string]bool{}
+	var out []recipient
+	add := func(r recipient) {
+		if r.addr != "" && !seen[strings.ToLower(r.addr)] {
+			seen[strings.ToLower(r.addr)] = true
+			out = append(out, r)
+		}
+	}
+	for _, r := range approved {
+		add(recipient{addr: normalizeAddress(r.Email), name: r.Name})
+	}
+	for _, r := range extras {
+		add(r)
+	}
+	return out
+}
+
+// enqueueCirculation queues one message to each recipient of circ, the
+// PDF attached, and records who they went to, inside tx.
+func (s *Service) enqueueCirculation(tx *gorm.DB, m *models.Meeting, circ *models.Circulation, rcpts []recipient, doc *Document) error {
+	link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
+	subject := cleanText("Chair's Summary: " + m.Title)
+	rows := make([]models.CirculationRecipient, 0, len(rcpts))
+	for _, r := range rcpts {
+		msg, err := outbox.Enqueue(tx, outbox.Message{
+			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
+			Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
+			Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
+			Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
+		})
+		if err != nil {
+			return err
+		}
+		rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
+	}
+	return tx.CreateInBatches(rows, 200).Error
 }
 
 func circulationText(m *models.Meeting, name, link string) string {
@@ -194,12 +210,21 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 		return nil, apperr.NotFound("no circulation %d in this meeting", id)
 	}
 	var rs []models.CirculationRecipient
-	if err := db.Preload("OutboxMessage").Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
+	if err := db.Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
+		return nil, err
+	}
+	ids := make([]uint, len(rs))
+	for i, r := range rs {
+		ids[i] = r.OutboxMessageID
+	}
+	deliveries, err := outbox.Deliveries(ctx, s.DB, ids...)
+	if err != nil {
 		return nil, err
 	}
 	out := &CirculationView{ID: c.ID, Version: c.Version.Number, Total: c.Total, CreatedAt: c.CreatedAt, Recipients: make([]RecipientView, 0, len(rs))}
 	for _, r := range rs {
-		st := r.OutboxMessage.Status
+		d := deliveries[r.OutboxMessageID]
+		st := d.Status
 		switch st {
 		case models.OutboxSent:
 			out.Sent++
@@ -209,7 +234,7 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 			out.Pending++
 		}
 		out.Recipients = append(out.Recipients, RecipientView{Address: r.Address, Name: r.Name, Status: st,
-			Attempts: r.OutboxMessage.Attempts, LastError: r.OutboxMessage.LastError})
+			Attempts: d.Attempts, LastError: d.LastError})
 	}
 	sort.SliceStable(out.Recipients, func(i, j int) bool { return out.Recipients[i].Address < out.Recipients[j].Address })
 	return out, nil
@@ -226,15 +251,12 @@ func (s *Service) Resend(ctx context.Context, m *models.Meeting, id uint) (*Circ
 		return nil, apperr.NotFound("no circulation %d in this meeting", id)
 	}
 	var ids []uint
-	err := db.Model(&models.CirculationRecipient{}).
-		Joins("JOIN outbox_messages ON outbox_messages.id = circulation_recipients.outbox_message_id").
-		Where("circulation_recipients.circulation_id = ? AND outbox_messages.status = ?", c.ID, models.OutboxFailed).
-		Pluck("circulation_recipients.outbox_message_id", &ids).Error
-	if err != nil {
+	if err := db.Model(&models.CirculationRecipient{}).Where("circulation_id = ?", c.ID).
+		Pluck("outbox_message_id", &ids).Error; err != nil {
 		return nil, err
 	}
-	// Requeue leaves alone a message that is no longer failed, so a
-	// message sent meanwhile is never sent twice.
+	// Requeue takes only the failed ones and leaves alone a message that
+	// is no longer failed, so a message sent meanwhile is never sent twice.
 	if _, err := outbox.Requeue(ctx, s.DB, ids...); err != nil {
 		return nil, err
 	}

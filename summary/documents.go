@@ -24,8 +24,7 @@ type Document struct {
 	Data        []byte
 	ContentType string
 	Filename    string
-	State       string
-	// ETag names these bytes (a strong validator, quoted); set for
+	Stage       Stage // what the version allows: public once circulated
 	// frozen versions, whose documents never change.
 	ETag string
 }
@@ -60,14 +59,14 @@ func (s *Service) Document(ctx context.Context, m *models.Meeting, n int, format
 	if err != nil {
 		return nil, err
 	}
-	doc := &Document{ContentType: ct, State: v.State,
+	doc := &Document{ContentType: ct, Stage: StageOf(v),
 		Filename: fmt.Sprintf("%s-chairs-summary-v%d.%s", m.Slug, v.Number, format)}
 	title := "Chair's Summary: " + m.Title
 	render := func() ([]byte, error) {
 		s.rendered(m, v.Number, format)
 		return Render(v.Markdown, format, s.Fonts, title)
 	}
-	if v.State == models.SummaryDraft {
+	if !doc.Stage.Frozen() { // a draft changes: render it every time
 		b, err := render()
 		doc.Data = b
 		return doc, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -33,14 +34,16 @@ type SpeakerEntry struct {
 // speaking order within each agenda item. The summary depends on this
 // small interface, not on the live package.
 type Speakers interface {
-	SpeakerEntries(ctx context.Context, db *gorm.DB, meetingID uint) ([]SpeakerEntry, error)
+	SpeakerEntries(ctx context.Context, meetingID uint) ([]SpeakerEntry, error)
 }
 
 // Service stores notes and summary versions, renders documents and
 // circulates approved versions through the outbox.
 type Service struct {
-	DB        *gorm.DB
+	DB        *gorm.DB // the summary's own tables: notes, versions, revisions, circulations
 	Speakers  Speakers
+	Agenda    Agenda
+	Registry  Registry
 	Fonts     *Fonts
 	PublicURL string
 	// Notify, when set, is called after a circulation commits, to wake
@@ -119,7 +122,7 @@ func (s *Service) entries(ctx context.Context, meetingID uint) ([]SpeakerEntry, 
 	if s.Speakers == nil {
 		return nil, nil
 	}
-	return s.Speakers.SpeakerEntries(ctx, s.DB.WithContext(ctx), meetingID)
+	return s.Speakers.SpeakerEntries(ctx, meetingID)
 }
 
 // SaveNote writes the note on speaker entry id of meeting m.
@@ -205,11 +208,10 @@ func (s *Service) Notes(ctx context.Context, m *models.Meeting) ([]NoteView, err
 
 // Record gathers what the summary of m is drafted from.
 func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error) {
-	db := s.DB.WithContext(ctx)
 	r := Record{Title: m.Title, Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 		Timezone: m.Timezone, Attribution: m.Attribution}
-	var items []models.AgendaItem
-	if err := db.Where("meeting_id = ?", m.ID).Order("position").Find(&items).Error; err != nil {
+	items, err := s.Agenda.Items(ctx, m.ID)
+	if err != nil {
 		return r, err
 	}
 	notes, err := s.Notes(ctx, m)
@@ -232,19 +234,23 @@ func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error)
 			Kind:         n.Kind, SpeakingTime: d, Note: n.Text, KeyPoints: n.KeyPoints,
 		})
 	}
-	var orgs []models.Organization
-	err = db.Model(&models.Organization{}).
-		Where("id IN (?)", db.Model(&models.Registration{}).Select("organization_id").
-			Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved)).
-		Order("name").Find(&orgs).Error
+	approved, err := s.Registry.Approved(ctx, m.ID)
 	if err != nil {
 		return r, err
 	}
-	for _, o := range orgs {
-		r.Organizations = append(r.Organizations, Organization{Name: o.Name, Type: o.Type, Country: o.Country})
+	seen := map[uint]bool{}
+	for _, p := range approved {
+		if o := p.Organization; !seen[o.ID] {
+			seen[o.ID] = true
+			r.Organizations = append(r.Organizations, Organization{Name: o.Name, Type: o.Type, Country: o.Country})
+		}
 	}
+	sort.SliceStable(r.Organizations, func(i, j int) bool { return r.Organizations[i].Name < r.Organizations[j].Name })
 	return r, nil
 }
+
+// Stage is what the version allows.
+func (v *VersionView) Stage() Stage { return Stage{Number: v.Version, State: v.State} }
 
 // VersionView is a summary version as the API shows it.
 type VersionView struct {
@@ -361,10 +367,6 @@ func (s *Service) LatestCirculated(ctx context.Context, m *models.Meeting) (*Ver
 	return s.view(ctx, &v, true)
 }
 
-func frozen(v *models.SummaryVersion) error {
-	return apperr.Conflict("version %d is %s and can no longer be changed: build a new version to edit", v.Number, v.State).WithCode("version_frozen")
-}
-
 // SaveMarkdown saves an edit of draft version n, kept as a revision.
 func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md string, author uint) (*VersionView, error) {
 	if !utf8.ValidString(md) {
@@ -378,8 +380,8 @@ func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md
 		if err != nil {
 			return err
 		}
-		if v.State != models.SummaryDraft {
-			return frozen(v)
+		if err := StageOf(v).Editable(); err != nil {
+			return err
 		}
 		if v.Markdown == md {
 			return nil // nothing changed: no new revision
@@ -406,11 +408,11 @@ func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by uint
 		if err != nil {
 			return err
 		}
-		if v.State != models.SummaryDraft {
-			return apperr.Conflict("version %d is already %s", v.Number, v.State).WithCode("not_draft")
+		next, err := StageOf(v).Next("approve")
+		if err != nil {
+			return err
 		}
-		now := time.Now().UTC()
-		return tx.Model(v).Updates(map[string]any{"state": models.SummaryApproved, "approved_at": now, "approved_by_id": by}).Error
+		return tx.Model(v).Updates(map[string]any{"state": next, "approved_at": time.Now().UTC(), "approved_by_id": by}).Error
 	})
 	if err != nil {
 		return nil, err

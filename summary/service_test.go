@@ -7,17 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
-
 	"rostrum/apperr"
+	"rostrum/meetings"
 	"rostrum/models"
+	"rostrum/registration"
 	"rostrum/store"
 )
 
 // fakeSpeakers stands in for the live list.
 type fakeSpeakers []SpeakerEntry
 
-func (f fakeSpeakers) SpeakerEntries(context.Context, *gorm.DB, uint) ([]SpeakerEntry, error) {
+func (f fakeSpeakers) SpeakerEntries(context.Context, uint) ([]SpeakerEntry, error) {
 	return f, nil
 }
 
@@ -78,7 +78,8 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{s: &Service{DB: db, Speakers: speakers, Fonts: fonts, PublicURL: "http://rostrum.test"}, m: &m, admin: u.ID, ctx: context.Background()}
+	return &fixture{s: &Service{DB: db, Speakers: speakers, Agenda: &meetings.Service{DB: db}, Registry: &registration.Service{DB: db},
+		Fonts: fonts, PublicURL: "http://rostrum.test"}, m: &m, admin: u.ID, ctx: context.Background()}
 }
 
 func must(t *testing.T, err error) {

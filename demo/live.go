@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -61,7 +61,7 @@ type demoLiveReport struct {
 // has never changed (seq 0), a note for every finished intervention on
 // the first two items that has none, the draft when the summary has no
 // version yet.
-func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, error) {
+func (a *loader) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, error) {
 	var rep demoLiveReport
 	moderator, err := a.demoUser(ctx, demoModeratorEmail)
 	if err != nil {
@@ -71,25 +71,28 @@ func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, 
 	if err != nil {
 		return rep, err
 	}
-	items, err := a.Handler.Meetings.Items(ctx, m.ID)
+	items, err := a.Meetings.Items(ctx, m.ID)
 	if err != nil {
 		return rep, err
 	}
 	if len(items) < len(demoPastItems)+1 {
 		return rep, fmt.Errorf("demo live list: the meeting has %d agenda items", len(items))
 	}
-	var approved []models.Registration
-	if err := a.DB.WithContext(ctx).Preload("Organization").
-		Where("meeting_id = ? AND status = ?", m.ID, models.StatusApproved).Order("id").Find(&approved).Error; err != nil {
+	approved, err := a.Registrations.Approved(ctx, m.ID)
+	if err != nil {
 		return rep, err
 	}
 	queue := demoSpeakerQueue(approved)
 
 	// The list has run once the meeting has any speaker (its agenda's
 	// items are live changes too, so the seq alone does not tell).
-	var speakers int64
-	if err := a.DB.WithContext(ctx).Model(&live.Entry{}).Where("meeting_id = ?", m.ID).Count(&speakers).Error; err != nil {
+	before, err := a.Live.State(ctx, m.ID)
+	if err != nil {
 		return rep, err
+	}
+	speakers := 0
+	for _, it := range before.Items {
+		speakers += len(it.Speakers)
 	}
 	if speakers == 0 {
 		if err := a.demoRunList(ctx, m.ID, auth.Actor{User: moderator}, items, queue); err != nil {
@@ -102,12 +105,12 @@ func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, 
 		return rep, fmt.Errorf("demo notes: %w", err)
 	}
 
-	versions, err := a.Handler.Summary.Versions(ctx, m)
+	versions, err := a.Summary.Versions(ctx, m)
 	if err != nil {
 		return rep, err
 	}
 	if len(versions) == 0 {
-		if _, err := a.Handler.Summary.CreateVersion(ctx, m, rapporteur.ID); err != nil {
+		if _, err := a.Summary.CreateVersion(ctx, m, rapporteur.ID); err != nil {
 			return rep, fmt.Errorf("demo summary draft: %w", err)
 		}
 		rep.DraftCreated = true
@@ -139,19 +142,19 @@ func (a *App) demoLive(ctx context.Context, m *models.Meeting) (demoLiveReport, 
 	if p := rep.Participant; p != nil {
 		// Only the hash of a link is stored: print a new link (the one
 		// printed by an earlier run stops working).
-		if p.Token, err = a.Handler.Registrations.NewLink(ctx, p.ID); err != nil {
+		if p.Token, err = a.Registrations.NewLink(ctx, p.ID); err != nil {
 			return rep, err
 		}
 	}
 	return rep, nil
 }
 
-func (a *App) demoUser(ctx context.Context, email string) (*models.User, error) {
-	var u models.User
-	if err := a.DB.WithContext(ctx).Where("email = ?", email).First(&u).Error; err != nil {
+func (a *loader) demoUser(ctx context.Context, email string) (*models.User, error) {
+	u, err := a.Auth.UserByEmail(ctx, email)
+	if err != nil {
 		return nil, fmt.Errorf("demo account %s: %w", email, err)
 	}
-	return &u, nil
+	return u, nil
 }
 
 // demoSpeakerQueue orders the approved participants so that consecutive
@@ -209,7 +212,7 @@ func (d *demoClock) do(cmd live.Command) (live.Result, error) {
 // items discussed on a clock that ends a little before now, then the
 // current item, whose speaker is given the floor at the real now so that
 // the screen's countdown runs.
-func (a *App) demoRunList(ctx context.Context, meetingID uint, moderator auth.Actor, items []models.AgendaItem, queue []models.Registration) error {
+func (a *loader) demoRunList(ctx context.Context, meetingID uint, moderator auth.Actor, items []models.AgendaItem, queue []models.Registration) error {
 	realNow := a.Live.Now
 	d := &demoClock{ctx: ctx, live: a.Live, actor: moderator, meetingID: meetingID,
 		at: realNow().Add(-2 * time.Hour).Truncate(time.Minute)}
@@ -329,12 +332,12 @@ func demoDiscuss(d *demoClock, itemID uint, s demoItemScript, speaker func() uin
 
 // demoNotes writes the rapporteur's note on every finished intervention
 // of the past items that has none, and returns how many it wrote.
-func (a *App) demoNotes(ctx context.Context, m *models.Meeting, items []models.AgendaItem, author uint) (int, error) {
+func (a *loader) demoNotes(ctx context.Context, m *models.Meeting, items []models.AgendaItem, author uint) (int, error) {
 	theme := map[uint]int{}
 	for k := range demoPastItems {
 		theme[items[k].ID] = k
 	}
-	notes, err := a.Handler.Summary.Notes(ctx, m)
+	notes, err := a.Summary.Notes(ctx, m)
 	if err != nil {
 		return 0, err
 	}
@@ -344,7 +347,7 @@ func (a *App) demoNotes(ctx context.Context, m *models.Meeting, items []models.A
 		if !past || n.State != models.SpeakerDone || n.Text != "" || len(n.KeyPoints) > 0 {
 			continue
 		}
-		if _, err := a.Handler.Summary.SaveNote(ctx, m, n.SpeakerID, demoNote(k, n.Type, n.Kind, i), author); err != nil {
+		if _, err := a.Summary.SaveNote(ctx, m, n.SpeakerID, demoNote(k, n.Type, n.Kind, i), author); err != nil {
 			return added, err
 		}
 		added++
@@ -353,7 +356,7 @@ func (a *App) demoNotes(ctx context.Context, m *models.Meeting, items []models.A
 }
 
 // demoLivePrint tells the newcomer where the meeting in session is seen.
-func (a *App) demoLivePrint(w io.Writer, base, slug string, rep demoLiveReport) {
+func (a *loader) demoLivePrint(w io.Writer, base, slug string, rep demoLiveReport) {
 	list, draft := "already there", "already there"
 	if rep.ListCreated {
 		list = "played now"

@@ -1,4 +1,4 @@
-package app
+package demo
 
 // demoOrganization is one stakeholder organization of the demo meeting.
 // Every name is invented (none is meant to be a real body); websites use

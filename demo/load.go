@@ -1,4 +1,4 @@
-package app
+package demo
 
 import (
 	"context"
@@ -10,15 +10,18 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"rostrum/app"
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
+	"rostrum/summary"
 )
 
-// DemoSlug names the demo meeting.
-const DemoSlug = "oewg-informal-2019"
+// Slug names the demo meeting.
+const Slug = "oewg-informal-2019"
 
 // demoAgenda is the programme of the December 2019 meeting.
 var demoAgenda = []string{
@@ -125,38 +128,88 @@ var demoRejectReasons = []string{
 	"We could not verify the organization; please write to the secretariat with its statutes.",
 }
 
-// Demo fills the database with the informal intersessional consultative
+// Services are the capabilities the demo fills the database through, the
+// same the API calls (and so the demo queues the same mail).
+type Services struct {
+	Auth          *auth.Service
+	Meetings      *meetings.Service
+	Registrations *registration.Service
+	Live          *live.Service
+	Summary       *summary.Service
+	// PublicURL is where the printed links point.
+	PublicURL string
+	// AdminEmail is the configured admin's address, when set: the demo
+	// then creates no admin of its own.
+	AdminEmail string
+}
+
+// ServicesOf takes the services of a built App.
+func ServicesOf(a *app.App) Services {
+	return Services{Auth: a.Auth, Meetings: a.Meetings, Registrations: a.Registrations, Live: a.Live,
+		Summary: a.Summary, PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
+}
+
+type loader struct{ Services }
+
+// Load fills the database with the informal intersessional consultative
 // meeting of December 2019 of the Open-ended Working Group on ICTs: its
 // six themes as agenda items, about 110 organizations of every
 // stakeholder type and their representatives in every registration
 // state, and demo staff accounts. It goes through the same services as
 // the API (and so queues the same mail). Running it again adds only what
 // is missing.
-func (a *App) Demo(ctx context.Context, w io.Writer) error {
-	ms := a.Handler.Meetings
-	regs := a.Handler.Registrations
-	starts, ends, closes := demoDates(time.Now())
-	m, err := ms.BySlug(ctx, DemoSlug)
-	if apperr.Is(err, apperr.KindNotFound) {
-		m, err = ms.Create(ctx, meetings.Input{
-			Slug:                 DemoSlug,
-			Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
-			Venue:                "United Nations Headquarters, New York, Conference Room 1",
-			Chair:                "Mr. David Koh (Singapore)",
-			StartsAt:             starts.Format(time.RFC3339),
-			EndsAt:               ends.Format(time.RFC3339),
-			Timezone:             "America/New_York",
-			RegistrationClosesAt: closes.Format(time.RFC3339),
-			Capacity:             demoCapacity,
-			MaxPerOrganization:   demoPerOrg,
-			Attribution:          models.AttributionChathamHouse,
-		})
-	}
+func Load(ctx context.Context, s Services, w io.Writer) error {
+	return (&loader{s}).load(ctx, w)
+}
+
+func (a *loader) load(ctx context.Context, w io.Writer) error {
+	m, err := a.meeting(ctx)
 	if err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
+	if err := a.agenda(ctx, m); err != nil {
+		return err
+	}
+	added, err := a.registrations(ctx, m)
+	if err != nil {
+		return err
+	}
+	logins, err := a.demoStaff(ctx)
+	if err != nil {
+		return err
+	}
+	lv, err := a.demoLive(ctx, m)
+	if err != nil {
+		return err
+	}
+	return a.print(ctx, w, m, added, logins, lv)
+}
 
-	items, err := ms.Items(ctx, m.ID)
+// meeting returns the demo meeting, creating it the first time.
+func (a *loader) meeting(ctx context.Context) (*models.Meeting, error) {
+	m, err := a.Meetings.BySlug(ctx, Slug)
+	if !apperr.Is(err, apperr.KindNotFound) {
+		return m, err
+	}
+	starts, ends, closes := demoDates(time.Now())
+	return a.Meetings.Create(ctx, meetings.Input{
+		Slug:                 Slug,
+		Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
+		Venue:                "United Nations Headquarters, New York, Conference Room 1",
+		Chair:                "Mr. David Koh (Singapore)",
+		StartsAt:             starts.Format(time.RFC3339),
+		EndsAt:               ends.Format(time.RFC3339),
+		Timezone:             "America/New_York",
+		RegistrationClosesAt: closes.Format(time.RFC3339),
+		Capacity:             demoCapacity,
+		MaxPerOrganization:   demoPerOrg,
+		Attribution:          models.AttributionChathamHouse,
+	})
+}
+
+// agenda adds the items of demoAgenda that m lacks, as live changes.
+func (a *loader) agenda(ctx context.Context, m *models.Meeting) error {
+	items, err := a.Meetings.Items(ctx, m.ID)
 	if err != nil {
 		return err
 	}
@@ -165,30 +218,35 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 		have[it.Title] = true
 	}
 	for _, title := range demoAgenda {
-		if !have[title] {
-			item, err := meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}.Item(m.ID)
-			if err == nil {
-				_, err = a.Live.AddItem(ctx, auth.Actor{}, item)
-			}
-			if err != nil {
-				return fmt.Errorf("agenda item %q: %w", title, err)
-			}
+		if have[title] {
+			continue
+		}
+		item, err := meetings.ItemInput{Title: title, SpeakingTimeSeconds: 180}.Item(m.ID)
+		if err == nil {
+			_, err = a.Live.AddItem(ctx, auth.Actor{}, item)
+		}
+		if err != nil {
+			return fmt.Errorf("agenda item %q: %w", title, err)
 		}
 	}
+	return nil
+}
 
+// registrations registers the people of demoPlan who have not registered
+// yet and takes the secretariat's decision the plan gives each; it
+// returns how many it registered.
+func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, error) {
+	regs := a.Registrations
 	added := 0
 	for _, s := range demoPlan() {
 		o, p := demoOrganizations[s.org], demoPeople[s.person]
 		email := demoEmail(p.Name, p.Local, s.org)
-		var n int64
-		if err := a.DB.WithContext(ctx).Model(&models.Registration{}).
-			Where("meeting_id = ? AND email = ?", m.ID, email).Count(&n).Error; err != nil {
-			return err
-		}
-		if n > 0 {
+		if done, err := regs.HasRegistered(ctx, m.ID, email); err != nil {
+			return added, err
+		} else if done {
 			continue
 		}
-		reg, err := regs.Register(ctx, DemoSlug, registration.Input{
+		reg, err := regs.Register(ctx, Slug, registration.Input{
 			Organization: registration.OrganizationInput{
 				Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
 				Website: demoWebsite(s.org), ECOSOCStatus: o.ECOSOC,
@@ -196,7 +254,7 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 			Name: p.Name, Email: email, JobTitle: demoJobTitle(o.Type, s.person), Consent: true,
 		})
 		if err != nil {
-			return fmt.Errorf("demo registration of %s: %w", email, err)
+			return added, fmt.Errorf("demo registration of %s: %w", email, err)
 		}
 		added++
 		switch s.action {
@@ -208,28 +266,23 @@ func (a *App) Demo(ctx context.Context, w io.Writer) error {
 			_, err = regs.Withdraw(ctx, reg.ID)
 		}
 		if err != nil {
-			return fmt.Errorf("demo %s of %s: %w", s.action, email, err)
+			return added, fmt.Errorf("demo %s of %s: %w", s.action, email, err)
 		}
 	}
+	return added, nil
+}
 
-	logins, err := a.demoStaff(ctx)
+// print tells what the demo holds and where to look.
+func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport) error {
+	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		return err
 	}
-	lv, err := a.demoLive(ctx, m)
+	orgs, err := a.Registrations.OrganizationCount(ctx, m.ID)
 	if err != nil {
 		return err
 	}
-	counts, err := regs.Count(ctx, m.ID)
-	if err != nil {
-		return err
-	}
-	var orgs int64
-	a.DB.WithContext(ctx).Model(&models.Organization{}).
-		Where("id IN (?)", a.DB.Model(&models.Registration{}).Select("organization_id").Where("meeting_id = ?", m.ID)).
-		Count(&orgs)
-
-	base := a.Config.PublicURL()
+	base := a.PublicURL
 	fmt.Fprintf(w, "Demo meeting %q: %d organizations; registrations added now: %d\n", m.Slug, orgs, added)
 	fmt.Fprintf(w, "  by state:")
 	for _, st := range models.RegistrationStatuses {
@@ -263,15 +316,15 @@ func demoJobTitle(orgType string, i int) string {
 // demoStaff makes sure the demo's staff accounts exist: a secretariat
 // admin (the configured one when admin_email is set), a moderator and a
 // rapporteur. A new account gets a random password, printed once.
-func (a *App) demoStaff(ctx context.Context) ([]string, error) {
+func (a *loader) demoStaff(ctx context.Context) ([]string, error) {
 	type account struct{ email, role string }
 	accounts := []account{
 		{"moderator@rostrum.example", models.RoleModerator},
 		{"rapporteur@rostrum.example", models.RoleRapporteur},
 	}
 	var lines []string
-	if a.Config.AdminEmail != "" {
-		lines = append(lines, fmt.Sprintf("admin       %s  (password from admin_password / ROSTRUM_ADMIN_PASSWORD)", a.Config.AdminEmail))
+	if a.AdminEmail != "" {
+		lines = append(lines, fmt.Sprintf("admin       %s  (password from admin_password / ROSTRUM_ADMIN_PASSWORD)", a.AdminEmail))
 	} else {
 		accounts = append([]account{{"admin@rostrum.example", models.RoleAdmin}}, accounts...)
 	}

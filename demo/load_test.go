@@ -1,4 +1,4 @@
-package app_test
+package demo_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rostrum/app"
+	"rostrum/demo"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 	"rostrum/summary"
@@ -22,7 +23,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	defer a.Shutdown(0)
 	a.Auth.Cost = 4
 	var first, second bytes.Buffer
-	if err := a.Demo(context.Background(), &first); err != nil {
+	if err := demo.Load(context.Background(), demo.ServicesOf(a), &first); err != nil {
 		t.Fatal(err)
 	}
 	type tally struct {
@@ -47,7 +48,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		return c
 	}
 	once := count()
-	if err := a.Demo(context.Background(), &second); err != nil {
+	if err := demo.Load(context.Background(), demo.ServicesOf(a), &second); err != nil {
 		t.Fatal(err)
 	}
 	if twice := count(); twice != once {
@@ -56,14 +57,14 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	if once.meetings != 1 || once.items != 6 || once.orgs < 100 || once.orgs > 120 || once.regs < 150 || once.users != 3 {
 		t.Fatalf("demo holds %+v", once)
 	}
-	m, err := a.Handler.Meetings.BySlug(context.Background(), app.DemoSlug)
+	m, err := a.Meetings.BySlug(context.Background(), demo.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Chair != "Mr. David Koh (Singapore)" || !strings.Contains(m.Venue, "Conference Room 1") || m.Capacity == 0 {
 		t.Fatalf("meeting %+v", m)
 	}
-	counts, err := a.Handler.Registrations.Count(context.Background(), m.ID)
+	counts, err := a.Registrations.Count(context.Background(), m.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,9 +88,9 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		t.Errorf("%d organizations with bad data", bad)
 	}
 	out := first.String()
-	for _, want := range []string{"/m/" + app.DemoSlug + "/register", "/admin",
-		"/m/" + app.DemoSlug + "/console", "/m/" + app.DemoSlug + "/screen", "/m/" + app.DemoSlug + "/notes",
-		"/m/" + app.DemoSlug + "/summary/desk", "/r/", "moderator@rostrum.example  password ", "rapporteur@rostrum.example  password "} {
+	for _, want := range []string{"/m/" + demo.Slug + "/register", "/admin",
+		"/m/" + demo.Slug + "/console", "/m/" + demo.Slug + "/screen", "/m/" + demo.Slug + "/notes",
+		"/m/" + demo.Slug + "/summary/desk", "/r/", "moderator@rostrum.example  password ", "rapporteur@rostrum.example  password "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("first run does not print %q:\n%s", want, out)
 		}
@@ -115,10 +116,10 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	ctx := context.Background()
 	before := time.Now()
 	var out bytes.Buffer
-	if err := a.Demo(ctx, &out); err != nil {
+	if err := demo.Load(ctx, demo.ServicesOf(a), &out); err != nil {
 		t.Fatal(err)
 	}
-	m, err := a.Handler.Meetings.BySlug(ctx, app.DemoSlug)
+	m, err := a.Meetings.BySlug(ctx, demo.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	if err := a.DB.Where("email = ?", "rapporteur@rostrum.example").First(&rapporteur).Error; err != nil {
 		t.Fatal(err)
 	}
-	notes, err := a.Handler.Summary.Notes(ctx, m)
+	notes, err := a.Summary.Notes(ctx, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,14 +189,14 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 		t.Errorf("item 3: %d waiting, first %+v; want 5–6 led by a point of order", len(waiting), waiting[0])
 	}
 
-	versions, err := a.Handler.Summary.Versions(ctx, m)
+	versions, err := a.Summary.Versions(ctx, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(versions) != 1 || versions[0].Version != 1 || versions[0].State != models.SummaryDraft {
 		t.Fatalf("summary versions %+v", versions)
 	}
-	v, err := a.Handler.Summary.Version(ctx, m, 1)
+	v, err := a.Summary.Version(ctx, m, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
