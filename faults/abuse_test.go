@@ -305,7 +305,11 @@ func TestThrottlesCountAcrossInstancesOnPostgres(t *testing.T) {
 	}
 	// Failed logins likewise: ten in all, spread over both, then 429 on
 	// either.
-	clients := []*testenv.Client{a.Anon(), b.Anon()}
+	// One client, one address, talking to both instances.
+	onA := a.Anon()
+	onB := *onA
+	onB.Base = b.URL
+	clients := []*testenv.Client{onA, &onB}
 	bad := map[string]string{"email": testenv.AdminEmail, "password": "wrong password"}
 	for i := range 10 {
 		if res := clients[i%2].Do("POST", "/api/login", bad); res.Status != 401 {
