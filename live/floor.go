@@ -56,6 +56,17 @@ type Floor struct {
 	touchedEntries []*Entry
 	touchedLists   []*ListOfSpeakers
 	currentChanged bool
+	// respaced are the lists whose waiting entries all got new positions
+	// (a reorder, or an insert with no room left between two): viewers get
+	// their order as ids (Patch.Order), not every entry again.
+	respaced []*ListOfSpeakers
+	// moved are entries whose only change is a new position in a
+	// respaced list: written, but not sent.
+	moved []*Entry
+	// orig and balanceBefore are the floor as loaded (Remember), which a
+	// change's patch is the difference from.
+	orig          map[*Entry]Entry
+	balanceBefore Balance
 }
 
 // Speaker is who asks for the floor: an approved registration.
@@ -152,7 +163,18 @@ func (f *Floor) touch(e *Entry) {
 	if !slices.Contains(f.touchedEntries, e) {
 		f.touchedEntries = append(f.touchedEntries, e)
 	}
+	f.moved = slices.DeleteFunc(f.moved, func(x *Entry) bool { return x == e })
 }
+
+// Changed returns the entries a change must send to viewers: those
+// touched, less those only moved within a respaced list, whose order
+// goes as Respaced.
+func (f *Floor) Changed() []*Entry {
+	return slices.DeleteFunc(slices.Clone(f.touchedEntries), func(e *Entry) bool { return slices.Contains(f.moved, e) })
+}
+
+// Respaced returns the lists whose waiting order viewers get as ids.
+func (f *Floor) Respaced() []*ListOfSpeakers { return f.respaced }
 
 func (f *Floor) touchList(l *ListOfSpeakers) {
 	if !slices.Contains(f.touchedLists, l) {
@@ -211,20 +233,50 @@ func CompareEntries(a, b *Entry) int {
 	return int(a.ID) - int(b.ID)
 }
 
-// renumber gives the waiting entries of l, in order, positions 1..n and
-// every other entry position 0, touching what changed.
-func (f *Floor) renumber(l *ListOfSpeakers, waiting []*Entry) {
-	for _, e := range l.Entries {
-		if e.State != models.SpeakerWaiting && e.Position != 0 {
-			e.Position = 0
-			f.touch(e)
+// PositionStep is the gap between the positions of waiting entries: an
+// entry joins between two others at the midpoint, so that a change of the
+// list moves only the entries it concerns. Positions only order; a place
+// in the queue is a rank. When no room is left the list is respaced:
+// waiting entry i (from 0) gets (i+1)·PositionStep, the rule
+// static/js/livestate.js applies to a patch's order.
+const PositionStep = 1024
+
+// place gives e, just put in waiting at index at, a position between its
+// neighbours; when there is no room it respaces the list.
+func (f *Floor) place(l *ListOfSpeakers, waiting []*Entry, at int) {
+	e := waiting[at]
+	switch {
+	case len(waiting) == 1:
+		e.Position = PositionStep
+		return
+	case at == len(waiting)-1:
+		e.Position = waiting[at-1].Position + PositionStep
+		return
+	case at == 0:
+		e.Position = waiting[1].Position - PositionStep
+		return
+	}
+	if lo, hi := waiting[at-1].Position, waiting[at+1].Position; hi-lo > 1 {
+		e.Position = lo + (hi-lo)/2
+		return
+	}
+	f.respace(l, waiting)
+}
+
+// respace gives the waiting entries of l, in order, positions
+// (i+1)·PositionStep; viewers get the order as ids.
+func (f *Floor) respace(l *ListOfSpeakers, waiting []*Entry) {
+	for i, e := range waiting {
+		if e.Position != (i+1)*PositionStep {
+			e.Position = (i + 1) * PositionStep
+			if !slices.Contains(f.touchedEntries, e) {
+				f.touchedEntries = append(f.touchedEntries, e)
+				f.moved = append(f.moved, e)
+			}
 		}
 	}
-	for i, e := range waiting {
-		if e.Position != i+1 {
-			e.Position = i + 1
-			f.touch(e)
-		}
+	if !slices.Contains(f.respaced, l) {
+		f.respaced = append(f.respaced, l)
 	}
 }
 
@@ -301,8 +353,8 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 		TimeLimitSeconds: l.SpeakingTimeSeconds,
 	}
 	l.Entries = append(l.Entries, e)
+	f.place(l, slices.Insert(waiting, at, e), at)
 	f.touch(e)
-	f.renumber(l, slices.Insert(waiting, at, e))
 	return e, nil
 }
 
@@ -322,7 +374,6 @@ func (f *Floor) Remove(id uint) (*Entry, error) {
 	l.Entries = slices.DeleteFunc(l.Entries, func(x *Entry) bool { return x == e })
 	f.gone = append(f.gone, e)
 	f.touch(e)
-	f.renumber(l, l.Waiting())
 	return e, nil
 }
 
@@ -350,7 +401,7 @@ func (f *Floor) Reorder(itemID uint, ids []uint) error {
 		delete(byID, id)
 		order = append(order, e)
 	}
-	f.renumber(l, order)
+	f.respace(l, order)
 	return nil
 }
 
@@ -368,10 +419,9 @@ func (f *Floor) Start(now time.Time, id uint) (*Entry, error) {
 		return nil, conflict(CodeOneSpeaker, "%s still has the floor; stop that speech first", cur.Name)
 	}
 	t := now
-	e.State, e.StartedAt, e.PausedAt, e.PausedMS = models.SpeakerSpeaking, &t, nil, 0
+	e.State, e.StartedAt, e.PausedAt, e.PausedMS, e.Position = models.SpeakerSpeaking, &t, nil, 0, 0
 	f.touch(e)
 	f.touchList(l)
-	f.renumber(l, l.Waiting())
 	return e, nil
 }
 

@@ -3,6 +3,7 @@ package live
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func TestStatementsKeepRequestOrder(t *testing.T) {
 	}
 	l, _ := f.List(10)
 	for i, e := range l.Waiting() {
-		if e.Position != i+1 || e.TimeLimitSeconds != 180 || e.RequestedAt != t0 {
+		if e.Position != (i+1)*PositionStep || e.TimeLimitSeconds != 180 || e.RequestedAt != t0 {
 			t.Fatalf("entry %+v", e)
 		}
 	}
@@ -189,8 +190,8 @@ func TestNextEndsTheSpeechAndStartsTheFirstWaiting(t *testing.T) {
 	if e, err := f.Next(t0, 10); err != nil || e != ana || ana.State != models.SpeakerSpeaking || !ana.StartedAt.Equal(t0) || ana.Position != 0 {
 		t.Fatalf("first next: %v %+v", err, e)
 	}
-	if ben.Position != 1 {
-		t.Fatalf("Ben at %d", ben.Position)
+	if w := waitingNames(f, 10); w != "[Ben]" || ben.Position != 2*PositionStep {
+		t.Fatalf("waiting %s, Ben at %d (positions are not renumbered)", w, ben.Position)
 	}
 	if e, err := f.Next(t0.Add(90*time.Second), 10); err != nil || e != ben || ana.State != models.SpeakerDone || ana.SpokenMS != 90_000 {
 		t.Fatalf("second next: %v %+v %+v", err, e, ana)
@@ -219,7 +220,7 @@ func TestReorderOnlyPermutesTheWaitingEntries(t *testing.T) {
 	if err := f.Reorder(10, []uint{c.ID, a.ID, b.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitingNames(f, 10); got != "[Chen Ana Ben]" || c.Position != 1 || b.Position != 3 || d.Position != 0 {
+	if got := waitingNames(f, 10); got != "[Chen Ana Ben]" || c.Position != PositionStep || b.Position != 3*PositionStep || d.Position != 0 {
 		t.Fatal(got)
 	}
 }
@@ -267,14 +268,14 @@ func TestWithdrawnRequestLeavesTheListAndTheState(t *testing.T) {
 	}
 }
 
-func TestWithdrawOnlyWaitingAndRenumber(t *testing.T) {
+func TestWithdrawOnlyWaiting(t *testing.T) {
 	f := newFloor()
 	a := add(t, f, 10, "Ana", "ngo", models.KindStatement, 0)
 	b := add(t, f, 10, "Ben", "ngo", models.KindStatement, 0)
 	if _, err := f.Remove(a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if a.State != models.SpeakerWithdrawn || a.Position != 0 || b.Position != 1 {
+	if a.State != models.SpeakerWithdrawn || a.Position != 0 || b.Position != 2*PositionStep || waitingNames(f, 10) != "[Ben]" {
 		t.Fatalf("%+v %+v", a, b)
 	}
 	_, err := f.Remove(a.ID)
@@ -471,5 +472,96 @@ func TestTouchedRecordsOnlyWhatChanged(t *testing.T) {
 	}
 	if err := f.SetCurrent(99); !apperr.Is(err, apperr.KindNotFound) {
 		t.Fatal(err)
+	}
+}
+
+// A change moves only the entries it concerns: with 64 waiting, Next,
+// a withdrawal and a statement joining the end each touch one or two
+// entries, never the rest of the queue.
+func TestAChangeTouchesOnlyTheEntriesItConcerns(t *testing.T) {
+	f := newFloor()
+	var all []*Entry
+	for i := range 64 {
+		all = append(all, add(t, f, 10, fmt.Sprintf("Speaker %02d", i), "ngo", models.KindStatement, 0))
+	}
+	for _, step := range []struct {
+		name string
+		do   func(f *Floor) error
+		max  int
+	}{
+		{"next", func(f *Floor) error { _, err := f.Next(t0, 10); return err }, 1},
+		{"next again", func(f *Floor) error { _, err := f.Next(t0.Add(time.Minute), 10); return err }, 2},
+		{"withdraw", func(f *Floor) error { _, err := f.Remove(all[40].ID); return err }, 1},
+		{"join the end", func(f *Floor) error {
+			_, err := f.AddSpeaker(t0, 10, Speaker{RegistrationID: 9999, Name: "Late", Approved: true}, models.KindStatement, 0)
+			return err
+		}, 1},
+		{"point of order at the top", func(f *Floor) error {
+			_, err := f.AddSpeaker(t0, 10, Speaker{RegistrationID: 9998, Name: "Order", Approved: true}, models.KindPointOfOrder, 0)
+			return err
+		}, 1},
+	} {
+		f.touchedEntries, f.moved, f.respaced = nil, nil, nil
+		if err := step.do(f); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if n := len(f.Changed()); n == 0 || n > step.max || len(f.Respaced()) != 0 {
+			t.Errorf("%s: %d entries changed (at most %d), %d lists respaced", step.name, n, step.max, len(f.Respaced()))
+		}
+		checkPositions(t, f, step.name)
+	}
+}
+
+// When two neighbours leave no room between them, the list is respaced:
+// the new entry is sent, the rest of the queue goes as its order only.
+func TestAnInsertWithNoRoomRespacesTheListAndSendsItsOrder(t *testing.T) {
+	f := newFloor()
+	a := add(t, f, 10, "Ana", "ngo", models.KindStatement, 0)
+	add(t, f, 10, "Ben", "ngo", models.KindStatement, 0)
+	// Replies to Ana go right after her, each after the earlier ones:
+	// halving the gap runs out after about ten.
+	respaced := false
+	for i := range 14 {
+		f.touchedEntries, f.moved, f.respaced = nil, nil, nil
+		e, err := f.AddSpeaker(t0, 10, Speaker{RegistrationID: uint(5000 + i), Name: fmt.Sprintf("Reply %d", i), Approved: true}, models.KindReply, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changed := f.Changed(); len(changed) != 1 || changed[0] != e {
+			t.Fatalf("reply %d: sent %d entries", i, len(changed))
+		}
+		if len(f.Respaced()) > 0 {
+			respaced = true
+			l, _ := f.List(10)
+			for j, w := range l.Waiting() {
+				if w.Position != (j+1)*PositionStep {
+					t.Fatalf("respaced entry %d at %d", j, w.Position)
+				}
+			}
+		}
+		checkPositions(t, f, fmt.Sprintf("reply %d", i))
+	}
+	if !respaced {
+		t.Fatal("fourteen replies in one gap never respaced the list")
+	}
+}
+
+// checkPositions fails unless the waiting entries' positions increase in
+// their order, and everyone else's is 0.
+func checkPositions(t *testing.T, f *Floor, step string) {
+	t.Helper()
+	for _, l := range f.Lists {
+		last := math.MinInt
+		for _, e := range l.Waiting() {
+			if e.Position <= last {
+				t.Fatalf("%s: positions do not increase", step)
+			}
+			last = e.Position
+		}
+		for _, e := range l.Entries {
+			if e.State != models.SpeakerWaiting && e.Position != 0 {
+				t.Fatalf("%s: %s (%s) at %d", step, e.Name, e.State, e.Position)
+			}
+		}
 	}
 }

@@ -65,7 +65,7 @@ func newLiveDB(t testing.TB, feed Feed) *liveDB {
 	return l
 }
 
-func (l *liveDB) do(t *testing.T, cmd Command) int64 {
+func (l *liveDB) do(t testing.TB, cmd Command) int64 {
 	t.Helper()
 	res, err := l.svc.Do(context.Background(), l.mod, l.meeting, cmd)
 	if err != nil {

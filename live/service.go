@@ -366,6 +366,7 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 			l.Entries = append(l.Entries, e)
 		}
 	}
+	f.Remember()
 	return f, nil
 }
 
@@ -407,9 +408,22 @@ func writeChange(tx *gorm.DB, f *Floor, lm *models.LiveMeeting, a auth.Actor, no
 		id := f.CurrentItemID
 		lm.CurrentItemID = &id
 	}
-	p := Patch{CurrentItemID: lm.CurrentItemID, Items: headers, Speakers: entries}
+	// Viewers get what changed: the entries themselves, and a respaced
+	// list's order as ids, which they turn into the same positions.
+	changes, err := f.EntryChanges()
+	if err != nil {
+		return 0, err
+	}
+	p := Patch{CurrentItemID: lm.CurrentItemID, Items: headers, Speakers: changes}
+	for _, l := range f.Respaced() {
+		o := ListOrder{ItemID: l.ItemID, IDs: []uint{}}
+		for _, e := range l.Waiting() {
+			o.IDs = append(o.IDs, e.ID)
+		}
+		p.Order = append(p.Order, o)
+	}
 	if balanceChanged {
-		p.Balance = BalanceOf(f)
+		p.Balance = f.BalanceChanges()
 	}
 	seq, err := record(tx, lm, a, now, cmd.Action, cmd, p)
 	f.Seq = seq

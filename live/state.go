@@ -44,9 +44,24 @@ func headerOf(l *ListOfSpeakers) ItemHeader {
 type Patch struct {
 	CurrentItemID *uint        `json:"current_item_id"`
 	Items         []ItemHeader `json:"items,omitempty"`
-	Speakers      []*Entry     `json:"speakers,omitempty"`
-	Balance       Balance      `json:"balance,omitempty"`
-	AddedItems    []ItemState  `json:"added_items,omitempty"`
+	// Speakers are the entries that changed: a new one in full; else its
+	// id, item_id and the fields that changed, which a viewer merges into
+	// its copy (a withdrawn one says so, and leaves the list).
+	Speakers []json.RawMessage `json:"speakers,omitempty"`
+	// Balance holds the stakeholder types whose share changed; a viewer
+	// replaces those.
+	Balance    Balance     `json:"balance,omitempty"`
+	AddedItems []ItemState `json:"added_items,omitempty"`
+	// Order is the waiting order of a respaced list (a reorder, or an
+	// insert that found no room): its entries' positions become
+	// (i+1)·PositionStep in this order, without the entries being sent.
+	Order []ListOrder `json:"order,omitempty"`
+}
+
+// ListOrder is the waiting order of one item's list, as entry ids.
+type ListOrder struct {
+	ItemID uint   `json:"item_id"`
+	IDs    []uint `json:"ids"`
 }
 
 // ItemState is one agenda item's list in the full state.

@@ -97,16 +97,19 @@ func (st State) Canonical() string {
 type patch struct {
 	CurrentItemID *uint                        `json:"current_item_id"`
 	Items         []live.ItemHeader            `json:"items"`
-	Speakers      []*live.Entry                `json:"speakers"`
-	Balance       map[string]*live.TypeBalance `json:"balance"`
+	Speakers      []json.RawMessage            `json:"speakers"` // new entries in full, known ones as what changed
+	Balance       map[string]*live.TypeBalance `json:"balance"`  // the stakeholder types whose share changed
 	AddedItems    []Item                       `json:"added_items"`
+	Order         []live.ListOrder             `json:"order"`
 }
 
 // ApplyPatch applies the patch data with seq, as livestate.js does: added
 // items join the end of the agenda, item headers set closed and the
-// timer, speakers replace or join their item's list by id (which is then
-// sorted with live.CompareEntries) or, withdrawn, leave it, and a balance
-// replaces the old one.
+// timer, new speakers join their item's list and known ones take the
+// fields that changed (the list is then sorted with live.CompareEntries)
+// or, withdrawn, leave it, a respaced list's order sets its waiting
+// entries' positions, and the balance of the types it names replaces
+// theirs.
 //
 // Where the page would skip what it cannot place, ApplyPatch refuses: a
 // patch it cannot decode, or one that names an item the state does not
@@ -125,9 +128,18 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 			return fmt.Errorf("patch seq %d: header of item %d, which the state does not have", seq, h.ID)
 		}
 	}
-	for _, e := range p.Speakers {
-		if !known(e.AgendaItemID) {
+	heads := make([]live.Entry, len(p.Speakers))
+	for i, raw := range p.Speakers {
+		if err := json.Unmarshal(raw, &heads[i]); err != nil {
+			return fmt.Errorf("patch seq %d: entry %d: %w", seq, i, err)
+		}
+		if e := heads[i]; !known(e.AgendaItemID) {
 			return fmt.Errorf("patch seq %d: entry %d of item %d, which the state does not have", seq, e.ID, e.AgendaItemID)
+		}
+	}
+	for _, o := range p.Order {
+		if !known(o.ItemID) {
+			return fmt.Errorf("patch seq %d: order of item %d, which the state does not have", seq, o.ItemID)
 		}
 	}
 
@@ -142,24 +154,41 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 		it := st.Item(h.ID)
 		it.Closed, it.Timer = h.Closed, h.Timer
 	}
-	for _, e := range p.Speakers {
-		it := st.Item(e.AgendaItemID)
-		i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == e.ID })
+	for n, raw := range p.Speakers {
+		head := heads[n]
+		it := st.Item(head.AgendaItemID)
+		i := slices.IndexFunc(it.Speakers, func(x *live.Entry) bool { return x.ID == head.ID })
 		switch {
-		case e.State == models.SpeakerWithdrawn:
+		case head.State == models.SpeakerWithdrawn:
 			if i >= 0 {
 				it.Speakers = slices.Delete(it.Speakers, i, i+1)
 			}
 			continue
 		case i >= 0:
-			it.Speakers[i] = e
+			// The fields that changed, merged into a copy of the entry.
+			e := *it.Speakers[i]
+			_ = json.Unmarshal(raw, &e) // decoded once above
+			it.Speakers[i] = &e
 		default:
-			it.Speakers = append(it.Speakers, e)
+			e := head
+			it.Speakers = append(it.Speakers, &e)
 		}
 		slices.SortStableFunc(it.Speakers, live.CompareEntries)
 	}
-	if p.Balance != nil {
-		st.Balance = p.Balance
+	for _, o := range p.Order {
+		it := st.Item(o.ItemID)
+		for i, id := range o.IDs {
+			if e := st.Entry(id); e != nil && e.AgendaItemID == o.ItemID {
+				e.Position = (i + 1) * live.PositionStep
+			}
+		}
+		slices.SortStableFunc(it.Speakers, live.CompareEntries)
+	}
+	if p.Balance != nil && st.Balance == nil {
+		st.Balance = map[string]*live.TypeBalance{}
+	}
+	for typ, b := range p.Balance {
+		st.Balance[typ] = b
 	}
 	return nil
 }

@@ -27,10 +27,12 @@ export function compareEntries(a, b) {
 }
 
 // applyPatch applies one change to state (in place): agenda items added
-// join the end of the agenda, the entries it carries replace or join their
-// item's list (a withdrawn one leaves it: the state holds only waiting,
-// speaking and done entries), the item headers set closed and the timer,
-// the balance replaces the old one when present.
+// join the end of the agenda, the entries it carries join their item's
+// list (new ones, in full) or update it (the fields that changed; a
+// withdrawn one leaves it: the state holds only waiting, speaking and
+// done entries), a respaced list's order sets its waiting entries'
+// positions, the item headers set closed and the timer, and the balance
+// of the stakeholder types it names replaces theirs.
 export function applyPatch(state, seq, patch) {
   state.seq = seq;
   state.current_item_id = patch.current_item_id ?? null;
@@ -47,12 +49,29 @@ export function applyPatch(state, seq, patch) {
     if (!it) continue;
     const i = it.speakers.findIndex((x) => x.id === e.id);
     if (e.state === "withdrawn") { if (i >= 0) it.speakers.splice(i, 1); continue; }
-    if (i >= 0) it.speakers[i] = e; else it.speakers.push(e);
+    // A new entry comes in full; a known one as the fields that changed.
+    if (i >= 0) Object.assign(it.speakers[i], e); else it.speakers.push(e);
+    touched.add(it);
+  }
+  // A respaced list comes as its waiting order: entry i (from 0) is at
+  // (i+1)·POSITION_STEP, as on the server (live.PositionStep).
+  for (const o of patch.order || []) {
+    const it = state.items.find((i) => i.id === o.item_id);
+    if (!it) continue;
+    o.ids.forEach((id, i) => {
+      const e = it.speakers.find((x) => x.id === id);
+      if (e) e.position = (i + 1) * POSITION_STEP;
+    });
     touched.add(it);
   }
   for (const it of touched) it.speakers.sort(compareEntries);
-  if (patch.balance) state.balance = patch.balance;
+  // The balance comes as the stakeholder types whose share changed.
+  if (patch.balance) Object.assign(state.balance, patch.balance);
 }
+
+// POSITION_STEP is the gap between waiting entries' positions
+// (live.PositionStep).
+export const POSITION_STEP = 1024;
 
 // elapsedMs and remainingMs compute a timer at the server's time now (ms
 // since the epoch): elapsed = (paused_at or now) − started_at − paused_ms.
