@@ -102,6 +102,9 @@ func (h *Handler) liveSocket() fiber.Handler {
 		a, _ := conn.Locals(actorKey).(auth.Actor)
 		lc := &liveConn{conn: conn, actor: a}
 		defer lc.Cut()
+		// Compressed only when a frame asks (the full state), and set
+		// before Join starts the viewer's writer.
+		conn.EnableWriteCompression(false)
 		v, err := h.Hub.Join(context.Background(), meetingID, a.IsStaff(), youOf(a), lc)
 		if err != nil {
 			_ = conn.WriteControl(websocket.CloseMessage,
@@ -116,7 +119,9 @@ func (h *Handler) liveSocket() fiber.Handler {
 		}()
 		h.liveReader(conn, v, a, meetingID)
 	}, websocket.Config{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &liveWriteBuffers,
-		RecoverHandler: h.liveRecover})
+		// Offered to browsers, used for the full state only (Frame.Compress).
+		EnableCompression: true,
+		RecoverHandler:    h.liveRecover})
 }
 
 // liveRecover logs a panic of a websocket handler with its stack; the
@@ -176,6 +181,11 @@ func (c *liveConn) WriteFrame(f live.Frame) error {
 		}
 	default:
 		_ = c.conn.SetWriteDeadline(deadline)
+		if f.Compress {
+			// Only where the peer negotiated permessage-deflate.
+			c.conn.EnableWriteCompression(true)
+			defer c.conn.EnableWriteCompression(false)
+		}
 		var err error
 		if pm, ok := f.Prepared.(*fws.PreparedMessage); ok {
 			err = c.conn.WritePreparedMessage(pm)

@@ -21,8 +21,13 @@ import (
 // Frame is what a viewer's connection writes: a text message, a ping,
 // or a close frame after which the connection ends.
 type Frame struct {
-	Data        []byte
-	Prepared    any // Data as the transport's frame (Hub.Prepare), or nil
+	Data     []byte
+	Prepared any // Data as the transport's frame (Hub.Prepare), or nil
+	// Compress asks the transport to compress this frame where the peer
+	// agreed to (permessage-deflate): the full state, tens of kilobytes
+	// of repeated keys, and not the small patches, which compression
+	// would barely shrink for its CPU.
+	Compress    bool
 	Ping        bool
 	CloseCode   int
 	CloseReason string
@@ -323,7 +328,7 @@ func (v *Viewer) next() (Frame, bool) {
 				continue
 			}
 			v.needState, v.seq = false, seq
-			return Frame{Data: msg}, true
+			return Frame{Data: msg, Compress: true}, true
 		}
 		if len(v.queue) == 0 {
 			v.draining = false
