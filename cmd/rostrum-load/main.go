@@ -8,6 +8,8 @@
 // except correctness (limits held, nothing lost).
 //
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
+//	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
+//	go run ./cmd/rostrum-load -scenario addremove live
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
@@ -31,8 +33,10 @@ func main() {
 	}
 }
 
+const commandsHelp = "rush|live|churn|summary|circulation|ci"
+
 func usage() error {
-	return fmt.Errorf("usage: rostrum-load [flags] rush|live|churn|summary|circulation|ci  (see -h)")
+	return fmt.Errorf("usage: rostrum-load [flags] %s [flags]  (see -h)", commandsHelp)
 }
 
 func run(args []string) error {
@@ -44,17 +48,31 @@ func run(args []string) error {
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
 	viewers := fs.Int("viewers", 1000, "live: websocket viewers; churn: viewers present at once")
-	commands := fs.Int("commands", 40, "live: moderator commands to send")
+	commands := fs.Int("commands", 40, "live: rounds (the moderator's Next or command) per run")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live, churn: time between moderator commands")
+	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
+	waiting := fs.Int("waiting", 64, "live: speakers waiting on the list in the next scenario")
 	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
 	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
 	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server during the measured phase to this file")
 	heapprofile := fs.String("heapprofile", "", "live: write a heap profile of the server with every viewer connected to this file")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: rostrum-load [flags] %s [flags]\n\n", commandsHelp)
+		fs.PrintDefaults()
+	}
+	// Flags may come before the command, after it, or both.
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() < 1 {
+		return usage()
+	}
+	cmd := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
 		return usage()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -92,7 +110,8 @@ func run(args []string) error {
 	}
 	defer srv.Stop()
 
-	switch fs.Arg(0) {
+	fanout := FanoutConfig{Scenario: *scenario, Viewers: *viewers, Commands: *commands, Interval: *interval, Waiting: *waiting}
+	switch cmd {
 	case "rush":
 		wait := profileServer(pprofAddr, *cpuprofile, *duration)
 		t, err := Rush(ctx, srv, RushConfig{Clients: *clients, Duration: *duration, Capacity: *capacity, MaxPerOrg: *perOrg, Organizations: *orgs})
@@ -102,13 +121,13 @@ func run(args []string) error {
 		}
 		t.Print(os.Stdout)
 	case "live":
-		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval,
-			Profile: func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) },
-			Connected: func() (goroutines, mem string) {
-				mem = memStats(pprofAddr)
-				heapProfile(pprofAddr, *heapprofile)
-				return goroutineCount(pprofAddr), mem
-			}})
+		fanout.Profile = func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) }
+		fanout.Connected = func() (goroutines, mem string) {
+			mem = memStats(pprofAddr)
+			heapProfile(pprofAddr, *heapprofile)
+			return goroutineCount(pprofAddr), mem
+		}
+		t, err := Fanout(ctx, srv, fanout)
 		if err != nil {
 			return err
 		}
@@ -138,7 +157,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		live, err := Fanout(ctx, srv, FanoutConfig{Viewers: 200, Commands: 10, Interval: 500 * time.Millisecond})
+		live, err := Fanout(ctx, srv, FanoutConfig{Scenario: ScenarioNext, Viewers: 200, Waiting: 16, Commands: 10, Interval: 500 * time.Millisecond})
 		if err != nil {
 			return err
 		}
