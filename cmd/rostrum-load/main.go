@@ -7,15 +7,20 @@
 // prints a summary table; every figure is measured, none is asserted
 // except correctness (limits held, nothing lost).
 //
+// The live fan-out can also drive a running Centrifugo (-target
+// centrifugo) with the same viewers, as a yardstick.
+//
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
 //	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
 //	go run ./cmd/rostrum-load -scenario addremove live
+//	go run ./cmd/rostrum-load -target centrifugo -centrifugo-api-key KEY -bytes 300 live
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -48,21 +53,34 @@ func run(args []string) error {
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
 	viewers := fs.Int("viewers", 1000, "live: websocket viewers; churn: viewers present at once")
-	commands := fs.Int("commands", 40, "live: rounds (the moderator's Next or command) per run")
+	commands := fs.Int("commands", 40, "live: rounds (the moderator's Next, command or publication) per run")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live, churn: time between moderator commands")
 	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
 	waiting := fs.Int("waiting", 64, "live: speakers waiting on the list in the next scenario")
+	target := fs.String("target", "rostrum", "live: rostrum (built and started from this checkout) or centrifugo (a running Centrifugo v6; see below)")
+	cfURL := fs.String("centrifugo-url", "http://127.0.0.1:8000", "centrifugo: the server's address (its websocket is /connection/websocket, its API /api)")
+	cfKey := fs.String("centrifugo-api-key", "", "centrifugo: the server's http_api.key")
+	cfChannel := fs.String("centrifugo-channel", "ns:meeting", "centrifugo: the channel the viewers subscribe to")
+	cfPID := fs.Int("centrifugo-pid", 0, "centrifugo: the server's process id, to report its memory and CPU (0: not reported)")
+	size := fs.Int("bytes", 300, "centrifugo: size of each publication's data in bytes")
 	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
 	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
 	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server during the measured phase to this file")
 	heapprofile := fs.String("heapprofile", "", "live: write a heap profile of the server with every viewer connected to this file")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: rostrum-load [flags] %s [flags]\n\n", commandsHelp)
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: rostrum-load [flags] %s [flags]\n\n", commandsHelp)
 		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nThe centrifugo target expects a running Centrifugo v6 (memory engine)\n"+
+			"that lets anonymous clients connect and subscribe to the channel's namespace, e.g.\n"+
+			"centrifugo --config config.json with this config.json:\n\n%s\n", centrifugoConfigHelp)
 	}
 	// Flags may come before the command, after it, or both.
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if fs.NArg() < 1 {
@@ -70,6 +88,9 @@ func run(args []string) error {
 	}
 	cmd := fs.Arg(0)
 	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -78,6 +99,20 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+
+	centrifugo := CentrifugoConfig{URL: *cfURL, APIKey: *cfKey, Channel: *cfChannel, Bytes: *size, PID: *cfPID,
+		Viewers: *viewers, Messages: *commands, Interval: *interval}
+	switch {
+	case cmd == "live" && *target == "centrifugo":
+		t, _, err := CentrifugoFanout(ctx, centrifugo)
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
+		return nil
+	case cmd == "live" && *target != "rostrum":
+		return fmt.Errorf("unknown target %q (want rostrum or centrifugo)", *target)
+	}
 
 	// The server runs the shipped config.yaml; its clients come from
 	// addresses of their own (internal/loopback), as people in a room do.
