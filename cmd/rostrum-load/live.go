@@ -46,7 +46,9 @@ type play interface {
 	meeting() string // slug
 	title(cfg FanoutConfig) string
 	round(ctx context.Context, i int, c *changes) error
-	addRows(t *Table) // what the play did besides the changes
+	// report adds what the play did besides the changes since the last
+	// report (a play may serve several runs).
+	report(t *Table)
 }
 
 // newPlay sets up a meeting for cfg's scenario.
@@ -166,13 +168,15 @@ func fanoutRun(ctx context.Context, srv *Server, p play, cfg FanoutConfig) (*Tab
 	t.Add("viewers connected", "%d (%d failed) in %s", a.connected, a.failed, a.took.Round(time.Millisecond))
 	t.Add("connect p50 / p99 / max", "%s / %s / %s", ms(cs.P50), ms(cs.P99), ms(cs.Max))
 	o.addRows(t)
-	p.addRows(t)
+	p.report(t)
 	if n := a.connected; n > 0 {
 		t.Add("server RSS idle / with viewers", "%.1f MiB / %.1f MiB (%.1f KB per viewer)", mib(idle.RSSBytes),
 			mib(loaded.RSSBytes), float64(loaded.RSSBytes-idle.RSSBytes)/1024/float64(n))
 	}
-	t.Add("server goroutines with viewers", "%s", goroutines)
-	t.Add("server heap / stacks in use", "%s", mem)
+	if cfg.Connected != nil {
+		t.Add("server goroutines with viewers", "%s", goroutines)
+		t.Add("server heap / stacks in use", "%s", mem)
+	}
 	t.Add("server CPU while commanding", "%.2fs over %s (%.0f%% of one core)", (after.CPU - before.CPU).Seconds(),
 		elapsed.Round(time.Millisecond), 100*(after.CPU-before.CPU).Seconds()/elapsed.Seconds())
 	if o.lost > 0 {
@@ -277,4 +281,4 @@ func (p *addRemovePlay) round(_ context.Context, i int, c *changes) error {
 	return nil
 }
 
-func (p *addRemovePlay) addRows(*Table) {}
+func (p *addRemovePlay) report(*Table) {}

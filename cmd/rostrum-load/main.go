@@ -8,12 +8,14 @@
 // except correctness (limits held, nothing lost).
 //
 // The live fan-out can also drive a running Centrifugo (-target
-// centrifugo) with the same viewers, as a yardstick.
+// centrifugo) with the same viewers, as a yardstick, and compare runs the
+// two alternately.
 //
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
 //	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
 //	go run ./cmd/rostrum-load -scenario addremove live
 //	go run ./cmd/rostrum-load -target centrifugo -centrifugo-api-key KEY -bytes 300 live
+//	go run ./cmd/rostrum-load -viewers 1000 -rounds 3 -centrifugo-api-key KEY compare
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
@@ -38,7 +40,7 @@ func main() {
 	}
 }
 
-const commandsHelp = "rush|live|churn|summary|circulation|ci"
+const commandsHelp = "rush|live|churn|summary|circulation|compare|ci"
 
 func usage() error {
 	return fmt.Errorf("usage: rostrum-load [flags] %s [flags]  (see -h)", commandsHelp)
@@ -52,17 +54,18 @@ func run(args []string) error {
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
-	viewers := fs.Int("viewers", 1000, "live: websocket viewers; churn: viewers present at once")
-	commands := fs.Int("commands", 40, "live: rounds (the moderator's Next, command or publication) per run")
-	interval := fs.Duration("interval", 500*time.Millisecond, "live, churn: time between moderator commands")
+	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers; churn: viewers present at once")
+	commands := fs.Int("commands", 40, "live, compare: rounds (the moderator's Next, command or publication) per run")
+	interval := fs.Duration("interval", 500*time.Millisecond, "live, compare, churn: time between moderator commands")
 	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
-	waiting := fs.Int("waiting", 64, "live: speakers waiting on the list in the next scenario")
+	waiting := fs.Int("waiting", 64, "live, compare: speakers waiting on the list in the next scenario")
 	target := fs.String("target", "rostrum", "live: rostrum (built and started from this checkout) or centrifugo (a running Centrifugo v6; see below)")
 	cfURL := fs.String("centrifugo-url", "http://127.0.0.1:8000", "centrifugo: the server's address (its websocket is /connection/websocket, its API /api)")
 	cfKey := fs.String("centrifugo-api-key", "", "centrifugo: the server's http_api.key")
 	cfChannel := fs.String("centrifugo-channel", "ns:meeting", "centrifugo: the channel the viewers subscribe to")
 	cfPID := fs.Int("centrifugo-pid", 0, "centrifugo: the server's process id, to report its memory and CPU (0: not reported)")
 	size := fs.Int("bytes", 300, "centrifugo: size of each publication's data in bytes")
+	rounds := fs.Int("rounds", 3, "compare: rounds, each a Rostrum run then a Centrifugo run")
 	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
 	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
 	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
@@ -72,7 +75,7 @@ func run(args []string) error {
 		w := fs.Output()
 		fmt.Fprintf(w, "usage: rostrum-load [flags] %s [flags]\n\n", commandsHelp)
 		fs.PrintDefaults()
-		fmt.Fprintf(w, "\nThe centrifugo target expects a running Centrifugo v6 (memory engine)\n"+
+		fmt.Fprintf(w, "\nThe centrifugo target and compare expect a running Centrifugo v6 (memory engine)\n"+
 			"that lets anonymous clients connect and subscribe to the channel's namespace, e.g.\n"+
 			"centrifugo --config config.json with this config.json:\n\n%s\n", centrifugoConfigHelp)
 	}
@@ -112,6 +115,8 @@ func run(args []string) error {
 		return nil
 	case cmd == "live" && *target != "rostrum":
 		return fmt.Errorf("unknown target %q (want rostrum or centrifugo)", *target)
+	case cmd == "compare" && (*cfURL == "" || *cfKey == ""):
+		return fmt.Errorf("compare needs -centrifugo-url and -centrifugo-api-key")
 	}
 
 	// The server runs the shipped config.yaml; its clients come from
@@ -167,6 +172,8 @@ func run(args []string) error {
 			return err
 		}
 		t.Print(os.Stdout)
+	case "compare":
+		return Compare(ctx, os.Stdout, srv, fanout, centrifugo, *rounds)
 	case "churn":
 		t, err := Churn(ctx, srv, ChurnConfig{Viewers: *viewers, Duration: *duration, Interval: *interval})
 		if err != nil {

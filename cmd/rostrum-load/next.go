@@ -219,7 +219,8 @@ func limited(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusTooManyRequests
 }
 
-func (p *nextPlay) addRows(t *Table) {
+func (p *nextPlay) report(t *Table) {
 	t.Add("participants", "%d approved, %d waiting now", len(p.people), len(p.waiting))
 	t.Add("participant requests / withdrawals", "%d / %d (%d held back by the %d a minute limit)", p.requests, p.withdrawals, p.held, participantCommandsPerMinute)
+	p.requests, p.withdrawals, p.held = 0, 0, 0
 }
