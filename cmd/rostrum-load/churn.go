@@ -110,7 +110,7 @@ func Churn(ctx context.Context, srv *Server, cfg ChurnConfig) (*Table, error) {
 		}
 		if entryID == 0 {
 			_, err = admin.Do("POST", fmt.Sprintf("/api/meetings/%s/agenda/%d/speakers", slug, itemID),
-				map[string]any{"registration_id": regs[commands%len(regs)], "kind": "statement"}, &out)
+				map[string]any{"registration_id": regs[commands%len(regs)].ID, "kind": "statement"}, &out)
 			entryID = out.Speaker.ID
 		} else {
 			_, err = admin.Do("DELETE", fmt.Sprintf("/api/meetings/%s/agenda/%d/speakers/%d", slug, itemID, entryID), nil, nil)

@@ -7,13 +7,22 @@
 // prints a summary table; every figure is measured, none is asserted
 // except correctness (limits held, nothing lost).
 //
+// The live fan-out can also drive a running Centrifugo (-target
+// centrifugo) with the same viewers, as a yardstick, and compare runs the
+// two alternately.
+//
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
+//	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
+//	go run ./cmd/rostrum-load -scenario addremove live
+//	go run ./cmd/rostrum-load -target centrifugo -centrifugo-api-key KEY -bytes 300 live
+//	go run ./cmd/rostrum-load -viewers 1000 -rounds 3 -centrifugo-api-key KEY compare
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -31,8 +40,10 @@ func main() {
 	}
 }
 
+const commandsHelp = "rush|live|churn|summary|circulation|compare|ci"
+
 func usage() error {
-	return fmt.Errorf("usage: rostrum-load [flags] rush|live|churn|summary|circulation|ci  (see -h)")
+	return fmt.Errorf("usage: rostrum-load [flags] %s [flags]  (see -h)", commandsHelp)
 }
 
 func run(args []string) error {
@@ -43,23 +54,70 @@ func run(args []string) error {
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
-	viewers := fs.Int("viewers", 1000, "live: websocket viewers; churn: viewers present at once")
-	commands := fs.Int("commands", 40, "live: moderator commands to send")
-	interval := fs.Duration("interval", 500*time.Millisecond, "live, churn: time between moderator commands")
+	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers; churn: viewers present at once")
+	commands := fs.Int("commands", 40, "live, compare: rounds (the moderator's Next, command or publication) per run")
+	interval := fs.Duration("interval", 500*time.Millisecond, "live, compare, churn: time between moderator commands")
+	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
+	waiting := fs.Int("waiting", 64, "live, compare: speakers waiting on the list in the next scenario")
+	target := fs.String("target", "rostrum", "live: rostrum (built and started from this checkout) or centrifugo (a running Centrifugo v6; see below)")
+	cfURL := fs.String("centrifugo-url", "http://127.0.0.1:8000", "centrifugo: the server's address (its websocket is /connection/websocket, its API /api)")
+	cfKey := fs.String("centrifugo-api-key", "", "centrifugo: the server's http_api.key")
+	cfChannel := fs.String("centrifugo-channel", "ns:meeting", "centrifugo: the channel the viewers subscribe to")
+	cfPID := fs.Int("centrifugo-pid", 0, "centrifugo: the server's process id, to report its memory and CPU (0: not reported)")
+	size := fs.Int("bytes", 300, "centrifugo: size of each publication's data in bytes")
+	rounds := fs.Int("rounds", 3, "compare: rounds, each a Rostrum run then a Centrifugo run")
 	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
 	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
 	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the server during the measured phase to this file")
 	heapprofile := fs.String("heapprofile", "", "live: write a heap profile of the server with every viewer connected to this file")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "usage: rostrum-load [flags] %s [flags]\n\n", commandsHelp)
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nThe centrifugo target and compare expect a running Centrifugo v6 (memory engine)\n"+
+			"that lets anonymous clients connect and subscribe to the channel's namespace, e.g.\n"+
+			"centrifugo --config config.json with this config.json:\n\n%s\n", centrifugoConfigHelp)
+	}
+	// Flags may come before the command, after it, or both.
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return err
 	}
-	if fs.NArg() != 1 {
+	if fs.NArg() < 1 {
+		return usage()
+	}
+	cmd := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() != 0 {
 		return usage()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+
+	centrifugo := CentrifugoConfig{URL: *cfURL, APIKey: *cfKey, Channel: *cfChannel, Bytes: *size, PID: *cfPID,
+		Viewers: *viewers, Messages: *commands, Interval: *interval}
+	switch {
+	case cmd == "live" && *target == "centrifugo":
+		t, _, err := CentrifugoFanout(ctx, centrifugo)
+		if err != nil {
+			return err
+		}
+		t.Print(os.Stdout)
+		return nil
+	case cmd == "live" && *target != "rostrum":
+		return fmt.Errorf("unknown target %q (want rostrum or centrifugo)", *target)
+	case cmd == "compare" && (*cfURL == "" || *cfKey == ""):
+		return fmt.Errorf("compare needs -centrifugo-url and -centrifugo-api-key")
+	}
 
 	// The server runs the shipped config.yaml; its clients come from
 	// addresses of their own (internal/loopback), as people in a room do.
@@ -92,7 +150,8 @@ func run(args []string) error {
 	}
 	defer srv.Stop()
 
-	switch fs.Arg(0) {
+	fanout := FanoutConfig{Scenario: *scenario, Viewers: *viewers, Commands: *commands, Interval: *interval, Waiting: *waiting}
+	switch cmd {
 	case "rush":
 		wait := profileServer(pprofAddr, *cpuprofile, *duration)
 		t, err := Rush(ctx, srv, RushConfig{Clients: *clients, Duration: *duration, Capacity: *capacity, MaxPerOrg: *perOrg, Organizations: *orgs})
@@ -102,17 +161,19 @@ func run(args []string) error {
 		}
 		t.Print(os.Stdout)
 	case "live":
-		t, err := Fanout(ctx, srv, FanoutConfig{Viewers: *viewers, Commands: *commands, Interval: *interval,
-			Profile: func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) },
-			Connected: func() (goroutines, mem string) {
-				mem = memStats(pprofAddr)
-				heapProfile(pprofAddr, *heapprofile)
-				return goroutineCount(pprofAddr), mem
-			}})
+		fanout.Profile = func() func() { return profileServer(pprofAddr, *cpuprofile, time.Duration(*commands)*(*interval)) }
+		fanout.Connected = func() (goroutines, mem string) {
+			mem = memStats(pprofAddr)
+			heapProfile(pprofAddr, *heapprofile)
+			return goroutineCount(pprofAddr), mem
+		}
+		t, err := Fanout(ctx, srv, fanout)
 		if err != nil {
 			return err
 		}
 		t.Print(os.Stdout)
+	case "compare":
+		return Compare(ctx, os.Stdout, srv, fanout, centrifugo, *rounds)
 	case "churn":
 		t, err := Churn(ctx, srv, ChurnConfig{Viewers: *viewers, Duration: *duration, Interval: *interval})
 		if err != nil {
@@ -138,7 +199,7 @@ func run(args []string) error {
 		if err != nil {
 			return err
 		}
-		live, err := Fanout(ctx, srv, FanoutConfig{Viewers: 200, Commands: 10, Interval: 500 * time.Millisecond})
+		live, err := Fanout(ctx, srv, FanoutConfig{Scenario: ScenarioNext, Viewers: 200, Waiting: 16, Commands: 10, Interval: 500 * time.Millisecond})
 		if err != nil {
 			return err
 		}

@@ -49,3 +49,5 @@ var freePort = serverproc.FreePort
 
 // ReadProc reads the resident memory and CPU time of pid (Linux).
 var ReadProc = serverproc.ReadProc
+
+type procStats = serverproc.ProcStats
