@@ -224,6 +224,9 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/meetings": {path: "/api/meetings", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
 		return meetingInput(fmt.Sprintf("new-%d", f.unique()), 0, 0)
 	}},
+	"PATCH /api/meetings/:slug": {path: "/api/meetings/m", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return map[string]any{"venue": "Conference Room 2"}
+	}},
 	"GET /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: public, ok: 200},
 	"POST /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: adminOnly, ok: 201, body: func(*matrixFixture, string) any {
 		return map[string]any{"title": "Capacity-building", "speaking_time_seconds": 120}

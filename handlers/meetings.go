@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
+	"rostrum/apperr"
 	"rostrum/meetings"
 	"rostrum/models"
 )
@@ -23,6 +26,26 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(meetingView{Meeting: *m, Counts: map[string]int64{}})
+}
+
+// editMeeting: PATCH /api/meetings/:slug (admin). The body names the
+// fields that change; the rest keep their values.
+func (h *Handler) editMeeting(c *fiber.Ctx) error {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
+		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+	}
+	body := c.Body()
+	m, err := h.Meetings.Edit(c.UserContext(), actor(c), c.Params("slug"), func(in *meetings.Input) error {
+		return decodeBody(body, in)
+	})
+	if err != nil {
+		return err
+	}
+	counts, err := h.Registrations.Count(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).

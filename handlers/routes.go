@@ -45,6 +45,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings", h.listMeetings)
 	api.Post("/meetings", admin, h.createMeeting)
 	api.Get("/meetings/:slug", h.getMeeting)
+	api.Patch("/meetings/:slug", admin, h.editMeeting)
 	api.Get("/meetings/:slug/agenda", h.listAgenda)
 	api.Post("/meetings/:slug/agenda", admin, h.addAgendaItem)
 
