@@ -48,6 +48,9 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Patch("/meetings/:slug", admin, h.editMeeting)
 	api.Get("/meetings/:slug/agenda", h.listAgenda)
 	api.Post("/meetings/:slug/agenda", admin, h.addAgendaItem)
+	api.Post("/meetings/:slug/agenda/order", admin, h.orderAgenda)
+	api.Patch("/meetings/:slug/agenda/:id", admin, h.editAgendaItem)
+	api.Delete("/meetings/:slug/agenda/:id", admin, h.deleteAgendaItem)
 
 	// Registration: anyone registers, asks for a new link and sees which
 	// organizations are accredited; every staff role reads the list
