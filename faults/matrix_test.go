@@ -218,6 +218,11 @@ var authorizationMatrix = map[string]matrixRow{
 		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough indeed", "name": "M"}
 	}},
 
+	"GET /api/users": {path: "/api/users", who: adminOnly, ok: 200},
+	"PATCH /api/users/:id": {path: "/api/users/1", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return map[string]any{"role": "admin"} // the first admin stays one: every actor keeps its session
+	}},
+
 	// Meetings and agenda.
 	"GET /api/meetings":       {path: "/api/meetings", who: public, ok: 200},
 	"GET /api/meetings/:slug": {path: "/api/meetings/m", who: public, ok: 200},

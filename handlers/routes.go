@@ -40,6 +40,8 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
 	api.Post("/users", admin, h.createUser)
+	api.Get("/users", admin, h.listUsers)
+	api.Patch("/users/:id", admin, h.changeUser)
 
 	// Meetings and agenda.
 	api.Get("/meetings", h.listMeetings)
