@@ -119,8 +119,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		// what a moderator's command waits during a rush.
 		a.group = store.NewGroupCommit(db, 64)
 	}
-	a.Meetings = &meetings.Service{DB: db}
 	a.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify, Group: a.group}
+	a.Meetings = &meetings.Service{DB: db, Registrations: a.Registrations}
 	a.Auth = auth.NewService(db, cfg.SessionTTL, a.Registrations)
 	var feed live.Feed = live.NewLocalFeed()
 	if store.Postgres(db) {

@@ -188,6 +188,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *m
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
 		return "", nil, apperr.Unauthorized("wrong email or password")
 	}
+	if u.Disabled {
+		return "", nil, apperr.Unauthorized("this staff account is disabled")
+	}
 	token := NewToken()
 	sess := &models.Session{
 		TokenHash: HashToken(token),

@@ -218,13 +218,28 @@ var authorizationMatrix = map[string]matrixRow{
 		return map[string]string{"email": fmt.Sprintf("staff%d@example.org", f.unique()), "role": "moderator", "password": "long enough indeed", "name": "M"}
 	}},
 
+	"GET /api/users": {path: "/api/users", who: adminOnly, ok: 200},
+	"PATCH /api/users/:id": {path: "/api/users/1", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return map[string]any{"role": "admin"} // the first admin stays one: every actor keeps its session
+	}},
+
 	// Meetings and agenda.
 	"GET /api/meetings":       {path: "/api/meetings", who: public, ok: 200},
 	"GET /api/meetings/:slug": {path: "/api/meetings/m", who: public, ok: 200},
 	"POST /api/meetings": {path: "/api/meetings", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
 		return meetingInput(fmt.Sprintf("new-%d", f.unique()), 0, 0)
 	}},
+	"PATCH /api/meetings/:slug": {path: "/api/meetings/m", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return map[string]any{"venue": "Conference Room 2"}
+	}},
 	"GET /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: public, ok: 200},
+	"PATCH /api/meetings/:slug/agenda/:id": {path: "/api/meetings/m/agenda/{item2}", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return map[string]any{"title": "International law, renamed"}
+	}},
+	"POST /api/meetings/:slug/agenda/order": {path: "/api/meetings/m/agenda/order", who: adminOnly, ok: 200, body: func(f *matrixFixture, _ string) any {
+		return map[string]any{"ids": []uint{f.item, f.item2}}
+	}},
+	"DELETE /api/meetings/:slug/agenda/:id": {path: "/api/meetings/m/agenda/{item2}", who: adminOnly, ok: 204},
 	"POST /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: adminOnly, ok: 201, body: func(*matrixFixture, string) any {
 		return map[string]any{"title": "Capacity-building", "speaking_time_seconds": 120}
 	}},
@@ -370,7 +385,7 @@ var authorizationMatrix = map[string]matrixRow{
 
 func (f *matrixFixture) fill(path string) string {
 	return strings.NewReplacer("{token}", f.a.Token(), "{reg-c}", fmt.Sprint(f.c.ID), "{reg}", fmt.Sprint(f.a.ID),
-		"{item}", fmt.Sprint(f.item)).Replace(path)
+		"{item}", fmt.Sprint(f.item), "{item2}", fmt.Sprint(f.item2)).Replace(path)
 }
 
 var matrixCells atomic.Int64

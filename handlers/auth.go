@@ -160,6 +160,35 @@ func viewUser(u *models.User) userView {
 	return userView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
 }
 
+// listUsers: GET /api/users (admin) → {"users":[{id, email, name, role,
+// disabled, created_at}]}.
+func (h *Handler) listUsers(c *fiber.Ctx) error {
+	us, err := h.Auth.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"users": us})
+}
+
+// changeUser: PATCH /api/users/:id {"role","disabled"} (admin). A
+// disabled account's sessions end at once, and so do its live sockets.
+func (h *Handler) changeUser(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in auth.UserChange
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.Auth.ChangeUser(c.UserContext(), id, in)
+	if err != nil {
+		return err
+	}
+	safely.Go(h.Log, "live: close the sockets of a changed account", h.Hub.RecheckStaff)
+	return c.JSON(u)
+}
+
 // login: POST /api/login {"email","password"} → {"csrf_token","user"}.
 func (h *Handler) login(c *fiber.Ctx) error {
 	var in loginInput

@@ -69,12 +69,18 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
 		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
 	}
+	return decodeBody(c.Body(), v)
+}
+
+// decodeBody decodes body into v as decodeJSON does; fields v already
+// holds and the body does not name keep their values (a PATCH).
+func decodeBody(body []byte, v any) error {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
 	// text the sender never wrote.
-	if !utf8.Valid(c.Body()) {
+	if !utf8.Valid(body) {
 		return apperr.BadRequest("the body is not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return apperr.BadRequest("malformed JSON body: %s", jsonErrText(err))

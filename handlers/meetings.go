@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
+	"rostrum/apperr"
 	"rostrum/meetings"
 	"rostrum/models"
 )
@@ -23,6 +26,26 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(meetingView{Meeting: *m, Counts: map[string]int64{}})
+}
+
+// editMeeting: PATCH /api/meetings/:slug (admin). The body names the
+// fields that change; the rest keep their values.
+func (h *Handler) editMeeting(c *fiber.Ctx) error {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
+		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+	}
+	body := c.Body()
+	m, err := h.Meetings.Edit(c.UserContext(), actor(c), c.Params("slug"), func(in *meetings.Input) error {
+		return decodeBody(body, in)
+	})
+	if err != nil {
+		return err
+	}
+	counts, err := h.Registrations.Count(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -78,4 +101,68 @@ func (h *Handler) listAgenda(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
+}
+
+// editAgendaItem: PATCH /api/meetings/:slug/agenda/:id (admin): title,
+// speaking time, slot; a change every viewer of the live list sees.
+func (h *Handler) editAgendaItem(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
+		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+	}
+	body := c.Body()
+	item, _, err := h.Live.EditItem(c.UserContext(), actor(c), m.ID, id, func(in *meetings.ItemEdit) error {
+		return decodeBody(body, in)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(item)
+}
+
+// orderAgenda: POST /api/meetings/:slug/agenda/order {"ids"} (admin):
+// the agenda's new order, naming each item once.
+func (h *Handler) orderAgenda(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		IDs []uint `json:"ids"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := h.Live.ReorderItems(c.UserContext(), actor(c), m.ID, in.IDs); err != nil {
+		return err
+	}
+	items, err := h.Meetings.Items(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// deleteAgendaItem: DELETE /api/meetings/:slug/agenda/:id (admin), only
+// while no one has spoken on it (409 item_spoken).
+func (h *Handler) deleteAgendaItem(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := h.Live.RemoveItem(c.UserContext(), actor(c), m.ID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

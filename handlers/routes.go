@@ -40,13 +40,19 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/logout", h.logout)
 	api.Get("/me", h.me)
 	api.Post("/users", admin, h.createUser)
+	api.Get("/users", admin, h.listUsers)
+	api.Patch("/users/:id", admin, h.changeUser)
 
 	// Meetings and agenda.
 	api.Get("/meetings", h.listMeetings)
 	api.Post("/meetings", admin, h.createMeeting)
 	api.Get("/meetings/:slug", h.getMeeting)
+	api.Patch("/meetings/:slug", admin, h.editMeeting)
 	api.Get("/meetings/:slug/agenda", h.listAgenda)
 	api.Post("/meetings/:slug/agenda", admin, h.addAgendaItem)
+	api.Post("/meetings/:slug/agenda/order", admin, h.orderAgenda)
+	api.Patch("/meetings/:slug/agenda/:id", admin, h.editAgendaItem)
+	api.Delete("/meetings/:slug/agenda/:id", admin, h.deleteAgendaItem)
 
 	// Registration: anyone registers, asks for a new link and sees which
 	// organizations are accredited; every staff role reads the list

@@ -21,6 +21,10 @@ type ItemHeader struct {
 	ID     uint   `json:"id"`
 	Closed bool   `json:"closed"`
 	Timer  *Timer `json:"timer"`
+	// Title and SpeakingTimeSeconds come when an edit of the item
+	// changed them (EditItem); a viewer takes them when present.
+	Title               string `json:"title,omitempty"`
+	SpeakingTimeSeconds int    `json:"speaking_time_seconds,omitempty"`
 }
 
 func headerOf(l *ListOfSpeakers) ItemHeader {
@@ -56,6 +60,12 @@ type Patch struct {
 	// insert that found no room): its entries' positions become
 	// (i+1)·PositionStep in this order, without the entries being sent.
 	Order []ListOrder `json:"order,omitempty"`
+	// AgendaOrder is the agenda's new order (ReorderItems), every item's
+	// id once: a viewer orders its items so.
+	AgendaOrder []uint `json:"agenda_order,omitempty"`
+	// RemovedItems are agenda items deleted (RemoveItem), with their
+	// lists: a viewer drops them.
+	RemovedItems []uint `json:"removed_items,omitempty"`
 }
 
 // ListOrder is the waiting order of one item's list, as entry ids.
@@ -232,7 +242,10 @@ func (s *Service) cached(meetingID uint, v stateVersion) (cachedState, bool) {
 	s.cacheMu.Lock()
 	defer s.cacheMu.Unlock()
 	c, ok := s.cache[meetingID]
-	return c, ok && c.seq >= v.seq && c.items >= v.items
+	// A change bumps seq (an item deleted too); at one seq, the count
+	// of items tells a state read before an item was appended outside a
+	// change.
+	return c, ok && (c.seq > v.seq || (c.seq == v.seq && c.items >= v.items))
 }
 
 func (s *Service) encodeState(ctx context.Context, meetingID uint) (cachedState, error) {
@@ -254,7 +267,7 @@ func (s *Service) encodeState(ctx context.Context, meetingID uint) (cachedState,
 	if s.cache == nil {
 		s.cache = map[uint]cachedState{}
 	}
-	if old, ok := s.cache[meetingID]; !ok || (old.seq <= c.seq && old.items <= c.items) {
+	if old, ok := s.cache[meetingID]; !ok || old.seq < c.seq || (old.seq == c.seq && old.items <= c.items) {
 		s.cache[meetingID] = c
 	}
 	s.cacheMu.Unlock()

@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -65,4 +66,124 @@ func AppendItem(tx *gorm.DB, item *models.AgendaItem) error {
 	}
 	item.Position = last.P + 1
 	return tx.Create(item).Error
+}
+
+// ItemEdit is an agenda item as an edit sees it: the fields a PATCH
+// names change, the rest keep their values. A slot is both times or
+// neither (null clears it), in RFC 3339.
+type ItemEdit struct {
+	Title               string  `json:"title"`
+	SpeakingTimeSeconds int     `json:"speaking_time_seconds"`
+	StartsAt            *string `json:"starts_at"`
+	EndsAt              *string `json:"ends_at"`
+}
+
+// itemOf locks nothing: it reads item id of meetingID through tx (the
+// live list's transaction, which holds the meeting's lock).
+func itemOf(tx *gorm.DB, meetingID, id uint) (*models.AgendaItem, error) {
+	var items []models.AgendaItem
+	if err := tx.Where("id = ? AND meeting_id = ?", id, meetingID).Limit(1).Find(&items).Error; err != nil {
+		return nil, err
+	}
+	if len(items) == 0 {
+		return nil, apperr.NotFound("no agenda item %d in this meeting", id)
+	}
+	return &items[0], nil
+}
+
+// EditItem changes item id of meetingID inside tx (the live list's
+// transaction: live.Service.EditItem) as change says, validated as a new
+// item is, and returns it.
+func EditItem(tx *gorm.DB, meetingID, id uint, change func(*ItemEdit) error) (*models.AgendaItem, error) {
+	it, err := itemOf(tx, meetingID, id)
+	if err != nil {
+		return nil, err
+	}
+	ts := func(t *time.Time) *string {
+		if t == nil {
+			return nil
+		}
+		s := t.UTC().Format(time.RFC3339)
+		return &s
+	}
+	in := ItemEdit{Title: it.Title, SpeakingTimeSeconds: it.SpeakingTimeSeconds, StartsAt: ts(it.StartsAt), EndsAt: ts(it.EndsAt)}
+	if err := change(&in); err != nil {
+		return nil, err
+	}
+	next, err := ItemInput{Title: in.Title, SpeakingTimeSeconds: in.SpeakingTimeSeconds}.Item(meetingID)
+	if err != nil {
+		return nil, err
+	}
+	if in.SpeakingTimeSeconds == 0 {
+		return nil, apperr.Invalid("invalid agenda item", map[string]string{"speaking_time_seconds": "must be between 10 and 3600 seconds"})
+	}
+	f := apperr.Fields{}
+	var starts, ends *time.Time
+	switch {
+	case in.StartsAt == nil && in.EndsAt == nil:
+	case in.StartsAt == nil || in.EndsAt == nil:
+		f.Add("ends_at", "a slot needs both starts_at and ends_at (null both to clear it)")
+	default:
+		s, e := parseTime(f, "starts_at", *in.StartsAt), parseTime(f, "ends_at", *in.EndsAt)
+		if len(f) == 0 && !e.After(s) {
+			f.Add("ends_at", "must be after starts_at")
+		}
+		starts, ends = &s, &e
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	it.Title, it.SpeakingTimeSeconds, it.StartsAt, it.EndsAt = next.Title, next.SpeakingTimeSeconds, starts, ends
+	err = tx.Model(&models.AgendaItem{}).Where("id = ?", it.ID).Updates(map[string]any{
+		"title": it.Title, "speaking_time_seconds": it.SpeakingTimeSeconds, "starts_at": it.StartsAt, "ends_at": it.EndsAt,
+	}).Error
+	return it, err
+}
+
+// ReorderItems puts meetingID's agenda in the order of ids, which must
+// name each of its items exactly once, inside tx (the live list's
+// transaction: live.Service.ReorderItems).
+func ReorderItems(tx *gorm.DB, meetingID uint, ids []uint) error {
+	items, err := ItemsIn(tx, meetingID)
+	if err != nil {
+		return err
+	}
+	have := map[uint]bool{}
+	for _, it := range items {
+		have[it.ID] = true
+	}
+	seen := map[uint]bool{}
+	for _, id := range ids {
+		if !have[id] || seen[id] {
+			return apperr.Invalid("the order must name each of the meeting's agenda items once",
+				map[string]string{"ids": "must name each of the meeting's agenda items exactly once"})
+		}
+		seen[id] = true
+	}
+	if len(ids) != len(items) {
+		return apperr.Invalid("the order must name each of the meeting's agenda items once",
+			map[string]string{"ids": "must name each of the meeting's agenda items exactly once"})
+	}
+	// Positions are unique per meeting: move every item out of the way
+	// (negative positions) before giving each its new place.
+	if err := tx.Model(&models.AgendaItem{}).Where("meeting_id = ?", meetingID).
+		UpdateColumn("position", gorm.Expr("-position")).Error; err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if err := tx.Model(&models.AgendaItem{}).Where("id = ?", id).UpdateColumn("position", i+1).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteItem removes item id of meetingID inside tx (the live list's
+// transaction: live.Service.RemoveItem, which first removes its list).
+func DeleteItem(tx *gorm.DB, meetingID, id uint) (*models.AgendaItem, error) {
+	it, err := itemOf(tx, meetingID, id)
+	if err != nil {
+		return nil, err
+	}
+	return it, tx.Where("id = ?", id).Delete(&models.AgendaItem{}).Error
 }

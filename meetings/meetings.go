@@ -120,7 +120,12 @@ func (in Input) Validate() (*models.Meeting, error) {
 }
 
 // Service stores meetings.
-type Service struct{ DB *gorm.DB }
+type Service struct {
+	DB *gorm.DB
+	// Registrations says what a meeting's registrations hold, under
+	// their lock, for an edit of its limits.
+	Registrations Registrations
+}
 
 // Create validates in and stores the meeting.
 func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error) {

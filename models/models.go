@@ -21,12 +21,42 @@ func ValidRole(r string) bool {
 
 // User is a staff account.
 type User struct {
-	ID           uint      `gorm:"primaryKey" json:"id"`
-	Email        string    `gorm:"size:254;not null;uniqueIndex" json:"email"`
-	Name         string    `gorm:"size:200;not null;default:''" json:"name"`
-	Role         string    `gorm:"size:20;not null" json:"role"`
-	PasswordHash string    `gorm:"size:100;not null" json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           uint   `gorm:"primaryKey" json:"id"`
+	Email        string `gorm:"size:254;not null;uniqueIndex" json:"email"`
+	Name         string `gorm:"size:200;not null;default:''" json:"name"`
+	Role         string `gorm:"size:20;not null" json:"role"`
+	PasswordHash string `gorm:"size:100;not null" json:"-"`
+	// Disabled accounts cannot log in; disabling one ends its sessions.
+	Disabled  bool      `gorm:"not null;default:false" json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// PasswordReset is a one-time link, valid for a day, by which a staff
+// member sets a new password. Only the SHA-256 of the link's token is
+// stored.
+type PasswordReset struct {
+	ID        uint      `gorm:"primaryKey"`
+	UserID    uint      `gorm:"not null;index"`
+	User      User      `gorm:"constraint:OnDelete:CASCADE"`
+	TokenHash string    `gorm:"size:64;not null;uniqueIndex"`
+	ExpiresAt time.Time `gorm:"not null"`
+	UsedAt    *time.Time
+	CreatedAt time.Time
+}
+
+// AuditEvent is one change of a meeting made outside its live list (a
+// registration decision, an edit of the meeting or an organization, a
+// version of the summary): who, when, what. Changes of the live list
+// (agenda edits included) are audited as live events.
+type AuditEvent struct {
+	ID        uint      `gorm:"primaryKey"`
+	MeetingID uint      `gorm:"not null;index:idx_audit_meeting_at"`
+	Meeting   Meeting   `gorm:"constraint:OnDelete:CASCADE"`
+	At        time.Time `gorm:"not null;index:idx_audit_meeting_at"`
+	Actor     string    `gorm:"size:300;not null"`
+	UserID    *uint
+	Action    string `gorm:"size:40;not null"`
+	Detail    string `gorm:"type:text;not null;default:''"`
 }
 
 // Session is a staff login. The cookie carries a random token; only its
@@ -68,13 +98,17 @@ type Meeting struct {
 // AgendaItem is one item of a meeting's programme; each has its own list
 // of speakers.
 type AgendaItem struct {
-	ID                  uint      `gorm:"primaryKey" json:"id"`
-	MeetingID           uint      `gorm:"not null;index;uniqueIndex:idx_agenda_position" json:"meeting_id"`
-	Meeting             Meeting   `gorm:"constraint:OnDelete:CASCADE" json:"-"`
-	Position            int       `gorm:"not null;uniqueIndex:idx_agenda_position" json:"position"`
-	Title               string    `gorm:"size:300;not null" json:"title"`
-	SpeakingTimeSeconds int       `gorm:"not null;default:180" json:"speaking_time_seconds"`
-	CreatedAt           time.Time `json:"created_at"`
+	ID                  uint    `gorm:"primaryKey" json:"id"`
+	MeetingID           uint    `gorm:"not null;index;uniqueIndex:idx_agenda_position" json:"meeting_id"`
+	Meeting             Meeting `gorm:"constraint:OnDelete:CASCADE" json:"-"`
+	Position            int     `gorm:"not null;uniqueIndex:idx_agenda_position" json:"position"`
+	Title               string  `gorm:"size:300;not null" json:"title"`
+	SpeakingTimeSeconds int     `gorm:"not null;default:180" json:"speaking_time_seconds"`
+	// StartsAt and EndsAt are the item's slot in the programme of work,
+	// when the secretariat has set one.
+	StartsAt  *time.Time `json:"starts_at"`
+	EndsAt    *time.Time `json:"ends_at"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // Organization is a stakeholder organization, shared by all its

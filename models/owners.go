@@ -4,7 +4,7 @@ package models
 // built, and what Owners must cover.
 func All() []any {
 	all := []any{&User{}, &Session{}, &Meeting{}, &AgendaItem{},
-		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}}
+		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}}
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	return append(all, SummaryTables()...)
@@ -21,6 +21,8 @@ func All() []any {
 var Owners = map[string]string{
 	"User":                 "auth",
 	"Session":              "auth",
+	"PasswordReset":        "auth",
+	"AuditEvent":           "audit",
 	"Meeting":              "meetings",
 	"AgendaItem":           "meetings",
 	"Organization":         "registration",

@@ -69,10 +69,6 @@ func (s *Service) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // the database). It returns the meeting and its seats as they are under
 // the lock.
 func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, Seats, error) {
-	m, err := meetings.ByID(tx, id)
-	if err != nil {
-		return nil, Seats{}, err
-	}
 	var sc []models.SeatCount
 	if err := store.LockForUpdate(tx).Where("meeting_id = ?", id).Limit(1).Find(&sc).Error; err != nil {
 		return nil, Seats{}, err
@@ -80,6 +76,9 @@ func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, Seats, error) {
 	if len(sc) == 0 {
 		// The meeting's first registration: another may create the row
 		// at the same moment on PostgreSQL; either way it is then locked.
+		if _, err := meetings.ByID(tx, id); err != nil {
+			return nil, Seats{}, err
+		}
 		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
 			Create(&models.SeatCount{MeetingID: id}).Error; err != nil {
 			return nil, Seats{}, err
@@ -88,7 +87,33 @@ func lockMeeting(tx *gorm.DB, id uint) (*models.Meeting, Seats, error) {
 			return nil, Seats{}, err
 		}
 	}
+	// The meeting is read under the lock: an edit of its capacity or
+	// per-organization limit takes the same lock (LockHeld), so the
+	// limits read here are those in force until this transaction ends.
+	m, err := meetings.ByID(tx, id)
+	if err != nil {
+		return nil, Seats{}, err
+	}
 	return m, Seats{Capacity: m.Capacity, Held: sc[0].Held}, nil
+}
+
+// LockHeld takes, inside tx, the lock that orders meeting id's
+// registrations and returns what they hold under it: the held seats and
+// the most active registrations of one organization. An edit of the
+// meeting's limits checks these and commits before any registration that
+// waits for the lock reads the limits (meetings.Service.Edit).
+func (s *Service) LockHeld(tx *gorm.DB, meetingID uint) (meetings.Held, error) {
+	_, st, err := lockMeeting(tx, meetingID)
+	if err != nil {
+		return meetings.Held{}, err
+	}
+	var most struct{ N int }
+	perOrg := tx.Model(&models.Registration{}).Select("count(*) as n").
+		Where("meeting_id = ? AND status IN ?", meetingID, ActiveStatuses).Group("organization_id")
+	if err := tx.Table("(?) as per_org", perOrg).Select("coalesce(max(n), 0) as n").Scan(&most).Error; err != nil {
+		return meetings.Held{}, err
+	}
+	return meetings.Held{Seats: st.Held, MostOfOneOrganization: most.N}, nil
 }
 
 func countWhere(tx *gorm.DB, query string, args ...any) (int, error) {

@@ -233,12 +233,43 @@ func verb(kind string) string {
 func (d *drafter) annexProgramme() {
 	d.line("## Annex I: Programme")
 	d.line("")
-	d.line("| No. | Agenda item |")
-	d.line("| ---: | --- |")
+	slots := false
+	for _, it := range d.r.Items {
+		slots = slots || it.StartsAt != nil
+	}
+	if !slots {
+		d.line("| No. | Agenda item |")
+		d.line("| ---: | --- |")
+		for i, it := range d.r.Items {
+			d.linef("| %d | %s |", i+1, Escape(it.Title))
+		}
+		d.line("")
+		return
+	}
+	// The slots the secretariat set, in the meeting's time zone.
+	d.line("| No. | Time | Agenda item |")
+	d.line("| ---: | --- | --- |")
 	for i, it := range d.r.Items {
-		d.linef("| %d | %s |", i+1, Escape(it.Title))
+		d.linef("| %d | %s | %s |", i+1, Escape(Slot(it.StartsAt, it.EndsAt, d.r.Timezone)), Escape(it.Title))
 	}
 	d.line("")
+}
+
+// Slot shows an agenda item's slot in the meeting's time zone: "2
+// December 2030, 10:00–13:00", or "" when it has none.
+func Slot(start, end *time.Time, tz string) string {
+	if start == nil || end == nil {
+		return ""
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		loc = time.UTC
+	}
+	s, e := start.In(loc), end.In(loc)
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return s.Format("2 January 2006, 15:04") + "–" + e.Format("15:04")
+	}
+	return s.Format("2 January 2006, 15:04") + " – " + e.Format("2 January 2006, 15:04")
 }
 
 func (d *drafter) annexOrganizations() {

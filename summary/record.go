@@ -32,8 +32,11 @@ type Record struct {
 
 // Item is one agenda item with its interventions in speaking order.
 type Item struct {
-	Title         string
-	Interventions []Intervention
+	Title string
+	// StartsAt and EndsAt are the item's slot in the programme of work,
+	// when the secretariat set one.
+	StartsAt, EndsAt *time.Time
+	Interventions    []Intervention
 }
 
 // Organization is a participating organization.

@@ -221,7 +221,7 @@ func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error)
 	idx := map[uint]int{}
 	for i, it := range items {
 		idx[it.ID] = i
-		r.Items = append(r.Items, Item{Title: it.Title})
+		r.Items = append(r.Items, Item{Title: it.Title, StartsAt: it.StartsAt, EndsAt: it.EndsAt})
 	}
 	for _, n := range notes {
 		i, ok := idx[n.AgendaItemID]

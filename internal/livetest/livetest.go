@@ -101,6 +101,8 @@ type patch struct {
 	Balance       map[string]*live.TypeBalance `json:"balance"`  // the stakeholder types whose share changed
 	AddedItems    []Item                       `json:"added_items"`
 	Order         []live.ListOrder             `json:"order"`
+	AgendaOrder   []uint                       `json:"agenda_order"`
+	RemovedItems  []uint                       `json:"removed_items"`
 }
 
 // ApplyPatch applies the patch data with seq, as livestate.js does: added
@@ -108,8 +110,9 @@ type patch struct {
 // timer, new speakers join their item's list and known ones take the
 // fields that changed (the list is then sorted with live.CompareEntries)
 // or, withdrawn, leave it, a respaced list's order sets its waiting
-// entries' positions, and the balance of the types it names replaces
-// theirs.
+// entries' positions, the balance of the types it names replaces
+// theirs, an agenda order orders the items (an edited item's header
+// brings its title and speaking time) and removed items leave.
 //
 // Where the page would skip what it cannot place, ApplyPatch refuses: a
 // patch it cannot decode, or one that names an item the state does not
@@ -142,6 +145,21 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 			return fmt.Errorf("patch seq %d: order of item %d, which the state does not have", seq, o.ItemID)
 		}
 	}
+	if p.AgendaOrder != nil {
+		if len(p.AgendaOrder) != len(st.Items)+len(p.AddedItems) {
+			return fmt.Errorf("patch seq %d: agenda order %v does not name every item once", seq, p.AgendaOrder)
+		}
+		for _, id := range p.AgendaOrder {
+			if !known(id) {
+				return fmt.Errorf("patch seq %d: agenda order names item %d, which the state does not have", seq, id)
+			}
+		}
+	}
+	for _, id := range p.RemovedItems {
+		if !known(id) {
+			return fmt.Errorf("patch seq %d: removes item %d, which the state does not have", seq, id)
+		}
+	}
 
 	st.Seq = seq
 	st.CurrentItemID = p.CurrentItemID
@@ -153,6 +171,12 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 	for _, h := range p.Items {
 		it := st.Item(h.ID)
 		it.Closed, it.Timer = h.Closed, h.Timer
+		if h.Title != "" {
+			it.Title = h.Title
+		}
+		if h.SpeakingTimeSeconds != 0 {
+			it.SpeakingTimeSeconds = h.SpeakingTimeSeconds
+		}
 	}
 	for n, raw := range p.Speakers {
 		head := heads[n]
@@ -184,6 +208,14 @@ func (st *State) ApplyPatch(seq int64, data json.RawMessage) error {
 		}
 		slices.SortStableFunc(it.Speakers, live.CompareEntries)
 	}
+	if p.AgendaOrder != nil {
+		rank := map[uint]int{}
+		for i, id := range p.AgendaOrder {
+			rank[id] = i
+		}
+		slices.SortStableFunc(st.Items, func(a, b Item) int { return rank[a.ID] - rank[b.ID] })
+	}
+	st.Items = slices.DeleteFunc(st.Items, func(it Item) bool { return slices.Contains(p.RemovedItems, it.ID) })
 	if p.Balance != nil && st.Balance == nil {
 		st.Balance = map[string]*live.TypeBalance{}
 	}

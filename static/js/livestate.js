@@ -31,8 +31,10 @@ export function compareEntries(a, b) {
 // list (new ones, in full) or update it (the fields that changed; a
 // withdrawn one leaves it: the state holds only waiting, speaking and
 // done entries), a respaced list's order sets its waiting entries'
-// positions, the item headers set closed and the timer, and the balance
-// of the stakeholder types it names replaces theirs.
+// positions, the item headers set closed and the timer (and, after an
+// edit of the item, its title and speaking time), the balance of the
+// stakeholder types it names replaces theirs, a new agenda order orders
+// the items and deleted items leave.
 export function applyPatch(state, seq, patch) {
   state.seq = seq;
   state.current_item_id = patch.current_item_id ?? null;
@@ -41,7 +43,11 @@ export function applyPatch(state, seq, patch) {
   }
   for (const h of patch.items || []) {
     const it = state.items.find((i) => i.id === h.id);
-    if (it) { it.closed = h.closed; it.timer = h.timer; }
+    if (!it) continue;
+    it.closed = h.closed; it.timer = h.timer;
+    // An edit of the item sends its title and speaking time.
+    if (h.title !== undefined) it.title = h.title;
+    if (h.speaking_time_seconds !== undefined) it.speaking_time_seconds = h.speaking_time_seconds;
   }
   const touched = new Set();
   for (const e of patch.speakers || []) {
@@ -67,6 +73,15 @@ export function applyPatch(state, seq, patch) {
   for (const it of touched) it.speakers.sort(compareEntries);
   // The balance comes as the stakeholder types whose share changed.
   if (patch.balance) Object.assign(state.balance, patch.balance);
+  // The agenda reordered: every item's id once, in the new order.
+  if (patch.agenda_order) {
+    const rank = new Map(patch.agenda_order.map((id, i) => [id, i]));
+    state.items.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+  }
+  // Agenda items deleted go with their lists.
+  if (patch.removed_items) {
+    state.items = state.items.filter((i) => !patch.removed_items.includes(i.id));
+  }
 }
 
 // POSITION_STEP is the gap between waiting entries' positions
