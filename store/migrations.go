@@ -45,6 +45,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0009_token_hash_only", Migrate: migrateTokenHashOnly},
 	{ID: "0010_catch_up_tables_and_columns", Migrate: migrate0010CatchUp},
 	{ID: "0011_seat_counts", Migrate: migrate0011SeatCounts},
+	{ID: "0013_meeting_symbol", Migrate: migrate0013MeetingSymbol},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances
