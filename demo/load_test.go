@@ -200,7 +200,9 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first := noteOf[st.Items[0].Speakers[0].ID].KeyPoints[0]; !strings.Contains(v.Markdown, first) {
-		t.Errorf("the draft does not carry the notes' key point %q:\n%s", first, v.Markdown)
+	// Key points are drafted by theme, in reported speech: the draft has
+	// a paragraph on the first key point's theme.
+	if first := noteOf[st.Items[0].Speakers[0].ID].KeyPoints[0]; !strings.Contains(v.Markdown, "On "+summary.MidSentence(first.Theme, nil)+", ") {
+		t.Errorf("the draft has no paragraph on the theme of the notes' key point %+v:\n%s", first, v.Markdown)
 	}
 }

@@ -8,7 +8,8 @@ import (
 // The rapporteur's notes of the demo, composed from a small table: who
 // spoke (the stakeholder type, never the organization, as the meeting is
 // held under the Chatham House rule) and what the theme's debate turned
-// on in December 2019.
+// on in December 2019. Each key point carries its theme, so
+// that the draft writes one paragraph per theme.
 
 // demoAngle is what a speaker of each stakeholder type tends to add,
 // whatever the theme.
@@ -24,7 +25,8 @@ var demoAngle = map[string]string{
 // demoTheme is what the rapporteur heard on one theme: claims that follow
 // the voice, sentences that develop them, and key points.
 type demoTheme struct {
-	claims, details, points []string
+	claims, details []string
+	points          []summary.KeyPoint
 }
 
 // demoThemes follows demoAgenda.
@@ -42,11 +44,11 @@ var demoThemes = []demoTheme{
 			"The speaker asked that the Working Group's report name the protection of critical infrastructure as a common concern of all States.",
 			"Smaller States and their citizens, it was noted, bear these risks with fewer means to detect and recover from incidents.",
 		},
-		points: []string{
-			"Protect critical infrastructure, including health care, from malicious ICT activity",
-			"Recognize the integrity of the technical infrastructure of the Internet as a shared concern",
-			"Share threat information across stakeholder groups",
-			"Address the proliferation of malicious ICT tools and techniques",
+		points: []summary.KeyPoint{
+			{Text: "Protect critical infrastructure, including health care, from malicious ICT activity", Theme: "Critical infrastructure"},
+			{Text: "Recognize the integrity of the technical infrastructure of the Internet as a shared concern", Theme: "The public core of the Internet"},
+			{Text: "Share threat information across stakeholder groups", Theme: "Information sharing"},
+			{Text: "Address the proliferation of malicious ICT tools and techniques", Theme: "The proliferation of malicious tools"},
 		},
 	},
 	{ // International law
@@ -62,11 +64,11 @@ var demoThemes = []demoTheme{
 			"The speaker offered the help of legal scholars in comparing national positions and identifying common ground.",
 			"It was noted that the principles of distinction, proportionality and precaution should guide any operation affecting civilian objects.",
 		},
-		points: []string{
-			"The UN Charter applies in its entirety in cyberspace",
-			"International humanitarian law applies to ICT operations in armed conflict",
-			"States should publish national positions on international law",
-			"Human rights apply online as they do offline",
+		points: []summary.KeyPoint{
+			{Text: "The UN Charter applies in its entirety in cyberspace", Theme: "The UN Charter"},
+			{Text: "International humanitarian law applies to ICT operations in armed conflict", Theme: "International humanitarian law"},
+			{Text: "States should publish national positions on international law", Theme: "National positions"},
+			{Text: "Human rights apply online as they do offline", Theme: "Human rights"},
 		},
 	},
 	{ // Rules, norms and principles
@@ -80,10 +82,10 @@ var demoThemes = []demoTheme{
 			"Non-governmental stakeholders, the speaker said, can help assess whether norms are observed.",
 			"The speaker regretted that no mechanism yet exists to report on the implementation of the norms.",
 		},
-		points: []string{
-			"Implement the 2015 norms before negotiating new ones",
-			"Guidance and good practice on implementing each norm",
-			"Protect CERTs and the public core of the Internet",
+		points: []summary.KeyPoint{
+			{Text: "Implement the 2015 norms before negotiating new ones", Theme: "Implementation of the norms"},
+			{Text: "Guidance and good practice on implementing each norm", Theme: "Implementation of the norms"},
+			{Text: "Protect CERTs and the public core of the Internet", Theme: "Protection of CERTs"},
 		},
 	},
 	{ // Confidence-building measures
@@ -95,9 +97,9 @@ var demoThemes = []demoTheme{
 			"Transparency about national doctrines, the speaker said, reduces the risk of misperception and escalation.",
 			"The speaker encouraged exchanges between national CERTs as a practical first measure.",
 		},
-		points: []string{
-			"A global directory of points of contact",
-			"Build on regional confidence-building measures",
+		points: []summary.KeyPoint{
+			{Text: "A global directory of points of contact", Theme: "Points of contact"},
+			{Text: "Build on regional confidence-building measures", Theme: "Regional measures"},
 		},
 	},
 	{ // Capacity-building
@@ -109,9 +111,9 @@ var demoThemes = []demoTheme{
 			"The speaker called for better coordination among donors to avoid duplication.",
 			"Capacity-building, the speaker said, is a condition for every State to implement the norms.",
 		},
-		points: []string{
-			"Demand-driven and sustainable capacity-building",
-			"Mainstream gender in capacity-building",
+		points: []summary.KeyPoint{
+			{Text: "Demand-driven and sustainable capacity-building", Theme: "Principles of capacity-building"},
+			{Text: "Mainstream gender in capacity-building", Theme: "Gender"},
 		},
 	},
 	{ // Regular institutional dialogue
@@ -123,9 +125,9 @@ var demoThemes = []demoTheme{
 			"The speaker asked that consultations with stakeholders become a regular feature of the process rather than an exception.",
 			"Duplication between parallel processes, the speaker warned, stretches the resources of smaller delegations.",
 		},
-		points: []string{
-			"A regular institutional dialogue under the UN",
-			"Stakeholder participation as a regular feature",
+		points: []summary.KeyPoint{
+			{Text: "A regular institutional dialogue under the UN", Theme: "A regular institutional dialogue"},
+			{Text: "Stakeholder participation as a regular feature", Theme: "Stakeholder participation"},
 		},
 	},
 }
@@ -139,13 +141,13 @@ func demoNote(theme int, stakeholderType, kind string, i int) summary.NoteInput 
 	case models.KindPointOfOrder:
 		return summary.NoteInput{
 			Text:      "The speaker raised a point of order, asking that speakers keep to the time allotted so that every stakeholder group could be heard on this theme. The Chair agreed and asked speakers to be concise.",
-			KeyPoints: []string{"Respect the speaking time so that all groups are heard"},
+			KeyPoints: []summary.KeyPoint{{Text: "Respect the speaking time so that all groups are heard", Theme: "The conduct of the meeting"}},
 		}
 	case models.KindReply:
 		return summary.NoteInput{
 			Text: "The speaker replied to the previous statement, agreeing with its diagnosis but cautioning against conclusions that would go beyond what States have already agreed. " +
 				t.details[i%len(t.details)],
-			KeyPoints: []string{t.points[i%len(t.points)]},
+			KeyPoints: []summary.KeyPoint{t.points[i%len(t.points)]},
 		}
 	}
 	// The claim turns with the speaker's rank and type, so that two
@@ -156,7 +158,7 @@ func demoNote(theme int, stakeholderType, kind string, i int) summary.NoteInput 
 		text += " " + angle
 	}
 	n := min(1+i%3, len(t.points))
-	points := make([]string, 0, n)
+	points := make([]summary.KeyPoint, 0, n)
 	for j := range n {
 		points = append(points, t.points[(c+j)%len(t.points)])
 	}

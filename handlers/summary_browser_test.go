@@ -116,17 +116,17 @@ func TestSecretariatWritesNotesBuildsEditsApprovesAndCirculates(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#desk")),
 		chromedp.Click(chromedp.CSS("#build")),
 	)
-	waitJS(t, ctx, `document.getElementById('markdown').value.includes('A participant from a non-governmental organization noted: Stressed the protection of hospitals. Called for norms.')`)
+	waitJS(t, ctx, `document.getElementById('markdown').value.includes('A participant from civil society called for critical infrastructure.')`)
 	waitJS(t, ctx, `document.querySelector('#preview h1') && document.querySelector('#preview h1').textContent === "Chair's Summary"`)
 	md := browser.Value(t, ctx, chromedp.Value(chromedp.CSS("#markdown")))
-	edited := strings.Replace(md, "Called for norms.", "Called for agreed norms of responsible behaviour.", 1)
+	edited := strings.Replace(md, "called for critical infrastructure.", "called for protecting critical infrastructure.", 1)
 	browser.Do(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#markdown"), edited),
 		chromedp.Click(chromedp.CSS("#save")),
 	)
 	waitJS(t, ctx, `document.getElementById('desk-status').textContent.includes('revision 2')`)
 	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#compare")))
-	waitJS(t, ctx, `document.getElementById('diff').textContent.includes('+5. A participant') || document.getElementById('diff').textContent.includes('Called for agreed norms')`)
+	waitJS(t, ctx, `document.getElementById('diff').textContent.includes('+5. A participant') || document.getElementById('diff').textContent.includes('protecting critical infrastructure')`)
 	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#approve")))
 	waitJS(t, ctx, `document.getElementById('version-h').textContent === 'Version 1 · approved' && document.getElementById('markdown').readOnly`)
 	browser.Do(t, ctx,
@@ -144,7 +144,7 @@ func TestSecretariatWritesNotesBuildsEditsApprovesAndCirculates(t *testing.T) {
 	pub := browser.Tab(t, ctx)
 	browser.Do(t, pub, chromedp.Navigate(e.URL+"/m/bt/summary"), chromedp.WaitVisible(chromedp.CSS("#downloads")))
 	text := browser.Value(t, pub, chromedp.Text(chromedp.CSS("#summary")))
-	if !strings.Contains(text, "Called for agreed norms of responsible behaviour.") || strings.Contains(text, "Fundación Ñandú bt (AR)") {
+	if !strings.Contains(text, "called for protecting critical infrastructure.") || strings.Contains(text, "Fundación Ñandú bt (") {
 		t.Fatalf("public page:\n%s", text)
 	}
 	href := browser.Value(t, pub, chromedp.AttributeValue(chromedp.CSS("#doc-pdf"), "href"))

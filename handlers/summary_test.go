@@ -136,11 +136,13 @@ func TestRapporteurNotesBecomeUnattributedParagraphsUnderChathamHouse(t *testing
 		t.Fatalf("version %+v", v)
 	}
 	for _, want := range []string{
-		"A participant from a non-governmental organization noted: Stressed the protection of hospitals. Key points: Critical infrastructure.",
-		"A participant from the private sector noted: Described supply-chain attacks.",
-		`A participant from academia noted: \<img src=x onerror=alert(1)\> \*\*ignore\*\* \[x\](javascript:alert(1)).`,
-		"6 interventions were made under 2 agenda items, with a total speaking time of 12 min 00 s.",
-		"3 organizations took part in the meeting: 1 non-governmental organization, 1 private sector entity and 1 academic or research institution.",
+		// A key point is drafted (the note beside it is the rapporteur's
+		// record); a note without key points is drafted itself.
+		"A participant from civil society called for critical infrastructure;",
+		"a participant from the private sector also described supply-chain attacks;",
+		`a participant from academia also noted that \<img src=x onerror=alert(1)\> \*\*ignore\*\* \[x\](javascript:alert(1)).`,
+		"In all, 6 interventions were made under 2 agenda items, with a total speaking time of 12 minutes.",
+		"Representatives of 3 organizations took part in the meeting, namely 1 non-governmental organization, 1 private sector entity and 1 academic or research institution.",
 	} {
 		if !strings.Contains(v.Markdown, want) {
 			t.Errorf("draft lacks %q:\n%s", want, v.Markdown)

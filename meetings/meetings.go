@@ -28,6 +28,7 @@ type Input struct {
 	Title                string `json:"title"`
 	Venue                string `json:"venue"`
 	Chair                string `json:"chair"`
+	Symbol               string `json:"symbol"`
 	StartsAt             string `json:"starts_at"`
 	EndsAt               string `json:"ends_at"`
 	Timezone             string `json:"timezone"`
@@ -79,6 +80,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 	checkText(f, "title", strings.TrimSpace(in.Title), 1, 300)
 	checkText(f, "venue", in.Venue, 0, 300)
 	checkText(f, "chair", in.Chair, 0, 200)
+	checkText(f, "symbol", in.Symbol, 0, 60)
 	starts := parseTime(f, "starts_at", in.StartsAt)
 	ends := parseTime(f, "ends_at", in.EndsAt)
 	closes := parseTime(f, "registration_closes_at", in.RegistrationClosesAt)
@@ -113,7 +115,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 	}
 	return &models.Meeting{
 		Slug: slug, Title: strings.TrimSpace(in.Title), Venue: strings.TrimSpace(in.Venue),
-		Chair: strings.TrimSpace(in.Chair), StartsAt: starts, EndsAt: ends, Timezone: tz,
+		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
 		Attribution: attr,
 	}, nil

@@ -80,11 +80,14 @@ const (
 
 // Meeting is one consultation meeting.
 type Meeting struct {
-	ID                   uint      `gorm:"primaryKey" json:"id"`
-	Slug                 string    `gorm:"size:64;not null;uniqueIndex" json:"slug"`
-	Title                string    `gorm:"size:300;not null" json:"title"`
-	Venue                string    `gorm:"size:300;not null;default:''" json:"venue"`
-	Chair                string    `gorm:"size:200;not null;default:''" json:"chair"`
+	ID    uint   `gorm:"primaryKey" json:"id"`
+	Slug  string `gorm:"size:64;not null;uniqueIndex" json:"slug"`
+	Title string `gorm:"size:300;not null" json:"title"`
+	Venue string `gorm:"size:300;not null;default:''" json:"venue"`
+	Chair string `gorm:"size:200;not null;default:''" json:"chair"`
+	// Symbol is the document symbol the Chair's summary is issued under,
+	// e.g. A/AC.290/2020/INF/1; empty when none was assigned.
+	Symbol               string    `gorm:"size:60;not null;default:''" json:"symbol"`
 	StartsAt             time.Time `gorm:"not null" json:"starts_at"`
 	EndsAt               time.Time `gorm:"not null" json:"ends_at"`
 	Timezone             string    `gorm:"size:64;not null;default:'UTC'" json:"timezone"`

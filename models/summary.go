@@ -12,7 +12,9 @@ const (
 )
 
 // SpeakerNote is a rapporteur's note on one intervention (a speaker
-// entry of the live list). KeyPoints is a JSON array of strings.
+// entry of the live list). KeyPoints is a JSON array of
+// key points {"text","theme"}; notes written before themes hold plain
+// strings, which read as points without a theme (summary.KeyPoint).
 type SpeakerNote struct {
 	ID             uint      `gorm:"primaryKey" json:"id"`
 	MeetingID      uint      `gorm:"not null;index" json:"meeting_id"`

@@ -24,6 +24,9 @@ type StakeholderType struct {
 	// One and Several complete the summary's "A participant from …" and
 	// "Several participants from …".
 	One, Several string
+	// From completes the summary's "Participants from …" and "Representatives
+	// of 14 organizations, among them 6 from …": "civil society".
+	From string
 	// CountOne and CountMany follow a number in the summary: "1 private
 	// sector entity", "3 private sector entities".
 	CountOne, CountMany string
@@ -31,27 +34,27 @@ type StakeholderType struct {
 
 // StakeholderTypes are the types of organizations, in display order.
 var StakeholderTypes = []StakeholderType{{
-	Key: "ngo", Label: "Non-governmental organization", Group: "Non-governmental organizations",
+	Key: "ngo", From: "civil society", Label: "Non-governmental organization", Group: "Non-governmental organizations",
 	One: "a non-governmental organization", Several: "non-governmental organizations",
 	CountOne: "non-governmental organization", CountMany: "non-governmental organizations",
 }, {
-	Key: "private_sector", Label: "Private sector", Group: "Private sector",
+	Key: "private_sector", From: "the private sector", Label: "Private sector", Group: "Private sector",
 	One: "the private sector", Several: "the private sector",
 	CountOne: "private sector entity", CountMany: "private sector entities",
 }, {
-	Key: "academia", Label: "Academia", Group: "Academic and research institutions",
+	Key: "academia", From: "academia", Label: "Academia", Group: "Academic and research institutions",
 	One: "academia", Several: "academia",
 	CountOne: "academic or research institution", CountMany: "academic and research institutions",
 }, {
-	Key: "technical_community", Label: "Technical community", Group: "Technical community",
+	Key: "technical_community", From: "the technical community", Label: "Technical community", Group: "Technical community",
 	One: "the technical community", Several: "the technical community",
 	CountOne: "technical community organization", CountMany: "technical community organizations",
 }, {
-	Key: "intergovernmental", Label: "Intergovernmental organization", Group: "Intergovernmental organizations",
+	Key: "intergovernmental", From: "intergovernmental organizations", Label: "Intergovernmental organization", Group: "Intergovernmental organizations",
 	One: "an intergovernmental organization", Several: "intergovernmental organizations",
 	CountOne: "intergovernmental organization", CountMany: "intergovernmental organizations",
 }, {
-	Key: "other", Label: "Other", Group: "Other stakeholders",
+	Key: "other", From: "other stakeholder groups", Label: "Other", Group: "Other stakeholders",
 	One: "another stakeholder group", Several: "other stakeholder groups",
 	CountOne: "other stakeholder", CountMany: "other stakeholders",
 }}

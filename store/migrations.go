@@ -46,6 +46,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0010_catch_up_tables_and_columns", Migrate: migrate0010CatchUp},
 	{ID: "0011_seat_counts", Migrate: migrate0011SeatCounts},
 	{ID: "0012_editing_and_accounts", Migrate: migrate0012EditingAndAccounts},
+	{ID: "0013_meeting_symbol", Migrate: migrate0013MeetingSymbol},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

@@ -13,14 +13,18 @@ import (
 	"rostrum/models"
 )
 
-// IssuedLine is the heading block's statement of the summary's status.
-const IssuedLine = "Issued under the Chair's own responsibility. This summary is not a negotiated text and does not reflect agreement among participants."
+// IssuedLine is the heading block's statement of the summary's status,
+// the disclaimer UN chair's summaries carry.
+const IssuedLine = "This summary is issued under the responsibility of the Chair and is not a negotiated document."
 
 // Draft writes the Chair's summary of r in Markdown, following UN
-// practice: heading block, introduction, one section per agenda item with
-// numbered paragraphs drawn from the notes, and three annexes (programme,
-// participating organizations, statistics with charts). Every piece of
-// user text is escaped so that it reads as text, never as structure.
+// practice: heading block (distribution, symbol, date of issue, original
+// language, the body), introduction, one section per agenda item (who
+// took the floor, then one numbered paragraph per theme), a closing
+// paragraph and three annexes (programme, participating organizations,
+// statistics with charts). Sentences come from the grammar in grammar.go;
+// every piece of user text is escaped so that it reads as text, never as
+// structure.
 func Draft(r Record) string {
 	var b strings.Builder
 	d := drafter{r: &r, b: &b}
@@ -29,6 +33,7 @@ func Draft(r Record) string {
 	for i, it := range r.Items {
 		d.item(i+1, it)
 	}
+	d.closing()
 	d.annexProgramme()
 	d.annexOrganizations()
 	d.annexStatistics()
@@ -52,10 +57,30 @@ func (d *drafter) numbered(text string) {
 	d.line("")
 }
 
+// heading is the block UN documents open with: distribution, symbol,
+// date of issue and original language, then the title.
 func (d *drafter) heading() {
 	r := d.r
 	d.line("# Chair's Summary")
 	d.line("")
+	d.line("Distr.: General")
+	d.line("")
+	if sym := strings.TrimSpace(r.Symbol); sym != "" {
+		d.line(Escape(sym))
+		d.line("")
+	}
+	issued := r.IssuedOn
+	if issued.IsZero() {
+		issued = time.Now()
+	}
+	d.line("Date of issue: " + issued.In(location(r.Timezone)).Format("2 January 2006"))
+	d.line("")
+	d.line("Original: English")
+	d.line("")
+	if body := strings.TrimSpace(r.Body); body != "" {
+		d.line(Escape(body))
+		d.line("")
+	}
 	d.linef("**%s**", Escape(r.Title))
 	d.line("")
 	where := Dates(r.StartsAt, r.EndsAt, r.Timezone)
@@ -68,11 +93,46 @@ func (d *drafter) heading() {
 	d.line("")
 }
 
+func location(tz string) *time.Location {
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		return time.UTC
+	}
+	return loc
+}
+
+// title is the meeting's title inside a sentence: "the informal
+// intersessional consultative meeting of the OEWG", never "The Informal …".
+func (d *drafter) title() string {
+	t := strings.TrimSpace(cleanText(d.r.Title))
+	if first, rest, ok := strings.Cut(t, " "); ok && strings.EqualFold(first, "the") {
+		t = rest
+	}
+	return "the " + Escape(MidSentence(t, properName))
+}
+
+// body names the body the meeting serves: in full with its acronym the
+// first time, by its acronym after that.
+func (d *drafter) bodyClause() string {
+	body := strings.TrimSpace(cleanText(d.r.Body))
+	if body == "" {
+		return ""
+	}
+	if first, rest, ok := strings.Cut(body, " "); ok && strings.EqualFold(first, "the") {
+		body = rest
+	}
+	return "the " + Escape(body)
+}
+
 func (d *drafter) introduction() {
 	r := d.r
 	d.line("## Introduction")
 	d.line("")
-	s := "The " + Escape(r.Title) + " was held"
+	s := Capitalize(d.title())
+	if b := d.bodyClause(); b != "" {
+		s += ", convened in the framework of " + b + ","
+	}
+	s += " was held"
 	if strings.TrimSpace(r.Venue) != "" {
 		s += " at " + Escape(r.Venue)
 	}
@@ -93,9 +153,9 @@ func (d *drafter) introduction() {
 			parts = append(parts, countPhrase(t, n))
 		}
 	}
-	s = fmt.Sprintf("%s took part in the meeting", plural(len(orgs), "organization", "organizations"))
+	s = "Representatives of " + Plural(len(orgs), "organization", "organizations") + " took part in the meeting"
 	if len(parts) > 0 {
-		s += ": " + joinAnd(parts)
+		s += ", namely " + JoinAnd(parts)
 	}
 	d.numbered(s + ".")
 
@@ -106,10 +166,10 @@ func (d *drafter) introduction() {
 			total += iv.SpeakingTime
 		}
 	}
-	s = fmt.Sprintf("%s %s made under %s", plural(n, "intervention", "interventions"), wasWere(n),
-		plural(len(r.Items), "agenda item", "agenda items"))
+	s = fmt.Sprintf("In all, %s %s made under %s", Plural(n, "intervention", "interventions"), wasWere(n),
+		Plural(len(r.Items), "agenda item", "agenda items"))
 	if total > 0 {
-		s += ", with a total speaking time of " + Duration(total)
+		s += ", with a total speaking time of " + About(total)
 	}
 	d.numbered(s + ".")
 	if r.chathamHouse() {
@@ -119,6 +179,9 @@ func (d *drafter) introduction() {
 	}
 }
 
+// item writes an agenda item: who took the floor, then one paragraph per
+// theme naming the groups (or, when attributed, the organizations) that
+// raised each point.
 func (d *drafter) item(n int, it Item) {
 	d.linef("## Agenda item %d: %s", n, Escape(it.Title))
 	d.line("")
@@ -126,108 +189,232 @@ func (d *drafter) item(n int, it Item) {
 		d.numbered("No interventions were made under this item.")
 		return
 	}
-	d.numbered(fmt.Sprintf("Under this item, %s %s made.", plural(len(it.Interventions), "intervention", "interventions"),
-		wasWere(len(it.Interventions))))
-
-	// A key point made by participants of two or more organizations of
-	// the same stakeholder group becomes one "Several participants"
-	// paragraph; the individual paragraphs then leave it out.
-	type group struct {
-		typ, point string
-		orgs       []Organization
-		members    map[int]bool
-	}
-	var groups []*group
-	byKey := map[string]*group{}
-	for i, iv := range it.Interventions {
-		for _, kp := range iv.KeyPoints {
-			kp = cleanText(kp)
-			if kp == "" {
-				continue
-			}
-			key := typeKey(iv.Organization.Type) + "\x00" + foldKey(kp)
-			g := byKey[key]
-			if g == nil {
-				g = &group{typ: typeKey(iv.Organization.Type), point: kp, members: map[int]bool{}}
-				byKey[key] = g
-				groups = append(groups, g)
-			}
-			if !g.members[i] {
-				g.members[i] = true
-				g.orgs = append(g.orgs, iv.Organization)
-			}
-		}
-	}
-	grouped := map[string]bool{} // key of a grouped point
-	for _, g := range groups {
-		if len(uniqueOrganizations(g.orgs)) < 2 {
-			continue
-		}
-		grouped[g.typ+"\x00"+foldKey(g.point)] = true
-		subject := "Several participants from " + models.StakeholderTypeOf(g.typ).Several
-		if !d.r.chathamHouse() {
-			var names []string
-			for _, o := range uniqueOrganizations(g.orgs) {
-				names = append(names, orgName(o))
-			}
-			subject += " (" + joinAnd(names) + ")"
-		}
-		d.numbered(subject + " highlighted: " + sentence(Escape(g.point)))
-	}
-	for _, iv := range it.Interventions {
-		note := cleanText(iv.Note)
-		var rest []string
-		for _, kp := range iv.KeyPoints {
-			kp = cleanText(kp)
-			if kp == "" || grouped[typeKey(iv.Organization.Type)+"\x00"+foldKey(kp)] {
-				continue
-			}
-			rest = append(rest, Escape(strings.TrimRight(kp, ".;")))
-		}
-		if note == "" && len(rest) == 0 {
-			continue
-		}
-		s := d.subject(iv) + " " + verb(iv.Kind)
-		if note != "" {
-			s += ": " + sentence(Escape(note))
-			if len(rest) > 0 {
-				s += " Key points: " + strings.Join(rest, "; ") + "."
-			}
-		} else {
-			s += ": " + strings.Join(rest, "; ") + "."
-		}
-		d.numbered(s)
+	d.numbered(d.tookTheFloor(it))
+	for _, th := range themesOf(it) {
+		d.numbered(d.themeParagraph(th))
 	}
 }
 
-// subject names who spoke: the stakeholder group only under the Chatham
-// House Rule, the organization otherwise.
-func (d *drafter) subject(iv Intervention) string {
-	if d.r.chathamHouse() {
-		return "A participant from " + models.StakeholderTypeOf(iv.Organization.Type).One
+// tookTheFloor: "Representatives of 14 organizations, among them 6 from
+// civil society and 3 from academia, took the floor."
+func (d *drafter) tookTheFloor(it Item) string {
+	var orgs []Organization
+	for _, iv := range it.Interventions {
+		orgs = append(orgs, iv.Organization)
 	}
-	return "The representative of " + orgName(iv.Organization)
+	orgs = uniqueOrganizations(orgs)
+	byType := map[string]int{}
+	for _, o := range orgs {
+		byType[typeKey(o.Type)]++
+	}
+	var parts []string
+	for _, t := range models.OrganizationTypes {
+		if k := byType[t]; k > 0 {
+			parts = append(parts, strconv.Itoa(k)+" from "+models.StakeholderTypeOf(t).From)
+		}
+	}
+	s := "Representatives of " + Plural(len(orgs), "organization", "organizations")
+	if len(orgs) == 1 {
+		s = "A participant from " + models.StakeholderTypeOf(orgs[0].Type).From
+	} else if len(parts) == 1 {
+		s += ", all from " + models.StakeholderTypeOf(orgs[0].Type).From + ","
+	} else if len(parts) > 1 {
+		s += ", among them " + JoinAnd(parts) + ","
+	}
+	s += " took the floor"
+	if len(it.Interventions) != len(orgs) {
+		s += " in " + Plural(len(it.Interventions), "intervention", "interventions")
+	}
+	return s + "."
+}
+
+// A theme is what was said on one theme under an item: its points, each
+// with the organizations that made it, in the order first heard.
+type theme struct {
+	name   string
+	points []*point
+}
+
+type point struct {
+	text string
+	kind string // the kind of the first intervention that made it
+	note bool   // drawn from a note without key points, not a key point
+	orgs []Organization
+}
+
+// themesOf groups an item's key points by theme, in the order each theme
+// was first raised; points without a theme come last. A note without key
+// points becomes a point of its own, so that no intervention with a note
+// is only counted.
+func themesOf(it Item) []*theme {
+	var out []*theme
+	byName := map[string]*theme{}
+	var untagged *theme
+	add := func(name string, kp string, iv Intervention, note bool) {
+		var th *theme
+		if k := themeKey(name); k == "" {
+			if untagged == nil {
+				untagged = &theme{}
+			}
+			th = untagged
+		} else if th = byName[k]; th == nil {
+			th = &theme{name: cleanText(name)}
+			byName[k] = th
+			out = append(out, th)
+		}
+		for _, p := range th.points {
+			if foldKey(p.text) == foldKey(kp) {
+				p.orgs = append(p.orgs, iv.Organization)
+				return
+			}
+		}
+		th.points = append(th.points, &point{text: kp, kind: iv.Kind, note: note, orgs: []Organization{iv.Organization}})
+	}
+	for _, iv := range it.Interventions {
+		had := false
+		for _, kp := range iv.KeyPoints {
+			if t := cleanText(kp.Text); t != "" {
+				add(kp.Theme, t, iv, false)
+				had = true
+			}
+		}
+		if !had {
+			if note := cleanText(iv.Note); note != "" {
+				add("", note, iv, true)
+			}
+		}
+	}
+	if untagged != nil {
+		out = append(out, untagged)
+	}
+	return out
+}
+
+// themeParagraph writes one theme: "On capacity-building, participants
+// from civil society and academia called for …; a participant from the
+// private sector also noted that …". Points made by the same set of
+// groups share one clause.
+func (d *drafter) themeParagraph(th *theme) string {
+	type clause struct {
+		who   string
+		verbs []string            // in order first used
+		objs  map[string][]string // verb → objects
+	}
+	var clauses []*clause
+	byWho := map[string]*clause{}
+	for _, p := range th.points {
+		who := d.who(p.orgs)
+		c := byWho[who]
+		if c == nil {
+			c = &clause{who: who, objs: map[string][]string{}}
+			byWho[who] = c
+			clauses = append(clauses, c)
+		}
+		verb, obj := d.reported(p)
+		if _, ok := c.objs[verb]; !ok {
+			c.verbs = append(c.verbs, verb)
+		}
+		c.objs[verb] = append(c.objs[verb], Escape(obj))
+	}
+	var parts []string
+	for i, c := range clauses {
+		var vps []string
+		for _, v := range c.verbs {
+			objs := c.objs[v]
+			if v == "noted that" && len(objs) > 1 {
+				vps = append(vps, "noted that "+strings.Join(objs, " and that "))
+				continue
+			}
+			vps = append(vps, v+" "+JoinAnd(objs))
+		}
+		s := c.who
+		if i > 0 {
+			s += " also"
+		}
+		parts = append(parts, s+" "+JoinAnd(vps))
+	}
+	s := strings.Join(parts, "; ")
+	if th.name != "" {
+		s = "On " + Escape(MidSentence(th.name, properName)) + ", " + s
+	}
+	if strings.HasSuffix(s, "?”") {
+		return Capitalize(s)
+	}
+	return Capitalize(s) + "."
+}
+
+// reported is a point in reported speech. A note (not a key point) keeps
+// the rapporteur's own verb when it has one: "The speaker warned that …"
+// and "Stressed that …" both give "warned"/"stressed" and the rest.
+func (d *drafter) reported(p *point) (verb, obj string) {
+	text := p.text
+	if p.note {
+		text = strings.TrimPrefix(text, "The speaker ")
+		first, rest, _ := strings.Cut(strings.TrimRight(text, "."), " ")
+		if rest != "" && strings.HasSuffix(first, "ed") && commonWordOrLower(first) {
+			return strings.ToLower(first), rest
+		}
+		if v, o := Reported(text, properName); v == "asked" {
+			return v, o
+		}
+		return "noted that", MidSentence(text, properName)
+	}
+	if p.kind == models.KindPointOfOrder {
+		_, o := Reported(text, properName)
+		return "raised a point of order, calling for", o
+	}
+	return Reported(text, properName)
+}
+
+// who names those who made a point: by stakeholder group under the
+// Chatham House Rule ("a participant from civil society", "participants
+// from civil society and academia"), by organization otherwise.
+func (d *drafter) who(orgs []Organization) string {
+	orgs = uniqueOrganizations(orgs)
+	if !d.r.chathamHouse() {
+		names := make([]string, len(orgs))
+		for i, o := range orgs {
+			names[i] = orgName(o)
+		}
+		if len(orgs) == 1 {
+			return "the representative of " + names[0]
+		}
+		return "the representatives of " + JoinAnd(names)
+	}
+	seen := map[string]bool{}
+	var froms []string
+	for _, t := range models.OrganizationTypes {
+		for _, o := range orgs {
+			if typeKey(o.Type) == t && !seen[t] {
+				seen[t] = true
+				froms = append(froms, models.StakeholderTypeOf(t).From)
+			}
+		}
+	}
+	if len(orgs) == 1 {
+		return "a participant from " + froms[0]
+	}
+	if len(orgs) > 2 && len(froms) == 1 {
+		return "several participants from " + froms[0]
+	}
+	return "participants from " + JoinAnd(froms)
+}
+
+// closing ends the body: the Chair's thanks and the close of the meeting.
+func (d *drafter) closing() {
+	d.line("## Closing of the meeting")
+	d.line("")
+	d.numbered("The Chair thanked all participants for their contributions and closed the meeting " +
+		"on " + d.r.EndsAt.In(location(d.r.Timezone)).Format("2 January 2006") + ".")
+	d.numbered(IssuedLine)
 }
 
 func orgName(o Organization) string {
 	s := Escape(o.Name)
 	if c := strings.TrimSpace(o.Country); c != "" {
-		s += " (" + Escape(c) + ")"
+		s += " (" + Escape(countryName(c)) + ")"
 	}
 	return s
-}
-
-func verb(kind string) string {
-	switch strings.ToLower(kind) {
-	case "reply", "right_of_reply":
-		return "responded"
-	case "question":
-		return "asked"
-	case "point_of_order":
-		return "raised a point of order"
-	default:
-		return "noted"
-	}
 }
 
 func (d *drafter) annexProgramme() {
@@ -296,7 +483,7 @@ func (d *drafter) annexOrganizations() {
 		d.line("| Organization | Country |")
 		d.line("| --- | --- |")
 		for _, o := range list {
-			d.linef("| %s | %s |", Escape(o.Name), Escape(o.Country))
+			d.linef("| %s | %s |", Escape(o.Name), Escape(countryName(o.Country)))
 		}
 		d.line("")
 	}
@@ -368,14 +555,7 @@ func (d *drafter) annexStatistics() {
 
 func countPhrase(t string, n int) string {
 	st := models.StakeholderTypeOf(t)
-	return plural(n, st.CountOne, st.CountMany)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return Plural(n, st.CountOne, st.CountMany)
 }
 
 func wasWere(n int) string {
@@ -383,18 +563,6 @@ func wasWere(n int) string {
 		return "was"
 	}
 	return "were"
-}
-
-func joinAnd(parts []string) string {
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return parts[0]
-	case 2:
-		return parts[0] + " and " + parts[1]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // uniqueOrganizations drops repeated organizations (same folded name and

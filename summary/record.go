@@ -19,6 +19,9 @@ import (
 // cannot leak what it never sees.
 type Record struct {
 	Title       string
+	Symbol      string // the document symbol, e.g. A/AC.290/2020/INF/1; may be empty
+	Body        string // the full name of the body, acronym in brackets: "Open-ended Working Group … (OEWG)"; may be empty
+	IssuedOn    time.Time
 	Venue       string
 	Chair       string
 	StartsAt    time.Time
@@ -52,7 +55,7 @@ type Intervention struct {
 	Kind         string        // e.g. "statement", "reply", "question"
 	SpeakingTime time.Duration // zero when not measured
 	Note         string        // the rapporteur's note; may be empty
-	KeyPoints    []string
+	KeyPoints    []KeyPoint
 }
 
 // chathamHouse reports whether the record must not name anyone.

@@ -26,9 +26,9 @@ func recordedMeeting(attribution string) Record {
 		Items: []Item{
 			{Title: "Existing and potential threats", Interventions: []Intervention{
 				{Organization: ngo, Kind: "statement", SpeakingTime: 3 * time.Minute, Note: "Stressed that ransomware against hospitals is a threat to international peace.",
-					KeyPoints: []string{"Protect critical infrastructure"}},
+					KeyPoints: Points("Protect critical infrastructure")},
 				{Organization: ngo2, Kind: "statement", SpeakingTime: 150 * time.Second, Note: "Called for a human-centric approach.",
-					KeyPoints: []string{"protect critical  infrastructure", "Human rights online"}},
+					KeyPoints: Points("protect critical  infrastructure", "Human rights online")},
 				{Organization: biz, Kind: "statement", SpeakingTime: 2 * time.Minute, Note: "Described supply-chain attacks observed in 2019."},
 				{Organization: evil, Kind: "reply", SpeakingTime: time.Minute, Note: "<img src=x onerror=alert(1)> # Heading\n\n- list **bold** [link](javascript:alert(1)) </w:t><w:t>injected =HYPERLINK(\"x\")"},
 			}},

@@ -34,6 +34,8 @@ func hostileRecord() Record {
 	r := recordedMeeting(models.AttributionAttributed)
 	r.Title = `<script>alert("title")</script> </w:t> **T**`
 	r.Items[0].Interventions[0].Note = hostileNote + "\x00\x01\x1b\uFFFE"
+	// A note is drafted when its intervention has no key points.
+	r.Items[0].Interventions[0].KeyPoints = nil
 	return r
 }
 
@@ -180,7 +182,7 @@ func TestPDFHoldsEveryNameAsEntered(t *testing.T) {
 	// read as the letters entered once normalized.
 	flat := norm.NFKC.String(oneLine(text))
 	for _, want := range append(orgNames[:6:6], "Chair's Summary", "Annex III: Statistics", "Page 1 of",
-		"not a negotiated text", `<script>alert(1)</script> **bold** </w:t><w:t>x</w:t> =cmd|' /C calc'!A0`,
+		"not a negotiated document", `<script>alert(1)</script> **bold** </w:t><w:t>x</w:t> =cmd|' /C calc'!A0`,
 		"Interventions by stakeholder group") {
 		if !strings.Contains(flat, norm.NFKC.String(want)) {
 			t.Errorf("PDF text lacks %q", want)
@@ -308,7 +310,7 @@ func largeRecord(n, orgs int) Record {
 		it := &r.Items[i%5]
 		it.Interventions = append(it.Interventions, Intervention{Organization: os[i%orgs], Kind: "statement",
 			SpeakingTime: 3 * time.Minute, Note: strings.Repeat("The participant stressed the importance of capacity-building and of applying international law. ", 3),
-			KeyPoints: []string{fmt.Sprintf("Point %d", i%7), "Capacity-building"}})
+			KeyPoints: Points(fmt.Sprintf("Point %d", i%7), "Capacity-building")})
 	}
 	return r
 }

@@ -62,13 +62,14 @@ const (
 	MaxNoteText     = 10000
 	MaxKeyPoints    = 20
 	MaxKeyPointText = 500
+	MaxThemeText    = 100
 	MaxMarkdown     = 1 << 20
 )
 
 // NoteInput is a rapporteur's note on one intervention.
 type NoteInput struct {
-	Text      string   `json:"text"`
-	KeyPoints []string `json:"key_points"`
+	Text      string     `json:"text"`
+	KeyPoints []KeyPoint `json:"key_points"`
 }
 
 // Validate checks the note's sizes and drops empty key points.
@@ -80,15 +81,19 @@ func (in *NoteInput) Validate() error {
 	if utf8.RuneCountInString(in.Text) > MaxNoteText {
 		f.Add("text", "at most 10000 characters")
 	}
-	var kps []string
+	var kps []KeyPoint
 	for _, kp := range in.KeyPoints {
-		if !utf8.ValidString(kp) {
+		if !utf8.ValidString(kp.Text) || !utf8.ValidString(kp.Theme) {
 			f.Add("key_points", "must be valid UTF-8")
 		}
-		if utf8.RuneCountInString(kp) > MaxKeyPointText {
+		if utf8.RuneCountInString(kp.Text) > MaxKeyPointText {
 			f.Add("key_points", "each key point has at most 500 characters")
 		}
-		if strings.TrimSpace(kp) != "" {
+		if utf8.RuneCountInString(kp.Theme) > MaxThemeText {
+			f.Add("key_points", "each theme has at most 100 characters")
+		}
+		if strings.TrimSpace(kp.Text) != "" {
+			kp.Theme = strings.Join(strings.Fields(kp.Theme), " ")
 			kps = append(kps, kp)
 		}
 	}
@@ -113,7 +118,7 @@ type NoteView struct {
 	// SpeakingSeconds is the time spoken (pauses excluded).
 	SpeakingSeconds int64      `json:"speaking_seconds"`
 	Text            string     `json:"text"`
-	KeyPoints       []string   `json:"key_points"`
+	KeyPoints       []KeyPoint `json:"key_points"`
 	AuthorID        uint       `json:"author_id,omitempty"`
 	UpdatedAt       *time.Time `json:"updated_at"`
 }
@@ -145,7 +150,7 @@ func (s *Service) SaveNote(ctx context.Context, m *models.Meeting, speakerID uin
 	}
 	kps := in.KeyPoints
 	if kps == nil {
-		kps = []string{}
+		kps = []KeyPoint{}
 	}
 	kpJSON, _ := json.Marshal(kps)
 	var note models.SpeakerNote
@@ -170,13 +175,13 @@ func (s *Service) SaveNote(ctx context.Context, m *models.Meeting, speakerID uin
 func noteView(e SpeakerEntry, n *models.SpeakerNote) NoteView {
 	v := NoteView{SpeakerID: e.ID, AgendaItemID: e.AgendaItemID, Organization: e.Organization.Name,
 		Country: e.Organization.Country, Type: e.Organization.Type, Kind: e.Kind, State: e.State,
-		StartedAt: e.StartedAt, EndedAt: e.EndedAt, KeyPoints: []string{},
+		StartedAt: e.StartedAt, EndedAt: e.EndedAt, KeyPoints: []KeyPoint{},
 		SpeakingSeconds: int64(e.SpeakingTime.Round(time.Second) / time.Second)}
 	if n != nil && n.ID != 0 {
 		v.Text, v.AuthorID = n.Text, n.AuthorID
 		_ = json.Unmarshal([]byte(n.KeyPoints), &v.KeyPoints)
 		if v.KeyPoints == nil {
-			v.KeyPoints = []string{}
+			v.KeyPoints = []KeyPoint{}
 		}
 		t := n.UpdatedAt
 		v.UpdatedAt = &t
@@ -208,7 +213,7 @@ func (s *Service) Notes(ctx context.Context, m *models.Meeting) ([]NoteView, err
 
 // Record gathers what the summary of m is drafted from.
 func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error) {
-	r := Record{Title: m.Title, Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
+	r := Record{Title: m.Title, Symbol: m.Symbol, IssuedOn: time.Now(), Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 		Timezone: m.Timezone, Attribution: m.Attribution}
 	items, err := s.Agenda.Items(ctx, m.ID)
 	if err != nil {

@@ -112,9 +112,9 @@ func TestNotesAttachOnlyToInterventionsOfTheMeeting(t *testing.T) {
 	wantKind(t, err, apperr.KindNotFound, "")
 	_, err = f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: strings.Repeat("a", MaxNoteText+1)}, f.admin)
 	wantKind(t, err, apperr.KindInvalid, "")
-	n, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "First.", KeyPoints: []string{" ", "Capacity"}}, f.admin)
+	n, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "First.", KeyPoints: []KeyPoint{{Text: " "}, {Text: "Capacity", Theme: " Capacity  building "}}}, f.admin)
 	must(t, err)
-	if n.Text != "First." || len(n.KeyPoints) != 1 || n.KeyPoints[0] != "Capacity" {
+	if n.Text != "First." || len(n.KeyPoints) != 1 || n.KeyPoints[0] != (KeyPoint{Text: "Capacity", Theme: "Capacity building"}) {
 		t.Fatalf("note %+v", n)
 	}
 	// Saving again replaces the note (saves as you type).
@@ -136,14 +136,14 @@ func TestDraftVersionFromTheRecordIsEditableUntilApproved(t *testing.T) {
 	if v.Version != 1 || v.State != models.SummaryDraft || v.Revisions != 1 {
 		t.Fatalf("version %+v", v)
 	}
-	if !strings.Contains(v.Markdown, "A participant from a non-governmental organization noted: Warned of ransomware.") ||
+	if !strings.Contains(v.Markdown, "A participant from civil society warned of ransomware.") ||
 		strings.Contains(body(v.Markdown), "Ñandú") {
 		t.Fatalf("draft:\n%s", v.Markdown)
 	}
-	if !strings.Contains(v.Markdown, "| Fundación Ñandú | AR |") || strings.Contains(v.Markdown, "Ana") {
+	if !strings.Contains(v.Markdown, "| Fundación Ñandú | Argentina |") || strings.Contains(v.Markdown, "Ana") {
 		t.Fatalf("annex II or a person's name:\n%s", v.Markdown)
 	}
-	edited := strings.Replace(v.Markdown, "Warned of ransomware.", "Warned of ransomware against hospitals.", 1)
+	edited := strings.Replace(v.Markdown, "warned of ransomware.", "warned of ransomware against hospitals.", 1)
 	v, err = f.s.SaveMarkdown(f.ctx, f.m, 1, edited, f.admin)
 	must(t, err)
 	if v.Revisions != 2 || v.Markdown != edited {
@@ -157,8 +157,8 @@ func TestDraftVersionFromTheRecordIsEditableUntilApproved(t *testing.T) {
 	}
 	d, err := f.s.Diff(f.ctx, f.m, 1, 1, 2)
 	must(t, err)
-	if !strings.Contains(d, "-6. A participant from a non-governmental organization noted: Warned of ransomware.") ||
-		!strings.Contains(d, "+6. A participant from a non-governmental organization noted: Warned of ransomware against hospitals.") {
+	if !strings.Contains(d, "-6. A participant from civil society warned of ransomware.") ||
+		!strings.Contains(d, "+6. A participant from civil society warned of ransomware against hospitals.") {
 		t.Fatalf("diff:\n%s", d)
 	}
 	_, err = f.s.Diff(f.ctx, f.m, 1, 1, 9)

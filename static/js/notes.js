@@ -13,6 +13,8 @@ const liveStatus = document.getElementById('live-status');
 const form = document.getElementById('note-form');
 const textBox = document.getElementById('note-text');
 const pointsBox = document.getElementById('note-points');
+const themeBox = document.getElementById('note-theme');
+const themeList = document.getElementById('theme-suggestions');
 
 let entries = [];
 let items = new Map();
@@ -75,9 +77,25 @@ function select(id) {
   document.getElementById('editor-meta').textContent =
     `${items.get(e.agenda_item_id) || ''} · ${e.kind} · ${e.state === 'speaking' ? 'speaking now' : e.state}`;
   textBox.value = p ? p.text : e.text;
-  pointsBox.value = (p ? p.key_points : e.key_points).join('\n');
+  // Key points arrive as {text, theme} (or, from older notes, as plain
+  // strings); the page edits one theme per note and offers the themes
+  // already used under the same item.
+  const kps = (p ? p.key_points : e.key_points).map((k) => (typeof k === 'string' ? { text: k, theme: '' } : k));
+  pointsBox.value = kps.map((k) => k.text).join('\n');
+  themeBox.value = (kps.find((k) => k.theme) || { theme: '' }).theme;
+  suggestThemes(e.agenda_item_id);
   form.hidden = false;
   render();
+}
+
+// suggestThemes fills the datalist with the themes of the item's notes.
+function suggestThemes(itemID) {
+  const seen = new Set();
+  for (const e of entries) {
+    if (e.agenda_item_id !== itemID) continue;
+    for (const k of e.key_points || []) if (k && k.theme) seen.add(k.theme);
+  }
+  themeList.replaceChildren(...[...seen].map((t) => el('option', { value: t })));
 }
 
 function edited() {
@@ -85,7 +103,8 @@ function edited() {
   const p = pending();
   p[selected] = {
     text: textBox.value,
-    key_points: pointsBox.value.split('\n').map((s) => s.trim()).filter(Boolean),
+    key_points: pointsBox.value.split('\n').map((s) => s.trim()).filter(Boolean)
+      .map((text) => ({ text, theme: themeBox.value.trim() })),
   };
   setPending(p);
   setStatus('dirty', 'Unsaved changes');
@@ -175,6 +194,7 @@ async function main() {
   document.getElementById('notes-app').hidden = false;
   textBox.addEventListener('input', edited);
   pointsBox.addEventListener('input', edited);
+  themeBox.addEventListener('input', edited);
   follow.addEventListener('change', refreshSoon);
   window.addEventListener('online', flush);
   await refresh();
