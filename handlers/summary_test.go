@@ -168,7 +168,9 @@ func TestAttributedMeetingNamesTheOrganization(t *testing.T) {
 		map[string]any{"text": "Described supply-chain attacks.", "key_points": []string{}}, 200, nil)
 	var v versionOut
 	e.Admin().MustJSON("POST", "/api/meetings/at/summary", nil, 201, &v)
-	if !strings.Contains(v.Markdown, "The representative of 東京サイバー研究所 at (JP) noted: Described supply-chain attacks.") {
+	// Attributed: the organization is named, with its country's name, and
+	// the note is put in reported speech.
+	if !strings.Contains(v.Markdown, "The representative of 東京サイバー研究所 at (Japan) described supply-chain attacks.") {
 		t.Fatalf("draft:\n%s", v.Markdown)
 	}
 }
