@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
+	"rostrum/internal/browser"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -120,4 +123,44 @@ func TestAConflictingEditBlocksApprovalUntilResolved(t *testing.T) {
 	}
 	admin.MustJSON("PUT", "/api/meetings/clash/summary/2", map[string]string{"markdown": resolved}, 200, nil)
 	admin.MustJSON("POST", "/api/meetings/clash/summary/2/approve", nil, 200, nil)
+}
+
+// TestTheDeskListsTheConflictsOfTheOpenVersion: the desk counts the
+// conflicts of a merged draft, jumps to each, and forgets one once the
+// secretariat has resolved it.
+func TestTheDeskListsTheConflictsOfTheOpenVersion(t *testing.T) {
+	e := testenv.New(t)
+	r := seedRecordedMeeting(t, e, "deskc", models.AttributionChathamHouse)
+	admin := e.Admin()
+	note := func(i int, theme, text string) {
+		admin.MustJSON("PUT", fmt.Sprintf("/api/meetings/deskc/speakers/%d/note", r.speakers[i]), keyPoint(theme, text), 200, nil)
+	}
+	note(0, "Critical infrastructure", "Protect hospitals")
+	var v versionOut
+	admin.MustJSON("POST", "/api/meetings/deskc/summary", nil, 201, &v)
+	old := paragraphWith(t, v.Markdown, "protecting hospitals")
+	mine := old[:strings.Index(old, " ")] + " The Chair heard a call to keep hospitals out of harm's way."
+	admin.MustJSON("PUT", "/api/meetings/deskc/summary/1", map[string]string{"markdown": strings.Replace(v.Markdown, old, mine, 1)}, 200, nil)
+	note(2, "Critical infrastructure", "Protect water utilities")
+	admin.MustJSON("POST", "/api/meetings/deskc/summary", nil, 201, nil)
+
+	ctx := browser.New(t)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/m/deskc/summary/desk"),
+		chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS(`#login input[name="email"]`), testenv.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS(`#login input[name="password"]`), testenv.Password),
+		chromedp.Click(chromedp.CSS(`#login button`)),
+		chromedp.WaitVisible(chromedp.CSS("#conflicts")),
+	)
+	waitJS(t, ctx, `document.getElementById('version-h').textContent === 'Version 2 · draft' && document.getElementById('conflicts-count').textContent.startsWith('1 conflict') && document.querySelectorAll('#conflicts-list button').length === 1`)
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#conflicts-list button")))
+	waitJS(t, ctx, `(() => { const ta = document.getElementById('markdown'); return document.activeElement === ta && ta.value.slice(ta.selectionStart, ta.selectionEnd) === "<!-- conflict 1: the secretariat's text -->"; })()`)
+	browser.Value(t, ctx, chromedp.Evaluate[bool](`(() => {
+		const ta = document.getElementById('markdown');
+		ta.value = ta.value.replace(/<!-- (end of )?conflict 1[^\n]*-->\n\n/g, '');
+		ta.dispatchEvent(new Event('input'));
+		return true;
+	})()`))
+	waitJS(t, ctx, `document.getElementById('conflicts').hidden`)
 }
