@@ -47,8 +47,14 @@ func Merge(base, ours, theirs string, next int) MergeResult {
 		return MergeResult{Markdown: ours, Conflicts: len(Conflicts(ours))}
 	}
 	m := merger{b: splitParagraphs(base), o: splitParagraphs(ours), t: splitParagraphs(theirs), next: next}
+	// Conflicts the secretariat left unresolved come along as its text;
+	// new ones are numbered after them so that each number names one.
+	for _, c := range Conflicts(ours) {
+		m.first = max(m.first, c.Number)
+	}
 	m.run()
-	return MergeResult{Markdown: m.render(), Conflicts: m.conflicts}
+	md := m.render()
+	return MergeResult{Markdown: md, Conflicts: len(Conflicts(md))}
 }
 
 // splitParagraphs cuts md into its blocks, each without its surrounding
@@ -128,6 +134,7 @@ type outPara struct {
 type merger struct {
 	b, o, t   []string
 	next      int
+	first     int // the number of conflicts before the first of this merge
 	out       []outPara
 	conflicts int
 }
@@ -195,7 +202,7 @@ func equal(a, b []string) bool {
 
 func (m *merger) conflict(o, t []string) {
 	m.conflicts++
-	n := m.conflicts
+	n := m.first + m.conflicts
 	if len(o) > 0 {
 		m.emit(openMarker, fmt.Sprintf("<!-- conflict %d: the secretariat's text -->", n))
 	} else {
@@ -216,18 +223,27 @@ func (m *merger) conflict(o, t []string) {
 // from the same number, since one of them will go.
 func (m *merger) render() string {
 	var b strings.Builder
-	num, sideStart, sideEnd := 0, 0, 0
+	// A conflict may hold one the secretariat left unresolved, so the
+	// numbers at the start and end of each open conflict are a stack.
+	type open struct{ start, end int }
+	var stack []open
+	num := 0
 	for i, p := range m.out {
-		switch p.side {
+		switch markerRole(p) {
 		case openMarker:
-			sideStart = num
+			stack = append(stack, open{start: num, end: num})
 		case middleMarker:
-			sideEnd, num = num, sideStart
+			if k := len(stack) - 1; k >= 0 {
+				stack[k].end, num = num, stack[k].start
+			}
 		case endMarker:
-			num = max(num, sideEnd)
+			if k := len(stack) - 1; k >= 0 {
+				num = max(num, stack[k].end)
+				stack = stack[:k]
+			}
 		}
 		text := p.text
-		if p.side < openMarker && renumberable(text) {
+		if markerRole(p) < openMarker && renumberable(text) {
 			num++
 			loc := leadingNumber.FindStringSubmatchIndex(text)
 			text = text[:loc[2]] + strconv.Itoa(num) + text[loc[3]:]
@@ -239,6 +255,24 @@ func (m *merger) render() string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// markerRole is the part p plays in a conflict: the merge's own markers
+// say, and a marker the secretariat left from an earlier merge is read.
+func markerRole(p outPara) side {
+	if p.side >= openMarker {
+		return p.side
+	}
+	s := strings.TrimSpace(p.text)
+	switch {
+	case !conflictMarker.MatchString(s):
+		return p.side
+	case strings.HasPrefix(s, "<!-- end of conflict"):
+		return endMarker
+	case strings.Contains(s, "generate"):
+		return middleMarker
+	}
+	return openMarker
 }
 
 // renumberable: a numbered paragraph, not a list of several numbered

@@ -94,3 +94,24 @@ func TestConflictMarkersRenderAsNotes(t *testing.T) {
 		t.Fatalf("the marker shows as markup: %s", h)
 	}
 }
+
+// A conflict left unresolved in the last version stays, and a new one is
+// numbered after it.
+func TestUnresolvedConflictsCarryForwardWithTheirNumbers(t *testing.T) {
+	base := doc("1. A.", "2. B.")
+	ours := doc("<!-- conflict 1: the secretariat's text -->", "1. A, ours.", "<!-- conflict 1: the text generated for version 2 -->", "1. A, new.", "<!-- end of conflict 1 -->", "2. B, ours.")
+	theirs := doc("1. A.", "2. B, new.")
+	got := Merge(base, ours, theirs, 3)
+	cs := Conflicts(got.Markdown)
+	if got.Conflicts != 2 || len(cs) != 2 || cs[0].Number+cs[1].Number != 3 {
+		t.Fatalf("conflicts %+v in:\n%s", cs, got.Markdown)
+	}
+	for _, want := range []string{"A, ours.", "A, new.", "B, ours.", "B, new."} {
+		if !strings.Contains(got.Markdown, want) {
+			t.Errorf("%q lost:\n%s", want, got.Markdown)
+		}
+	}
+	if !strings.Contains(got.Markdown, "<!-- conflict 1: the secretariat's text -->\n\n1. A, ours.\n\n<!-- conflict 1: the text generated for version 2 -->\n\n1. A, new.") {
+		t.Errorf("the old conflict's sides are not numbered alike:\n%s", got.Markdown)
+	}
+}
