@@ -33,6 +33,14 @@ func keyPoint(theme, text string) map[string]any {
 // note, has the new note's paragraph and still the paragraph the
 // secretariat rewrote in version 1.
 func TestANewVersionKeepsTheSecretariatsEdits(t *testing.T) {
+	for _, builtBefore0014 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("version 1 built before its generated text was kept: %v", builtBefore0014), func(t *testing.T) {
+			keepsTheSecretariatsEdits(t, builtBefore0014)
+		})
+	}
+}
+
+func keepsTheSecretariatsEdits(t *testing.T, builtBefore0014 bool) {
 	e := testenv.New(t)
 	r := seedRecordedMeeting(t, e, "carry", models.AttributionChathamHouse)
 	admin := e.Admin()
@@ -42,6 +50,12 @@ func TestANewVersionKeepsTheSecretariatsEdits(t *testing.T) {
 	note(0, "Critical infrastructure", "Protect hospitals")
 	var v versionOut
 	admin.MustJSON("POST", "/api/meetings/carry/summary", nil, 201, &v)
+	if builtBefore0014 {
+		// Then the merge's base is the version's first revision.
+		if err := e.App.DB.Table("summary_versions").Where("number = 1").Update("generated", "").Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	old := paragraphWith(t, v.Markdown, "protecting hospitals")
 	num := old[:strings.Index(old, " ")]
 	mine := num + " The Chair heard a call to keep hospitals out of harm's way."
