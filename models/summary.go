@@ -29,7 +29,9 @@ type SpeakerNote struct {
 }
 
 // SummaryVersion is one version of a meeting's Chair's summary. Markdown
-// is its current text (the last revision).
+// is its current text (the last revision); Generated is the text drafted
+// from the record for it, before any merge or edit (empty for versions
+// made before migration 0014).
 type SummaryVersion struct {
 	ID           uint       `gorm:"primaryKey"`
 	MeetingID    uint       `gorm:"not null;uniqueIndex:idx_summary_version"`
@@ -37,6 +39,7 @@ type SummaryVersion struct {
 	Number       int        `gorm:"not null;uniqueIndex:idx_summary_version"`
 	State        string     `gorm:"size:12;not null"`
 	Markdown     string     `gorm:"type:text;not null"`
+	Generated    string     `gorm:"type:text;not null;default:''"`
 	AuthorID     uint       `gorm:"not null"`
 	Author       User       `gorm:"constraint:OnDelete:RESTRICT"`
 	ApprovedAt   *time.Time ``

@@ -47,6 +47,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0011_seat_counts", Migrate: migrate0011SeatCounts},
 	{ID: "0012_editing_and_accounts", Migrate: migrate0012EditingAndAccounts},
 	{ID: "0013_meeting_symbol", Migrate: migrate0013MeetingSymbol},
+	{ID: "0014_summary_generated", Migrate: migrate0014SummaryGenerated},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

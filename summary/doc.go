@@ -187,6 +187,12 @@ func (p *parser) block(n gast.Node, depth int) {
 		if n.HasClosure() {
 			body += string(n.ClosureLine.Value(p.src))
 		}
+		if note, ok := conflictNote(body); ok {
+			// A merge conflict left in a draft shows as a note; approval
+			// is refused while one remains, so no issued document has it.
+			p.add(Block{Kind: BlockPara, Spans: []Span{{Text: note, Italic: true}}})
+			return
+		}
 		p.add(Block{Kind: BlockPara, Spans: []Span{{Text: strings.TrimRight(body, "\n")}}})
 	case *gast.ThematicBreak:
 		p.add(Block{Kind: BlockRule})

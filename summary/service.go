@@ -269,6 +269,8 @@ type VersionView struct {
 	ApprovedAt    *time.Time `json:"approved_at,omitempty"`
 	CirculatedAt  *time.Time `json:"circulated_at,omitempty"`
 	CirculationID uint       `json:"circulation_id,omitempty"`
+	// Conflicts are the merge conflicts left in the Markdown (with it only).
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 }
 
 func (s *Service) view(ctx context.Context, v *models.SummaryVersion, withMarkdown bool) (*VersionView, error) {
@@ -280,6 +282,7 @@ func (s *Service) view(ctx context.Context, v *models.SummaryVersion, withMarkdo
 	}
 	if withMarkdown {
 		out.Markdown = v.Markdown
+		out.Conflicts = Conflicts(v.Markdown)
 	}
 	var n int64
 	if err := db.Model(&models.SummaryRevision{}).Where("version_id = ?", v.ID).Count(&n).Error; err != nil {
@@ -300,7 +303,7 @@ func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author u
 	if err != nil {
 		return nil, err
 	}
-	md := Draft(rec)
+	generated := Draft(rec)
 	var v models.SummaryVersion
 	err = retryDuplicate(func() error {
 		return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -308,7 +311,12 @@ func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author u
 			if err := store.LockForUpdate(tx).Where("meeting_id = ?", m.ID).Order("number DESC").Limit(1).Find(&last).Error; err != nil {
 				return err
 			}
-			v = models.SummaryVersion{MeetingID: m.ID, Number: last.Number + 1, State: models.SummaryDraft, Markdown: md, AuthorID: author}
+			md, err := carryForward(tx, &last, generated)
+			if err != nil {
+				return err
+			}
+			v = models.SummaryVersion{MeetingID: m.ID, Number: last.Number + 1, State: models.SummaryDraft, Markdown: md,
+				Generated: generated, AuthorID: author}
 			if err := tx.Create(&v).Error; err != nil {
 				return err
 			}
@@ -319,6 +327,25 @@ func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author u
 		return nil, err
 	}
 	return s.Version(ctx, m, v.Number)
+}
+
+// carryForward merges the secretariat's edits of the last version into
+// the text generated for the next. The base is the text generated for the
+// last version; a version built before that was kept (migration 0014)
+// started as its generated text, so its first revision is the base.
+func carryForward(tx *gorm.DB, last *models.SummaryVersion, generated string) (string, error) {
+	if last.ID == 0 {
+		return generated, nil
+	}
+	base := last.Generated
+	if base == "" {
+		var first models.SummaryRevision
+		if err := tx.Where("version_id = ?", last.ID).Order("number").Limit(1).Find(&first).Error; err != nil {
+			return "", err
+		}
+		base = first.Markdown
+	}
+	return Merge(base, last.Markdown, generated, last.Number+1).Markdown, nil
 }
 
 // Versions lists m's summary versions, newest first, without Markdown.
@@ -416,6 +443,10 @@ func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by uint
 		next, err := StageOf(v).Next("approve")
 		if err != nil {
 			return err
+		}
+		if cs := Conflicts(v.Markdown); len(cs) > 0 {
+			return apperr.Conflict("version %d still has %d conflict(s) between the secretariat's edits and the new draft: keep one text of each and remove the markers", n, len(cs)).
+				WithCode("unresolved_conflicts")
 		}
 		return tx.Model(v).Updates(map[string]any{"state": next, "approved_at": time.Now().UTC(), "approved_by_id": by}).Error
 	})

@@ -38,6 +38,7 @@ async function open(n) {
   $('markdown').value = current.markdown;
   const draft = current.state === 'draft';
   $('markdown').readOnly = !draft;
+  showConflicts();
   $('save').disabled = !draft;
   $('approve').disabled = !draft;
   $('circulate').disabled = current.state !== 'approved';
@@ -47,6 +48,41 @@ async function open(n) {
   $('diff').replaceChildren();
   if (current.circulation_id) await poll(current.circulation_id);
   else { $('progress').hidden = true; }
+}
+
+// A merge conflict is marked by HTML comments (summary/merge.go); the
+// version cannot be approved until none remain.
+const conflictMarker = /^<!-- (?:end of )?conflict (\d+)(?::[^\n]*)? -->$/;
+
+// showConflicts lists the conflicts left in the text, each with a button
+// that selects its first marker in the editor.
+function showConflicts() {
+  const ta = $('markdown');
+  const found = [];
+  const seen = new Set();
+  let offset = 0;
+  ta.value.split('\n').forEach((line, i) => {
+    const m = conflictMarker.exec(line.trim());
+    if (m && !seen.has(m[1])) {
+      seen.add(m[1]);
+      found.push({ number: m[1], line: i, start: offset, end: offset + line.length });
+    }
+    offset += line.length + 1;
+  });
+  $('conflicts').hidden = found.length === 0;
+  $('conflicts-count').textContent = found.length === 1
+    ? '1 conflict between the secretariat\'s edits and the new draft: keep one text and delete its markers before approving.'
+    : `${found.length} conflicts between the secretariat's edits and the new draft: keep one text of each and delete the markers before approving.`;
+  $('conflicts-list').replaceChildren(...found.map((c) => el('li', {},
+    el('button', { type: 'button', class: 'jump', onclick: () => jump(c) }, `Go to conflict ${c.number} (line ${c.line + 1})`))));
+}
+
+function jump(c) {
+  const ta = $('markdown');
+  ta.focus();
+  ta.setSelectionRange(c.start, c.end);
+  const lineHeight = parseFloat(getComputedStyle(ta).lineHeight) || 20;
+  ta.scrollTop = Math.max(0, (c.line - 2) * lineHeight);
 }
 
 async function preview() {
@@ -99,7 +135,8 @@ async function approve() {
 
 async function build() {
   const v = await api('POST', `${base}/summary`);
-  say(`Built version ${v.version} from the record.`);
+  const n = (v.conflicts || []).length;
+  say(`Built version ${v.version} from the record, with the edits of the version before${n ? ` (${n} conflict${n > 1 ? 's' : ''} to resolve)` : ''}.`);
   await loadVersions();
   await open(v.version);
 }
@@ -157,6 +194,7 @@ async function main() {
   $('circulate').addEventListener('click', () => guard(circulate));
   $('resend').addEventListener('click', () => guard(resend));
   $('markdown').addEventListener('input', () => {
+    showConflicts();
     clearTimeout(previewTimer);
     previewTimer = setTimeout(() => guard(preview), 400);
   });
