@@ -42,6 +42,10 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/users", admin, h.createUser)
 	api.Get("/users", admin, h.listUsers)
 	api.Patch("/users/:id", admin, h.changeUser)
+	api.Post("/users/:id/reset", admin, h.sendReset)
+	api.Post("/me/password", anyStaff, h.passwordThrottle(), answerNow, h.changePassword)
+	api.Post("/password-reset/check", h.resetThrottle(), answerNow, h.checkReset) // the link's token is the key
+	api.Post("/password-reset", h.resetThrottle(), answerNow, h.resetPassword)
 
 	// Meetings and agenda.
 	api.Get("/meetings", h.listMeetings)
@@ -125,6 +129,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
 	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
+	app.Get("/reset/:token", noStore, page("reset.html"))   // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))
