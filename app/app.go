@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"gorm.io/gorm"
 
+	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/handlers"
 	"rostrum/live"
@@ -149,6 +150,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
+		Audit:         &audit.Service{DB: db},
 		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)

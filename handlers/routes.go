@@ -84,7 +84,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	// The live list of speakers. A participant asks for the floor and
 	// withdraws for themselves; the rest is the moderator's.
 	api.Get("/meetings/:slug/live", h.liveState)
-	api.Get("/meetings/:slug/audit", moderator, h.liveAudit)
+	api.Get("/meetings/:slug/audit", moderator, h.meetingAudit) // the live list's events and the meeting's other changes
 	api.Get("/meetings/:slug/agenda/:item/suggest", moderator, h.suggestNext)
 	api.Post("/meetings/:slug/agenda/:item/speakers/order", moderator, h.liveCmd(live.ActReorder))
 	api.Post("/meetings/:slug/agenda/:item/speakers", h.liveCmd(live.ActAddSpeaker))
