@@ -113,3 +113,70 @@ func TestSecretariatEditsTheMeetingDisablesAnAccountAndSendsAResetLinkThatSetsAP
 		t.Fatal("the form is offered for a used link")
 	}
 }
+
+func TestSecretariatReordersAndEditsTheAgendaByKeyboardReadsTheAuditLogAndChangesItsPassword(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "oewg-2019")
+	e.Admin().MustJSON("POST", "/api/meetings/oewg-2019/agenda", map[string]any{"title": "International law", "speaking_time_seconds": 180}, 201, nil)
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, e, "#m=oewg-2019")
+
+	// The first item moves down with the keyboard; focus follows it.
+	first := `#agenda li:first-child`
+	browser.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(first+` [data-act="down"]`)),
+		chromedp.Focus(chromedp.CSS(first+` [data-act="down"]`)),
+		chromedp.KeyEvent("\r"),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#agenda li:first-child .item-title").textContent === "International law"`),
+	)
+	focus := browser.Value(t, ctx, chromedp.Evaluate[string](`document.activeElement.closest("li")?.querySelector(".item-title").textContent || ""`))
+	if focus != "Existing and potential threats" {
+		t.Errorf("focus is on the item %q, not the one moved", focus)
+	}
+	var agenda struct {
+		Items []struct {
+			Title string `json:"title"`
+		} `json:"items"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/oewg-2019/agenda", nil, 200, &agenda)
+	if len(agenda.Items) != 2 || agenda.Items[0].Title != "International law" {
+		t.Fatalf("agenda stored as %+v", agenda.Items)
+	}
+
+	// An item is edited in place.
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(first+` [data-act="edit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(first+` input[name="title"]`)),
+		chromedp.SetValue(chromedp.CSS(first+` input[name="title"]`), "International law and norms"),
+		chromedp.SetValue(chromedp.CSS(first+` input[name="speaking_time_seconds"]`), "120"),
+		chromedp.Click(chromedp.CSS(first+` button[type="submit"]`)),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#agenda li:first-child .item-title")?.textContent === "International law and norms"`),
+	)
+
+	// The audit log shows both changes, by whom.
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#audit-details summary")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#audit-table").getAttribute("aria-busy") === "false" && document.querySelectorAll("#audit-table tbody tr").length >= 3`),
+	)
+	log := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#audit-table tbody")))
+	for _, want := range []string{"Agenda item edited", "Agenda reordered", "staff:" + testenv.AdminEmail, "International law and norms"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the audit log lacks %q:\n%s", want, log)
+		}
+	}
+
+	// Changing my password: a wrong current one is refused; then it works.
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#password-details summary")),
+		chromedp.SendKeys(chromedp.CSS("#pw-current"), "not my password at all"),
+		chromedp.SendKeys(chromedp.CSS("#pw-new"), newPassword),
+		chromedp.Click(chromedp.CSS("#my-password button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#status").textContent.includes("current password is wrong") && document.activeElement.id === "pw-current"`),
+		chromedp.SetValue(chromedp.CSS("#pw-current"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#my-password button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#status").textContent.includes("Your password is changed")`),
+	)
+	e.Login(testenv.AdminEmail, newPassword)
+}

@@ -148,3 +148,15 @@ func TestChangingMyPasswordNeedsTheCurrentOneAndEndsMyOtherSessions(t *testing.T
 	e.Anon().MustJSON("POST", "/api/login", map[string]string{"email": me.User.Email, "password": testenv.Password}, 401, nil)
 	e.Login(me.User.Email, newPassword)
 }
+
+func TestWrongCurrentPasswordsAreThrottledPerAddress(t *testing.T) {
+	e := testenv.New(t)
+	mod := e.Staff(models.RoleModerator)
+	for i := 0; i < 10; i++ {
+		mod.MustJSON("POST", "/api/me/password", map[string]string{"current": "wrong password here", "new": newPassword}, 403, nil)
+	}
+	res := mod.Do("POST", "/api/me/password", map[string]string{"current": testenv.Password, "new": newPassword})
+	if res.Status != 429 || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("11th attempt: %d %s", res.Status, res.Body)
+	}
+}
