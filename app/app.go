@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"gorm.io/gorm"
 
+	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/handlers"
 	"rostrum/live"
@@ -122,6 +124,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Registrations = &registration.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify, Group: a.group}
 	a.Meetings = &meetings.Service{DB: db, Registrations: a.Registrations}
 	a.Auth = auth.NewService(db, cfg.SessionTTL, a.Registrations)
+	a.Auth.PublicURL, a.Auth.Notify = cfg.PublicURL(), a.Outbox.Notify
 	var feed live.Feed = live.NewLocalFeed()
 	if store.Postgres(db) {
 		// Several instances share one database: changes cross between them
@@ -147,6 +150,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
+		Audit:         &audit.Service{DB: db},
 		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)
@@ -221,8 +225,11 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 			status, _ = handlers.Status(err)
 		}
 		path := c.Path()
-		if len(path) > 3 && path[:3] == "/r/" {
+		switch {
+		case strings.HasPrefix(path, "/r/"):
 			path = "/r/…" // the path is the participant's secret
+		case strings.HasPrefix(path, "/reset/"):
+			path = "/reset/…" // the path is a staff member's reset link
 		}
 		log.Debug("request", "method", c.Method(), "path", path, "status", status,
 			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())

@@ -21,6 +21,7 @@ const (
 	KindTooLarge                     // the request is too big (413)
 	KindRateLimited                  // too many requests (429)
 	KindBadRequest                   // the request cannot be parsed at all (400)
+	KindGone                         // the thing asked for existed and is no more, e.g. an expired link (410)
 )
 
 // kindCodes is the one table of the codes that name a kind in error
@@ -38,6 +39,7 @@ var kindCodes = []struct {
 	{KindTooLarge, "too_large"},
 	{KindRateLimited, "rate_limited"},
 	{KindBadRequest, "bad_request"},
+	{KindGone, "gone"},
 }
 
 // CodeInternal names an error that is not a domain error: its text is
@@ -108,6 +110,7 @@ func Conflict(format string, args ...any) *Error     { return newf(KindConflict,
 func Forbidden(format string, args ...any) *Error    { return newf(KindForbidden, format, args...) }
 func Unauthorized(format string, args ...any) *Error { return newf(KindUnauthorized, format, args...) }
 func BadRequest(format string, args ...any) *Error   { return newf(KindBadRequest, format, args...) }
+func Gone(format string, args ...any) *Error         { return newf(KindGone, format, args...) }
 func TooLarge(format string, args ...any) *Error     { return newf(KindTooLarge, format, args...) }
 func RateLimited(format string, args ...any) *Error  { return newf(KindRateLimited, format, args...) }
 

@@ -7,7 +7,7 @@ import (
 
 func TestEveryKindHasItsOwnCode(t *testing.T) {
 	seen := map[string]Kind{}
-	for k := KindInvalid; k <= KindBadRequest; k++ {
+	for k := KindInvalid; k <= KindGone; k++ {
 		c := Code(k)
 		if c == "" || c == CodeInternal {
 			t.Errorf("kind %d has no code", k)

@@ -1,15 +1,26 @@
 // Package audit is the meeting's audit log of changes made outside its
-// live list: registration decisions, edits of the meeting and of
-// organizations, versions of the summary, their approval and circulation.
-// Each row is written in the transaction of the change it reports, so a
-// change and its audit row are stored together or not at all. The live
-// list audits its own changes (agenda edits among them) as live events;
-// the audit endpoint merges the two in time order.
+// live list: registration decisions (single and bulk), name-change
+// decisions, edits and merges of organizations, edits of the meeting,
+// versions and edits of the Chair's summary, their approval and
+// circulation. The live list audits its own changes (agenda edits among
+// them) as live events; GET /api/meetings/{slug}/audit merges the two in
+// time order (Merge).
+//
+// The rule: a row is written by the package that owns the change, with
+// Record, inside the transaction of the change, so that a change and its
+// audit row are stored together or not at all. No handler writes a row
+// after the fact. The owner is told who acts (an auth.Actor argument).
+//
+// Organizations belong to no meeting: an edit or a merge of one is
+// recorded once in each meeting where it has registrations (for a merge,
+// where the registrations moved). An organization with no registration
+// concerns no meeting's log and its edit is recorded nowhere.
 package audit
 
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strconv"
 	"time"
 
@@ -55,18 +66,34 @@ func Label(a auth.Actor) string {
 	return "system"
 }
 
-// Event is one line of the audit log as the endpoint shows it.
+// RecordEach writes e once for each meeting of meetingIDs, inside tx.
+func RecordEach(tx *gorm.DB, at time.Time, meetingIDs []uint, e Entry) error {
+	for _, id := range meetingIDs {
+		e.MeetingID = id
+		if err := Record(tx, at, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Event is one line of the audit log as the endpoint shows it. Seq is the
+// live list's sequence number of a live event, 0 for the others.
 type Event struct {
+	Seq    int64           `json:"seq,omitempty"`
 	At     time.Time       `json:"at"`
 	Actor  string          `json:"actor"`
 	Action string          `json:"action"`
 	Detail json.RawMessage `json:"detail"`
 }
 
+// Service reads the audit log (the owners write it with Record).
+type Service struct{ DB *gorm.DB }
+
 // Log reads the meeting's audited changes, newest first, at most limit,
 // those before before when it is not zero.
-func Log(ctx context.Context, db *gorm.DB, meetingID uint, before time.Time, limit int) ([]Event, error) {
-	q := db.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("at desc, id desc").Limit(limit)
+func (s *Service) Log(ctx context.Context, meetingID uint, before time.Time, limit int) ([]Event, error) {
+	q := s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("at desc, id desc").Limit(limit)
 	if !before.IsZero() {
 		q = q.Where("at < ?", before)
 	}
@@ -79,4 +106,18 @@ func Log(ctx context.Context, db *gorm.DB, meetingID uint, before time.Time, lim
 		out = append(out, Event{At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: json.RawMessage(ev.Detail)})
 	}
 	return out, nil
+}
+
+// Merge merges logs, each newest first, into one newest first, at most
+// limit lines. Lines at the same time keep the order of logs.
+func Merge(limit int, logs ...[]Event) []Event {
+	var out []Event
+	for _, l := range logs {
+		out = append(out, l...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
 }

@@ -93,6 +93,10 @@ type Service struct {
 	// Participants reads a participant's registration again (package
 	// registration owns them).
 	Participants Participants
+	// PublicURL is where the links in mail point (reset links).
+	PublicURL string
+	// Notify, when set, is called after a transaction that queued mail.
+	Notify func()
 }
 
 // Participants is what auth asks of the registrations: the registration

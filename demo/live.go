@@ -110,7 +110,7 @@ func (a *loader) demoLive(ctx context.Context, m *models.Meeting) (demoLiveRepor
 		return rep, err
 	}
 	if len(versions) == 0 {
-		if _, err := a.Summary.CreateVersion(ctx, m, rapporteur.ID); err != nil {
+		if _, err := a.Summary.CreateVersion(ctx, m, auth.Actor{User: rapporteur}); err != nil {
 			return rep, fmt.Errorf("demo summary draft: %w", err)
 		}
 		rep.DraftCreated = true

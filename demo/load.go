@@ -259,9 +259,9 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 		added++
 		switch s.action {
 		case "approve":
-			_, err = regs.Decide(ctx, reg.ID, registration.DecisionApprove, "")
+			_, err = regs.Decide(ctx, auth.Actor{}, reg.ID, registration.DecisionApprove, "")
 		case "reject":
-			_, err = regs.Decide(ctx, reg.ID, registration.DecisionReject, demoRejectReasons[s.person%len(demoRejectReasons)])
+			_, err = regs.Decide(ctx, auth.Actor{}, reg.ID, registration.DecisionReject, demoRejectReasons[s.person%len(demoRejectReasons)])
 		case "withdraw":
 			_, err = regs.Withdraw(ctx, reg.ID)
 		}

@@ -222,6 +222,19 @@ var authorizationMatrix = map[string]matrixRow{
 	"PATCH /api/users/:id": {path: "/api/users/1", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]any{"role": "admin"} // the first admin stays one: every actor keeps its session
 	}},
+	"POST /api/users/:id/reset": {path: "/api/users/1/reset", who: adminOnly, ok: 202},
+	// Each staff actor changes its own password; the admin's last, as the
+	// admin-no-csrf actor shares its account.
+	"POST /api/me/password": {path: "/api/me/password", who: anyStaff, ok: 204, body: func(*matrixFixture, string) any {
+		return map[string]string{"current": testenv.Password, "new": "a quite different passphrase"}
+	}},
+	// Anyone may try a reset link; the link (here none) decides.
+	"POST /api/password-reset/check": {path: "/api/password-reset/check", who: public, ok: 404, body: func(*matrixFixture, string) any {
+		return map[string]string{"token": "no-such-link"}
+	}},
+	"POST /api/password-reset": {path: "/api/password-reset", who: public, ok: 404, body: func(*matrixFixture, string) any {
+		return map[string]string{"token": "no-such-link", "password": "a quite different passphrase"}
+	}},
 
 	// Meetings and agenda.
 	"GET /api/meetings":       {path: "/api/meetings", who: public, ok: 200},
@@ -377,6 +390,7 @@ var authorizationMatrix = map[string]matrixRow{
 	}},
 	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
 	"GET /m/:slug/link":    {path: "/m/m/link", who: public, ok: 200},
+	"GET /reset/:token":    {path: "/reset/no-such-link", who: public, ok: 200},
 	"GET /m/:slug/console": {path: "/m/m/console", who: public, ok: 200},
 	"GET /m/:slug/screen":  {path: "/m/m/screen", who: public, ok: 200},
 	"GET /m/:slug/notes":   {path: "/m/m/notes", who: public, ok: 200},

@@ -26,6 +26,7 @@ var kindStatus = map[apperr.Kind]int{
 	apperr.KindTooLarge:     fiber.StatusRequestEntityTooLarge,
 	apperr.KindRateLimited:  fiber.StatusTooManyRequests,
 	apperr.KindBadRequest:   fiber.StatusBadRequest,
+	apperr.KindGone:         fiber.StatusGone,
 }
 
 // statusKind is kindStatus backwards, so that Fiber's own errors (an

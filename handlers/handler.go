@@ -12,11 +12,13 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/live"
 	"rostrum/meetings"
@@ -54,12 +56,19 @@ type Handler struct {
 	Hub           *live.Hub     // its websocket viewers
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
+	// Audit reads the meeting's audited changes outside the live list.
+	Audit AuditLog
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a
 	// ratelimit.Memory on one instance, ratelimit.Postgres when several
 	// instances share a database.
 	Limits ratelimit.Counter
+}
+
+// AuditLog is what the audit endpoint asks of package audit.
+type AuditLog interface {
+	Log(ctx context.Context, meetingID uint, before time.Time, limit int) ([]audit.Event, error)
 }
 
 // decodeJSON reads the body into v, refusing unknown fields, trailing data

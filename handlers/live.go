@@ -2,11 +2,12 @@ package handlers
 
 import (
 	"context"
-	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/audit"
 	"rostrum/live"
 	"rostrum/models"
 )
@@ -134,9 +135,12 @@ func (h *Handler) suggestNext(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"speaker": e})
 }
 
-// liveAudit: GET /api/meetings/:slug/audit?before=seq&limit=n (moderator,
-// admin) → {"events": [...]}, newest first.
-func (h *Handler) liveAudit(c *fiber.Ctx) error {
+// meetingAudit: GET /api/meetings/:slug/audit?before=RFC 3339&limit=n
+// (moderator, admin) → {"events": [{seq?, at, actor, action, detail}]},
+// newest first: the live list's events (with their seq) and the meeting's
+// other audited changes (package audit), merged in time order. The next
+// page is before the last line's at.
+func (h *Handler) meetingAudit(c *fiber.Ctx) error {
 	m, err := h.meeting(c)
 	if err != nil {
 		return err
@@ -145,12 +149,26 @@ func (h *Handler) liveAudit(c *fiber.Ctx) error {
 	if limit < 1 || limit > 1000 {
 		return apperr.Invalid("bad limit", map[string]string{"limit": "must be between 1 and 1000"})
 	}
-	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
-	evs, err := h.Live.Audit(c.UserContext(), m.ID, before, limit)
+	var before time.Time
+	if b := c.Query("before"); b != "" {
+		if before, err = time.Parse(time.RFC3339Nano, b); err != nil {
+			return apperr.Invalid("bad before", map[string]string{"before": "must be a time in RFC 3339"})
+		}
+	}
+	ctx := c.UserContext()
+	liveEvs, err := h.Live.Audit(ctx, m.ID, before, limit)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"events": evs})
+	others, err := h.Audit.Log(ctx, m.ID, before, limit)
+	if err != nil {
+		return err
+	}
+	lives := make([]audit.Event, len(liveEvs))
+	for i, ev := range liveEvs {
+		lives[i] = audit.Event{Seq: ev.Seq, At: ev.At, Actor: ev.Actor, Action: ev.Action, Detail: ev.Detail}
+	}
+	return c.JSON(fiber.Map{"events": audit.Merge(limit, lives, others)})
 }
 
 // floorIdentity: GET /api/floor (participant) → who the token belongs to

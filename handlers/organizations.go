@@ -61,7 +61,7 @@ func (h *Handler) updateOrganization(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := h.Registrations.UpdateOrganization(c.UserContext(), id, in)
+	o, err := h.Registrations.UpdateOrganization(c.UserContext(), actor(c), id, in)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (h *Handler) mergeOrganizations(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	res, err := h.Registrations.MergeOrganizations(c.UserContext(), id, in.Into)
+	res, err := h.Registrations.MergeOrganizations(c.UserContext(), actor(c), id, in.Into)
 	if err != nil {
 		return err
 	}

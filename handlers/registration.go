@@ -179,7 +179,7 @@ func (h *Handler) decide(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := h.Registrations.Decide(c.UserContext(), id, in.Decision, in.Reason)
+	o, err := h.Registrations.Decide(c.UserContext(), actor(c), id, in.Decision, in.Reason)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (h *Handler) decideNameChange(c *fiber.Ctx) error {
 	if in.Accept == nil {
 		return apperr.Invalid("some fields are invalid", map[string]string{"accept": "is required: true to accept the new name, false to refuse it"})
 	}
-	r, err := h.Registrations.DecideNameChange(c.UserContext(), id, *in.Accept, in.Name)
+	r, err := h.Registrations.DecideNameChange(c.UserContext(), actor(c), id, *in.Accept, in.Name)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (h *Handler) decideMany(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	results, err := h.Registrations.DecideMany(c.UserContext(), m.ID, in.IDs, in.Decision, in.Reason)
+	results, err := h.Registrations.DecideMany(c.UserContext(), actor(c), m.ID, in.IDs, in.Decision, in.Reason)
 	if err != nil {
 		return err
 	}

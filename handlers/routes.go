@@ -42,6 +42,10 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/users", admin, h.createUser)
 	api.Get("/users", admin, h.listUsers)
 	api.Patch("/users/:id", admin, h.changeUser)
+	api.Post("/users/:id/reset", admin, h.sendReset)
+	api.Post("/me/password", anyStaff, h.passwordThrottle(), answerNow, h.changePassword)
+	api.Post("/password-reset/check", h.resetThrottle(), answerNow, h.checkReset) // the link's token is the key
+	api.Post("/password-reset", h.resetThrottle(), answerNow, h.resetPassword)
 
 	// Meetings and agenda.
 	api.Get("/meetings", h.listMeetings)
@@ -80,7 +84,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	// The live list of speakers. A participant asks for the floor and
 	// withdraws for themselves; the rest is the moderator's.
 	api.Get("/meetings/:slug/live", h.liveState)
-	api.Get("/meetings/:slug/audit", moderator, h.liveAudit)
+	api.Get("/meetings/:slug/audit", moderator, h.meetingAudit) // the live list's events and the meeting's other changes
 	api.Get("/meetings/:slug/agenda/:item/suggest", moderator, h.suggestNext)
 	api.Post("/meetings/:slug/agenda/:item/speakers/order", moderator, h.liveCmd(live.ActReorder))
 	api.Post("/meetings/:slug/agenda/:item/speakers", h.liveCmd(live.ActAddSpeaker))
@@ -125,6 +129,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
 	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
+	app.Get("/reset/:token", noStore, page("reset.html"))   // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))

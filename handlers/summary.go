@@ -61,7 +61,7 @@ func (h *Handler) createSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Summary.CreateVersion(c.UserContext(), m, actor(c).User.ID)
+	v, err := h.Summary.CreateVersion(c.UserContext(), m, actor(c))
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func (h *Handler) putSummary(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	v, err := h.Summary.SaveMarkdown(c.UserContext(), m, n, in.Markdown, actor(c).User.ID)
+	v, err := h.Summary.SaveMarkdown(c.UserContext(), m, n, in.Markdown, actor(c))
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (h *Handler) approveSummary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Summary.Approve(c.UserContext(), m, n, actor(c).User.ID)
+	v, err := h.Summary.Approve(c.UserContext(), m, n, actor(c))
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func (h *Handler) circulateSummary(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	circ, err := h.Summary.Circulate(c.UserContext(), m, n, in.Extra, actor(c).User.ID)
+	circ, err := h.Summary.Circulate(c.UserContext(), m, n, in.Extra, actor(c))
 	if err != nil {
 		return err
 	}

@@ -484,11 +484,11 @@ type AuditEntry struct {
 }
 
 // Audit returns the meeting's audit log, newest first, at most limit rows
-// before seq before (0: from the newest).
-func (s *Service) Audit(ctx context.Context, meetingID uint, before int64, limit int) ([]AuditEntry, error) {
+// from before the time before (zero: from the newest).
+func (s *Service) Audit(ctx context.Context, meetingID uint, before time.Time, limit int) ([]AuditEntry, error) {
 	q := s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Order("seq desc").Limit(limit)
-	if before > 0 {
-		q = q.Where("seq < ?", before)
+	if !before.IsZero() {
+		q = q.Where("at < ?", before)
 	}
 	var evs []models.LiveEvent
 	if err := q.Find(&evs).Error; err != nil {

@@ -10,6 +10,8 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/audit"
+	"rostrum/auth"
 	"rostrum/models"
 )
 
@@ -188,7 +190,7 @@ func nameTaken(name string, other uint) error {
 
 // UpdateOrganization applies the secretariat's edit to organization id. A
 // new name must stay unique once folded (409 organization_name_taken).
-func (s *Service) UpdateOrganization(ctx context.Context, id uint, e OrganizationEdit) (*models.Organization, error) {
+func (s *Service) UpdateOrganization(ctx context.Context, by auth.Actor, id uint, e OrganizationEdit) (*models.Organization, error) {
 	var org *models.Organization
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -213,12 +215,35 @@ func (s *Service) UpdateOrganization(ctx context.Context, id uint, e Organizatio
 			return apperr.Conflict("another organization already has the name \"%s\" (ignoring case and spaces): merge the two instead", org.Name).
 				WithCode("organization_name_taken")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		meetingIDs, err := meetingsOf(tx, id)
+		if err != nil {
+			return err
+		}
+		changed := map[string]any{}
+		for k, v := range cols {
+			if !strings.HasSuffix(k, "_key") { // derived, for matching
+				changed[k] = v
+			}
+		}
+		return audit.RecordEach(tx, s.now(), meetingIDs, audit.Entry{Actor: by, Action: ActEditOrganization,
+			Detail: map[string]any{"organization_id": id, "name": org.Name, "changed": changed}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return org, nil
+}
+
+// meetingsOf lists, in id order, the meetings where organization id has
+// registrations.
+func meetingsOf(tx *gorm.DB, id uint) ([]uint, error) {
+	var ids []uint
+	err := tx.Model(&models.Registration{}).Distinct("meeting_id").
+		Where("organization_id = ?", id).Order("meeting_id").Pluck("meeting_id", &ids).Error
+	return ids, err
 }
 
 // MergeCount is, for one meeting, its limit of representatives per
@@ -262,7 +287,7 @@ type MergeResult struct {
 // changed). The registrations keep their claims. The meetings concerned
 // are locked first, so that no registration slips in between the count
 // and the move.
-func (s *Service) MergeOrganizations(ctx context.Context, id, into uint) (*MergeResult, error) {
+func (s *Service) MergeOrganizations(ctx context.Context, by auth.Actor, id, into uint) (*MergeResult, error) {
 	switch {
 	case into == 0:
 		return nil, apperr.Invalid("some fields are invalid", map[string]string{"into": "is required: the id of the organization to keep"})
@@ -271,16 +296,16 @@ func (s *Service) MergeOrganizations(ctx context.Context, id, into uint) (*Merge
 	}
 	var out MergeResult
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if _, err := organizationByID(tx, id); err != nil {
+		source, err := organizationByID(tx, id)
+		if err != nil {
 			return err
 		}
 		target, err := organizationByID(tx, into)
 		if err != nil {
 			return err
 		}
-		var meetingIDs []uint
-		if err := tx.Model(&models.Registration{}).Distinct("meeting_id").
-			Where("organization_id = ?", id).Order("meeting_id").Pluck("meeting_id", &meetingIDs).Error; err != nil {
+		meetingIDs, err := meetingsOf(tx, id)
+		if err != nil {
 			return err
 		}
 		counts := make([]MergeCount, 0, len(meetingIDs))
@@ -311,7 +336,8 @@ func (s *Service) MergeOrganizations(ctx context.Context, id, into uint) (*Merge
 			return err
 		}
 		out.Organization = *target
-		return nil
+		return audit.RecordEach(tx, s.now(), meetingIDs, audit.Entry{Actor: by, Action: ActMergeOrganization,
+			Detail: map[string]any{"organization_id": id, "name": source.Name, "into": into, "into_name": target.Name, "moved": out.Moved}})
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"rostrum/apperr"
+	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -263,14 +264,41 @@ type Outcome struct {
 	Promoted     []models.Registration
 }
 
+// Actions of the audit log (package audit) that registration records.
+const (
+	ActDecide            = "decide_registration"
+	ActDecideNameChange  = "decide_name_change"
+	ActEditOrganization  = "edit_organization"
+	ActMergeOrganization = "merge_organization"
+)
+
 // Decide applies the secretariat's decision (approve, reject, waitlist)
-// with a reason to registration id.
-func (s *Service) Decide(ctx context.Context, id uint, decision, reason string) (*Outcome, error) {
-	return s.decide(ctx, 0, id, decision, reason)
+// with a reason to registration id, by by; the decision and the
+// promotions it causes are one line of the meeting's audit log.
+func (s *Service) Decide(ctx context.Context, by auth.Actor, id uint, decision, reason string) (*Outcome, error) {
+	return s.decide(ctx, by, 0, id, decision, reason)
 }
 
-// decide is Decide limited to the meeting meetingID (0: any meeting).
-func (s *Service) decide(ctx context.Context, meetingID, id uint, decision, reason string) (*Outcome, error) {
+// decisionDetail is what the audit log keeps of a decision.
+type decisionDetail struct {
+	RegistrationID uint         `json:"registration_id"`
+	Name           string       `json:"name"`
+	Organization   string       `json:"organization"`
+	From           string       `json:"from"`
+	To             string       `json:"to"`
+	Reason         string       `json:"reason,omitempty"`
+	Bulk           bool         `json:"bulk,omitempty"`
+	Promoted       []auditedReg `json:"promoted,omitempty"`
+}
+
+type auditedReg struct {
+	ID   uint   `json:"id"`
+	Name string `json:"name"`
+}
+
+// decide is Decide limited to the meeting meetingID (0: any meeting), as
+// one of a bulk decision when meetingID is not 0.
+func (s *Service) decide(ctx context.Context, by auth.Actor, meetingID, id uint, decision, reason string) (*Outcome, error) {
 	to, err := TargetOf(decision)
 	if err != nil {
 		return nil, err
@@ -303,9 +331,16 @@ func (s *Service) decide(ctx context.Context, meetingID, id uint, decision, reas
 		}
 		out.Registration = *reg
 		if HoldsSeat(from) && !HoldsSeat(to) {
-			out.Promoted, err = s.promote(tx, m, reg.ID)
+			if out.Promoted, err = s.promote(tx, m, reg.ID); err != nil {
+				return err
+			}
 		}
-		return err
+		d := decisionDetail{RegistrationID: reg.ID, Name: reg.Name, Organization: reg.Organization.Name,
+			From: from, To: to, Reason: reason, Bulk: meetingID != 0}
+		for _, p := range out.Promoted {
+			d.Promoted = append(d.Promoted, auditedReg{p.ID, p.Name})
+		}
+		return audit.Record(tx, now, audit.Entry{MeetingID: m.ID, Actor: by, Action: ActDecide, Detail: d})
 	})
 	if err != nil {
 		return nil, err
@@ -492,7 +527,7 @@ func errWithdrawn() error {
 // name the secretariat reviewed: if the participant has asked for another
 // since, nothing changes (409 name_change_changed). The participant gets a
 // mail either way.
-func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, seen string) (*models.Registration, error) {
+func (s *Service) DecideNameChange(ctx context.Context, by auth.Actor, id uint, accept bool, seen string) (*models.Registration, error) {
 	var reg models.Registration
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
@@ -528,8 +563,13 @@ func (s *Service) DecideNameChange(ctx context.Context, id uint, accept bool, se
 			mail = reg
 			mail.PendingName = ""
 		}
+		asked := reg.PendingName
 		reg.PendingName, reg.PendingNameAt = "", nil
-		return s.enqueue(tx, mailNameChange, &mail)
+		if err := s.enqueue(tx, mailNameChange, &mail); err != nil {
+			return err
+		}
+		return audit.Record(tx, s.now(), audit.Entry{MeetingID: reg.MeetingID, Actor: by, Action: ActDecideNameChange,
+			Detail: map[string]any{"registration_id": reg.ID, "name": reg.Name, "asked": asked, "accepted": accept}})
 	})
 	if err != nil {
 		return nil, err
@@ -555,7 +595,7 @@ const MaxBulk = 1000
 // meeting, each in its own transaction, so that one refused registration
 // (an impossible transition, capacity reached) does not hold back the
 // others. Errors other than the domain's abort the rest.
-func (s *Service) DecideMany(ctx context.Context, meetingID uint, ids []uint, decision, reason string) ([]BulkResult, error) {
+func (s *Service) DecideMany(ctx context.Context, by auth.Actor, meetingID uint, ids []uint, decision, reason string) ([]BulkResult, error) {
 	f := apperr.Fields{}
 	if len(ids) == 0 {
 		f.Add("ids", "name at least one registration")
@@ -580,7 +620,7 @@ func (s *Service) DecideMany(ctx context.Context, meetingID uint, ids []uint, de
 			continue
 		}
 		seen[id] = true
-		o, err := s.decide(ctx, meetingID, id, decision, reason)
+		o, err := s.decide(ctx, by, meetingID, id, decision, reason)
 		var ae *apperr.Error
 		switch {
 		case err == nil:

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"rostrum/auth"
 	"rostrum/internal/testenv"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -79,7 +80,7 @@ func TestRegistrationAndItsMailCommitTogether(t *testing.T) {
 	if _, err := s.Register(ctx, "m", input("c@example.org")); err == nil {
 		t.Fatal("registered without queueing its mail")
 	}
-	if _, err := s.Decide(ctx, a.ID, registration.DecisionReject, ""); err == nil {
+	if _, err := s.Decide(ctx, auth.Actor{}, a.ID, registration.DecisionReject, ""); err == nil {
 		t.Fatal("decided without queueing its mail")
 	}
 	if _, err := s.Withdraw(ctx, a.ID); err == nil {
@@ -108,7 +109,7 @@ func TestNotifyWakesTheMailWorkerAfterCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Decide(ctx, r.ID, registration.DecisionApprove, "welcome"); err != nil {
+	if _, err := s.Decide(ctx, auth.Actor{}, r.ID, registration.DecisionApprove, "welcome"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Register(ctx, "m", input("a@example.org")); err == nil {
@@ -164,7 +165,7 @@ func TestSeatCounterFollowsEveryChange(t *testing.T) {
 			check("withdraw")
 		default:
 			d := []string{"approve", "reject", "waitlist"}[rng.IntN(3)]
-			_, _ = s.Decide(ctx, ids[rng.IntN(len(ids))], d, "because")
+			_, _ = s.Decide(ctx, auth.Actor{}, ids[rng.IntN(len(ids))], d, "because")
 			check(d)
 		}
 	}
@@ -229,7 +230,7 @@ func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Decide(ctx, r.ID, "approve", ""); err != nil {
+	if _, err := s.Decide(ctx, auth.Actor{}, r.ID, "approve", ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "PLEASE LEAVE THE ROOM", JobTitle: "Chair"})
@@ -240,13 +241,13 @@ func TestAnApprovedParticipantsRenameIsHeldUntilAccepted(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 	mails := count(t, s.DB, &models.OutboxMessage{})
-	if got, err = s.DecideNameChange(ctx, r.ID, false, ""); err != nil || got.Name != "P" || got.PendingName != "" {
+	if got, err = s.DecideNameChange(ctx, auth.Actor{}, r.ID, false, ""); err != nil || got.Name != "P" || got.PendingName != "" {
 		t.Fatalf("refused: %+v %v", got, err)
 	}
 	if _, err := s.UpdateDetails(ctx, r.ID, registration.DetailsInput{Name: "Pat"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err = s.DecideNameChange(ctx, r.ID, true, "Pat"); err != nil || got.Name != "Pat" || got.PendingName != "" {
+	if got, err = s.DecideNameChange(ctx, auth.Actor{}, r.ID, true, "Pat"); err != nil || got.Name != "Pat" || got.PendingName != "" {
 		t.Fatalf("accepted: %+v %v", got, err)
 	}
 	var stored models.Registration
@@ -271,7 +272,7 @@ func TestStateChangesUseTheServicesClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	at = at.Add(time.Hour)
-	if _, err := s.Decide(ctx, r.ID, "approve", "ok"); err != nil {
+	if _, err := s.Decide(ctx, auth.Actor{}, r.ID, "approve", "ok"); err != nil {
 		t.Fatal(err)
 	}
 	var got models.Registration

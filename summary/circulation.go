@@ -12,6 +12,8 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/audit"
+	"rostrum/auth"
 	"rostrum/models"
 	"rostrum/outbox"
 	"rostrum/store"
@@ -63,7 +65,7 @@ func normalizeAddress(s string) string {
 // new state) is written in one transaction, so a crash leaves either no
 // circulation or all of it; each message's Ref (circulation id and
 // address) keeps the outbox from ever holding two for one recipient.
-func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra []string, author uint) (*CirculationView, error) {
+func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra []string, by auth.Actor) (*CirculationView, error) {
 	if len(extra) > MaxExtraAddresses {
 		return nil, apperr.Invalid("too many extra addresses", map[string]string{"extra": "at most 500 addresses"})
 	}
@@ -102,7 +104,7 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if len(rcpts) == 0 {
 			return apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
 		}
-		circ = models.Circulation{MeetingID: m.ID, VersionID: v.ID, AuthorID: author, Total: len(rcpts)}
+		circ = models.Circulation{MeetingID: m.ID, VersionID: v.ID, AuthorID: userID(by), Total: len(rcpts)}
 		if err := tx.Create(&circ).Error; err != nil {
 			return err
 		}
@@ -113,7 +115,12 @@ func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra
 		if err != nil {
 			return err
 		}
-		return tx.Model(v).Updates(map[string]any{"state": next, "circulated_at": time.Now().UTC()}).Error
+		now := time.Now().UTC()
+		if err := tx.Model(v).Updates(map[string]any{"state": next, "circulated_at": now}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, now, audit.Entry{MeetingID: m.ID, Actor: by, Action: ActCirculate,
+			Detail: map[string]any{"version": n, "circulation_id": circ.ID, "recipients": len(rcpts)}})
 	})
 	if err != nil {
 		return nil, err

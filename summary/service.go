@@ -14,6 +14,8 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/audit"
+	"rostrum/auth"
 	"rostrum/models"
 	"rostrum/store"
 )
@@ -297,8 +299,25 @@ func (s *Service) view(ctx context.Context, v *models.SummaryVersion, withMarkdo
 	return out, nil
 }
 
+// Actions of the audit log (package audit) that summary records.
+const (
+	ActCreateVersion = "create_summary_version"
+	ActEditSummary   = "edit_summary"
+	ActApprove       = "approve_summary"
+	ActCirculate     = "circulate_summary"
+)
+
+// userID is the staff account of by (0 for the system, as the demo).
+func userID(by auth.Actor) uint {
+	if by.User == nil {
+		return 0
+	}
+	return by.User.ID
+}
+
 // CreateVersion drafts a new version of m's summary from the record.
-func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author uint) (*VersionView, error) {
+func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, by auth.Actor) (*VersionView, error) {
+	author := userID(by)
 	rec, err := s.Record(ctx, m)
 	if err != nil {
 		return nil, err
@@ -320,7 +339,11 @@ func (s *Service) CreateVersion(ctx context.Context, m *models.Meeting, author u
 			if err := tx.Create(&v).Error; err != nil {
 				return err
 			}
-			return tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: 1, Markdown: md, AuthorID: author}).Error
+			if err := tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: 1, Markdown: md, AuthorID: author}).Error; err != nil {
+				return err
+			}
+			return audit.Record(tx, time.Now(), audit.Entry{MeetingID: m.ID, Actor: by, Action: ActCreateVersion,
+				Detail: map[string]any{"version": v.Number}})
 		})
 	})
 	if err != nil {
@@ -400,7 +423,8 @@ func (s *Service) LatestCirculated(ctx context.Context, m *models.Meeting) (*Ver
 }
 
 // SaveMarkdown saves an edit of draft version n, kept as a revision.
-func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md string, author uint) (*VersionView, error) {
+func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md string, by auth.Actor) (*VersionView, error) {
+	author := userID(by)
 	if !utf8.ValidString(md) {
 		return nil, apperr.Invalid("the summary is not valid", map[string]string{"markdown": "must be valid UTF-8"})
 	}
@@ -425,7 +449,12 @@ func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md
 		if err := tx.Create(&models.SummaryRevision{VersionID: v.ID, Number: last.Number + 1, Markdown: md, AuthorID: author}).Error; err != nil {
 			return err
 		}
-		return tx.Model(v).Updates(map[string]any{"markdown": md, "updated_at": time.Now().UTC()}).Error
+		now := time.Now().UTC()
+		if err := tx.Model(v).Updates(map[string]any{"markdown": md, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, now, audit.Entry{MeetingID: m.ID, Actor: by, Action: ActEditSummary,
+			Detail: map[string]any{"version": n, "revision": last.Number + 1}})
 	})
 	if err != nil {
 		return nil, err
@@ -434,7 +463,7 @@ func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md
 }
 
 // Approve freezes draft version n.
-func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by uint) (*VersionView, error) {
+func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by auth.Actor) (*VersionView, error) {
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
 		if err != nil {
@@ -448,7 +477,11 @@ func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by uint
 			return apperr.Conflict("version %d still has %d conflict(s) between the secretariat's edits and the new draft: keep one text of each and remove the markers", n, len(cs)).
 				WithCode("unresolved_conflicts")
 		}
-		return tx.Model(v).Updates(map[string]any{"state": next, "approved_at": time.Now().UTC(), "approved_by_id": by}).Error
+		now := time.Now().UTC()
+		if err := tx.Model(v).Updates(map[string]any{"state": next, "approved_at": now, "approved_by_id": userID(by)}).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, now, audit.Entry{MeetingID: m.ID, Actor: by, Action: ActApprove, Detail: map[string]any{"version": n}})
 	})
 	if err != nil {
 		return nil, err

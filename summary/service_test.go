@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"rostrum/apperr"
+	"rostrum/auth"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
@@ -24,7 +25,7 @@ func (f fakeSpeakers) SpeakerEntries(context.Context, uint) ([]SpeakerEntry, err
 type fixture struct {
 	s     *Service
 	m     *models.Meeting
-	admin uint
+	admin auth.Actor
 	ctx   context.Context
 }
 
@@ -79,7 +80,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	return &fixture{s: &Service{DB: db, Speakers: speakers, Agenda: &meetings.Service{DB: db}, Registry: &registration.Service{DB: db},
-		Fonts: fonts, PublicURL: "http://rostrum.test"}, m: &m, admin: u.ID, ctx: context.Background()}
+		Fonts: fonts, PublicURL: "http://rostrum.test"}, m: &m, admin: auth.Actor{User: &u}, ctx: context.Background()}
 }
 
 func must(t *testing.T, err error) {
@@ -108,17 +109,17 @@ func asAppErr(err error, out **apperr.Error) bool {
 
 func TestNotesAttachOnlyToInterventionsOfTheMeeting(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.s.SaveNote(f.ctx, f.m, 999, NoteInput{Text: "x"}, f.admin)
+	_, err := f.s.SaveNote(f.ctx, f.m, 999, NoteInput{Text: "x"}, f.admin.User.ID)
 	wantKind(t, err, apperr.KindNotFound, "")
-	_, err = f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: strings.Repeat("a", MaxNoteText+1)}, f.admin)
+	_, err = f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: strings.Repeat("a", MaxNoteText+1)}, f.admin.User.ID)
 	wantKind(t, err, apperr.KindInvalid, "")
-	n, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "First.", KeyPoints: []KeyPoint{{Text: " "}, {Text: "Capacity", Theme: " Capacity  building "}}}, f.admin)
+	n, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "First.", KeyPoints: []KeyPoint{{Text: " "}, {Text: "Capacity", Theme: " Capacity  building "}}}, f.admin.User.ID)
 	must(t, err)
 	if n.Text != "First." || len(n.KeyPoints) != 1 || n.KeyPoints[0] != (KeyPoint{Text: "Capacity", Theme: "Capacity building"}) {
 		t.Fatalf("note %+v", n)
 	}
 	// Saving again replaces the note (saves as you type).
-	_, err = f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "Second."}, f.admin)
+	_, err = f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "Second."}, f.admin.User.ID)
 	must(t, err)
 	notes, err := f.s.Notes(f.ctx, f.m)
 	must(t, err)
@@ -129,7 +130,7 @@ func TestNotesAttachOnlyToInterventionsOfTheMeeting(t *testing.T) {
 
 func TestDraftVersionFromTheRecordIsEditableUntilApproved(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "Warned of ransomware."}, f.admin)
+	_, err := f.s.SaveNote(f.ctx, f.m, 11, NoteInput{Text: "Warned of ransomware."}, f.admin.User.ID)
 	must(t, err)
 	v, err := f.s.CreateVersion(f.ctx, f.m, f.admin)
 	must(t, err)

@@ -3,11 +3,15 @@
 // bulk approval and CSV export; beside each registration, what its
 // registrant claimed about the organization where it differs from the
 // record, and a new name waiting for the secretariat. The chosen meeting is kept in the address
-// (#m=slug) so that a reload comes back to it.
+// (#m=slug) so that a reload comes back to it. Editing the meeting, its
+// agenda and its audit log are admin-meeting.js's; staff accounts and
+// "change my password" admin-staff.js's.
 import {
   $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
 } from "./api.js";
 import { countryName, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
+import { loadAgenda, showMeetingEditors } from "./admin-meeting.js";
+import { showStaff } from "./admin-staff.js";
 
 const status = $("#status");
 const consoleEl = $("#console");
@@ -24,6 +28,7 @@ const decideForm = $("#decide-form");
 const decideStatus = $("#decide-status");
 
 let isAdmin = false;     // moderators and rapporteurs read; only admins decide
+let user = null;         // who is logged in
 let meeting = null;      // the meeting on show
 let shown = [];          // the registrations in the table
 let deciding = null;     // {ids, label, returnFocus} while the dialog is open
@@ -38,7 +43,10 @@ for (const { key, label } of stakeholderTypes) $("#f-type").append(el("option", 
 function showConsole(me) {
   setCSRF(me.csrf_token);
   isAdmin = me.user.role === "admin";
+  user = me.user;
   for (const n of document.querySelectorAll(".admin-only")) n.hidden = !isAdmin;
+  // The audit log is the moderators' and admins'.
+  for (const n of document.querySelectorAll(".moderator-up")) n.hidden = !["admin", "moderator"].includes(me.user.role);
   replace($("#whoami"), `${me.user.email} (${me.user.role})`);
   $("#account").hidden = false;
   loginSection.hidden = true;
@@ -144,17 +152,11 @@ async function showMeeting(slug) {
     el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"));
   filters.reset();
   panel.hidden = false;
-  await Promise.all([loadAgenda(), loadRegistrations()]);
+  await Promise.all([showMeetingEditors(meeting, isAdmin, async () => { await loadMeetings(); await showMeeting(meeting.slug); }), loadRegistrations()]);
   $("#meeting-title").focus();
 }
 
 // ---- agenda ---------------------------------------------------------------
-
-async function loadAgenda() {
-  const { items } = await api("GET", `${slugPath()}/agenda`);
-  replace($("#agenda"), (items || []).map((it) =>
-    el("li", {}, it.title, " ", el("small", { text: `(${it.speaking_time_seconds} s per speaker)` }))));
-}
 
 $("#add-item").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -412,7 +414,7 @@ decideForm.addEventListener("submit", async (ev) => {
 
 async function start() {
   try {
-    await loadMeetings();
+    await Promise.all([loadMeetings(), showStaff(user)]);
     await showMeeting(selectedSlug());
   } catch (err) {
     showError(status, err);

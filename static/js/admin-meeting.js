@@ -1,0 +1,202 @@
+// The secretariat console's editing of one meeting: its fields, its
+// agenda items (edit, move, delete) and its audit log. admin.js shows the
+// meeting and calls showMeetingEditors with it.
+import { $, api, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError } from "./api.js";
+
+const status = $("#status");
+const editForm = $("#edit-meeting");
+let meeting = null;
+let isAdmin = false;
+let onChanged = async () => {};
+let initial = {};        // the edit form's values as loaded, to send only what changed
+let auditBefore = "";    // the time of the oldest line shown, for "Show older changes"
+
+const slugPath = () => `/api/meetings/${encodeURIComponent(meeting.slug)}`;
+
+// localInput turns an RFC 3339 time into a datetime-local value in the
+// browser's zone (as the create form reads them).
+function localInput(s) {
+  if (!s) return "";
+  const d = new Date(s);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function rfc3339(local) {
+  if (!local) return "";
+  const d = new Date(local);
+  return isNaN(d) ? local : d.toISOString();
+}
+
+const timeFields = ["starts_at", "ends_at", "registration_closes_at"];
+
+// showMeetingEditors fills the editors for m; changed is called after an
+// edit so that admin.js can show the meeting again.
+export async function showMeetingEditors(m, admin, changed) {
+  meeting = m;
+  isAdmin = admin;
+  onChanged = changed;
+  const values = { ...m };
+  for (const k of timeFields) values[k] = localInput(m[k]);
+  clearFieldErrors(editForm);
+  fillForm(editForm, values);
+  initial = formJSON(editForm);
+  const details = $("#audit-details");
+  if (details.open) await loadAudit(true);
+  await loadAgenda();
+}
+
+editForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  clearFieldErrors(editForm);
+  const now = formJSON(editForm);
+  const body = {};
+  for (const [k, v] of Object.entries(now)) {
+    if (v !== initial[k]) body[k] = timeFields.includes(k) ? rfc3339(v) : v;
+  }
+  if (Object.keys(body).length === 0) {
+    say(status, "Nothing changed.");
+    return;
+  }
+  try {
+    const m = await api("PATCH", slugPath(), body);
+    say(status, `Meeting “${m.title}” saved.`, "success");
+    await onChanged();
+  } catch (err) {
+    // below_held names the limits (capacity, max_per_organization) beside their fields.
+    showError(status, err, editForm);
+  }
+});
+
+// ---- agenda -----------------------------------------------------------------
+
+async function loadAgenda(focusSelector) {
+  const { items } = await api("GET", `${slugPath()}/agenda`);
+  const list = items || [];
+  replace($("#agenda"), list.map((it, i) => agendaItem(it, i, list)));
+  if (focusSelector) document.querySelector(focusSelector)?.focus();
+}
+
+function slotText(it) {
+  if (!it.starts_at) return "";
+  return ` · ${formatDate(it.starts_at, true)}${it.ends_at ? " – " + formatDate(it.ends_at, true) : ""}`;
+}
+
+function agendaItem(it, i, list) {
+  const li = el("li", { "data-id": it.id },
+    el("span", { class: "item-title", text: it.title }), " ",
+    el("small", { text: `(${it.speaking_time_seconds} s per speaker${slotText(it)})` }));
+  if (!isAdmin) return li;
+  const named = (verb) => el("span", {}, verb, el("span", { class: "visually-hidden", text: ` “${it.title}”` }));
+  li.append(el("div", { class: "actions" },
+    el("button", { type: "button", class: "secondary small", "data-act": "edit", onclick: () => editItem(li, it) }, named("Edit")),
+    el("button", { type: "button", class: "secondary small", "data-act": "up", disabled: i === 0, onclick: () => move(list, i, -1) }, named("Move up")),
+    el("button", { type: "button", class: "secondary small", "data-act": "down", disabled: i === list.length - 1, onclick: () => move(list, i, 1) }, named("Move down")),
+    el("button", { type: "button", class: "danger small", "data-act": "delete", onclick: () => removeItem(it) }, named("Delete"))));
+  return li;
+}
+
+async function move(list, i, by) {
+  const ids = list.map((it) => it.id);
+  [ids[i], ids[i + by]] = [ids[i + by], ids[i]];
+  try {
+    await api("POST", `${slugPath()}/agenda/order`, { ids });
+    const act = by < 0 ? "up" : "down";
+    // Focus stays on the moved item's button (or its other one at an end).
+    await loadAgenda(`#agenda li[data-id="${list[i].id}"] button[data-act="${act}"]:not(:disabled), #agenda li[data-id="${list[i].id}"] button[data-act="edit"]`);
+    say(status, `“${list[i].title}” moved ${act}.`, "success");
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+async function removeItem(it) {
+  if (!confirm(`Delete the agenda item “${it.title}”?`)) return;
+  try {
+    await api("DELETE", `${slugPath()}/agenda/${it.id}`);
+    await loadAgenda();
+    say(status, `Agenda item “${it.title}” deleted.`, "success");
+    $("#item-title").focus();
+  } catch (err) {
+    showError(status, err); // 409 item_spoken: someone has spoken on it
+  }
+}
+
+function editItem(li, it) {
+  const id = `ai-${it.id}`;
+  const form = el("form", { class: "card", novalidate: true },
+    el("div", { class: "field" }, el("label", { for: `${id}-title`, text: "Title" }),
+      el("input", { id: `${id}-title`, name: "title", type: "text", maxlength: "300", required: true })),
+    el("div", { class: "field" }, el("label", { for: `${id}-time`, text: "Speaking time (seconds)" }),
+      el("input", { id: `${id}-time`, name: "speaking_time_seconds", type: "number", min: "10" })),
+    el("div", { class: "field" }, el("label", { for: `${id}-starts` }, "Slot starts ", el("span", { class: "optional", text: "(optional)" })),
+      el("input", { id: `${id}-starts`, name: "starts_at", type: "datetime-local" })),
+    el("div", { class: "field" }, el("label", { for: `${id}-ends` }, "Slot ends ", el("span", { class: "optional", text: "(optional)" })),
+      el("input", { id: `${id}-ends`, name: "ends_at", type: "datetime-local" })),
+    el("div", { class: "actions" },
+      el("button", { type: "submit", text: "Save the item" }),
+      el("button", { type: "button", class: "secondary", text: "Cancel", onclick: () => loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`) })));
+  fillForm(form, { title: it.title, speaking_time_seconds: it.speaking_time_seconds, starts_at: localInput(it.starts_at), ends_at: localInput(it.ends_at) });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    const body = formJSON(form);
+    body.starts_at = body.starts_at ? rfc3339(body.starts_at) : null;
+    body.ends_at = body.ends_at ? rfc3339(body.ends_at) : null;
+    try {
+      await api("PATCH", `${slugPath()}/agenda/${it.id}`, body);
+      await loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`);
+      say(status, `Agenda item “${body.title}” saved.`, "success");
+    } catch (err) {
+      showError(status, err, form);
+    }
+  });
+  li.replaceChildren(form);
+  form.querySelector("input").focus();
+}
+
+export { loadAgenda };
+
+// ---- audit log ----------------------------------------------------------------
+
+const actionLabels = {
+  decide_registration: "Registration decision", decide_name_change: "Name change decision",
+  edit_organization: "Organization edited", merge_organization: "Organizations merged", edit_meeting: "Meeting edited",
+  create_summary_version: "Summary drafted", edit_summary: "Summary edited", approve_summary: "Summary approved",
+  circulate_summary: "Summary circulated", add_item: "Agenda item added", edit_item: "Agenda item edited",
+  reorder_items: "Agenda reordered", remove_item: "Agenda item deleted",
+};
+
+function detailText(d) {
+  if (!d || typeof d !== "object") return d == null ? "" : String(d);
+  return Object.entries(d).map(([k, v]) => `${k.replace(/_/g, " ")}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ");
+}
+
+async function loadAudit(fresh) {
+  const table = $("#audit-table");
+  if (fresh) { auditBefore = ""; replace(table.tBodies[0]); }
+  const q = new URLSearchParams({ limit: "50" });
+  if (auditBefore) q.set("before", auditBefore);
+  table.setAttribute("aria-busy", "true");
+  try {
+    const { events } = await api("GET", `${slugPath()}/audit?${q}`);
+    for (const ev of events || []) {
+      table.tBodies[0].append(el("tr", {},
+        el("td", { text: formatDate(ev.at, true) }),
+        el("td", { text: ev.actor }),
+        el("td", { text: actionLabels[ev.action] || ev.action.replace(/_/g, " ") }),
+        el("td", { text: detailText(ev.detail) })));
+    }
+    if (events && events.length) auditBefore = events[events.length - 1].at;
+    $("#audit-more").hidden = !events || events.length < 50;
+  } catch (err) {
+    showError(status, err);
+  } finally {
+    table.setAttribute("aria-busy", "false");
+  }
+}
+
+$("#audit-details").addEventListener("toggle", (ev) => {
+  if (ev.currentTarget.open && meeting) loadAudit(true);
+});
+$("#audit-more").addEventListener("click", () => loadAudit(false));

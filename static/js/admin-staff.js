@@ -1,0 +1,83 @@
+// The secretariat console's staff accounts (admins: role, disable or
+// enable, send a link to set a new password) and every staff member's
+// "change my password".
+import { $, api, clearFieldErrors, el, formJSON, replace, say, showError } from "./api.js";
+
+const status = $("#status");
+const roles = [["admin", "Admin"], ["moderator", "Moderator"], ["rapporteur", "Rapporteur"]];
+let me = null;
+
+// showStaff lists the accounts for an admin; others see only their own
+// password form.
+export async function showStaff(user) {
+  me = user;
+  if (user.role !== "admin") return;
+  await loadStaff();
+}
+
+async function loadStaff(focusSelector) {
+  const { users } = await api("GET", "/api/users");
+  replace($("#staff-table tbody"), (users || []).map(staffRow));
+  if (focusSelector) document.querySelector(focusSelector)?.focus();
+}
+
+function staffRow(u) {
+  const roleId = `role-${u.id}`;
+  const select = el("select", { id: roleId, "data-act": "role" },
+    roles.map(([key, label]) => el("option", { value: key, text: label, selected: key === u.role })));
+  select.addEventListener("change", () => change(u, { role: select.value }, `Role of ${u.email} changed to ${select.value}.`, "role"));
+  const self = me && u.email === me.email;
+  return el("tr", { "data-id": u.id, "data-email": u.email },
+    el("th", { scope: "row" }, u.name || u.email, el("span", { class: "cell-sub mono", text: u.email })),
+    el("td", {}, el("label", { for: roleId, class: "visually-hidden", text: `Role of ${u.email}` }), select),
+    el("td", { text: u.disabled ? "disabled" : "active" }),
+    el("td", {}, el("div", { class: "actions" },
+      el("button", {
+        type: "button", class: u.disabled ? "secondary small" : "danger small", "data-act": "disable",
+        onclick: () => change(u, { disabled: !u.disabled }, `${u.email} is ${u.disabled ? "enabled" : "disabled"}.`, "disable"),
+      }, u.disabled ? "Enable" : "Disable", el("span", { class: "visually-hidden", text: ` ${u.email}` })),
+      el("button", {
+        type: "button", class: "secondary small", "data-act": "reset", disabled: u.disabled || self,
+        onclick: (ev) => sendReset(u, ev.currentTarget),
+      }, "Send a reset link", el("span", { class: "visually-hidden", text: ` to ${u.email}` })))));
+}
+
+async function change(u, body, done, act) {
+  try {
+    await api("PATCH", `/api/users/${u.id}`, body);
+    await loadStaff(`#staff-table tr[data-id="${u.id}"] [data-act="${act}"]`);
+    say(status, done, "success");
+  } catch (err) {
+    showError(status, err); // 409 last_admin: someone must stay admin
+    await loadStaff(`#staff-table tr[data-id="${u.id}"] [data-act="${act}"]`);
+  }
+}
+
+async function sendReset(u, button) {
+  button.disabled = true;
+  try {
+    await api("POST", `/api/users/${u.id}/reset`);
+    say(status, `A link to set a new password is on its way to ${u.email}. It works once, for 24 hours.`, "success");
+  } catch (err) {
+    showError(status, err);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const pwForm = $("#my-password");
+pwForm.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  clearFieldErrors(pwForm);
+  try {
+    await api("POST", "/api/me/password", formJSON(pwForm));
+    pwForm.reset();
+    $("#password-details").open = false;
+    say(status, "Your password is changed. Your other sessions have ended.", "success");
+    status.tabIndex = -1;
+    status.focus();
+  } catch (err) {
+    showError(status, err, pwForm);
+    if (err.status === 403) $("#pw-current").focus();
+  }
+});
