@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/handlers"
 	"rostrum/live"
 	"rostrum/meetings"
@@ -147,7 +148,9 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
-		Limits:        limits,
+		Delegations: &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
+			Delegates: a.Registrations},
+		Limits: limits,
 	}
 	a.Fiber = newServer(cfg, log)
 	a.Handler.Routes(a.Fiber)

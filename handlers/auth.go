@@ -36,7 +36,16 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 			return err
 		}
 		if reg == nil {
-			return apperr.Unauthorized("this participant link is not valid")
+			// Not a participant's: a mission's focal-point link, perhaps.
+			f, err := h.Delegations.ByToken(c.UserContext(), tok)
+			if err != nil {
+				return err
+			}
+			if f == nil {
+				return apperr.Unauthorized("this participant link is not valid")
+			}
+			c.Locals(focalPointKey, f)
+			break
 		}
 		a.Registration = reg
 	case c.Cookies(SessionCookie) != "":

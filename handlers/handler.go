@@ -18,6 +18,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -54,6 +55,8 @@ type Handler struct {
 	Hub           *live.Hub     // its websocket viewers
 	// Summary is notes, the Chair's summary and its circulation.
 	Summary *summary.Service
+	// Delegations is the States' missions and their focal points.
+	Delegations *delegations.Service
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a

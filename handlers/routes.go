@@ -17,6 +17,7 @@ import (
 //
 //	(none)       anyone
 //	participant  a participant's token (acting for themselves only)
+//	mission      a mission's focal-point token (acting for its delegation only)
 //	anyStaff     any staff session; admin, moderator, notes: those roles
 //	throttled    counted per client address (429 with Retry-After)
 func (h *Handler) Routes(app *fiber.App) {
@@ -71,6 +72,16 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/participant", participant, h.getParticipant)
 	api.Put("/participant", participant, h.updateParticipant)
 	api.Post("/participant/withdraw", participant, h.withdraw)
+
+	// States: the secretariat imports their Permanent Missions and
+	// invites them; a mission's focal point, by the token of its link,
+	// registers and withdraws its delegation's members.
+	api.Post("/missions", admin, h.importMissions)
+	api.Get("/missions", anyStaff, h.listMissions)
+	api.Post("/meetings/:slug/missions/invite", admin, h.inviteMissions)
+	api.Get("/delegation/members", h.mission, h.listDelegates)
+	api.Post("/delegation/members", h.mission, h.registerDelegate)
+	api.Delete("/delegation/members/:id", h.mission, h.withdrawDelegate)
 
 	// Organization records: the secretariat's, never a registrant's.
 	api.Get("/organizations", anyStaff, h.listOrganizations)

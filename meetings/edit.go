@@ -44,7 +44,7 @@ func InputOf(m *models.Meeting) Input {
 		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair,
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
-		MaxPerOrganization: m.MaxPerOrganization, Attribution: m.Attribution,
+		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
 	}
 }
 
@@ -137,6 +137,7 @@ func changedFields(was, now Input) map[string]any {
 	add("registration_closes_at", was.RegistrationClosesAt, now.RegistrationClosesAt)
 	add("capacity", was.Capacity, now.Capacity)
 	add("max_per_organization", was.MaxPerOrganization, now.MaxPerOrganization)
+	add("max_per_delegation", was.MaxPerDelegation, now.MaxPerDelegation)
 	add("attribution", was.Attribution, now.Attribution)
 	return out
 }

@@ -35,6 +35,7 @@ type Input struct {
 	RegistrationClosesAt string `json:"registration_closes_at"`
 	Capacity             int    `json:"capacity"`
 	MaxPerOrganization   int    `json:"max_per_organization"`
+	MaxPerDelegation     int    `json:"max_per_delegation"`
 	Attribution          string `json:"attribution"`
 }
 
@@ -103,6 +104,9 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if in.MaxPerOrganization < 0 || in.MaxPerOrganization > 10_000 {
 		f.Add("max_per_organization", "must be between 0 (no limit) and 10000")
 	}
+	if in.MaxPerDelegation < 0 || in.MaxPerDelegation > 10_000 {
+		f.Add("max_per_delegation", "must be between 0 (no limit) and 10000")
+	}
 	attr := in.Attribution
 	if attr == "" {
 		attr = models.AttributionChathamHouse
@@ -117,7 +121,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 		Slug: slug, Title: strings.TrimSpace(in.Title), Venue: strings.TrimSpace(in.Venue),
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
-		Attribution: attr,
+		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr,
 	}, nil
 }
 
