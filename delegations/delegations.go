@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -228,8 +229,26 @@ func (s *Service) Invite(ctx context.Context, slug string, countries []string) (
 	if err != nil {
 		return nil, err
 	}
+	if len(countries) == 0 { // every mission of a kind the meeting admits
+		ms = slices.DeleteFunc(ms, func(x models.Mission) bool { return !m.Categories.Admits(x.Kind) })
+	} else {
+		f := apperr.Fields{}
+		at := map[string]int{}
+		for i, c := range countries {
+			code, _ := registration.Country(c)
+			at[code] = i
+		}
+		for _, x := range ms {
+			if !m.Categories.Admits(x.Kind) {
+				f.Add(fmt.Sprintf("countries.%d", at[x.Country]), registration.CountryName(x.Country)+" is a "+models.CategoryLabel(x.Kind)+", which this meeting does not admit")
+			}
+		}
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+	}
 	if len(ms) == 0 {
-		return nil, apperr.Conflict("no mission has been imported yet: import the missions first").WithCode("no_missions")
+		return nil, apperr.Conflict("no mission that this meeting admits has been imported yet: import the missions first").WithCode("no_missions")
 	}
 	out := make([]Invited, 0, len(ms))
 	err = db.Transaction(func(tx *gorm.DB) error {

@@ -166,6 +166,15 @@ func TestAFocalPointRegistersMembersApprovedAtOnceWhoGetTheirOwnLinkAndSpeakForT
 	if me.Organization.Name != "Singapore" || me.Organization.Type != "member_state" || me.Status != "approved" {
 		t.Fatalf("the member's registration %+v, want approved for Singapore", me)
 	}
+	var list struct {
+		Counts struct {
+			ByType map[string]struct{ Total int } `json:"by_type"`
+		} `json:"counts"`
+	}
+	e.Admin().MustJSON("GET", "/api/meetings/m/registrations?type=member_state", nil, 200, &list)
+	if list.Counts.ByType["member_state"].Total != 1 {
+		t.Fatalf("counts by type %v, want 1 Member State delegate", list.Counts.ByType)
+	}
 	// The member asks for the floor; every viewer sees the State.
 	v := liveConnect(t, e, "m")
 	e.Participant(member).MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), nil, 201, nil)
@@ -247,5 +256,80 @@ func TestDelegationRoutesRefuseParticipantsAndOtherMissions(t *testing.T) {
 	e.Participant(toks["SG"]).MustJSON("GET", "/api/delegation/members", nil, 200, &sg)
 	if len(sg.Members) != 1 || sg.Members[0].Status != "approved" {
 		t.Fatalf("Singapore's delegation %+v, want its member still approved", sg.Members)
+	}
+}
+
+func TestAMeetingAdmitsOnlyItsCategories(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	// By default a meeting admits every category, in the UN's order.
+	registrationMeeting(t, e, "all", 0, 0)
+	var all struct {
+		Categories []string `json:"categories"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/all", nil, 200, &all)
+	want := "member_state,observer_state,intergovernmental,ngo,private_sector,academia,technical_community,other"
+	if got := strings.Join(all.Categories, ","); got != want {
+		t.Fatalf("categories %s, want %s", got, want)
+	}
+	var voc struct {
+		Categories []struct{ Key, Label string } `json:"categories"`
+	}
+	e.Anon().MustJSON("GET", "/api/vocabulary", nil, 200, &voc)
+	if len(voc.Categories) != 8 || voc.Categories[0].Label != "Member State" {
+		t.Fatalf("vocabulary's categories %+v", voc.Categories)
+	}
+	in := meetingInput("states")
+	in["categories"] = []string{"observer_state", "member_state"}
+	var m struct {
+		Categories []string `json:"categories"`
+	}
+	e.Admin().MustJSON("POST", "/api/meetings", in, 201, &m)
+	if strings.Join(m.Categories, ",") != "member_state,observer_state" {
+		t.Fatalf("categories %v, want in the UN's order", m.Categories)
+	}
+	bad := meetingInput("bad")
+	bad["categories"] = []string{"aliens"}
+	e.Admin().MustJSON("POST", "/api/meetings", bad, 422, nil)
+
+	// An organization of a category not admitted is refused.
+	r := e.Anon().Do("POST", "/api/meetings/states/registrations", testenv.RegistrationBody("Some NGO", "Nia", "nia@example.org"))
+	var eb errBody
+	r.Decode(t, &eb)
+	if r.Status != 409 || eb.Code != "category_not_admitted" {
+		t.Fatalf("%d %s, want 409 category_not_admitted", r.Status, r.Body)
+	}
+	// Inviting every mission invites those the meeting admits only.
+	importMissions(t, e, singapore, missionRow{Country: "PS", Kind: "observer_state", Name: "Permanent Observer Mission of the State of Palestine", Email: "ps@example.org"})
+	e.Admin().MustJSON("PATCH", "/api/meetings/states", map[string]any{"categories": []string{"member_state"}}, 200, nil)
+	var out struct{ Invited []struct{ Country string } }
+	e.Admin().MustJSON("POST", "/api/meetings/states/missions/invite", map[string]any{}, 202, &out)
+	if len(out.Invited) != 1 || out.Invited[0].Country != "Singapore" {
+		t.Fatalf("invited %+v, want Singapore only", out.Invited)
+	}
+	e.Admin().MustJSON("POST", "/api/meetings/states/missions/invite", map[string]any{"countries": []string{"PS"}}, 422, nil)
+}
+
+func TestAnIntergovernmentalOrganizationRegistersAndCountsAsIntergovernmental(t *testing.T) {
+	e := testenv.New(t)
+	in := meetingInput("m")
+	in["categories"] = []string{"intergovernmental"}
+	e.Admin().MustJSON("POST", "/api/meetings", in, 201, nil)
+	body := testenv.RegistrationBody("International Telecommunication Union", "Ira", "ira@example.org")
+	body["organization"].(map[string]any)["type"] = "intergovernmental"
+	reg := mustRegister(t, e, "m", body)
+	var me regView
+	e.Participant(reg.Token()).MustJSON("GET", "/api/participant", nil, 200, &me)
+	if me.Organization.Type != "intergovernmental" {
+		t.Fatalf("organization %+v, want intergovernmental", me.Organization)
+	}
+	var list struct {
+		Counts struct {
+			ByType map[string]struct{ Total int } `json:"by_type"`
+		} `json:"counts"`
+	}
+	e.Admin().MustJSON("GET", "/api/meetings/m/registrations", nil, 200, &list)
+	if list.Counts.ByType["intergovernmental"].Total != 1 {
+		t.Fatalf("counts by type %v, want 1 intergovernmental", list.Counts.ByType)
 	}
 }

@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -45,6 +46,7 @@ func InputOf(m *models.Meeting) Input {
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
+		Categories: m.Categories,
 	}
 }
 
@@ -138,6 +140,7 @@ func changedFields(was, now Input) map[string]any {
 	add("capacity", was.Capacity, now.Capacity)
 	add("max_per_organization", was.MaxPerOrganization, now.MaxPerOrganization)
 	add("max_per_delegation", was.MaxPerDelegation, now.MaxPerDelegation)
+	add("categories", strings.Join(models.CategorySet(was.Categories).List(), ","), strings.Join(models.CategorySet(now.Categories).List(), ","))
 	add("attribution", was.Attribution, now.Attribution)
 	return out
 }

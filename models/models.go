@@ -98,10 +98,9 @@ type Meeting struct {
 	// MaxPerDelegation is the most members one State's delegation may
 	// register (0: no limit); MaxPerOrganization does not apply to them.
 	MaxPerDelegation int `gorm:"not null;default:0" json:"max_per_delegation"`
-	// Categories are the participant categories that may take part
-	// (Categories' keys, comma-separated, in their order); "" is all.
-	Categories string    `gorm:"size:300;not null;default:''" json:"-"`
-	CreatedAt  time.Time `json:"created_at"`
+	// Categories are the participant categories that may take part.
+	Categories CategorySet `gorm:"size:300;not null;default:''" json:"categories"`
+	CreatedAt  time.Time   `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list

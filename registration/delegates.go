@@ -87,6 +87,9 @@ func (s *Service) RegisterDelegate(ctx context.Context, meetingID uint, st State
 		if err != nil {
 			return err
 		}
+		if err := CheckCategory(m, st.Kind); err != nil {
+			return err
+		}
 		org, err := findOrCreateOrganization(tx, models.Organization{
 			Name: CountryName(st.Country), NameKey: stateKey(st.Country), Type: st.Kind, Country: st.Country,
 			ECOSOCStatus: "none",
