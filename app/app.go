@@ -224,8 +224,8 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 			status, _ = handlers.Status(err)
 		}
 		path := c.Path()
-		if len(path) > 3 && path[:3] == "/r/" {
-			path = "/r/…" // the path is the participant's secret
+		if len(path) > 3 && (path[:3] == "/r/" || path[:3] == "/d/") {
+			path = path[:3] + "…" // the path is a participant's or a mission's secret
 		}
 		log.Debug("request", "method", c.Method(), "path", path, "status", status,
 			"duration", time.Since(start).Round(time.Microsecond), "ip", c.IP())

@@ -385,7 +385,8 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /api/floor": {path: "/api/floor", who: participant, ok: 200},
 	// The websocket without an upgrade; the upgrade itself and every
 	// command over it are in TestWebsocketAuthorizationMatrix.
-	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426},
+	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426,
+		want: map[string]int{"mission": 401}}, // a focal point's token is for its delegation's routes only
 
 	// The Chair's summary: rapporteurs' notes, versions, documents and circulation.
 	"GET /api/meetings/:slug/notes": {path: "/api/meetings/m/notes", who: notesStaff, ok: 200},
@@ -420,6 +421,7 @@ var authorizationMatrix = map[string]matrixRow{
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
 	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
+	"GET /d/:token":        {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
 	"GET /m/:slug/link":    {path: "/m/m/link", who: public, ok: 200},
 	"GET /m/:slug/console": {path: "/m/m/console", who: public, ok: 200},
 	"GET /m/:slug/screen":  {path: "/m/m/screen", who: public, ok: 200},

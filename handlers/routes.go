@@ -135,6 +135,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/register", registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
+	app.Get("/d/:token", noStore, page("delegation.html"))  // its address is the mission's key
 	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
