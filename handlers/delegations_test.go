@@ -149,6 +149,10 @@ func TestAFocalPointRegistersMembersApprovedAtOnceWhoGetTheirOwnLinkAndSpeakForT
 	lm := newLiveMeeting(t, e, "m")
 	importMissions(t, e, singapore)
 	tok := invite(t, e, srv, "m", singapore)["SG"]
+	// Whatever a registrant calls their organization, it never becomes a State's.
+	for i, name := range []string{"Singapore", "State SG", "state:sg", "STATE  SG"} {
+		mustRegister(t, e, "m", testenv.RegistrationBody(name, "Impostor", fmt.Sprintf("impostor%d@example.org", i)))
+	}
 	var d delegate
 	e.Participant(tok).MustJSON("POST", "/api/delegation/members",
 		map[string]any{"name": "David Koh", "email": "david.koh@example.org", "job_title": "Chief Executive", "head": true}, 201, &d)
@@ -165,6 +169,30 @@ func TestAFocalPointRegistersMembersApprovedAtOnceWhoGetTheirOwnLinkAndSpeakForT
 	e.Participant(member).MustJSON("GET", "/api/participant", nil, 200, &me)
 	if me.Organization.Name != "Singapore" || me.Organization.Type != "member_state" || me.Status != "approved" {
 		t.Fatalf("the member's registration %+v, want approved for Singapore", me)
+	}
+	var dl struct{ Members []delegate }
+	e.Participant(tok).MustJSON("GET", "/api/delegation/members", nil, 200, &dl)
+	if len(dl.Members) != 1 {
+		t.Fatalf("Singapore's delegation %+v, want its one member and no impostor", dl.Members)
+	}
+	// The State's record follows the State: the secretariat neither renames nor merges it.
+	ngo := mustRegister(t, e, "m", testenv.RegistrationBody("Some NGO", "Nia", "nia@example.org"))
+	var nia regView
+	e.Participant(ngo.Token()).MustJSON("GET", "/api/participant", nil, 200, &nia)
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"PATCH", fmt.Sprintf("/api/organizations/%d", me.Organization.ID), map[string]string{"name": "Republic of Singapore"}},
+		{"POST", fmt.Sprintf("/api/organizations/%d/merge", me.Organization.ID), map[string]uint{"into": nia.Organization.ID}},
+		{"POST", fmt.Sprintf("/api/organizations/%d/merge", nia.Organization.ID), map[string]uint{"into": me.Organization.ID}},
+	} {
+		r := e.Admin().Do(c.method, c.path, c.body)
+		var eb errBody
+		r.Decode(t, &eb)
+		if r.Status != 409 || eb.Code != "state_record" {
+			t.Fatalf("%s %s: %d %s, want 409 state_record", c.method, c.path, r.Status, r.Body)
+		}
 	}
 	var list struct {
 		Counts struct {
@@ -189,7 +217,17 @@ func TestAFocalPointRegistersMembersApprovedAtOnceWhoGetTheirOwnLinkAndSpeakForT
 
 func TestADelegationStaysWithinItsLimitUnderConcurrentRequests(t *testing.T) {
 	srv := mailtest.Start(t)
-	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	delegationLimitUnderLoad(t, srv, testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port())))
+}
+
+// On PostgreSQL the limit rests on the meeting's lock (FOR UPDATE) and
+// the State's record is created once however many members come at once.
+func TestADelegationStaysWithinItsLimitUnderConcurrentRequestsOnPostgres(t *testing.T) {
+	srv := mailtest.Start(t)
+	delegationLimitUnderLoad(t, srv, testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()), testenv.WithDB(testenv.PostgresDSN(t))))
+}
+
+func delegationLimitUnderLoad(t *testing.T, srv *mailtest.Server, e *testenv.Env) {
 	in := meetingInput("m")
 	in["max_per_delegation"] = 3
 	e.Admin().MustJSON("POST", "/api/meetings", in, 201, nil)

@@ -3,6 +3,7 @@ package registration
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -15,8 +16,9 @@ import (
 // like any participant's (they ask for the floor, withdraw and get mail
 // the same way), whose organization is the State's own record: its name is
 // the country's ("Singapore"), its type the State's kind (member_state or
-// observer_state). That record's name key ("state:sg") cannot be made by
-// folding a name, so no registrant's organization ever matches a State.
+// observer_state). That record's name key ("State SG") cannot be made by
+// folding a name (NameKey lower-cases and drops spaces), so no registrant's
+// organization ever matches a State, nor takes its key first.
 
 // State is a State as its delegation registers: its country code and kind
 // (models.KindMemberState or models.KindObserverState).
@@ -52,7 +54,19 @@ func (in DelegateInput) validate() (DelegateInput, error) {
 }
 
 // stateKey is the name key of State country's record.
-func stateKey(country string) string { return "state:" + country }
+func stateKey(country string) string { return statePrefix + country }
+
+const statePrefix = "State "
+
+// notAState refuses to change org when it is a State's record: its name is
+// the country's and its key binds it to the State's delegation, so it is
+// neither renamed, retyped nor merged.
+func notAState(org *models.Organization) error {
+	if strings.HasPrefix(org.NameKey, statePrefix) {
+		return apperr.Conflict("%s is a State's record: it follows the State and cannot be edited or merged", org.Name).WithCode("state_record")
+	}
+	return nil
+}
 
 // stateRecord is the query of the id of State country's record.
 func stateRecord(db *gorm.DB, country string) *gorm.DB {

@@ -195,6 +195,9 @@ func (s *Service) UpdateOrganization(ctx context.Context, id uint, e Organizatio
 		if org, err = organizationByID(tx, id); err != nil {
 			return err
 		}
+		if err := notAState(org); err != nil {
+			return err
+		}
 		cols, err := e.Apply(org)
 		if err != nil || len(cols) == 0 {
 			return err
@@ -271,12 +274,18 @@ func (s *Service) MergeOrganizations(ctx context.Context, id, into uint) (*Merge
 	}
 	var out MergeResult
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if _, err := organizationByID(tx, id); err != nil {
+		src, err := organizationByID(tx, id)
+		if err != nil {
 			return err
 		}
 		target, err := organizationByID(tx, into)
 		if err != nil {
 			return err
+		}
+		for _, o := range []*models.Organization{src, target} {
+			if err := notAState(o); err != nil {
+				return err
+			}
 		}
 		var meetingIDs []uint
 		if err := tx.Model(&models.Registration{}).Distinct("meeting_id").
