@@ -19,6 +19,7 @@ import (
 
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/handlers"
 	"rostrum/live"
 	"rostrum/meetings"
@@ -151,7 +152,9 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Hub:           a.Hub,
 		Summary:       a.Summary,
 		Audit:         &audit.Service{DB: db},
-		Limits:        limits,
+		Delegations: &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
+			Delegates: a.Registrations},
+		Limits: limits,
 	}
 	a.Fiber = newServer(cfg, log)
 	a.Handler.Routes(a.Fiber)
@@ -228,6 +231,8 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 		switch {
 		case strings.HasPrefix(path, "/r/"):
 			path = "/r/…" // the path is the participant's secret
+		case strings.HasPrefix(path, "/d/"):
+			path = "/d/…" // the path is a mission's secret
 		case strings.HasPrefix(path, "/reset/"):
 			path = "/reset/…" // the path is a staff member's reset link
 		}

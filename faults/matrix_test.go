@@ -15,7 +15,7 @@ import (
 // The actors of the authorization matrix, in the order their cells run:
 // those that should be refused come before those that may change state.
 var matrixActors = []string{
-	"anonymous", "other-meeting-token", "other-participant", "participant",
+	"anonymous", "mission", "other-meeting-token", "other-participant", "participant",
 	"rapporteur", "moderator", "admin-no-csrf", "admin",
 }
 
@@ -30,6 +30,7 @@ type matrixFixture struct {
 	item, item2   uint
 	n             int
 	entries       map[string]uint // speaker entries by their registration's letter
+	member        uint            // a member of Singapore's delegation, once a row's setup registered one
 }
 
 // addSpeakers puts the named registrations (a, b, d, g) on the first
@@ -100,10 +101,24 @@ func newMatrixFixture(t testing.TB) *matrixFixture {
 	f.item = it.ID
 	admin.MustJSON("POST", "/api/meetings/m/agenda", map[string]any{"title": "International law", "speaking_time_seconds": 180}, 201, &it)
 	f.item2 = it.ID
+	// Singapore's mission is invited to m (Kenya's is imported, not
+	// invited); its focal-point link is read from the invitation's mail,
+	// still in the outbox as no mail server is set.
+	admin.MustJSON("POST", "/api/missions", []map[string]string{
+		{"country": "SG", "kind": "member_state", "name": "Permanent Mission of Singapore", "email": "sg@example.org"},
+		{"country": "KE", "kind": "member_state", "name": "Permanent Mission of Kenya", "email": "ke@example.org"},
+	}, 200, nil)
+	admin.MustJSON("POST", "/api/meetings/m/missions/invite", map[string]any{"countries": []string{"SG"}}, 202, nil)
+	var invitation models.OutboxMessage
+	if err := e.App.DB.Where("kind = ?", "mission_invitation").First(&invitation).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, missionToken, _ := strings.Cut(strings.Fields(invitation.Text[strings.Index(invitation.Text, "/d/"):])[0], "/d/")
 	noCSRF := *e.Admin()
 	noCSRF.CSRF = ""
 	f.actors = map[string]*testenv.Client{
 		"anonymous":           e.Anon(),
+		"mission":             e.Participant(missionToken),
 		"participant":         e.Participant(f.a.Token()),
 		"other-participant":   e.Participant(f.b.Token()),
 		"other-meeting-token": e.Participant(f.othr.Token()),
@@ -130,6 +145,7 @@ func (f *matrixFixture) unique() int { f.n++; return f.n }
 type who struct {
 	public      bool
 	participant bool     // a participant's token (any meeting: the route acts on the token's own registration)
+	mission     bool     // a mission's focal-point token (the route acts on its own delegation)
 	staff       bool     // staff with one of roles (any staff when roles is empty)
 	roles       []string // staff roles allowed
 	// tokenForbidden: a participant's token is known but not enough (403,
@@ -144,6 +160,8 @@ var (
 	adminOnly   = who{staff: true, roles: []string{models.RoleAdmin}}
 	moderators  = who{staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}, tokenForbidden: true}
 	notesStaff  = who{staff: true, roles: []string{models.RoleRapporteur, models.RoleAdmin}}
+	// missionOnly: a mission's focal point, for its own delegation.
+	missionOnly = who{mission: true}
 	// floor: moderators, and participants for themselves.
 	floor = who{participant: true, staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}}
 )
@@ -178,6 +196,11 @@ func (r matrixRow) expect(actor, method string) int {
 	}
 	role, isStaff := staffRole[actor]
 	switch {
+	case actor == "mission":
+		if r.who.mission {
+			return r.ok
+		}
+		return 401
 	case strings.Contains(actor, "participant") || actor == "other-meeting-token":
 		if r.who.participant {
 			return r.ok
@@ -280,6 +303,27 @@ var authorizationMatrix = map[string]matrixRow{
 		},
 		body: func(*matrixFixture, string) any { return map[string]bool{"accept": true} }},
 
+	// States: the secretariat imports missions and invites them; a
+	// mission's focal point registers its delegation.
+	"POST /api/missions": {path: "/api/missions", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
+		return []map[string]string{{"country": "FR", "kind": "member_state", "name": "Permanent Mission of France", "email": "fr@example.org"}}
+	}},
+	"GET /api/missions": {path: "/api/missions", who: anyStaff, ok: 200},
+	"POST /api/meetings/:slug/missions/invite": {path: "/api/meetings/m/missions/invite", who: adminOnly, ok: 202, body: func(*matrixFixture, string) any {
+		return map[string]any{"countries": []string{"KE"}} // Singapore's link must keep working
+	}},
+	"GET /api/delegation/members": {path: "/api/delegation/members", who: missionOnly, ok: 200},
+	"POST /api/delegation/members": {path: "/api/delegation/members", who: missionOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
+		return map[string]any{"name": "Delegate", "email": fmt.Sprintf("delegate%d@example.org", f.unique())}
+	}},
+	"DELETE /api/delegation/members/:id": {who: missionOnly, ok: 200,
+		setup: func(t *testing.T, f *matrixFixture) {
+			var m struct{ ID uint }
+			f.actors["mission"].MustJSON("POST", "/api/delegation/members", map[string]any{"name": "Delegate", "email": "delegate@example.org"}, 201, &m)
+			f.member = m.ID
+		},
+		pathFor: func(f *matrixFixture, _ string) string { return fmt.Sprintf("/api/delegation/members/%d", f.member) }},
+
 	// Organization records: staff read them, the secretariat edits and merges.
 	"GET /api/organizations": {path: "/api/organizations?q=org", who: anyStaff, ok: 200},
 	"PATCH /api/organizations/:id": {who: adminOnly, ok: 200,
@@ -354,7 +398,8 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /api/floor": {path: "/api/floor", who: participant, ok: 200},
 	// The websocket without an upgrade; the upgrade itself and every
 	// command over it are in TestWebsocketAuthorizationMatrix.
-	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426},
+	"GET /ws/meetings/:slug": {path: "/ws/meetings/m", who: public, ok: 426,
+		want: map[string]int{"mission": 401}}, // a focal point's token is for its delegation's routes only
 
 	// The Chair's summary: rapporteurs' notes, versions, documents and circulation.
 	"GET /api/meetings/:slug/notes": {path: "/api/meetings/m/notes", who: notesStaff, ok: 200},
@@ -389,6 +434,7 @@ var authorizationMatrix = map[string]matrixRow{
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
 	"GET /r/:token":        {path: "/r/{token}", who: public, ok: 200},
+	"GET /d/:token":        {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
 	"GET /m/:slug/link":    {path: "/m/m/link", who: public, ok: 200},
 	"GET /reset/:token":    {path: "/reset/no-such-link", who: public, ok: 200},
 	"GET /m/:slug/console": {path: "/m/m/console", who: public, ok: 200},

@@ -8,6 +8,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/models"
 	"rostrum/safely"
 )
@@ -36,7 +37,20 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 			return err
 		}
 		if reg == nil {
-			return apperr.Unauthorized("this participant link is not valid")
+			// Not a participant's: a mission's focal-point link, perhaps,
+			// which acts on its delegation's routes only (the websocket
+			// is for viewers and speakers).
+			var f *delegations.FocalPoint
+			if !strings.HasPrefix(c.Path(), "/ws/") {
+				if f, err = h.Delegations.ByToken(c.UserContext(), tok); err != nil {
+					return err
+				}
+			}
+			if f == nil {
+				return apperr.Unauthorized("this participant link is not valid")
+			}
+			c.Locals(focalPointKey, f)
+			break
 		}
 		a.Registration = reg
 	case c.Cookies(SessionCookie) != "":

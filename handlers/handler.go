@@ -20,6 +20,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -58,6 +59,8 @@ type Handler struct {
 	Summary *summary.Service
 	// Audit reads the meeting's audited changes outside the live list.
 	Audit AuditLog
+	// Delegations is the States' missions and their focal points.
+	Delegations *delegations.Service
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a

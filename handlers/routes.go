@@ -17,6 +17,7 @@ import (
 //
 //	(none)       anyone
 //	participant  a participant's token (acting for themselves only)
+//	mission      a mission's focal-point token (acting for its delegation only)
 //	anyStaff     any staff session; admin, moderator, notes: those roles
 //	throttled    counted per client address (429 with Retry-After)
 func (h *Handler) Routes(app *fiber.App) {
@@ -76,6 +77,16 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Put("/participant", participant, h.updateParticipant)
 	api.Post("/participant/withdraw", participant, h.withdraw)
 
+	// States: the secretariat imports their Permanent Missions and
+	// invites them; a mission's focal point, by the token of its link,
+	// registers and withdraws its delegation's members.
+	api.Post("/missions", admin, h.importMissions)
+	api.Get("/missions", anyStaff, h.listMissions)
+	api.Post("/meetings/:slug/missions/invite", admin, h.inviteMissions)
+	api.Get("/delegation/members", h.mission, h.listDelegates)
+	api.Post("/delegation/members", h.mission, h.registerDelegate)
+	api.Delete("/delegation/members/:id", h.mission, h.withdrawDelegate)
+
 	// Organization records: the secretariat's, never a registrant's.
 	api.Get("/organizations", anyStaff, h.listOrganizations)
 	api.Patch("/organizations/:id", admin, h.updateOrganization)
@@ -128,6 +139,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/register", registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
+	app.Get("/d/:token", noStore, page("delegation.html"))  // its address is the mission's key
 	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
 	app.Get("/reset/:token", noStore, page("reset.html"))   // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))

@@ -19,6 +19,7 @@ import (
 // Every list comes from the one table the server itself uses.
 type Vocabulary struct {
 	StakeholderTypes     []stakeholderTermView       `json:"stakeholder_types"`
+	Categories           []models.Term               `json:"categories"`
 	ECOSOCStatuses       []models.Term               `json:"ecosoc_statuses"`
 	RegistrationStatuses []models.Term               `json:"registration_statuses"`
 	Countries            []registration.CountryEntry `json:"countries"`
@@ -42,6 +43,7 @@ type errorCodeView struct {
 // buildVocabulary assembles the vocabulary from the server's tables.
 func buildVocabulary() Vocabulary {
 	v := Vocabulary{
+		Categories:           models.CategoryTerms,
 		ECOSOCStatuses:       models.ECOSOCStatusTerms,
 		RegistrationStatuses: models.RegistrationStatusTerms,
 		Countries:            registration.Countries(),

@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -44,7 +45,8 @@ func InputOf(m *models.Meeting) Input {
 		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair,
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
-		MaxPerOrganization: m.MaxPerOrganization, Attribution: m.Attribution,
+		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
+		Categories: m.Categories,
 	}
 }
 
@@ -137,6 +139,8 @@ func changedFields(was, now Input) map[string]any {
 	add("registration_closes_at", was.RegistrationClosesAt, now.RegistrationClosesAt)
 	add("capacity", was.Capacity, now.Capacity)
 	add("max_per_organization", was.MaxPerOrganization, now.MaxPerOrganization)
+	add("max_per_delegation", was.MaxPerDelegation, now.MaxPerDelegation)
+	add("categories", strings.Join(models.CategorySet(was.Categories).List(), ","), strings.Join(models.CategorySet(now.Categories).List(), ","))
 	add("attribution", was.Attribution, now.Attribution)
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,11 @@ type Input struct {
 	RegistrationClosesAt string `json:"registration_closes_at"`
 	Capacity             int    `json:"capacity"`
 	MaxPerOrganization   int    `json:"max_per_organization"`
+	MaxPerDelegation     int    `json:"max_per_delegation"`
 	Attribution          string `json:"attribution"`
+	// Categories are the participant categories admitted (models.Categories);
+	// none listed admits all.
+	Categories []string `json:"categories"`
 }
 
 func checkText(f apperr.Fields, field, v string, min, max int) {
@@ -103,6 +108,10 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if in.MaxPerOrganization < 0 || in.MaxPerOrganization > 10_000 {
 		f.Add("max_per_organization", "must be between 0 (no limit) and 10000")
 	}
+	if in.MaxPerDelegation < 0 || in.MaxPerDelegation > 10_000 {
+		f.Add("max_per_delegation", "must be between 0 (no limit) and 10000")
+	}
+	cats := checkCategories(f, in.Categories)
 	attr := in.Attribution
 	if attr == "" {
 		attr = models.AttributionChathamHouse
@@ -117,8 +126,31 @@ func (in Input) Validate() (*models.Meeting, error) {
 		Slug: slug, Title: strings.TrimSpace(in.Title), Venue: strings.TrimSpace(in.Venue),
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
-		Attribution: attr,
+		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr, Categories: cats,
 	}, nil
+}
+
+// checkCategories returns the categories of in in the order of
+// models.Categories, or nil when in lists none or all.
+func checkCategories(f apperr.Fields, in []string) models.CategorySet {
+	seen := map[string]bool{}
+	for _, c := range in {
+		if !slices.Contains(models.Categories, c) {
+			f.Add("categories", "must list categories among "+strings.Join(models.Categories, ", "))
+			return nil
+		}
+		seen[c] = true
+	}
+	if len(seen) == 0 || len(seen) == len(models.Categories) {
+		return nil
+	}
+	var out models.CategorySet
+	for _, c := range models.Categories {
+		if seen[c] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Service stores meetings.

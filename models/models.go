@@ -95,7 +95,12 @@ type Meeting struct {
 	Capacity             int       `gorm:"not null;default:0" json:"capacity"`
 	MaxPerOrganization   int       `gorm:"not null;default:0" json:"max_per_organization"`
 	Attribution          string    `gorm:"size:20;not null;default:'chatham_house'" json:"attribution"`
-	CreatedAt            time.Time `json:"created_at"`
+	// MaxPerDelegation is the most members one State's delegation may
+	// register (0: no limit); MaxPerOrganization does not apply to them.
+	MaxPerDelegation int `gorm:"not null;default:0" json:"max_per_delegation"`
+	// Categories are the participant categories that may take part.
+	Categories CategorySet `gorm:"size:300;not null;default:''" json:"categories"`
+	CreatedAt  time.Time   `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -181,6 +186,10 @@ type Registration struct {
 	// Name is what the live list, the screen and the summary show.
 	PendingName   string     `gorm:"size:200;not null;default:''" json:"pending_name"`
 	PendingNameAt *time.Time `json:"pending_name_at,omitempty"`
+	// HeadOfDelegation marks the head of a State's delegation (whose
+	// Organization is the State's record, of type member_state or
+	// observer_state).
+	HeadOfDelegation bool `gorm:"not null;default:false" json:"head_of_delegation"`
 }
 
 // SeatCount counts a meeting's held seats: its pending and approved

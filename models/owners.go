@@ -7,6 +7,7 @@ func All() []any {
 		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}}
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
+	all = append(all, DelegationTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -41,4 +42,6 @@ var Owners = map[string]string{
 	"OutboxMessage":        "outbox",
 	"OutboxBlob":           "outbox",
 	"OutboxAttachment":     "outbox",
+	"Mission":              "delegations",
+	"MissionInvitation":    "delegations",
 }

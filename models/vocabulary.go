@@ -110,3 +110,40 @@ func keys(terms []Term) []string {
 	}
 	return out
 }
+
+// StateKindTerms are the kinds of State (Mission.Kind), in the order the
+// floor is given to them.
+var StateKindTerms = []Term{
+	{KindMemberState, "Member State"},
+	{KindObserverState, "Observer State"},
+}
+
+// CategoryTerms are the participant categories, in the order of the UN's
+// precedence: Member States, observer States, intergovernmental
+// organizations and UN entities, then the other stakeholder types in
+// their order. A category's key is the Type of the organization record
+// its participants register under.
+var CategoryTerms = func() []Term {
+	out := append([]Term{}, StateKindTerms...)
+	igo := StakeholderTypeOf("intergovernmental")
+	out = append(out, Term{igo.Key, "Intergovernmental organizations and UN entities"})
+	for _, t := range StakeholderTypes {
+		if t.Key != igo.Key {
+			out = append(out, Term{t.Key, t.Group})
+		}
+	}
+	return out
+}()
+
+// Categories are the keys of CategoryTerms, in the same order.
+var Categories = keys(CategoryTerms)
+
+// CategoryLabel names category key, or returns the key when it is none.
+func CategoryLabel(key string) string {
+	for _, t := range CategoryTerms {
+		if t.Key == key {
+			return t.Label
+		}
+	}
+	return key
+}

@@ -21,6 +21,7 @@ const (
 	mailWithdrawn    = "registration_withdrawn"    // the participant withdrew
 	mailNameChange   = "registration_name_change"  // the secretariat accepted or refused a new name
 	mailLink         = "registration_link"         // a new private link, asked for by its address
+	mailDelegate     = "registration_delegate"     // a mission's focal point registered a member of its delegation
 )
 
 // letter is what a mail says, before it is put into text and HTML.
@@ -58,6 +59,10 @@ func compose(kind string, reg *models.Registration, manage, lost string) letter 
 			l.Lead = "Thank you for registering. The secretariat will review your registration."
 			l.Next = "You will receive a message when it has decided."
 		}
+	case mailDelegate:
+		l.Subject = "Registered in the delegation of " + reg.Organization.Name + ": " + m.Title
+		l.Lead = "Your mission has registered you as a member of the delegation of " + reg.Organization.Name + "."
+		l.Next = "With the link below you may see your registration and ask for the floor on behalf of your State."
 	case mailDecision:
 		l.Reason = reg.Reason
 		switch reg.Status {

@@ -197,6 +197,9 @@ func (s *Service) UpdateOrganization(ctx context.Context, by auth.Actor, id uint
 		if org, err = organizationByID(tx, id); err != nil {
 			return err
 		}
+		if err := notAState(org); err != nil {
+			return err
+		}
 		cols, err := e.Apply(org)
 		if err != nil || len(cols) == 0 {
 			return err
@@ -303,6 +306,11 @@ func (s *Service) MergeOrganizations(ctx context.Context, by auth.Actor, id, int
 		target, err := organizationByID(tx, into)
 		if err != nil {
 			return err
+		}
+		for _, o := range []*models.Organization{source, target} {
+			if err := notAState(o); err != nil {
+				return err
+			}
 		}
 		meetingIDs, err := meetingsOf(tx, id)
 		if err != nil {

@@ -35,8 +35,8 @@ func (f *Filter) Validate() error {
 	if f.Status != "" && !oneOf(f.Status, models.RegistrationStatuses) {
 		fe.Add("status", "must be one of "+strings.Join(models.RegistrationStatuses, ", "))
 	}
-	if f.Type != "" && !oneOf(f.Type, models.OrganizationTypes) {
-		fe.Add("type", "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+	if f.Type != "" && !oneOf(f.Type, models.Categories) {
+		fe.Add("type", "must be one of "+strings.Join(models.Categories, ", "))
 	}
 	if f.NameChange != "" && f.NameChange != "pending" {
 		fe.Add("name_change", `must be "pending" or empty`)
@@ -168,7 +168,7 @@ func (s *Service) Count(ctx context.Context, meetingID uint) (Counts, error) {
 	for _, st := range models.RegistrationStatuses {
 		c.ByStatus[st] = 0
 	}
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		c.ByType[t] = map[string]int64{"total": 0}
 		for _, st := range models.RegistrationStatuses {
 			c.ByType[t][st] = 0

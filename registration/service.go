@@ -188,6 +188,9 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		if err != nil {
 			return err
 		}
+		if err := CheckCategory(m, org.Type); err != nil {
+			return err
+		}
 		active, err := countWhere(tx, "meeting_id = ? AND organization_id = ? AND status IN ?", m.ID, org.ID, ActiveStatuses)
 		if err != nil {
 			return err

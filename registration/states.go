@@ -159,3 +159,12 @@ func representatives(n int) string {
 	}
 	return fmt.Sprintf("%d representatives", n)
 }
+
+// CheckCategory refuses a participant of category (an organization's
+// Type, or a State's kind) at a meeting that does not admit it.
+func CheckCategory(m *models.Meeting, category string) error {
+	if m.Categories.Admits(category) {
+		return nil
+	}
+	return apperr.Conflict("%s does not admit participants of this category (%s)", m.Title, models.CategoryLabel(category)).WithCode("category_not_admitted")
+}

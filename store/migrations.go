@@ -48,6 +48,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0012_editing_and_accounts", Migrate: migrate0012EditingAndAccounts},
 	{ID: "0013_meeting_symbol", Migrate: migrate0013MeetingSymbol},
 	{ID: "0014_summary_generated", Migrate: migrate0014SummaryGenerated},
+	// (No 0015: IDs need only be unique and ordered.)
+	{ID: "0016_delegations", Migrate: migrate0016Delegations},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

@@ -1,0 +1,332 @@
+// Package delegations is the room of the States: their Permanent Missions
+// (the secretariat imports them), the missions' invitations to meetings
+// and the focal-point links those carry, by which a mission registers its
+// delegation.
+//
+// It owns missions and mission_invitations, apart from registration,
+// because a mission is not a participant: it is an address book entry of
+// the secretariat and a key that acts for a State, with its own link and
+// its own life across meetings. The members of a delegation, though, are
+// participants like any other, so they stay registration's: this package
+// asks registration (Delegates) to register, list and withdraw them, and
+// registration checks the limit per delegation inside its own write
+// transaction.
+package delegations
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"rostrum/apperr"
+	"rostrum/auth"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/registration"
+	"rostrum/textcheck"
+)
+
+// Delegates is what this room asks of registration, which owns the
+// delegation members' registrations.
+type Delegates interface {
+	RegisterDelegate(ctx context.Context, meetingID uint, st registration.State, in registration.DelegateInput) (*models.Registration, error)
+	Delegation(ctx context.Context, meetingID uint, country string) ([]models.Registration, error)
+	WithdrawDelegate(ctx context.Context, meetingID uint, country string, id uint) (*registration.Outcome, error)
+}
+
+// Service stores missions and their invitations.
+type Service struct {
+	DB *gorm.DB
+	// PublicURL prefixes the focal-point links sent by mail.
+	PublicURL string
+	// Notify, when set, wakes the mail worker after mail was queued.
+	Notify    func()
+	Delegates Delegates
+}
+
+// FocalPointURL is the focal point's page for a link's token.
+func (s *Service) FocalPointURL(token string) string { return s.PublicURL + "/d/" + token }
+
+// MissionInput is one mission as the secretariat imports it.
+type MissionInput struct {
+	Country string `json:"country"`
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+}
+
+// MaxImport is the most missions one import may hold (193 Member States
+// and the observers, with room to spare).
+const MaxImport = 1000
+
+// validate checks every mission of in, naming a bad field by the
+// mission's position: "0.country".
+func validate(in []MissionInput) ([]models.Mission, error) {
+	f := apperr.Fields{}
+	if len(in) == 0 {
+		f.Add("missions", "list at least one mission")
+	} else if len(in) > MaxImport {
+		f.Add("missions", fmt.Sprintf("list at most %d missions at once", MaxImport))
+	}
+	out := make([]models.Mission, 0, len(in))
+	seen := map[string]int{}
+	for i, m := range in {
+		p := fmt.Sprintf("%d.", i)
+		code, ok := registration.Country(m.Country)
+		switch {
+		case !ok:
+			f.Add(p+"country", "must be a country's ISO 3166-1 alpha-2 code, such as SG")
+		case seen[code] > 0:
+			f.Add(p+"country", fmt.Sprintf("%s is listed twice (also at %d)", registration.CountryName(code), seen[code]-1))
+		default:
+			seen[code] = i + 1
+		}
+		kind := strings.TrimSpace(m.Kind)
+		if kind != models.KindMemberState && kind != models.KindObserverState {
+			f.Add(p+"kind", `must be "member_state" or "observer_state"`)
+		}
+		name := strings.TrimSpace(m.Name)
+		switch {
+		case name == "":
+			f.Add(p+"name", "is required")
+		case len([]rune(name)) > 300:
+			f.Add(p+"name", "must be at most 300 characters")
+		default:
+			if pr := textcheck.Problem(name, false); pr != "" {
+				f.Add(p+"name", pr)
+			}
+		}
+		email, ok := registration.ValidEmail(strings.TrimSpace(m.Email))
+		if !ok {
+			f.Add(p+"email", "must be an email address such as name@example.org")
+		}
+		out = append(out, models.Mission{Country: code, Kind: kind, Name: name, Email: email})
+	}
+	return out, f.Err()
+}
+
+// ParseCSV reads missions from CSV with a header row naming the columns
+// country, kind, name and email (in any order).
+func ParseCSV(body []byte) ([]MissionInput, error) {
+	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff"))))
+	r.TrimLeadingSpace = true
+	head, err := r.Read()
+	if err != nil {
+		return nil, apperr.BadRequest("the CSV has no header row (country,kind,name,email)")
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	for _, want := range []string{"country", "kind", "name", "email"} {
+		if _, ok := col[want]; !ok {
+			return nil, apperr.BadRequest("the CSV's header row lacks the column %q (country,kind,name,email)", want)
+		}
+	}
+	var out []MissionInput
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, apperr.BadRequest("the CSV cannot be read: %v", err)
+		}
+		get := func(k string) string {
+			if i := col[k]; i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		out = append(out, MissionInput{Country: get("country"), Kind: get("kind"), Name: get("name"), Email: get("email")})
+	}
+}
+
+// Import stores the missions of in, each replacing the mission of its
+// country if there is one; nothing is stored unless every one is valid.
+func (s *Service) Import(ctx context.Context, in []MissionInput) (int, error) {
+	ms, err := validate(in)
+	if err != nil {
+		return 0, err
+	}
+	err = s.DB.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "country"}},
+		DoUpdates: clause.AssignmentColumns([]string{"kind", "name", "email", "updated_at"}),
+	}).Create(&ms).Error
+	return len(ms), err
+}
+
+// Missions lists the missions in the order of their countries' names.
+func (s *Service) Missions(ctx context.Context) ([]models.Mission, error) {
+	var ms []models.Mission
+	if err := s.DB.WithContext(ctx).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	order := map[string]int{}
+	for i, c := range registration.Countries() {
+		order[c.Code] = i
+	}
+	sortBy(ms, func(m models.Mission) int { return order[m.Country] })
+	return ms, nil
+}
+
+// Invited is one mission an invitation was mailed to.
+type Invited struct {
+	Country string `json:"country"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+}
+
+// Invite mails each mission of countries (every mission when countries is
+// empty) its focal point's private link to the meeting named slug. A
+// mission invited before gets a new link and its old one stops working.
+// Each invitation and its mail are stored in one transaction.
+func (s *Service) Invite(ctx context.Context, slug string, countries []string) ([]Invited, error) {
+	m, err := meetings.BySlug(ctx, s.DB, slug)
+	if err != nil {
+		return nil, err
+	}
+	db := s.DB.WithContext(ctx)
+	var ms []models.Mission
+	if len(countries) == 0 {
+		err = db.Order("id").Find(&ms).Error
+	} else {
+		f := apperr.Fields{}
+		codes := make([]string, 0, len(countries))
+		for i, c := range countries {
+			code, ok := registration.Country(c)
+			if !ok {
+				f.Add(fmt.Sprintf("countries.%d", i), "must be a country's ISO 3166-1 alpha-2 code, such as SG")
+			}
+			codes = append(codes, code)
+		}
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+		err = db.Where("country IN ?", codes).Order("id").Find(&ms).Error
+		if err == nil && len(ms) < len(dedupe(codes)) {
+			have := map[string]bool{}
+			for _, x := range ms {
+				have[x.Country] = true
+			}
+			for i, c := range codes {
+				if !have[c] {
+					f.Add(fmt.Sprintf("countries.%d", i), "no mission of "+registration.CountryName(c)+" has been imported")
+				}
+			}
+			return nil, f.Err()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(countries) == 0 { // every mission of a kind the meeting admits
+		ms = slices.DeleteFunc(ms, func(x models.Mission) bool { return !m.Categories.Admits(x.Kind) })
+	} else {
+		f := apperr.Fields{}
+		at := map[string]int{}
+		for i, c := range countries {
+			code, _ := registration.Country(c)
+			at[code] = i
+		}
+		for _, x := range ms {
+			if !m.Categories.Admits(x.Kind) {
+				f.Add(fmt.Sprintf("countries.%d", at[x.Country]), registration.CountryName(x.Country)+" is a "+models.CategoryLabel(x.Kind)+", which this meeting does not admit")
+			}
+		}
+		if err := f.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(ms) == 0 {
+		return nil, apperr.Conflict("no mission that this meeting admits has been imported yet: import the missions first").WithCode("no_missions")
+	}
+	out := make([]Invited, 0, len(ms))
+	err = db.Transaction(func(tx *gorm.DB) error {
+		for _, ms := range ms {
+			token := auth.NewToken()
+			inv := models.MissionInvitation{MeetingID: m.ID, MissionID: ms.ID, TokenHash: auth.HashToken(token), InvitedAt: time.Now().UTC()}
+			if err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
+				Columns:   []clause.Column{{Name: "meeting_id"}, {Name: "mission_id"}},
+				DoUpdates: clause.AssignmentColumns([]string{"token_hash", "invited_at"}),
+			}).Create(&inv).Error; err != nil {
+				return err
+			}
+			if err := s.enqueue(tx, m, &ms, token); err != nil {
+				return err
+			}
+			out = append(out, Invited{Country: registration.CountryName(ms.Country), Name: ms.Name, Email: ms.Email})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.Notify != nil {
+		s.Notify()
+	}
+	return out, nil
+}
+
+func dedupe(xs []string) map[string]bool {
+	out := map[string]bool{}
+	for _, x := range xs {
+		out[x] = true
+	}
+	return out
+}
+
+// FocalPoint is who holds a focal-point link: a mission, for one meeting.
+type FocalPoint struct {
+	Meeting models.Meeting
+	Mission models.Mission
+}
+
+// State is the State the focal point acts for.
+func (f *FocalPoint) State() registration.State {
+	return registration.State{Country: f.Mission.Country, Kind: f.Mission.Kind}
+}
+
+// ByToken returns the focal point whose link has token, or nil.
+func (s *Service) ByToken(ctx context.Context, token string) (*FocalPoint, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return nil, nil
+	}
+	db := s.DB.WithContext(ctx)
+	var inv models.MissionInvitation
+	if err := db.Preload("Mission").Where("token_hash = ?", auth.HashToken(token)).Limit(1).Find(&inv).Error; err != nil {
+		return nil, err
+	}
+	if inv.ID == 0 {
+		return nil, nil
+	}
+	m, err := meetings.ByID(db, inv.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	return &FocalPoint{Meeting: *m, Mission: inv.Mission}, nil
+}
+
+// Register registers a member of the focal point's delegation.
+func (s *Service) Register(ctx context.Context, f *FocalPoint, in registration.DelegateInput) (*models.Registration, error) {
+	return s.Delegates.RegisterDelegate(ctx, f.Meeting.ID, f.State(), in)
+}
+
+// Members lists the focal point's delegation.
+func (s *Service) Members(ctx context.Context, f *FocalPoint) ([]models.Registration, error) {
+	return s.Delegates.Delegation(ctx, f.Meeting.ID, f.Mission.Country)
+}
+
+// Withdraw withdraws member id of the focal point's delegation.
+func (s *Service) Withdraw(ctx context.Context, f *FocalPoint, id uint) (*registration.Outcome, error) {
+	return s.Delegates.WithdrawDelegate(ctx, f.Meeting.ID, f.Mission.Country, id)
+}
