@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"rostrum/models"
 )
@@ -128,5 +129,85 @@ func TestPrecedenceRanksFollowTheCategoriesOrder(t *testing.T) {
 	}
 	if !slices.IsSorted(ranks) || ranks[0] != 0 || ranks[1] != 1 || ranks[2] != 2 || ranks[len(ranks)-1] != 3 {
 		t.Fatalf("ranks in the order of models.Categories %v: %v", models.Categories, ranks)
+	}
+}
+
+func TestBalanceCountsStatesAndStakeholdersApart(t *testing.T) {
+	f := newFloor()
+	for _, s := range []struct{ name, typ string }{{"Singapore", models.KindMemberState}, {"HolySee", models.KindObserverState}, {"IGO1", "intergovernmental"}, {"NGO1", "ngo"}} {
+		e := add(t, f, 10, s.name, s.typ, models.KindStatement, 0)
+		if _, err := f.Start(t0, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Stop(t0.Add(time.Minute), e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := BalanceOf(f)
+	for _, c := range models.Categories {
+		if b[c] == nil {
+			t.Fatalf("category %s missing from the balance", c)
+		}
+	}
+	for _, c := range []string{models.KindMemberState, models.KindObserverState, "intergovernmental", "ngo"} {
+		if b[c].Statements != 1 || b[c].SpeakingMS != 60_000 {
+			t.Fatalf("%s: %+v, want one statement of a minute", c, b[c])
+		}
+	}
+	if b["other"].Statements != 0 {
+		t.Fatalf("States counted as other: %+v", b["other"])
+	}
+}
+
+func TestSuggestNextKeepsTheOrderOfPrecedence(t *testing.T) {
+	spoke := func(t *testing.T, f *Floor, name, typ string) {
+		e := add(t, f, 20, name, typ, models.KindStatement, 0)
+		if _, err := f.Start(t0, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Stop(t0.Add(time.Minute), e.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name, order string
+		spoke       [][2]string // who spoke before, on the other item
+		waiting     [][2]string // who waits on item 10, in order of request
+		want        string
+	}{{
+		name: "precedence: a State before organizations that spoke less", order: models.SpeakerOrderPrecedence,
+		spoke:   [][2]string{{"Brazil", models.KindMemberState}, {"Chile", models.KindMemberState}},
+		waiting: [][2]string{{"NGO1", "ngo"}, {"Singapore", models.KindMemberState}},
+		want:    "Singapore",
+	}, {
+		name: "precedence: an observer State before an IGO", order: models.SpeakerOrderPrecedence,
+		waiting: [][2]string{{"IGO1", "intergovernmental"}, {"HolySee", models.KindObserverState}},
+		want:    "HolySee",
+	}, {
+		name: "precedence: among stakeholders, the type that spoke least", order: models.SpeakerOrderPrecedence,
+		spoke:   [][2]string{{"NGO0", "ngo"}},
+		waiting: [][2]string{{"NGO1", "ngo"}, {"Acad1", "academia"}},
+		want:    "Acad1",
+	}, {
+		name: "request order: balance across every category, States apart", order: models.SpeakerOrderRequest,
+		spoke:   [][2]string{{"Brazil", models.KindMemberState}},
+		waiting: [][2]string{{"Singapore", models.KindMemberState}, {"NGO1", "ngo"}},
+		want:    "NGO1",
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFloor()
+			f.SpeakerOrder = c.order
+			for _, s := range c.spoke {
+				spoke(t, f, s[0], s[1])
+			}
+			for _, w := range c.waiting {
+				add(t, f, 10, w[0], w[1], models.KindStatement, 0)
+			}
+			s, err := SuggestNext(f, 10)
+			if err != nil || s == nil || s.Name != c.want {
+				t.Fatalf("suggested %v (%v), want %s", s, err, c.want)
+			}
+		})
 	}
 }
