@@ -72,3 +72,28 @@ func TestInPrecedenceOrderAStateRequestingAfterNGOsSpeaksBeforeThem(t *testing.T
 		}
 	}
 }
+
+func TestTheVocabularyNamesStatesAsGroupsInTheOrderOfPrecedence(t *testing.T) {
+	e := testenv.New(t)
+	var voc struct {
+		Categories []struct {
+			Key        string `json:"key"`
+			Label      string `json:"label"`
+			GroupLabel string `json:"group_label"`
+		} `json:"categories"`
+	}
+	e.Anon().MustJSON("GET", "/api/vocabulary", nil, 200, &voc)
+	var got []string
+	for _, c := range voc.Categories[:3] {
+		got = append(got, c.Key+"="+c.GroupLabel)
+	}
+	want := "member_state=Member States observer_state=Observer States intergovernmental=Intergovernmental organizations"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("first categories %v, want %s", got, want)
+	}
+	for _, c := range voc.Categories {
+		if c.Label == "" || c.GroupLabel == "" || c.GroupLabel == c.Key {
+			t.Fatalf("category %+v has no name", c)
+		}
+	}
+}
