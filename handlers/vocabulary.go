@@ -19,7 +19,7 @@ import (
 // Every list comes from the one table the server itself uses.
 type Vocabulary struct {
 	StakeholderTypes     []stakeholderTermView       `json:"stakeholder_types"`
-	Categories           []models.Term               `json:"categories"`
+	Categories           []stakeholderTermView       `json:"categories"`
 	ECOSOCStatuses       []models.Term               `json:"ecosoc_statuses"`
 	RegistrationStatuses []models.Term               `json:"registration_statuses"`
 	Countries            []registration.CountryEntry `json:"countries"`
@@ -43,13 +43,18 @@ type errorCodeView struct {
 // buildVocabulary assembles the vocabulary from the server's tables.
 func buildVocabulary() Vocabulary {
 	v := Vocabulary{
-		Categories:           models.CategoryTerms,
 		ECOSOCStatuses:       models.ECOSOCStatusTerms,
 		RegistrationStatuses: models.RegistrationStatusTerms,
 		Countries:            registration.Countries(),
 	}
 	for _, t := range models.StakeholderTypes {
 		v.StakeholderTypes = append(v.StakeholderTypes, stakeholderTermView{t.Key, t.Label, t.Group})
+	}
+	// Categories add the States to the stakeholder types, in the order of
+	// precedence: the balance of the floor and a delegation's type are
+	// named from them.
+	for _, t := range models.CategoryTerms {
+		v.Categories = append(v.Categories, stakeholderTermView{t.Key, t.Label, models.CategoryOf(t.Key).Group})
 	}
 	for _, k := range apperr.Kinds() {
 		v.ErrorCodes = append(v.ErrorCodes, errorCodeView{apperr.Code(k), kindStatus[k]})

@@ -1,10 +1,14 @@
 package live
 
 import (
+	"slices"
+
 	"rostrum/models"
 )
 
-// Balance is, per stakeholder type, how much of the floor it has had in
+// Balance is, per participant category (models.Categories: Member
+// States, observer States, intergovernmental organizations, then each
+// other stakeholder type, so that States and stakeholders count apart), how much of the floor it has had in
 // this meeting: its number of statements (entries of kind statement that
 // were given the floor, the one in progress included) and the total time
 // its speakers have spoken (every kind; a speech counts once it ends).
@@ -16,11 +20,11 @@ type TypeBalance struct {
 	SpeakingMS int64 `json:"speaking_ms"`
 }
 
-// BalanceOf adds up the floor over every list of f. Every stakeholder type
-// is present, so that a type that has not spoken shows as zero.
+// BalanceOf adds up the floor over every list of f. Every category is
+// present, so that one that has not spoken shows as zero.
 func BalanceOf(f *Floor) Balance {
 	b := Balance{}
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		b[t] = &TypeBalance{}
 	}
 	for _, l := range f.Lists {
@@ -49,7 +53,11 @@ func BalanceOf(f *Floor) Balance {
 // order comes first (procedure before substance). Otherwise it is the
 // earliest waiting entry whose stakeholder type has spoken least so far:
 // fewest statements, then least speaking time, then the waiting order.
-// It returns nil when nobody waits.
+// When the meeting keeps the order of precedence, balance never jumps a
+// group: it chooses only among the waiting entries of the first group in
+// that order that has someone waiting (a State before any organization;
+// among stakeholders, the type that has spoken least). It returns nil
+// when nobody waits.
 func SuggestNext(f *Floor, itemID uint) (*Entry, error) {
 	l, err := f.List(itemID)
 	if err != nil {
@@ -60,6 +68,13 @@ func SuggestNext(f *Floor, itemID uint) (*Entry, error) {
 		if e.Kind == models.KindPointOfOrder {
 			return e, nil
 		}
+	}
+	if f.SpeakerOrder == models.SpeakerOrderPrecedence && len(waiting) > 0 {
+		first := PrecedenceRank(waiting[0].StakeholderType)
+		for _, e := range waiting {
+			first = min(first, PrecedenceRank(e.StakeholderType))
+		}
+		waiting = slices.DeleteFunc(waiting, func(e *Entry) bool { return PrecedenceRank(e.StakeholderType) != first })
 	}
 	b := BalanceOf(f)
 	var best *Entry

@@ -45,6 +45,9 @@ type Floor struct {
 	Seq           int64
 	CurrentItemID uint // 0: none chosen yet
 	Lists         []*ListOfSpeakers
+	// SpeakerOrder is the meeting's models.SpeakerOrderRequest ("" too)
+	// or models.SpeakerOrderPrecedence: where a new statement goes.
+	SpeakerOrder string
 	// Withdrawn, when set, returns the withdrawn request id of the
 	// meeting, or nil: the lists no longer hold those (storage answers,
 	// by one lookup), and a command that names one is refused by the rule
@@ -285,7 +288,9 @@ func (f *Floor) respace(l *ListOfSpeakers, waiting []*Entry) {
 // closed list takes only points of order; a point of order goes to the top
 // of the waiting list (after earlier points of order there), a reply right
 // after the entry it answers (after earlier replies to it; at the top when
-// the answered entry is speaking or has spoken), a statement at the end.
+// the answered entry is speaking or has spoken), a statement at the end —
+// or, when the meeting keeps the order of precedence, at the end of its
+// group (statementAt).
 func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, replyTo uint) (*Entry, error) {
 	l, err := f.List(itemID)
 	if err != nil {
@@ -326,6 +331,10 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 	at := len(waiting)
 	var replyPtr *uint
 	switch kind {
+	case models.KindStatement:
+		if f.SpeakerOrder == models.SpeakerOrderPrecedence {
+			at = statementAt(waiting, sp.StakeholderType)
+		}
 	case models.KindPointOfOrder:
 		at = leadingPoO
 	case models.KindReply:
@@ -356,6 +365,47 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 	f.place(l, slices.Insert(waiting, at, e), at)
 	f.touch(e)
 	return e, nil
+}
+
+// PrecedenceRank is the group of a participant category in the UN's order
+// of precedence: Member States (0), observer States (1),
+// intergovernmental organizations (2), then every other stakeholder
+// type together (3), as one group in order of request.
+func PrecedenceRank(category string) int {
+	switch category {
+	case models.KindMemberState:
+		return 0
+	case models.KindObserverState:
+		return 1
+	case "intergovernmental":
+		return 2
+	}
+	return 3
+}
+
+// statementAt is where a statement of category goes on a waiting list
+// kept in the order of precedence: right after the last waiting statement
+// of its group or a group before it (and the replies that follow that
+// statement, which answer it), or, when there is none, after the points
+// of order and replies that lead the list. Entries the moderator moved by
+// hand stay where they are: the new one only goes after every earlier
+// request of its group and the groups ahead of it.
+func statementAt(waiting []*Entry, category string) int {
+	rank := PrecedenceRank(category)
+	at := 0
+	for at < len(waiting) && waiting[at].Kind != models.KindStatement {
+		at++
+	}
+	for i := len(waiting) - 1; i >= at; i-- {
+		if waiting[i].Kind == models.KindStatement && PrecedenceRank(waiting[i].StakeholderType) <= rank {
+			at = i + 1
+			for at < len(waiting) && waiting[at].Kind == models.KindReply {
+				at++
+			}
+			break
+		}
+	}
+	return at
 }
 
 // Remove withdraws a waiting entry (the participant withdraws, or the

@@ -345,7 +345,11 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	if err := db.Where("meeting_id = ? AND state IN ?", lm.MeetingID, liveStates).Order("id").Find(&entries).Error; err != nil {
 		return nil, err
 	}
-	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq,
+	m, err := meetings.ByID(db, lm.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq, SpeakerOrder: m.SpeakerOrder,
 		Withdrawn: func(id uint) *Entry { return withdrawnEntry(db, lm.MeetingID, id) }}
 	if lm.CurrentItemID != nil {
 		f.CurrentItemID = *lm.CurrentItemID

@@ -41,6 +41,9 @@ type Input struct {
 	// Categories are the participant categories admitted (models.Categories);
 	// none listed admits all.
 	Categories []string `json:"categories"`
+	// SpeakerOrder places requests for the floor: models.SpeakerOrderRequest
+	// (the default) or models.SpeakerOrderPrecedence.
+	SpeakerOrder string `json:"speaker_order"`
 }
 
 func checkText(f apperr.Fields, field, v string, min, max int) {
@@ -119,6 +122,13 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if attr != models.AttributionChathamHouse && attr != models.AttributionAttributed {
 		f.Add("attribution", `must be "chatham_house" or "attributed"`)
 	}
+	order := in.SpeakerOrder
+	if order == "" {
+		order = models.SpeakerOrderRequest
+	}
+	if order != models.SpeakerOrderRequest && order != models.SpeakerOrderPrecedence {
+		f.Add("speaker_order", `must be "request" or "precedence"`)
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -127,6 +137,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
 		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr, Categories: cats,
+		SpeakerOrder: order,
 	}, nil
 }
 

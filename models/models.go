@@ -100,7 +100,10 @@ type Meeting struct {
 	MaxPerDelegation int `gorm:"not null;default:0" json:"max_per_delegation"`
 	// Categories are the participant categories that may take part.
 	Categories CategorySet `gorm:"size:300;not null;default:''" json:"categories"`
-	CreatedAt  time.Time   `json:"created_at"`
+	// SpeakerOrder is how a request for the floor is placed on the list:
+	// SpeakerOrderRequest or SpeakerOrderPrecedence.
+	SpeakerOrder string    `gorm:"size:20;not null;default:'request'" json:"speaker_order"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -210,3 +213,12 @@ type RateLimit struct {
 	Hits   int       `gorm:"not null"`
 	EndsAt time.Time `gorm:"not null;index"`
 }
+
+// A meeting's speaker_order: in order of request (one mixed list, as
+// informal meetings often keep), or in the UN's order of precedence
+// (Member States, observer States, intergovernmental organizations, then
+// the other stakeholders, each group in order of request).
+const (
+	SpeakerOrderRequest    = "request"
+	SpeakerOrderPrecedence = "precedence"
+)

@@ -135,6 +135,32 @@ var CategoryTerms = func() []Term {
 	return out
 }()
 
+// stateGroups name the States as StakeholderType names an organization's
+// type, for the balance of the floor and the Chair's summary.
+var stateGroups = []StakeholderType{{
+	Key: KindMemberState, Label: "Member State", Group: "Member States",
+	One: "a Member State", Several: "Member States", From: "Member States",
+	CountOne: "Member State", CountMany: "Member States",
+}, {
+	Key: KindObserverState, Label: "Observer State", Group: "Observer States",
+	One: "an observer State", Several: "observer States", From: "observer States",
+	CountOne: "observer State", CountMany: "observer States",
+}}
+
+// CategoryOf returns the names of participant category key: a State's
+// kind or a stakeholder type ("other" for a key that is neither).
+func CategoryOf(key string) StakeholderType {
+	for _, t := range stateGroups {
+		if t.Key == key {
+			return t
+		}
+	}
+	return StakeholderTypeOf(key)
+}
+
+// IsState reports whether category key is a State's (Member or observer).
+func IsState(key string) bool { return key == KindMemberState || key == KindObserverState }
+
 // Categories are the keys of CategoryTerms, in the same order.
 var Categories = keys(CategoryTerms)
 

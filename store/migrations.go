@@ -50,6 +50,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0014_summary_generated", Migrate: migrate0014SummaryGenerated},
 	// (No 0015: IDs need only be unique and ordered.)
 	{ID: "0016_delegations", Migrate: migrate0016Delegations},
+	{ID: "0017_speaker_order", Migrate: migrate0017SpeakerOrder},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

@@ -142,20 +142,33 @@ func (d *drafter) introduction() {
 	}
 	d.numbered(s)
 
-	orgs := uniqueOrganizations(r.Organizations)
+	states, orgs := delegationsApart(uniqueOrganizations(r.Organizations))
 	byType := map[string]int{}
 	for _, o := range orgs {
 		byType[typeKey(o.Type)]++
 	}
 	var parts []string
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		if n := byType[t]; n > 0 {
 			parts = append(parts, countPhrase(t, n))
 		}
 	}
-	s = "Representatives of " + Plural(len(orgs), "organization", "organizations") + " took part in the meeting"
-	if len(parts) > 0 {
-		s += ", namely " + JoinAnd(parts)
+	if len(states) == 0 {
+		s = "Representatives of " + Plural(len(orgs), "organization", "organizations") + " took part in the meeting"
+		if len(parts) > 0 {
+			s += ", namely " + JoinAnd(parts)
+		}
+	} else {
+		// "Representatives of 12 Member States, 2 observer States and 14
+		// organizations took part in the meeting; the organizations were …"
+		who := stateCounts(states)
+		if len(orgs) > 0 {
+			who = append(who, Plural(len(orgs), "organization", "organizations"))
+		}
+		s = "Representatives of " + JoinAnd(who) + " took part in the meeting"
+		if len(parts) > 0 {
+			s += "; the " + map[bool]string{true: "organization was", false: "organizations were"}[len(orgs) == 1] + " " + JoinAnd(parts)
+		}
 	}
 	d.numbered(s + ".")
 
@@ -202,22 +215,43 @@ func (d *drafter) tookTheFloor(it Item) string {
 	for _, iv := range it.Interventions {
 		orgs = append(orgs, iv.Organization)
 	}
-	orgs = uniqueOrganizations(orgs)
+	all := uniqueOrganizations(orgs)
+	states, orgs := delegationsApart(all)
 	byType := map[string]int{}
 	for _, o := range orgs {
 		byType[typeKey(o.Type)]++
 	}
 	var parts []string
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		if k := byType[t]; k > 0 {
-			parts = append(parts, strconv.Itoa(k)+" from "+models.StakeholderTypeOf(t).From)
+			parts = append(parts, strconv.Itoa(k)+" from "+models.CategoryOf(t).From)
 		}
+	}
+	if len(states) > 0 {
+		// States are counted, never named here: under the Chatham House
+		// Rule that would tie them to what follows.
+		who := stateCounts(states)
+		if len(orgs) > 0 {
+			who = append(who, Plural(len(orgs), "organization", "organizations"))
+		}
+		s := "Representatives of " + JoinAnd(who)
+		if len(all) == 1 {
+			s = "The representative of " + models.CategoryOf(all[0].Type).One
+		}
+		if len(parts) > 1 {
+			s += ", among the organizations " + JoinAnd(parts) + ","
+		}
+		s += " took the floor"
+		if len(it.Interventions) != len(all) {
+			s += " in " + Plural(len(it.Interventions), "intervention", "interventions")
+		}
+		return s + "."
 	}
 	s := "Representatives of " + Plural(len(orgs), "organization", "organizations")
 	if len(orgs) == 1 {
-		s = "A participant from " + models.StakeholderTypeOf(orgs[0].Type).From
+		s = "A participant from " + models.CategoryOf(orgs[0].Type).From
 	} else if len(parts) == 1 {
-		s += ", all from " + models.StakeholderTypeOf(orgs[0].Type).From + ","
+		s += ", all from " + models.CategoryOf(orgs[0].Type).From + ","
 	} else if len(parts) > 1 {
 		s += ", among them " + JoinAnd(parts) + ","
 	}
@@ -383,13 +417,16 @@ func (d *drafter) who(orgs []Organization) string {
 	}
 	seen := map[string]bool{}
 	var froms []string
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		for _, o := range orgs {
 			if typeKey(o.Type) == t && !seen[t] {
 				seen[t] = true
-				froms = append(froms, models.StakeholderTypeOf(t).From)
+				froms = append(froms, models.CategoryOf(t).From)
 			}
 		}
+	}
+	if len(orgs) == 1 && models.IsState(orgs[0].Type) {
+		return "a participant from " + models.CategoryOf(orgs[0].Type).One
 	}
 	if len(orgs) == 1 {
 		return "a participant from " + froms[0]
@@ -411,6 +448,9 @@ func (d *drafter) closing() {
 
 func orgName(o Organization) string {
 	s := Escape(o.Name)
+	if models.IsState(o.Type) {
+		return s // named after its State: "Singapore (Singapore)" says nothing more
+	}
 	if c := strings.TrimSpace(o.Country); c != "" {
 		s += " (" + Escape(countryName(c)) + ")"
 	}
@@ -460,9 +500,13 @@ func Slot(start, end *time.Time, tz string) string {
 }
 
 func (d *drafter) annexOrganizations() {
-	d.line("## Annex II: Participating organizations")
-	d.line("")
 	orgs := uniqueOrganizations(d.r.Organizations)
+	if states, _ := delegationsApart(orgs); len(states) > 0 {
+		d.line("## Annex II: Participating delegations and organizations")
+	} else {
+		d.line("## Annex II: Participating organizations")
+	}
+	d.line("")
 	if len(orgs) == 0 {
 		d.line("No organizations were registered.")
 		d.line("")
@@ -472,14 +516,24 @@ func (d *drafter) annexOrganizations() {
 	for _, o := range orgs {
 		byType[typeKey(o.Type)] = append(byType[typeKey(o.Type)], o)
 	}
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		list := byType[t]
 		if len(list) == 0 {
 			continue
 		}
 		sort.SliceStable(list, func(i, j int) bool { return foldKey(list[i].Name) < foldKey(list[j].Name) })
-		d.linef("### %s", models.StakeholderTypeOf(t).Group)
+		d.linef("### %s", models.CategoryOf(t).Group)
 		d.line("")
+		if models.IsState(t) {
+			// A delegation is its State's: the record is named after it.
+			d.line("| Delegation |")
+			d.line("| --- |")
+			for _, o := range list {
+				d.linef("| %s |", Escape(o.Name))
+			}
+			d.line("")
+			continue
+		}
 		d.line("| Organization | Country |")
 		d.line("| --- | --- |")
 		for _, o := range list {
@@ -501,7 +555,7 @@ type Stats struct {
 // leaving out groups with neither organizations nor interventions.
 func Statistics(r Record) []Stats {
 	m := map[string]*Stats{}
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		m[t] = &Stats{Type: t}
 	}
 	for _, o := range uniqueOrganizations(r.Organizations) {
@@ -515,7 +569,7 @@ func Statistics(r Record) []Stats {
 		}
 	}
 	var out []Stats
-	for _, t := range models.OrganizationTypes {
+	for _, t := range models.Categories {
 		if s := m[t]; s.Organizations > 0 || s.Interventions > 0 {
 			out = append(out, *s)
 		}
@@ -531,7 +585,7 @@ func (d *drafter) annexStatistics() {
 	d.line("| --- | ---: | ---: | ---: |")
 	var tot Stats
 	for _, s := range stats {
-		d.linef("| %s | %d | %d | %s |", models.StakeholderTypeOf(s.Type).Group, s.Organizations, s.Interventions, Duration(s.SpeakingTime))
+		d.linef("| %s | %d | %d | %s |", models.CategoryOf(s.Type).Group, s.Organizations, s.Interventions, Duration(s.SpeakingTime))
 		tot.Organizations += s.Organizations
 		tot.Interventions += s.Interventions
 		tot.SpeakingTime += s.SpeakingTime
@@ -541,20 +595,50 @@ func (d *drafter) annexStatistics() {
 	d.line("```chart")
 	d.line("Interventions by stakeholder group")
 	for _, s := range stats {
-		d.linef("%s | %d", models.StakeholderTypeOf(s.Type).Group, s.Interventions)
+		d.linef("%s | %d", models.CategoryOf(s.Type).Group, s.Interventions)
 	}
 	d.line("```")
 	d.line("")
 	d.line("```chart")
 	d.line("Speaking time by stakeholder group (minutes)")
 	for _, s := range stats {
-		d.linef("%s | %s", models.StakeholderTypeOf(s.Type).Group, strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
+		d.linef("%s | %s", models.CategoryOf(s.Type).Group, strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
 	}
 	d.line("```")
 }
 
+// delegationsApart splits participants into the States' delegations and
+// the organizations (intergovernmental ones included).
+func delegationsApart(all []Organization) (states, orgs []Organization) {
+	for _, o := range all {
+		if models.IsState(o.Type) {
+			states = append(states, o)
+		} else {
+			orgs = append(orgs, o)
+		}
+	}
+	return states, orgs
+}
+
+// stateCounts: "12 Member States", "2 observer States", in that order.
+func stateCounts(states []Organization) []string {
+	var out []string
+	for _, k := range []string{models.KindMemberState, models.KindObserverState} {
+		n := 0
+		for _, o := range states {
+			if o.Type == k {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, countPhrase(k, n))
+		}
+	}
+	return out
+}
+
 func countPhrase(t string, n int) string {
-	st := models.StakeholderTypeOf(t)
+	st := models.CategoryOf(t)
 	return Plural(n, st.CountOne, st.CountMany)
 }
 

@@ -45,7 +45,7 @@ type Item struct {
 // Organization is a participating organization.
 type Organization struct {
 	Name    string
-	Type    string // one of models.OrganizationTypes
+	Type    string // one of models.Categories: a State's delegation, or an organization
 	Country string // ISO 3166-1 alpha-2
 }
 
@@ -63,4 +63,4 @@ func (r *Record) chathamHouse() bool { return r.Attribution != models.Attributio
 
 // typeKey returns the stakeholder type of an organization, unknown ones
 // (should there be any) under "other".
-func typeKey(t string) string { return models.StakeholderTypeOf(t).Key }
+func typeKey(t string) string { return models.CategoryOf(t).Key }

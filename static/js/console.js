@@ -6,7 +6,7 @@
 import {
   LiveConnection, clock, currentItem, h, kindLabel, phase, remainingMs, speaking, statusText, waiting,
 } from "./livestate.js";
-import { groupLabel, stakeholderTypes, typeLabel } from "./vocabulary.js";
+import { categories, groupLabel, typeLabel } from "./vocabulary.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -185,7 +185,7 @@ function renderHistory(it) {
 
 function renderBalance() {
   const b = state.balance || {};
-  const order = stakeholderTypes.map((t) => t.key);
+  const order = categories.map((t) => t.key); // States first, in the order of precedence
   const rank = (t) => (order.includes(t) ? order.indexOf(t) : order.length);
   const types = Object.keys(b).sort((x, y) => rank(x) - rank(y));
   const maxS = Math.max(1, ...types.map((t) => b[t].statements));

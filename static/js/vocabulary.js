@@ -21,17 +21,22 @@ export const stakeholderTypes = v.stakeholder_types || [];       // [{key, label
 export const registrationStatuses = v.registration_statuses || []; // [{key, label}]
 export const ecosocStatuses = v.ecosoc_statuses || [];           // [{key, label}]
 export const countries = v.countries || [];                      // [{code, name}]
+// Participant categories: the States, then the stakeholder types, in the
+// UN's order of precedence.
+export const categories = v.categories || [];                    // [{key, label, group_label}]
 
 const byKey = (list, key) => new Map(list.map((t) => [t[key], t]));
 const types = byKey(stakeholderTypes, "key");
+const cats = byKey(categories, "key");
 const states = byKey(registrationStatuses, "key");
 const ecosoc = byKey(ecosocStatuses, "key");
 const countryByCode = byKey(countries, "code");
 
 // typeLabel names one organization's stakeholder type.
-export function typeLabel(key) { return types.get(key)?.label || key || ""; }
+// A State's delegation has a category, not a stakeholder type.
+export function typeLabel(key) { return types.get(key)?.label || cats.get(key)?.label || key || ""; }
 // groupLabel names the organizations of a stakeholder type together.
-export function groupLabel(key) { return types.get(key)?.group_label || key || ""; }
+export function groupLabel(key) { return types.get(key)?.group_label || cats.get(key)?.group_label || key || ""; }
 // statusLabel names a registration state.
 export function statusLabel(key) { return states.get(key)?.label || key || ""; }
 // ecosocLabel names an ECOSOC consultative status.
