@@ -5,10 +5,10 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
-	"time"
 
 	"gorm.io/gorm"
 
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
 )
@@ -45,7 +45,7 @@ type letter struct {
 func compose(kind string, reg *models.Registration, manage, lost string) letter {
 	m := &reg.Meeting
 	l := letter{
-		Name: reg.Name, Meeting: m.Title, Dates: meetingDates(m), Venue: m.Venue,
+		Name: reg.Name, Meeting: m.Title, Dates: meetings.Dates(m), Venue: m.Venue,
 		Org: reg.Organization.Name, Status: reg.Status, Manage: manage, Lost: lost,
 	}
 	switch kind {
@@ -101,21 +101,6 @@ func compose(kind string, reg *models.Registration, manage, lost string) letter 
 		l.Next = "If you did not ask for it, someone typed your address: only you received this link, and you may keep using it."
 	}
 	return l
-}
-
-func meetingDates(m *models.Meeting) string {
-	loc, err := time.LoadLocation(m.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	s, e := m.StartsAt.In(loc), m.EndsAt.In(loc)
-	if s.Year() == e.Year() && s.Month() == e.Month() {
-		if s.Day() == e.Day() {
-			return s.Format("2 January 2006")
-		}
-		return s.Format("2") + " to " + e.Format("2 January 2006")
-	}
-	return s.Format("2 January 2006") + " to " + e.Format("2 January 2006")
 }
 
 var textMail = texttemplate.Must(texttemplate.New("text").Parse(`Dear {{.Name}},
