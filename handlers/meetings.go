@@ -10,8 +10,19 @@ import (
 	"rostrum/models"
 )
 
-type meetingView struct {
+// zonedMeeting is a meeting with the common name of its zone ("Geneva"
+// for Europe/Zurich), which pages show beside its times.
+type zonedMeeting struct {
 	models.Meeting
+	ZoneCity string `json:"zone_city"`
+}
+
+func zoned(m *models.Meeting) zonedMeeting {
+	return zonedMeeting{Meeting: *m, ZoneCity: meetings.ZoneCity(m.Timezone)}
+}
+
+type meetingView struct {
+	zonedMeeting
 	Counts map[string]int64 `json:"counts"`
 }
 
@@ -25,7 +36,7 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(meetingView{Meeting: *m, Counts: map[string]int64{}})
+	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: zoned(m), Counts: map[string]int64{}})
 }
 
 // editMeeting: PATCH /api/meetings/:slug (admin). The body names the
@@ -45,7 +56,7 @@ func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -54,7 +65,11 @@ func (h *Handler) listMeetings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"meetings": ms})
+	out := make([]zonedMeeting, len(ms))
+	for i := range ms {
+		out[i] = zoned(&ms[i])
+	}
+	return c.JSON(fiber.Map{"meetings": out})
 }
 
 // getMeeting: GET /api/meetings/:slug (public) with counts per state.
@@ -67,7 +82,7 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).
