@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -180,4 +183,28 @@ func (h *Handler) deleteAgendaItem(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// meetingCalendar: GET /m/:slug/calendar.ics (public) → the meeting as an
+// iCalendar file: one event per agenda slot, or the meeting.
+func (h *Handler) meetingCalendar(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	items, err := h.Meetings.Items(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	domain := "rostrum"
+	if u, err := url.Parse(h.Opts.PublicURL); err == nil && u.Hostname() != "" {
+		domain = u.Hostname()
+	}
+	var b bytes.Buffer
+	if err := meetings.WriteCalendar(&b, m, items, domain, time.Now()); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+m.Slug+`.ics"`)
+	return c.Send(b.Bytes())
 }
