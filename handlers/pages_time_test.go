@@ -55,6 +55,9 @@ func TestAMeetingTypedAt10NewYorkFromZurichStartsAt15UTCAndPagesSayNewYorkTime(t
 			chromedp.Poll[chromedp.Void](`document.body.innerText.includes("New York time (EST)")`, chromedp.WithPollingTimeout(10*time.Second)),
 		)
 		body := browser.Value(t, ctx, chromedp.Evaluate[string](`document.body.innerText`))
+		if cal := browser.Value(t, ctx, chromedp.Evaluate[bool](`[...document.querySelectorAll("a")].some((a) => a.href.endsWith("/m/oewg-2031-12/calendar.ics"))`)); !cal {
+			t.Errorf("%s has no link to the meeting's calendar.ics", path)
+		}
 		if !strings.Contains(body, "December 2") || strings.Contains(body, "Zurich") {
 			t.Errorf("%s shows %q", path, body)
 		}

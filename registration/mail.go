@@ -38,6 +38,9 @@ type letter struct {
 	Status  string
 	Manage  string // the private link, in the mails that hand over a new one
 	Lost    string // where to ask for a new link, in the others
+	// Calendar is the meeting's calendar.ics, in the mail that approves:
+	// from then on the participant has a seat to put in a calendar.
+	Calendar string
 }
 
 // compose writes the letter of kind for reg (whose Meeting and
@@ -122,6 +125,10 @@ Venue:        {{.Venue}}
 {{- end}}
 Organization: {{.Org}}
 Status:       {{.Status}}
+{{- if .Calendar}}
+
+Add the meeting to your calendar: {{.Calendar}}
+{{- end}}
 {{if .Manage}}
 See your registration, change your details or withdraw:
 {{.Manage}}
@@ -154,6 +161,9 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
 <tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
 <tr><th align="left">Status</th><td>{{.Status}}</td></tr>
 </table>
+{{- if .Calendar}}
+<p><a href="{{.Calendar}}">Add the meeting to your calendar</a> (times in UTC; your calendar shows them in your zone).</p>
+{{- end}}
 {{- if .Manage}}
 <p><a href="{{.Manage}}">See your registration, change your details or withdraw</a></p>
 <p>Keep this link to yourself: anyone who has it can manage your registration.</p>
@@ -190,6 +200,9 @@ func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) er
 		manage = s.ManageURL(reg.Token)
 	}
 	l := compose(kind, reg, manage, s.LostLinkURL(reg.Meeting.Slug))
+	if kind == mailDecision && reg.Status == models.StatusApproved {
+		l.Calendar = s.PublicURL + "/m/" + reg.Meeting.Slug + "/calendar.ics"
+	}
 	text, html, err := render(l)
 	if err != nil {
 		return err
