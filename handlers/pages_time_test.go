@@ -24,6 +24,9 @@ func TestAMeetingTypedAt10NewYorkFromZurichStartsAt15UTCAndPagesSayNewYorkTime(t
 		t.Fatal(err)
 	}
 	consoleLogin(t, ctx, e, "")
+	if tz := browser.Value(t, ctx, chromedp.Evaluate[string](`Intl.DateTimeFormat().resolvedOptions().timeZone`)); tz != "Europe/Zurich" {
+		t.Fatalf("the browser's zone is %q, want Europe/Zurich", tz)
+	}
 	browser.Do(t, ctx,
 		chromedp.Click(chromedp.CSS("#create-details summary")),
 		chromedp.SendKeys(chromedp.CSS("#m-title"), "Informal intersessional consultative meeting"),
