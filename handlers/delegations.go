@@ -8,6 +8,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/delegations"
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
 )
@@ -117,6 +118,8 @@ type delegationView struct {
 		Venue            string    `json:"venue"`
 		StartsAt         time.Time `json:"starts_at"`
 		EndsAt           time.Time `json:"ends_at"`
+		Timezone         string    `json:"timezone"`
+		ZoneCity         string    `json:"zone_city"`
 		MaxPerDelegation int       `json:"max_per_delegation"`
 	} `json:"meeting"`
 	State   string         `json:"state"`
@@ -137,6 +140,7 @@ func (h *Handler) listDelegates(c *fiber.Ctx) error {
 	m := &f.Meeting
 	v.Meeting.Slug, v.Meeting.Title, v.Meeting.Venue = m.Slug, m.Title, m.Venue
 	v.Meeting.StartsAt, v.Meeting.EndsAt, v.Meeting.MaxPerDelegation = m.StartsAt, m.EndsAt, m.MaxPerDelegation
+	v.Meeting.Timezone, v.Meeting.ZoneCity = m.Timezone, meetings.ZoneCity(m.Timezone)
 	v.State, v.Kind, v.Mission = registration.CountryName(f.Mission.Country), f.Mission.Kind, f.Mission.Name
 	v.Members = make([]delegateView, len(regs))
 	for i := range regs {

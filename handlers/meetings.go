@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -10,8 +13,19 @@ import (
 	"rostrum/models"
 )
 
-type meetingView struct {
+// zonedMeeting is a meeting with the common name of its zone ("Geneva"
+// for Europe/Zurich), which pages show beside its times.
+type zonedMeeting struct {
 	models.Meeting
+	ZoneCity string `json:"zone_city"`
+}
+
+func zoned(m *models.Meeting) zonedMeeting {
+	return zonedMeeting{Meeting: *m, ZoneCity: meetings.ZoneCity(m.Timezone)}
+}
+
+type meetingView struct {
+	zonedMeeting
 	Counts map[string]int64 `json:"counts"`
 }
 
@@ -25,7 +39,7 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(meetingView{Meeting: *m, Counts: map[string]int64{}})
+	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: zoned(m), Counts: map[string]int64{}})
 }
 
 // editMeeting: PATCH /api/meetings/:slug (admin). The body names the
@@ -45,7 +59,7 @@ func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -54,7 +68,11 @@ func (h *Handler) listMeetings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"meetings": ms})
+	out := make([]zonedMeeting, len(ms))
+	for i := range ms {
+		out[i] = zoned(&ms[i])
+	}
+	return c.JSON(fiber.Map{"meetings": out})
 }
 
 // getMeeting: GET /api/meetings/:slug (public) with counts per state.
@@ -67,7 +85,7 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{Meeting: *m, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).
@@ -165,4 +183,28 @@ func (h *Handler) deleteAgendaItem(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// meetingCalendar: GET /m/:slug/calendar.ics (public) → the meeting as an
+// iCalendar file: one event per agenda slot, or the meeting.
+func (h *Handler) meetingCalendar(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	items, err := h.Meetings.Items(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	domain := "rostrum"
+	if u, err := url.Parse(h.Opts.PublicURL); err == nil && u.Hostname() != "" {
+		domain = u.Hostname()
+	}
+	var b bytes.Buffer
+	if err := meetings.WriteCalendar(&b, m, items, domain, time.Now()); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+m.Slug+`.ics"`)
+	return c.Send(b.Bytes())
 }

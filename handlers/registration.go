@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
 )
@@ -331,6 +332,7 @@ type participantMeeting struct {
 	StartsAt             time.Time `json:"starts_at"`
 	EndsAt               time.Time `json:"ends_at"`
 	Timezone             string    `json:"timezone"`
+	ZoneCity             string    `json:"zone_city"`
 	RegistrationClosesAt time.Time `json:"registration_closes_at"`
 }
 
@@ -342,7 +344,7 @@ func (h *Handler) viewParticipant(r *models.Registration, token string) particip
 	return participantView{
 		registrationView: viewRegistration(r),
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
-			Timezone: m.Timezone, RegistrationClosesAt: m.RegistrationClosesAt},
+			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt},
 		ManageURL: h.Registrations.ManageURL(token), CanWithdraw: open, CanEdit: open,
 	}
 }

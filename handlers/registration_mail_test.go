@@ -39,6 +39,16 @@ func TestRegistrationMailIsDeliveredWithTheManageLinkOnceOnly(t *testing.T) {
 	if p := srv.WaitTo("bo@example.org", 2, 10*time.Second)[1]; !strings.HasPrefix(p.Subject, "A seat is free") || strings.Contains(p.Text, bo.ManageURL) || !strings.Contains(p.Text, lost) {
 		t.Fatalf("promotion: %q\n%s", p.Subject, p.Text)
 	}
+	// The approval, and only it, links the meeting's calendar; its dates
+	// name the meeting's zone.
+	decide(e.Admin(), bo.ID, "approve", 200)
+	cal := e.Config.PublicURL() + "/m/m/calendar.ics"
+	if a := srv.WaitTo("bo@example.org", 3, 10*time.Second)[2]; !strings.Contains(a.Text, cal) || !strings.Contains(a.HTML, `href="`+cal+`"`) {
+		t.Fatalf("approval without the calendar: %q\n%s", a.Subject, a.Text)
+	}
+	if d := srv.WaitTo("ana@example.org", 2, 10*time.Second)[1]; strings.Contains(d.Text, cal) {
+		t.Fatalf("a refusal links the calendar:\n%s", d.Text)
+	}
 }
 
 // TestRegistrationSucceedsWhileTheMailServerIsDown registers while SMTP is

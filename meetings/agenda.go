@@ -124,7 +124,11 @@ func EditItem(tx *gorm.DB, meetingID, id uint, change func(*ItemEdit) error) (*m
 	case in.StartsAt == nil || in.EndsAt == nil:
 		f.Add("ends_at", "a slot needs both starts_at and ends_at (null both to clear it)")
 	default:
-		s, e := parseTime(f, "starts_at", *in.StartsAt), parseTime(f, "ends_at", *in.EndsAt)
+		loc, err := meetingZone(tx, meetingID)
+		if err != nil {
+			return nil, err
+		}
+		s, e := parseTime(f, "starts_at", *in.StartsAt, loc), parseTime(f, "ends_at", *in.EndsAt, loc)
 		if len(f) == 0 && !e.After(s) {
 			f.Add("ends_at", "must be after starts_at")
 		}
@@ -186,4 +190,13 @@ func DeleteItem(tx *gorm.DB, meetingID, id uint) (*models.AgendaItem, error) {
 		return nil, err
 	}
 	return it, tx.Where("id = ?", id).Delete(&models.AgendaItem{}).Error
+}
+
+// meetingZone is the time zone in which meetingID's times are typed.
+func meetingZone(tx *gorm.DB, meetingID uint) (*time.Location, error) {
+	var m models.Meeting
+	if err := tx.Select("timezone").First(&m, meetingID).Error; err != nil {
+		return nil, err
+	}
+	return Zone(m.Timezone), nil
 }

@@ -66,16 +66,31 @@ func checkText(f apperr.Fields, field, v string, min, max int) {
 	}
 }
 
-func parseTime(f apperr.Fields, field, v string) time.Time {
+// wallClockLayouts are the times a form's datetime-local control sends:
+// a date and a time of day without an offset, read in the meeting's zone.
+var wallClockLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05"}
+
+// parseTime reads v as an RFC 3339 time, or as a wall-clock time in loc
+// (the meeting's zone) when it has no offset. The server, not the
+// browser, turns what the secretariat typed into an instant: the browser
+// would read it in its own zone, and 10:00 New York typed in Zurich
+// would become 04:00 New York. A wall-clock time without an offset
+// cannot be mistaken for an RFC 3339 one, so both forms share the field.
+func parseTime(f apperr.Fields, field, v string, loc *time.Location) time.Time {
 	if v == "" {
 		f.Add(field, "is required (RFC 3339, e.g. 2019-12-02T10:00:00-05:00)")
 		return time.Time{}
 	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		f.Add(field, "must be an RFC 3339 time such as 2019-12-02T10:00:00-05:00")
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC()
 	}
-	return t.UTC()
+	for _, layout := range wallClockLayouts {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t.UTC()
+		}
+	}
+	f.Add(field, "must be an RFC 3339 time such as 2019-12-02T10:00:00-05:00, or 2019-12-02T10:00 in the meeting's time zone")
+	return time.Time{}
 }
 
 // Validate checks in and returns the meeting it describes.
@@ -89,21 +104,23 @@ func (in Input) Validate() (*models.Meeting, error) {
 	checkText(f, "venue", in.Venue, 0, 300)
 	checkText(f, "chair", in.Chair, 0, 200)
 	checkText(f, "symbol", in.Symbol, 0, 60)
-	starts := parseTime(f, "starts_at", in.StartsAt)
-	ends := parseTime(f, "ends_at", in.EndsAt)
-	closes := parseTime(f, "registration_closes_at", in.RegistrationClosesAt)
+	tz := strings.TrimSpace(in.Timezone)
+	if tz == "" {
+		tz = "UTC"
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		f.Add("timezone", "must be an IANA time zone such as America/New_York")
+		loc = time.UTC
+	}
+	starts := parseTime(f, "starts_at", in.StartsAt, loc)
+	ends := parseTime(f, "ends_at", in.EndsAt, loc)
+	closes := parseTime(f, "registration_closes_at", in.RegistrationClosesAt, loc)
 	if !starts.IsZero() && !ends.IsZero() && !ends.After(starts) {
 		f.Add("ends_at", "must be after starts_at")
 	}
 	if !closes.IsZero() && !ends.IsZero() && closes.After(ends) {
 		f.Add("registration_closes_at", "must not be after ends_at")
-	}
-	tz := strings.TrimSpace(in.Timezone)
-	if tz == "" {
-		tz = "UTC"
-	}
-	if _, err := time.LoadLocation(tz); err != nil {
-		f.Add("timezone", "must be an IANA time zone such as America/New_York")
 	}
 	if in.Capacity < 0 || in.Capacity > 1_000_000 {
 		f.Add("capacity", "must be between 0 (no limit) and 1000000")

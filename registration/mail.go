@@ -5,10 +5,10 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
-	"time"
 
 	"gorm.io/gorm"
 
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
 )
@@ -38,6 +38,9 @@ type letter struct {
 	Status  string
 	Manage  string // the private link, in the mails that hand over a new one
 	Lost    string // where to ask for a new link, in the others
+	// Calendar is the meeting's calendar.ics, in the mail that approves:
+	// from then on the participant has a seat to put in a calendar.
+	Calendar string
 }
 
 // compose writes the letter of kind for reg (whose Meeting and
@@ -45,7 +48,7 @@ type letter struct {
 func compose(kind string, reg *models.Registration, manage, lost string) letter {
 	m := &reg.Meeting
 	l := letter{
-		Name: reg.Name, Meeting: m.Title, Dates: meetingDates(m), Venue: m.Venue,
+		Name: reg.Name, Meeting: m.Title, Dates: meetings.Dates(m), Venue: m.Venue,
 		Org: reg.Organization.Name, Status: reg.Status, Manage: manage, Lost: lost,
 	}
 	switch kind {
@@ -103,21 +106,6 @@ func compose(kind string, reg *models.Registration, manage, lost string) letter 
 	return l
 }
 
-func meetingDates(m *models.Meeting) string {
-	loc, err := time.LoadLocation(m.Timezone)
-	if err != nil {
-		loc = time.UTC
-	}
-	s, e := m.StartsAt.In(loc), m.EndsAt.In(loc)
-	if s.Year() == e.Year() && s.Month() == e.Month() {
-		if s.Day() == e.Day() {
-			return s.Format("2 January 2006")
-		}
-		return s.Format("2") + " to " + e.Format("2 January 2006")
-	}
-	return s.Format("2 January 2006") + " to " + e.Format("2 January 2006")
-}
-
 var textMail = texttemplate.Must(texttemplate.New("text").Parse(`Dear {{.Name}},
 
 {{.Lead}}
@@ -137,6 +125,10 @@ Venue:        {{.Venue}}
 {{- end}}
 Organization: {{.Org}}
 Status:       {{.Status}}
+{{- if .Calendar}}
+
+Add the meeting to your calendar: {{.Calendar}}
+{{- end}}
 {{if .Manage}}
 See your registration, change your details or withdraw:
 {{.Manage}}
@@ -169,6 +161,9 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
 <tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
 <tr><th align="left">Status</th><td>{{.Status}}</td></tr>
 </table>
+{{- if .Calendar}}
+<p><a href="{{.Calendar}}">Add the meeting to your calendar</a> (times in UTC; your calendar shows them in your zone).</p>
+{{- end}}
 {{- if .Manage}}
 <p><a href="{{.Manage}}">See your registration, change your details or withdraw</a></p>
 <p>Keep this link to yourself: anyone who has it can manage your registration.</p>
@@ -205,6 +200,9 @@ func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) er
 		manage = s.ManageURL(reg.Token)
 	}
 	l := compose(kind, reg, manage, s.LostLinkURL(reg.Meeting.Slug))
+	if kind == mailDecision && reg.Status == models.StatusApproved {
+		l.Calendar = s.PublicURL + "/m/" + reg.Meeting.Slug + "/calendar.ics"
+	}
 	text, html, err := render(l)
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ func TestMailEscapesHTMLAndCarriesTheManageLink(t *testing.T) {
 		!strings.Contains(html, "Tom &amp; Jerry &lt;Inc&gt;") {
 		t.Fatalf("HTML not escaped:\n%s", html)
 	}
-	if !strings.Contains(text, "<img src=x onerror=alert(1)>") || !strings.Contains(text, "2 to 4 December 2019") || !strings.Contains(text, "approved") {
+	if !strings.Contains(text, "<img src=x onerror=alert(1)>") || !strings.Contains(text, "2–4 December 2019, New York time (EST)") || !strings.Contains(text, "approved") {
 		t.Fatalf("text:\n%s", text)
 	}
 	if l.Subject != "Registration approved: Informal intersessional consultative meeting" {

@@ -1,7 +1,7 @@
 // The secretariat console's editing of one meeting: its fields, its
 // agenda items (edit, move, delete) and its audit log. admin.js shows the
 // meeting and calls showMeetingEditors with it.
-import { $, api, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError } from "./api.js";
+import { $, api, clearFieldErrors, el, fillForm, formJSON, formatDate, meetingTime, replace, wallClock, say, showError } from "./api.js";
 
 const status = $("#status");
 const editForm = $("#edit-meeting");
@@ -13,21 +13,6 @@ let auditBefore = "";    // the time of the oldest line shown, for "Show older c
 
 const slugPath = () => `/api/meetings/${encodeURIComponent(meeting.slug)}`;
 
-// localInput turns an RFC 3339 time into a datetime-local value in the
-// browser's zone (as the create form reads them).
-function localInput(s) {
-  if (!s) return "";
-  const d = new Date(s);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-function rfc3339(local) {
-  if (!local) return "";
-  const d = new Date(local);
-  return isNaN(d) ? local : d.toISOString();
-}
-
 const timeFields = ["starts_at", "ends_at", "registration_closes_at"];
 
 // showMeetingEditors fills the editors for m; changed is called after an
@@ -37,7 +22,7 @@ export async function showMeetingEditors(m, admin, changed) {
   isAdmin = admin;
   onChanged = changed;
   const values = { ...m };
-  for (const k of timeFields) values[k] = localInput(m[k]);
+  for (const k of timeFields) values[k] = wallClock(m[k], m.timezone);
   clearFieldErrors(editForm);
   fillForm(editForm, values);
   initial = formJSON(editForm);
@@ -51,8 +36,12 @@ editForm.addEventListener("submit", async (ev) => {
   clearFieldErrors(editForm);
   const now = formJSON(editForm);
   const body = {};
+  // Times go as typed, without an offset: the server reads them in the
+  // meeting's zone. A new zone keeps the times as they read (10:00 stays
+  // 10:00, now in the new zone), so they go with it.
+  const zoneChanged = now.timezone !== initial.timezone;
   for (const [k, v] of Object.entries(now)) {
-    if (v !== initial[k]) body[k] = timeFields.includes(k) ? rfc3339(v) : v;
+    if (v !== initial[k] || (zoneChanged && timeFields.includes(k))) body[k] = v;
   }
   if (Object.keys(body).length === 0) {
     say(status, "Nothing changed.");
@@ -79,7 +68,7 @@ async function loadAgenda(focusSelector) {
 
 function slotText(it) {
   if (!it.starts_at) return "";
-  return ` · ${formatDate(it.starts_at, true)}${it.ends_at ? " – " + formatDate(it.ends_at, true) : ""}`;
+  return ` · ${formatDate(it.starts_at, true, meeting.timezone)}${it.ends_at ? " – " + meetingTime(meeting, it.ends_at) : ""}`;
 }
 
 function agendaItem(it, i, list) {
@@ -136,13 +125,13 @@ function editItem(li, it) {
     el("div", { class: "actions" },
       el("button", { type: "submit", text: "Save the item" }),
       el("button", { type: "button", class: "secondary", text: "Cancel", onclick: () => loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`) })));
-  fillForm(form, { title: it.title, speaking_time_seconds: it.speaking_time_seconds, starts_at: localInput(it.starts_at), ends_at: localInput(it.ends_at) });
+  fillForm(form, { title: it.title, speaking_time_seconds: it.speaking_time_seconds, starts_at: wallClock(it.starts_at, meeting.timezone), ends_at: wallClock(it.ends_at, meeting.timezone) });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearFieldErrors(form);
     const body = formJSON(form);
-    body.starts_at = body.starts_at ? rfc3339(body.starts_at) : null;
-    body.ends_at = body.ends_at ? rfc3339(body.ends_at) : null;
+    body.starts_at = body.starts_at || null; // read in the meeting's zone by the server
+    body.ends_at = body.ends_at || null;
     try {
       await api("PATCH", `${slugPath()}/agenda/${it.id}`, body);
       await loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`);
@@ -182,7 +171,7 @@ async function loadAudit(fresh) {
     const { events } = await api("GET", `${slugPath()}/audit?${q}`);
     for (const ev of events || []) {
       table.tBodies[0].append(el("tr", {},
-        el("td", { text: formatDate(ev.at, true) }),
+        el("td", { text: meetingTime(meeting, ev.at) }),
         el("td", { text: ev.actor }),
         el("td", { text: actionLabels[ev.action] || ev.action.replace(/_/g, " ") }),
         el("td", { text: detailText(ev.detail) })));

@@ -7,7 +7,7 @@
 // agenda and its audit log are admin-meeting.js's; staff accounts and
 // "change my password" admin-staff.js's.
 import {
-  $, api, ApiError, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, setCSRF, showError, staffSession,
+  $, api, ApiError, badge, clearFieldErrors, el, formJSON, meetingDates, meetingTime, replace, say, setCSRF, showError, staffSession,
 } from "./api.js";
 import { countryName, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
 import { loadAgenda, showMeetingEditors } from "./admin-meeting.js";
@@ -90,26 +90,20 @@ async function loadMeetings() {
   replace($("#meetings-table tbody"), (meetings || []).map((m) =>
     el("tr", {},
       el("th", { scope: "row" }, m.title, el("span", { class: "cell-sub mono", text: m.slug })),
-      el("td", { text: `${formatDate(m.starts_at)} – ${formatDate(m.ends_at)}` }),
-      el("td", { text: formatDate(m.registration_closes_at, true) }),
+      el("td", { text: meetingDates(m) }),
+      el("td", { text: meetingTime(m, m.registration_closes_at) }),
       el("td", { class: "num", text: m.capacity ? String(m.capacity) : "no limit" }),
       el("td", {}, el("a", { class: "button small secondary", href: `#m=${encodeURIComponent(m.slug)}` },
         "Open", el("span", { class: "visually-hidden", text: ` ${m.title}` }))))));
-}
-
-// datetime-local values are local times; the API wants RFC 3339.
-function rfc3339(local) {
-  if (!local) return "";
-  const d = new Date(local);
-  return isNaN(d) ? local : d.toISOString();
 }
 
 $("#create-meeting").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = ev.currentTarget;
   clearFieldErrors(form);
+  // The times go as typed (datetime-local: no offset) with the zone: the
+  // server reads them in the meeting's zone, whatever the browser's.
   const body = formJSON(form);
-  for (const k of ["starts_at", "ends_at", "registration_closes_at"]) body[k] = rfc3339(body[k]);
   try {
     const m = await api("POST", "/api/meetings", body);
     form.reset();
@@ -138,8 +132,8 @@ async function showMeeting(slug) {
   }
   replace($("#meeting-title"), meeting.title);
   replace($("#meeting-facts"), [
-    `${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`, meeting.venue,
-    `registration closes ${formatDate(meeting.registration_closes_at, true)}`,
+    meetingDates(meeting), meeting.venue,
+    `registration closes ${meetingTime(meeting, meeting.registration_closes_at)}`,
     meeting.capacity ? `${meeting.capacity} seats` : "no seat limit",
     meeting.max_per_organization ? `at most ${meeting.max_per_organization} per organization` : "",
   ].filter(Boolean).join(" · "));

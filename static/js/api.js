@@ -110,15 +110,69 @@ export function badge(state) {
   return el("span", { class: "badge " + state, text: state });
 }
 
-// formatDate shows an RFC 3339 time in the reader's locale.
-export function formatDate(s, withTime = false) {
+// formatDate shows an RFC 3339 time in the reader's locale, in timeZone
+// (an IANA name: the meeting's, so that every reader sees the times the
+// meeting keeps; the reader's own when none is given).
+export function formatDate(s, withTime = false, timeZone = undefined) {
   if (!s) return "";
   const d = new Date(s);
   if (isNaN(d)) return s;
   const opts = withTime
     ? { dateStyle: "medium", timeStyle: "short" }
     : { dateStyle: "long" };
-  return new Intl.DateTimeFormat(undefined, opts).format(d);
+  return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: zoneOf(timeZone) }).format(d);
+}
+
+function zoneOf(tz) {
+  if (!tz) return undefined;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: tz });
+    return tz;
+  } catch {
+    return "UTC";
+  }
+}
+
+// zoneName names meeting m's zone as it is at time s (its start by
+// default): "New York time (EST)". The city is the server's zone_city (the
+// UN city of the zone: Geneva for Europe/Zurich), else the IANA name's.
+export function zoneName(m, s = m.starts_at) {
+  const tz = zoneOf(m.timezone) || "UTC";
+  if (tz === "UTC") return "UTC";
+  const city = m.zone_city || tz.slice(tz.lastIndexOf("/") + 1).replaceAll("_", " ");
+  const d = s ? new Date(s) : new Date();
+  const abbr = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "short" })
+    .formatToParts(isNaN(d) ? new Date() : d).find((p) => p.type === "timeZoneName")?.value;
+  return abbr ? `${city} time (${abbr})` : `${city} time`;
+}
+
+// meetingDates shows meeting m's days in its zone, with the zone named:
+// "December 2 – 4, 2019, New York time (EST)".
+export function meetingDates(m) {
+  const a = new Date(m.starts_at), b = new Date(m.ends_at);
+  if (isNaN(a) || isNaN(b)) return "";
+  const f = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: zoneOf(m.timezone) || "UTC" });
+  return `${f.formatRange(a, b)}, ${zoneName(m)}`;
+}
+
+// meetingTime shows time s of meeting m in its zone, with the zone named.
+export function meetingTime(m, s) {
+  if (!s) return "";
+  return `${formatDate(s, true, zoneOf(m.timezone) || "UTC")} ${zoneName(m, s)}`;
+}
+
+// wallClock turns an RFC 3339 time into a datetime-local value in zone tz:
+// the time as the meeting keeps it, which the server reads back in the
+// same zone.
+export function wallClock(s, tz) {
+  if (!s) return "";
+  const d = new Date(s);
+  if (isNaN(d)) return "";
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", {
+    timeZone: zoneOf(tz) || "UTC", hourCycle: "h23",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+  }).formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 
 // fieldKey is the JSON path of a form control: its data-field attribute

@@ -2,7 +2,7 @@
 // mission's secret for one meeting; it is sent as a bearer token to
 // /api/delegation/members. The focal point registers members (accredited
 // at once), sees the delegation and withdraws a member.
-import { $, api, badge, clearFieldErrors, el, formJSON, formatDate, replace, say, showError } from "./api.js";
+import { $, api, badge, clearFieldErrors, el, formJSON, meetingDates, replace, say, showError } from "./api.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const status = $("#status");
@@ -15,7 +15,7 @@ function render(d) {
   const m = d.meeting;
   replace($("#title"), `Delegation of ${d.state}`);
   document.title = `Delegation of ${d.state} · Rostrum`;
-  replace($("#meeting"), `${m.title} · ${formatDate(m.starts_at)} – ${formatDate(m.ends_at)} · ${d.mission}`);
+  replace($("#meeting"), `${m.title} · ${meetingDates(m)} · ${d.mission}`);
   const active = d.members.filter((x) => x.status !== "withdrawn");
   replace($("#limit"), m.max_per_delegation > 0
     ? `${active.length} of at most ${m.max_per_delegation} members registered.`

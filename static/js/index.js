@@ -1,5 +1,5 @@
 // The home page: the meetings open for registration (GET /api/meetings).
-import { $, api, el, formatDate, replace, say, showError } from "./api.js";
+import { $, api, el, meetingDates, meetingTime, replace, say, showError } from "./api.js";
 
 const list = $("#meetings");
 const status = $("#status");
@@ -11,14 +11,15 @@ function meetingCard(m) {
     el("article", { class: "card", "aria-labelledby": `m-${m.id}` },
       el("h2", { id: `m-${m.id}`, text: m.title }),
       el("dl", { class: "pairs" },
-        el("dt", { text: "Dates" }), el("dd", { text: `${formatDate(m.starts_at)} – ${formatDate(m.ends_at)}` }),
+        el("dt", { text: "Dates" }), el("dd", { text: meetingDates(m) }),
         m.venue ? [el("dt", { text: "Venue" }), el("dd", { text: m.venue })] : null,
         el("dt", { text: "Registration" }),
-        el("dd", { text: open ? `open until ${formatDate(m.registration_closes_at, true)}` : "closed" })),
+        el("dd", { text: open ? `open until ${meetingTime(m, m.registration_closes_at)}` : "closed" })),
       el("p", { class: "actions" },
         open ? el("a", { class: "button", href: `/m/${slug}/register` }, "Register", el("span", { class: "visually-hidden", text: ` for ${m.title}` })) : null,
         el("a", { class: "button secondary", href: `/m/${slug}/screen` }, "List of speakers", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
-        el("a", { class: "button secondary", href: `/m/${slug}/summary` }, "Chair's summary", el("span", { class: "visually-hidden", text: ` of ${m.title}` })))));
+        el("a", { class: "button secondary", href: `/m/${slug}/summary` }, "Chair's summary", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
+        el("a", { class: "button secondary", href: `/m/${slug}/calendar.ics` }, "Add to calendar", el("span", { class: "visually-hidden", text: ` (${m.title}, .ics)` })))));
 }
 
 async function load() {

@@ -1,6 +1,6 @@
 // "Lost your link?": /m/{slug}/link asks for a new private link by mail.
 // The answer is the same whether or not the address is registered.
-import { $, api, clearFieldErrors, formJSON, formatDate, replace, say, showError } from "./api.js";
+import { $, api, clearFieldErrors, formJSON, meetingDates, replace, say, showError } from "./api.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#new-link");
@@ -10,7 +10,7 @@ async function loadMeeting() {
   try {
     const m = await api("GET", `/api/meetings/${encodeURIComponent(slug)}`);
     document.title = `Lost your link? ${m.title} · Rostrum`;
-    replace($("#meeting"), [m.title, `${formatDate(m.starts_at)} – ${formatDate(m.ends_at)}`].join(" · "));
+    replace($("#meeting"), [m.title, meetingDates(m)].join(" · "));
   } catch (err) {
     showError(status, err);
     if (err.status === 404) form.hidden = true;

@@ -2,7 +2,7 @@
 // participant's secret; it is sent as a bearer token to /api/participant.
 // The section #floor belongs to the live list's own module.
 import {
-  $, api, badge, clearFieldErrors, el, fillForm, formJSON, formatDate, replace, say, showError,
+  $, api, badge, clearFieldErrors, el, fillForm, formJSON, meetingDates, meetingTime, replace, say, showError,
 } from "./api.js";
 import { countryName, ecosocLabel, typeLabel } from "./vocabulary.js";
 
@@ -31,7 +31,7 @@ function render(reg) {
   const meeting = reg.meeting;
   current = reg;
   if (meeting) {
-    replace($("#meeting"), `${meeting.title} · ${formatDate(meeting.starts_at)} – ${formatDate(meeting.ends_at)}`);
+    replace($("#meeting"), `${meeting.title} · ${meetingDates(meeting)}`);
   }
   replace($("#state"), badge(reg.status));
   replace($("#state-text"), STATE_TEXT[reg.status] || "");
@@ -43,7 +43,7 @@ function render(reg) {
     ["Stakeholder type", typeLabel(org.type)],
     ["Country", org.country_name || countryName(org.country)], ["Website", org.website],
     ["ECOSOC status", ecosocLabel(org.ecosoc_status)],
-    ["Registered on", formatDate(reg.created_at, true)],
+    ["Registered on", meetingTime(meeting, reg.created_at)],
   ];
   replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
   // Once accredited, a new name is shown only when the secretariat accepts it.

@@ -1,7 +1,7 @@
 // The registration form: /m/{slug}/register. Without JavaScript the form
 // posts itself to the server; with it, it calls the JSON API so that field
 // errors appear beside their fields and the manage link shows at once.
-import { $, api, badge, clearFieldErrors, formJSON, formatDate, replace, say, showError } from "./api.js";
+import { $, api, badge, clearFieldErrors, formJSON, meetingDates, replace, say, showError } from "./api.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#register");
@@ -12,7 +12,7 @@ async function loadMeeting() {
     const m = await api("GET", `/api/meetings/${encodeURIComponent(slug)}`);
     document.title = `Register: ${m.title} · Rostrum`;
     replace($("#title"), `Register for ${m.title}`);
-    const when = `${formatDate(m.starts_at)} – ${formatDate(m.ends_at)}`;
+    const when = meetingDates(m);
     replace($("#meeting"), [when, m.venue].filter(Boolean).join(" · "));
     if (m.registration_closes_at && new Date(m.registration_closes_at) < new Date()) {
       say(status, "Registration for this meeting is closed.", "warning");

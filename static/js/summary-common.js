@@ -2,6 +2,8 @@
 // the address, JSON calls with the staff session's CSRF token, and a
 // login form when the session is missing.
 
+import { formatDate, meetingTime } from './api.js';
+
 export const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
 
 let csrf = '';
@@ -79,6 +81,9 @@ export async function login() {
   });
 }
 
-export function when(t) {
-  return t ? new Date(t).toLocaleString() : '';
+// when shows time t in meeting m's zone, with the zone named (once the
+// page knows the meeting; in the reader's zone before).
+export function when(t, m) {
+  if (!t) return '';
+  return m ? meetingTime(m, t) : formatDate(t, true);
 }

@@ -6,6 +6,7 @@ import { api, el, login, slug, when } from './summary-common.js';
 const base = `/api/meetings/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
 let current = null; // the open version
+let meeting = null; // whose zone the times are shown in
 let previewTimer = 0;
 let pollTimer = 0;
 
@@ -25,7 +26,7 @@ async function loadVersions() {
   for (const v of out.versions) {
     body.append(el('tr', { 'data-version': v.version },
       el('td', {}, String(v.version)), el('td', { class: `state ${v.state}` }, v.state), el('td', {}, v.author),
-      el('td', {}, when(v.updated_at)), el('td', {}, String(v.revisions)),
+      el('td', {}, when(v.updated_at, meeting)), el('td', {}, String(v.revisions)),
       el('td', {}, el('button', { type: 'button', class: 'open', onclick: () => guard(() => open(v.version)) }, `Open version ${v.version}`))));
   }
   return out.versions;
@@ -98,7 +99,7 @@ async function loadRevisions() {
   $('diff-from').replaceChildren();
   $('diff-to').replaceChildren();
   for (const r of out.revisions) {
-    ol.append(el('li', { value: r.revision }, `Revision ${r.revision} by ${r.author}, ${when(r.created_at)}`));
+    ol.append(el('li', { value: r.revision }, `Revision ${r.revision} by ${r.author}, ${when(r.created_at, meeting)}`));
     $('diff-from').append(el('option', { value: r.revision }, String(r.revision)));
     $('diff-to').append(el('option', { value: r.revision }, String(r.revision)));
   }
@@ -184,7 +185,7 @@ async function resend() {
 
 async function main() {
   await login();
-  const meeting = await api('GET', base);
+  meeting = await api('GET', base);
   $('meeting-title').textContent = `· ${meeting.title}`;
   $('desk').hidden = false;
   $('build').addEventListener('click', () => guard(build));

@@ -1,0 +1,76 @@
+package meetings
+
+import (
+	"strings"
+	"time"
+
+	"rostrum/models"
+)
+
+// zoneNames are the names participants know the zones of UN meetings by.
+// A zone is named after the duty station or conference city in it, which
+// is not always the city IANA chose: Geneva keeps Europe/Zurich's time and
+// Bonn Europe/Berlin's. The table is small on purpose: it holds only the
+// zones where the UN meets, and any other zone falls back to the city of
+// its IANA name (America/Sao_Paulo → "Sao Paulo"), which is always right,
+// if not always the name a delegate would choose.
+var zoneNames = map[string]string{
+	"America/New_York":   "New York",
+	"Europe/Zurich":      "Geneva",
+	"Europe/Vienna":      "Vienna",
+	"Africa/Nairobi":     "Nairobi",
+	"Asia/Bangkok":       "Bangkok",
+	"Asia/Beirut":        "Beirut",
+	"America/Santiago":   "Santiago",
+	"Africa/Addis_Ababa": "Addis Ababa",
+	"Europe/Berlin":      "Bonn",
+}
+
+// Zone is the location named tz, or UTC if there is none such (a meeting's
+// zone is checked when it is saved, so this is a fallback for old rows).
+func Zone(tz string) *time.Location {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ZoneCity is the common name of the zone tz: "New York", "Geneva".
+func ZoneCity(tz string) string {
+	if n, ok := zoneNames[tz]; ok {
+		return n
+	}
+	city := tz[strings.LastIndexByte(tz, '/')+1:]
+	return strings.ReplaceAll(city, "_", " ")
+}
+
+// ZoneName names the zone tz as it is at t: "New York time (EST)". The
+// abbreviation is Go's (from the zone database), so it follows summer
+// time; where the database has none it is an offset such as "+03".
+func ZoneName(tz string, t time.Time) string {
+	if tz == "" || tz == "UTC" {
+		return "UTC"
+	}
+	abbr, _ := t.In(Zone(tz)).Zone()
+	return ZoneCity(tz) + " time (" + abbr + ")"
+}
+
+// Dates shows the meeting's days in its zone, with the zone named:
+// "2–4 December 2019, New York time (EST)".
+func Dates(m *models.Meeting) string {
+	loc := Zone(m.Timezone)
+	s, e := m.StartsAt.In(loc), m.EndsAt.In(loc)
+	var days string
+	switch {
+	case s.Year() == e.Year() && s.Month() == e.Month() && s.Day() == e.Day():
+		days = s.Format("2 January 2006")
+	case s.Year() == e.Year() && s.Month() == e.Month():
+		days = s.Format("2") + "–" + e.Format("2 January 2006")
+	case s.Year() == e.Year():
+		days = s.Format("2 January") + " – " + e.Format("2 January 2006")
+	default:
+		days = s.Format("2 January 2006") + " – " + e.Format("2 January 2006")
+	}
+	return days + ", " + ZoneName(m.Timezone, m.StartsAt)
+}
