@@ -307,10 +307,9 @@ func (s *Service) speakerOf(tx *gorm.DB, meetingID, id uint) (Speaker, error) {
 // locked for the rest of the transaction (FOR UPDATE on PostgreSQL; on
 // SQLite the write transaction holds the database lock from BEGIN).
 func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
-	if ok, err := meetings.Exists(tx, meetingID); err != nil {
+	m, err := meetings.ByID(tx, meetingID) // NotFound for a meeting that does not exist
+	if err != nil {
 		return nil, err
-	} else if !ok {
-		return nil, apperr.NotFound("no meeting %d", meetingID)
 	}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Omit(clause.Associations).
 		Create(&models.LiveMeeting{MeetingID: meetingID}).Error; err != nil {
@@ -320,6 +319,7 @@ func lockMeeting(tx *gorm.DB, meetingID uint) (*models.LiveMeeting, error) {
 	if err := store.LockForUpdate(tx).Where("meeting_id = ?", meetingID).First(&lm).Error; err != nil {
 		return nil, err
 	}
+	lm.Meeting = *m // read once: loadFloor takes its settings from here
 	return &lm, nil
 }
 
@@ -345,9 +345,11 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	if err := db.Where("meeting_id = ? AND state IN ?", lm.MeetingID, liveStates).Order("id").Find(&entries).Error; err != nil {
 		return nil, err
 	}
-	m, err := meetings.ByID(db, lm.MeetingID)
-	if err != nil {
-		return nil, err
+	m := &lm.Meeting // set by lockMeeting on a command's path
+	if m.ID == 0 {
+		if m, err = meetings.ByID(db, lm.MeetingID); err != nil {
+			return nil, err
+		}
 	}
 	f := &Floor{MeetingID: lm.MeetingID, Seq: lm.Seq, SpeakerOrder: m.SpeakerOrder,
 		Withdrawn: func(id uint) *Entry { return withdrawnEntry(db, lm.MeetingID, id) }}

@@ -209,14 +209,6 @@ func (s *Service) BySlug(ctx context.Context, slug string) (*models.Meeting, err
 	return BySlug(ctx, s.DB, slug)
 }
 
-// Exists reports whether meeting id exists, read through db (the
-// caller's transaction, or the database).
-func Exists(db *gorm.DB, id uint) (bool, error) {
-	var n int64
-	err := db.Model(&models.Meeting{}).Where("id = ?", id).Count(&n).Error
-	return n > 0, err
-}
-
 // ByID returns meeting id read through db (the caller's transaction), or
 // a NotFound error.
 func ByID(db *gorm.DB, id uint) (*models.Meeting, error) {
