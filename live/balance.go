@@ -23,29 +23,40 @@ type TypeBalance struct {
 // BalanceOf adds up the floor over every list of f. Every category is
 // present, so that one that has not spoken shows as zero.
 func BalanceOf(f *Floor) Balance {
+	b := newBalance()
+	for _, l := range f.Lists {
+		for _, e := range l.Entries {
+			b.add(e)
+		}
+	}
+	return b
+}
+
+// newBalance is a balance with every category at zero.
+func newBalance() Balance {
 	b := Balance{}
 	for _, t := range models.Categories {
 		b[t] = &TypeBalance{}
 	}
-	for _, l := range f.Lists {
-		for _, e := range l.Entries {
-			if e.State != models.SpeakerSpeaking && e.State != models.SpeakerDone {
-				continue
-			}
-			tb := b[e.StakeholderType]
-			if tb == nil {
-				tb = &TypeBalance{}
-				b[e.StakeholderType] = tb
-			}
-			if e.Kind == models.KindStatement {
-				tb.Statements++
-			}
-			if e.State == models.SpeakerDone {
-				tb.SpeakingMS += e.SpokenMS
-			}
-		}
-	}
 	return b
+}
+
+// add counts e's share of the floor, if it has had the floor.
+func (b Balance) add(e *Entry) {
+	if e.State != models.SpeakerSpeaking && e.State != models.SpeakerDone {
+		return
+	}
+	tb := b[e.StakeholderType]
+	if tb == nil {
+		tb = &TypeBalance{}
+		b[e.StakeholderType] = tb
+	}
+	if e.Kind == models.KindStatement {
+		tb.Statements++
+	}
+	if e.State == models.SpeakerDone {
+		tb.SpeakingMS += e.SpokenMS
+	}
 }
 
 // SuggestNext proposes whom to give the floor next on item, to balance it

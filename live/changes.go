@@ -11,7 +11,7 @@ import (
 // the stakeholder types whose balance moved. Remember takes the picture
 // the differences are taken against.
 
-// Remember records the floor as loaded: its entries and its balance.
+// Remember records the floor's entries as loaded.
 func (f *Floor) Remember() {
 	f.orig = make(map[*Entry]Entry)
 	for _, l := range f.Lists {
@@ -19,7 +19,6 @@ func (f *Floor) Remember() {
 			f.orig[e] = *e
 		}
 	}
-	f.balanceBefore = BalanceOf(f)
 }
 
 // EntryChanges encodes the entries a change sends (Changed): a new entry
@@ -52,16 +51,19 @@ func (f *Floor) EntryChanges() ([]json.RawMessage, error) {
 }
 
 // BalanceChanges is the balance of the stakeholder types whose share
-// differs from when the floor was remembered (every type, when it was
-// not).
+// differs from the floor as remembered (every type, when it was not).
 func (f *Floor) BalanceChanges() Balance {
 	now := BalanceOf(f)
-	if f.balanceBefore == nil {
+	if f.orig == nil {
 		return now
+	}
+	before := newBalance()
+	for _, e := range f.orig {
+		before.add(&e)
 	}
 	out := Balance{}
 	for typ, b := range now {
-		if was, ok := f.balanceBefore[typ]; !ok || *was != *b {
+		if was, ok := before[typ]; !ok || *was != *b {
 			out[typ] = b
 		}
 	}
@@ -101,27 +103,26 @@ func fieldsChanged(was, now []byte, always ...string) (json.RawMessage, error) {
 }
 
 // objectFields splits a JSON object into its keys, in order, and their
-// raw values.
+// raw values, in one pass.
 func objectFields(obj []byte) ([]string, map[string]json.RawMessage, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(obj, &fields); err != nil {
-		return nil, nil, err
-	}
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	if _, err := dec.Token(); err != nil { // {
 		return nil, nil, err
 	}
-	keys := make([]string, 0, len(fields))
+	var keys []string
+	fields := map[string]json.RawMessage{}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
 			return nil, nil, err
 		}
-		keys = append(keys, t.(string))
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		k := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
 			return nil, nil, err
 		}
+		keys = append(keys, k)
+		fields[k] = v
 	}
 	return keys, fields, nil
 }

@@ -66,10 +66,9 @@ type Floor struct {
 	// moved are entries whose only change is a new position in a
 	// respaced list: written, but not sent.
 	moved []*Entry
-	// orig and balanceBefore are the floor as loaded (Remember), which a
-	// change's patch is the difference from.
-	orig          map[*Entry]Entry
-	balanceBefore Balance
+	// orig is the floor's entries as loaded (Remember), which a change's
+	// patch is the difference from.
+	orig map[*Entry]Entry
 }
 
 // Speaker is who asks for the floor: an approved registration.
