@@ -28,12 +28,19 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"rostrum/internal/mailtest"
+	"rostrum/store"
 )
 
 func main() {
+	run := run
+	if os.Getenv(childEnv) == "viewers" {
+		run = runViewersProcess
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "rostrum-load:", err)
 		os.Exit(1)
@@ -54,7 +61,8 @@ func run(args []string) error {
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
-	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers; churn: viewers present at once")
+	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers (with -instances, split between them); churn: viewers present at once")
+	instances := fs.Int("instances", 1, "live: Rostrum instances on the one PostgreSQL database of -db; the viewers are split between them, each instance's in a viewers process of its own, and the commands go to the first")
 	commands := fs.Int("commands", 40, "live, compare: rounds (the moderator's Next, command or publication) per run")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live, compare, churn: time between moderator commands")
 	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
@@ -119,14 +127,30 @@ func run(args []string) error {
 		return fmt.Errorf("compare needs -centrifugo-url and -centrifugo-api-key")
 	}
 
+	// Instances beyond the first share the first one's database and learn
+	// of its changes through PostgreSQL (pgfeed); each holds its share of
+	// the viewers, and so does a viewers process of its own: the share
+	// must fit under the open-file limit of one process.
+	shares := []int{*viewers}
+	switch {
+	case *instances < 1:
+		return fmt.Errorf("-instances %d: want 1 or more", *instances)
+	case *instances > 1 && cmd != "live":
+		return fmt.Errorf("-instances applies to live only")
+	case *instances > 1 && !store.IsPostgres(*db):
+		return fmt.Errorf("-instances %d needs -db postgres://…: instances share one PostgreSQL database and its LISTEN/NOTIFY feed", *instances)
+	case *instances > 1:
+		shares = viewerShares(*viewers, *instances)
+	}
+	if err := raiseOpenFiles(shares[0] + openFilesSpare); err != nil && (cmd == "live" || cmd == "compare" || cmd == "churn") {
+		return err
+	}
+
 	// The server runs the shipped config.yaml; its clients come from
 	// addresses of their own (internal/loopback), as people in a room do.
 	// Only the connection limit follows what is measured: it must hold
-	// every viewer at once.
+	// every viewer of the instance at once.
 	var env []string
-	if *viewers+1000 > 10000 {
-		env = append(env, fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", *viewers+1000))
-	}
 	pprofAddr := ""
 	if *cpuprofile != "" || *heapprofile != "" {
 		port, err := freePort()
@@ -144,11 +168,31 @@ func run(args []string) error {
 	}
 	defer mail.Stop()
 	env = append(env, fmt.Sprintf("ROSTRUM_SMTP_PORT=%d", mail.Port()), "ROSTRUM_SMTP_HOST="+mail.Host())
-	srv, err := StartServer(ctx, *db, env...)
+	// On PostgreSQL the run gets a fresh schema, dropped at the end.
+	dsn, drop, err := freshSchema(*db)
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() {
+		if err := drop(); err != nil {
+			fmt.Fprintln(os.Stderr, "rostrum-load:", err)
+		}
+	}()
+	servers, err := StartInstances(ctx, dsn, len(shares), func(i int) []string {
+		e := env
+		if i > 0 { // the profiler serves the first instance only
+			e = slices.DeleteFunc(slices.Clone(e), func(v string) bool { return strings.HasPrefix(v, "ROSTRUM_PPROF_LISTEN=") })
+		}
+		if shares[i]+1000 > 10000 {
+			e = append(slices.Clone(e), fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", shares[i]+1000))
+		}
+		return e
+	})
+	if err != nil {
+		return err
+	}
+	defer stopAll(servers)
+	srv := servers[0]
 
 	fanout := FanoutConfig{Scenario: *scenario, Viewers: *viewers, Commands: *commands, Interval: *interval, Waiting: *waiting}
 	switch cmd {
@@ -167,7 +211,12 @@ func run(args []string) error {
 			heapProfile(pprofAddr, *heapprofile)
 			return goroutineCount(pprofAddr), mem
 		}
-		t, err := Fanout(ctx, srv, fanout)
+		var t *Table
+		if len(servers) > 1 {
+			t, err = FanoutInstances(ctx, servers, fanout)
+		} else {
+			t, err = Fanout(ctx, srv, fanout)
+		}
 		if err != nil {
 			return err
 		}
