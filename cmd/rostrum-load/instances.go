@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +38,25 @@ func viewerShares(n, k int) []int {
 		}
 	}
 	return s
+}
+
+// shippedMaxConnections is config.yaml's max_connections.
+const shippedMaxConnections = 10000
+
+// instanceEnv is the environment of instance i (from 0) holding viewers
+// of the run's viewers: env, without the profiler's address except for
+// the first instance, and with max_connections raised when the instance's
+// viewers and 1,000 more (the participants, the moderator, reconnects)
+// would pass the shipped limit.
+func instanceEnv(env []string, i, viewers int) []string {
+	e := slices.Clone(env)
+	if i > 0 {
+		e = slices.DeleteFunc(e, func(v string) bool { return strings.HasPrefix(v, "ROSTRUM_PPROF_LISTEN=") })
+	}
+	if viewers+1000 > shippedMaxConnections {
+		e = append(e, fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", viewers+1000))
+	}
+	return e
 }
 
 // fanoutInstancesRun measures one run and returns each instance's outcome

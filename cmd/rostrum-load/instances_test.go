@@ -38,6 +38,28 @@ func TestViewersAreSplitEvenlyBetweenInstances(t *testing.T) {
 	}
 }
 
+// Each instance's connection limit holds its own share of the viewers;
+// the profiler listens on the first instance only.
+func TestEachInstanceGetsTheConnectionsOfItsShare(t *testing.T) {
+	base := []string{"ROSTRUM_SMTP_PORT=25", "ROSTRUM_PPROF_LISTEN=127.0.0.1:6060"}
+	for _, c := range []struct {
+		i, viewers int
+		want       []string
+	}{
+		{0, 10000, append(slices.Clone(base), "ROSTRUM_MAX_CONNECTIONS=11000")},
+		{1, 10000, []string{"ROSTRUM_SMTP_PORT=25", "ROSTRUM_MAX_CONNECTIONS=11000"}},
+		{0, 9000, base},
+		{1, 500, []string{"ROSTRUM_SMTP_PORT=25"}},
+	} {
+		if got := instanceEnv(base, c.i, c.viewers); !slices.Equal(got, c.want) {
+			t.Errorf("instance %d with %d viewers: %v, want %v", c.i+1, c.viewers, got, c.want)
+		}
+	}
+	if len(base) != 2 {
+		t.Fatalf("instanceEnv changed its argument: %v", base)
+	}
+}
+
 // What a viewers process hands over, through gob, adds up to what its
 // viewers would have added up to in the parent.
 func TestAViewersProcessReportTalliesAsItsViewers(t *testing.T) {

@@ -11,11 +11,29 @@
 // centrifugo) with the same viewers, as a yardstick, and compare runs the
 // two alternately.
 //
+// On PostgreSQL (-db postgres://…) every run gets a schema of its own in
+// that database, dropped at the end (a URL that names a search_path is
+// used as it is). With -instances N (live only, PostgreSQL only) the tool
+// starts N server instances on that one schema, one after the other; the
+// moderator's and participants' commands go to the first, the others
+// learn of each change through PostgreSQL (LISTEN/NOTIFY, package pgfeed),
+// and the -viewers are split evenly between them. Each instance's viewers
+// live in a viewers process of their own (the tool started again; it ends
+// when the tool does), because a process can hold only as many sockets as
+// its open-file limit allows (20,000 here, `ulimit -Hn`): one instance and
+// one viewers process hold at most that, less about 100. Latency is still
+// from the command's send to each viewer's receipt of its seq (the viewers
+// processes hand over wall-clock receipt times; one machine, one clock),
+// and the table has a column per instance and the total. An instance
+// whose share is over 9,000 viewers gets max_connections of its share
+// plus 1,000. -cpuprofile and -heapprofile profile the first instance.
+//
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
 //	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
 //	go run ./cmd/rostrum-load -scenario addremove live
 //	go run ./cmd/rostrum-load -target centrifugo -centrifugo-api-key KEY -bytes 300 live
 //	go run ./cmd/rostrum-load -viewers 1000 -rounds 3 -centrifugo-api-key KEY compare
+//	go run ./cmd/rostrum-load -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' -instances 2 -viewers 1000 live
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
@@ -28,8 +46,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
-	"strings"
 	"time"
 
 	"rostrum/internal/mailtest"
@@ -55,7 +71,7 @@ func usage() error {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("rostrum-load", flag.ContinueOnError)
-	db := fs.String("db", "", "database for the server (default: a fresh SQLite file)")
+	db := fs.String("db", "", "database for the server (default: a fresh SQLite file); on PostgreSQL (postgres://…) a fresh schema in it, dropped afterwards")
 	clients := fs.Int("clients", 50, "rush: concurrent registering clients")
 	duration := fs.Duration("duration", 10*time.Second, "rush: how long to register; churn: how long viewers come and go")
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
@@ -178,16 +194,7 @@ func run(args []string) error {
 			fmt.Fprintln(os.Stderr, "rostrum-load:", err)
 		}
 	}()
-	servers, err := StartInstances(ctx, dsn, len(shares), func(i int) []string {
-		e := env
-		if i > 0 { // the profiler serves the first instance only
-			e = slices.DeleteFunc(slices.Clone(e), func(v string) bool { return strings.HasPrefix(v, "ROSTRUM_PPROF_LISTEN=") })
-		}
-		if shares[i]+1000 > 10000 {
-			e = append(slices.Clone(e), fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", shares[i]+1000))
-		}
-		return e
-	})
+	servers, err := StartInstances(ctx, dsn, len(shares), func(i int) []string { return instanceEnv(env, i, shares[i]) })
 	if err != nil {
 		return err
 	}
