@@ -28,16 +28,6 @@ const (
 	adminPassword = serverproc.AdminPassword
 )
 
-// StartServer builds and starts a fresh server on its own SQLite database
-// (or db, when set), with env added to its environment.
-func StartServer(ctx context.Context, db string, env ...string) (*Server, error) {
-	servers, err := StartInstances(ctx, db, 1, func(int) []string { return env })
-	if err != nil {
-		return nil, err
-	}
-	return servers[0], nil
-}
-
 // StartInstances builds the server once and starts n instances of it on
 // one database (a fresh SQLite file when db is empty, which only one
 // instance can use), one after the other so that the first migrates the
