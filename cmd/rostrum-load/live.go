@@ -138,22 +138,7 @@ func fanoutRun(ctx context.Context, srv *Server, p play, cfg FanoutConfig) (*Tab
 	if cfg.Profile != nil {
 		waitProfile = cfg.Profile()
 	}
-	start := time.Now()
-	done := 0
-	stop := Progress(time.Second, func() string {
-		return fmt.Sprintf("rounds: %4d of %d played", done, cfg.Commands)
-	})
-	tick := time.NewTicker(cfg.Interval)
-	var err error
-	for i := 0; i < cfg.Commands && ctx.Err() == nil && err == nil; i++ {
-		<-tick.C
-		if err = p.round(ctx, i, c); err == nil {
-			done++
-		}
-	}
-	tick.Stop()
-	stop()
-	elapsed := time.Since(start)
+	elapsed, err := playRounds(ctx, p, cfg, c)
 	after, _ := ReadProc(srv.PID)
 	waitProfile()
 	if err != nil {
@@ -184,6 +169,27 @@ func fanoutRun(ctx context.Context, srv *Server, p play, cfg FanoutConfig) (*Tab
 		return t, o, fmt.Errorf("live fan-out: %d messages lost", o.lost)
 	}
 	return t, o, nil
+}
+
+// playRounds plays cfg.Commands rounds of p, one per cfg.Interval,
+// recording every change in c; it returns how long they took.
+func playRounds(ctx context.Context, p play, cfg FanoutConfig, c *changes) (time.Duration, error) {
+	start := time.Now()
+	done := 0
+	stop := Progress(time.Second, func() string {
+		return fmt.Sprintf("rounds: %4d of %d played", done, cfg.Commands)
+	})
+	tick := time.NewTicker(cfg.Interval)
+	var err error
+	for i := 0; i < cfg.Commands && ctx.Err() == nil && err == nil; i++ {
+		<-tick.C
+		if err = p.round(ctx, i, c); err == nil {
+			done++
+		}
+	}
+	tick.Stop()
+	stop()
+	return time.Since(start), err
 }
 
 // registered is an approved participant: their registration and the

@@ -11,11 +11,29 @@
 // centrifugo) with the same viewers, as a yardstick, and compare runs the
 // two alternately.
 //
+// On PostgreSQL (-db postgres://…) every run gets a schema of its own in
+// that database, dropped at the end (a URL that names a search_path is
+// used as it is). With -instances N (live only, PostgreSQL only) the tool
+// starts N server instances on that one schema, one after the other; the
+// moderator's and participants' commands go to the first, the others
+// learn of each change through PostgreSQL (LISTEN/NOTIFY, package pgfeed),
+// and the -viewers are split evenly between them. Each instance's viewers
+// live in a viewers process of their own (the tool started again; it ends
+// when the tool does), because a process can hold only as many sockets as
+// its open-file limit allows (20,000 here, `ulimit -Hn`): one instance and
+// one viewers process hold at most that, less about 100. Latency is still
+// from the command's send to each viewer's receipt of its seq (the viewers
+// processes hand over wall-clock receipt times; one machine, one clock),
+// and the table has a column per instance and the total. An instance
+// whose share is over 9,000 viewers gets max_connections of its share
+// plus 1,000. -cpuprofile and -heapprofile profile the first instance.
+//
 //	go run ./cmd/rostrum-load rush -clients 50 -duration 10s
 //	go run ./cmd/rostrum-load -viewers 1000 live        (the next scenario)
 //	go run ./cmd/rostrum-load -scenario addremove live
 //	go run ./cmd/rostrum-load -target centrifugo -centrifugo-api-key KEY -bytes 300 live
 //	go run ./cmd/rostrum-load -viewers 1000 -rounds 3 -centrifugo-api-key KEY compare
+//	go run ./cmd/rostrum-load -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' -instances 2 -viewers 1000 live
 //	go run ./cmd/rostrum-load churn -viewers 500 -duration 1h
 //	go run ./cmd/rostrum-load ci        (small sizes, for CI)
 package main
@@ -31,9 +49,14 @@ import (
 	"time"
 
 	"rostrum/internal/mailtest"
+	"rostrum/store"
 )
 
 func main() {
+	run := run
+	if os.Getenv(childEnv) == "viewers" {
+		run = runViewersProcess
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "rostrum-load:", err)
 		os.Exit(1)
@@ -48,13 +71,14 @@ func usage() error {
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("rostrum-load", flag.ContinueOnError)
-	db := fs.String("db", "", "database for the server (default: a fresh SQLite file)")
+	db := fs.String("db", "", "database for the server (default: a fresh SQLite file); on PostgreSQL (postgres://…) a fresh schema in it, dropped afterwards")
 	clients := fs.Int("clients", 50, "rush: concurrent registering clients")
 	duration := fs.Duration("duration", 10*time.Second, "rush: how long to register; churn: how long viewers come and go")
 	capacity := fs.Int("capacity", 5000, "rush: the meeting's seats")
 	perOrg := fs.Int("per-org", 5, "rush: representatives per organization")
 	orgs := fs.Int("orgs", 10000, "rush: organizations the clients register for (enough that a 10 s rush does not fill them all)")
-	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers; churn: viewers present at once")
+	viewers := fs.Int("viewers", 1000, "live, compare: websocket viewers (with -instances, split between them); churn: viewers present at once")
+	instances := fs.Int("instances", 1, "live: Rostrum instances on the one PostgreSQL database of -db; the viewers are split between them, each instance's in a viewers process of its own, and the commands go to the first")
 	commands := fs.Int("commands", 40, "live, compare: rounds (the moderator's Next, command or publication) per run")
 	interval := fs.Duration("interval", 500*time.Millisecond, "live, compare, churn: time between moderator commands")
 	scenario := fs.String("scenario", ScenarioNext, "live: next (a list of -waiting speakers, the moderator's Next each round, participants asking for the floor and withdrawing between rounds) or addremove (the moderator adds a speaker and removes them)")
@@ -119,14 +143,30 @@ func run(args []string) error {
 		return fmt.Errorf("compare needs -centrifugo-url and -centrifugo-api-key")
 	}
 
+	// Instances beyond the first share the first one's database and learn
+	// of its changes through PostgreSQL (pgfeed); each holds its share of
+	// the viewers, and so does a viewers process of its own: the share
+	// must fit under the open-file limit of one process.
+	shares := []int{*viewers}
+	switch {
+	case *instances < 1:
+		return fmt.Errorf("-instances %d: want 1 or more", *instances)
+	case *instances > 1 && cmd != "live":
+		return fmt.Errorf("-instances applies to live only")
+	case *instances > 1 && !store.IsPostgres(*db):
+		return fmt.Errorf("-instances %d needs -db postgres://…: instances share one PostgreSQL database and its LISTEN/NOTIFY feed", *instances)
+	case *instances > 1:
+		shares = viewerShares(*viewers, *instances)
+	}
+	if err := raiseOpenFiles(shares[0] + openFilesSpare); err != nil && (cmd == "live" || cmd == "compare" || cmd == "churn") {
+		return err
+	}
+
 	// The server runs the shipped config.yaml; its clients come from
 	// addresses of their own (internal/loopback), as people in a room do.
 	// Only the connection limit follows what is measured: it must hold
-	// every viewer at once.
+	// every viewer of the instance at once.
 	var env []string
-	if *viewers+1000 > 10000 {
-		env = append(env, fmt.Sprintf("ROSTRUM_MAX_CONNECTIONS=%d", *viewers+1000))
-	}
 	pprofAddr := ""
 	if *cpuprofile != "" || *heapprofile != "" {
 		port, err := freePort()
@@ -144,11 +184,22 @@ func run(args []string) error {
 	}
 	defer mail.Stop()
 	env = append(env, fmt.Sprintf("ROSTRUM_SMTP_PORT=%d", mail.Port()), "ROSTRUM_SMTP_HOST="+mail.Host())
-	srv, err := StartServer(ctx, *db, env...)
+	// On PostgreSQL the run gets a fresh schema, dropped at the end.
+	dsn, drop, err := freshSchema(*db)
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
+	defer func() {
+		if err := drop(); err != nil {
+			fmt.Fprintln(os.Stderr, "rostrum-load:", err)
+		}
+	}()
+	servers, err := StartInstances(ctx, dsn, len(shares), func(i int) []string { return instanceEnv(env, i, shares[i]) })
+	if err != nil {
+		return err
+	}
+	defer stopAll(servers)
+	srv := servers[0]
 
 	fanout := FanoutConfig{Scenario: *scenario, Viewers: *viewers, Commands: *commands, Interval: *interval, Waiting: *waiting}
 	switch cmd {
@@ -167,7 +218,12 @@ func run(args []string) error {
 			heapProfile(pprofAddr, *heapprofile)
 			return goroutineCount(pprofAddr), mem
 		}
-		t, err := Fanout(ctx, srv, fanout)
+		var t *Table
+		if len(servers) > 1 {
+			t, err = FanoutInstances(ctx, servers, fanout)
+		} else {
+			t, err = Fanout(ctx, srv, fanout)
+		}
 		if err != nil {
 			return err
 		}

@@ -24,6 +24,13 @@ func (l *Latencies) Add(d time.Duration) {
 	l.mu.Unlock()
 }
 
+// values is a copy of the durations collected.
+func (l *Latencies) values() []time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.d)
+}
+
 // Summary is the percentiles of a set of durations.
 type Summary struct {
 	N                  int
@@ -47,24 +54,38 @@ func (l *Latencies) Summary() Summary {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
-// Table prints rows of name/value pairs aligned.
+// Table prints rows aligned: a name and its value, or (with Header) a
+// name and a value per column.
 type Table struct {
-	Title string
-	Rows  [][2]string
+	Title  string
+	Header []string // column names after the first, when the table has several
+	Rows   [][]string
 }
 
 func (t *Table) Add(name string, format string, args ...any) {
-	t.Rows = append(t.Rows, [2]string{name, fmt.Sprintf(format, args...)})
+	t.Rows = append(t.Rows, []string{name, fmt.Sprintf(format, args...)})
+}
+
+// AddRow adds a name and one value per column.
+func (t *Table) AddRow(name string, values ...string) {
+	t.Rows = append(t.Rows, append([]string{name}, values...))
 }
 
 func (t *Table) Print(w io.Writer) {
 	fmt.Fprintf(w, "\n%s\n%s\n", t.Title, strings.Repeat("-", len(t.Title)))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(t.Header) > 0 {
+		fmt.Fprintf(tw, "\t%s\n", strings.Join(t.Header, "\t"))
+	}
 	for _, r := range t.Rows {
-		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+		fmt.Fprintf(tw, "%s\n", strings.Join(r, "\t"))
 	}
 	tw.Flush()
 }
+
+// progressPrefix starts every status line of this process (a viewers
+// process names its instance).
+var progressPrefix = ""
 
 // Progress prints one status line every interval until stopped; line is
 // called to produce it.
@@ -79,7 +100,7 @@ func Progress(interval time.Duration, line func() string) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				fmt.Fprintf(os.Stderr, "  %s\n", line())
+				fmt.Fprintf(os.Stderr, "  %s%s\n", progressPrefix, line())
 			}
 		}
 	}()

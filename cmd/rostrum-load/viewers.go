@@ -150,7 +150,7 @@ func connectAudience(ctx context.Context, n int, dial dialViewer) *audience {
 			v, read, err := dial(ctx, d)
 			if err != nil {
 				if failed.Add(1) == 1 {
-					fmt.Fprintf(os.Stderr, "  a viewer failed to connect: %v\n", err)
+					fmt.Fprintf(os.Stderr, "  %sa viewer failed to connect: %v\n", progressPrefix, err)
 				}
 				return
 			}
@@ -165,7 +165,7 @@ func connectAudience(ctx context.Context, n int, dial dialViewer) *audience {
 	a.took = time.Since(start)
 	a.connected, a.failed = int(connected.Load()), failed.Load()
 	if a.failed > 0 {
-		fmt.Fprintf(os.Stderr, "  %d viewers failed to connect\n", a.failed)
+		fmt.Fprintf(os.Stderr, "  %s%d viewers failed to connect\n", progressPrefix, a.failed)
 	}
 	return a
 }
@@ -190,7 +190,7 @@ func (a *audience) waitFor(seq int64, d time.Duration) {
 // close ends every viewer's connection.
 func (a *audience) close() {
 	for _, v := range a.viewers {
-		if v != nil {
+		if v != nil && v.conn != nil {
 			v.conn.Close()
 		}
 	}
