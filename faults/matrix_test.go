@@ -179,6 +179,8 @@ type matrixRow struct {
 	setup func(t *testing.T, f *matrixFixture)
 	// form sends the body (a string) as an HTML form instead of JSON.
 	form bool
+	// contentType, when set, sends the body (a string) with this type.
+	contentType string
 	// want overrides the answer for some actors (say, a participant acting
 	// on someone else's entry is 403 although participants may use the route).
 	want map[string]int
@@ -334,6 +336,9 @@ var authorizationMatrix = map[string]matrixRow{
 			return fmt.Sprintf("/api/organizations/%d/merge", f.orgOf(f.c))
 		},
 		body: func(f *matrixFixture, _ string) any { return map[string]uint{"into": f.orgOf(f.a)} }},
+	// The UN's list of organizations in consultative status: the secretariat's.
+	"POST /api/ecosoc/import": {path: "/api/ecosoc/import", who: adminOnly, ok: 200, contentType: "text/csv",
+		body: func(*matrixFixture, string) any { return "name,status,year\nMatrix Listed Org,special,2004\n" }},
 
 	// The participant, by their own token: every token acts on its own registration only.
 	"GET /api/participant": {path: "/api/participant", who: participant, ok: 200},
@@ -498,6 +503,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				var headers map[string]string
 				if row.form {
 					headers = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+				}
+				if row.contentType != "" {
+					headers = map[string]string{"Content-Type": row.contentType}
 				}
 				res := f.actors[actor].DoHeaders(method, f.fill(path), body, headers)
 				matrixCells.Add(1)

@@ -91,6 +91,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/organizations", anyStaff, h.listOrganizations)
 	api.Patch("/organizations/:id", admin, h.updateOrganization)
 	api.Post("/organizations/:id/merge", admin, h.mergeOrganizations)
+	api.Post("/ecosoc/import", admin, h.importECOSOC) // the UN's list of organizations in consultative status
 
 	// The live list of speakers. A participant asks for the floor and
 	// withdraws for themselves; the rest is the moderator's.

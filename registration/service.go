@@ -203,6 +203,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
 		}
 		setClaim(reg, a.Organization)
+		reg.ClaimedOrgDescription = a.Description
 		if err := tx.Create(reg).Error; err != nil {
 			return err
 		}
