@@ -148,11 +148,11 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
-	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
-	app.Get("/d/:token", noStore, page("delegation.html"))  // its address is the mission's key
+	app.Get("/r/:token", noStore, page("participant.html"))                  // its address is the participant's key
+	app.Get("/d/:token", noStore, page("delegation.html"))                   // its address is the mission's key
 	app.Get("/d/:token/non-objection/:id", noStore, page("delegation.html")) // the focal point's page, at one notice
-	app.Get("/m/:slug/link", page("link.html"))           // lost your link?
-	app.Get("/reset/:token", noStore, page("reset.html")) // a staff member's one-time link
+	app.Get("/m/:slug/link", page("link.html"))                              // lost your link?
+	app.Get("/reset/:token", noStore, page("reset.html"))                    // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))
