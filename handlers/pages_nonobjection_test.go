@@ -56,3 +56,68 @@ func TestAFocalPointAnswersANoticeOnAPhone(t *testing.T) {
 		t.Errorf("the secretariat reads %+v", sn.Objections)
 	}
 }
+
+// TestTheConsoleShowsTracksAsTabsAndNoticesWithTheirObjections: the
+// secretariat's registration list has a tab per track (ECOSOC,
+// non-objection, delegations), each keeping its registrations; on the
+// non-objection tab it circulates the selected registrations'
+// organizations, and the notice shows its countdown and, once a State has
+// objected, the objection with the State named.
+func TestTheConsoleShowsTracksAsTabsAndNoticesWithTheirObjections(t *testing.T) {
+	f := newNoticeFixture(t)
+	mustRegister(t, f.e, "m", orgRegistration("Gamma Listed Foundation", "general", "Gia Gamma", "gia@gamma.example.org"))
+	importECOSOC(t, f.admin, "name,status,year\nGamma Listed Foundation,general,1999\n", 200)
+	f.e.Participant(f.focal["SG"]).MustJSON("POST", "/api/delegation/members", map[string]any{"name": "David Koh", "email": "david.koh@example.org"}, 201, nil)
+
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, f.e, "#m=m")
+	names := func() string {
+		return browser.Value(t, ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#regs-table tbody tr[data-id] th")].map((th) => th.firstChild.textContent).sort().join(",")`))
+	}
+	waitList := func(want string) {
+		t.Helper()
+		end := time.Now().Add(15 * time.Second)
+		for names() != want || browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector("#regs-table").getAttribute("aria-busy")`)) != "false" {
+			if time.Now().After(end) {
+				t.Fatalf("the list shows %q, want %q", names(), want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitList("Ana Alpha,Ben Beta,David Koh,Gia Gamma")
+	for _, tab := range [][2]string{{"#tab-ecosoc", "Gia Gamma"}, {"#tab-delegation", "David Koh"}, {"#tab-non-objection", "Ana Alpha,Ben Beta"}} {
+		browser.Do(t, ctx, chromedp.Click(chromedp.CSS(tab[0])))
+		waitList(tab[1])
+	}
+	if sel := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector("#tab-non-objection").getAttribute("aria-selected")`)); sel != "true" {
+		t.Errorf("the chosen tab is not marked selected: %q", sel)
+	}
+	// Circulate Alpha, then Singapore objects (through the API).
+	browser.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS("#notice-form")),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`#regs-table td.pick input[value="%d"]`, f.alpha.ID))),
+		chromedp.SetValue(chromedp.CSS("#notice-deadline"), time.Now().Add(72*time.Hour).Format("2006-01-02T15:04")),
+		chromedp.Click(chromedp.CSS("#notice-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#notice-list .notice-item .countdown")),
+	)
+	if c := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#notice-list .countdown"))); !strings.Contains(c, "days") {
+		t.Errorf("countdown %q", c)
+	}
+	var l struct{ Notices []staffNotice }
+	f.admin.MustJSON("GET", "/api/meetings/m/non-objection", nil, 200, &l)
+	if len(l.Notices) != 1 || len(l.Notices[0].Organizations) != 1 || l.Notices[0].Organizations[0].ID != f.alphaOrg {
+		t.Fatalf("notices %+v, want one of Alpha", l.Notices)
+	}
+	f.e.Participant(f.focal["SG"]).MustJSON("POST", fmt.Sprintf("/api/non-objection/%d/objections", l.Notices[0].ID),
+		map[string]any{"organization_id": f.alphaOrg, "reason": "Outside the mandate."}, 201, nil)
+	browser.Do(t, ctx,
+		chromedp.Click(chromedp.CSS("#tab-non-objection")),
+		chromedp.WaitVisible(chromedp.CSS("#notice-list .objections li")),
+	)
+	screenshot(t, ctx, "console-notices")
+	if o := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#notice-list .objections li"))); !strings.Contains(o, "Singapore") || !strings.Contains(o, "Outside the mandate.") {
+		t.Errorf("the objection reads %q", o)
+	}
+}
