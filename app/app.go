@@ -46,6 +46,8 @@ type App struct {
 	Live          *live.Service
 	Hub           *live.Hub
 	Summary       *summary.Service
+	// Delegations is the States' missions and their focal points.
+	Delegations *delegations.Service
 	// Accreditation closes non-objection notices at their deadline.
 	Accreditation *accreditation.Service
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
@@ -143,10 +145,10 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
 	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
 		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
-	delegationsSvc := &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
+	a.Delegations = &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 		Delegates: a.Registrations}
 	a.Accreditation = &accreditation.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
-		Registrations: a.Registrations, Missions: delegationsSvc, Log: log}
+		Registrations: a.Registrations, Missions: a.Delegations, Log: log}
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -159,7 +161,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Hub:           a.Hub,
 		Summary:       a.Summary,
 		Audit:         &audit.Service{DB: db},
-		Delegations:   delegationsSvc,
+		Delegations:   a.Delegations,
 		Accreditation: a.Accreditation,
 		Limits:        limits,
 	}

@@ -103,6 +103,12 @@ func TestECOSOCImportMatchesNamesAsRegistrationFoldsThem(t *testing.T) {
 	if regs["Dan"].Organization.Name != "Listed But Unregistered Alliance" {
 		t.Errorf("Dan's organization is %q, want the record the list created", regs["Dan"].Organization.Name)
 	}
+	// The record the list created took its country from Dan's registration.
+	var org struct{ Organizations []struct{ Country, Type string } }
+	admin.MustJSON("GET", "/api/organizations?q=unregistered", nil, 200, &org)
+	if len(org.Organizations) != 1 || org.Organizations[0].Country != "KE" || org.Organizations[0].Type != "ngo" {
+		t.Errorf("the created record after its first registration: %+v", org.Organizations)
+	}
 	// The participant does not see the secretariat's note.
 	var me struct {
 		ClaimUnverified *bool  `json:"claim_unverified"`

@@ -180,12 +180,13 @@ func looseKey(name string) string {
 // status: it replaces the list imported before. Each listing is matched
 // to the organization record of the same name, folded as registration
 // folds it (NameKey: case, spacing and Unicode forms ignored); a name
-// that matches none is created as a record (an NGO whose country the
-// secretariat fills in), so that whoever registers for it later is on the
-// ECOSOC track. A name that matches no record exactly but one that
-// differs only by accents or punctuation, or that the list gives twice
-// with different statuses, is left out and reported as ambiguous. Nothing
-// is stored unless every line is valid.
+// that matches none is created as a record (with only its name, which the
+// first registration for it completes: type, country, acronym, website),
+// so that whoever registers for it later is on the ECOSOC track. A name
+// that matches no record exactly but one that differs only by accents or
+// punctuation, or that the list gives twice with different statuses, is
+// left out and reported as ambiguous. Nothing is stored unless every line
+// is valid.
 func (s *Service) ImportECOSOC(ctx context.Context, in []ECOSOCListing) (*ECOSOCReport, error) {
 	f := apperr.Fields{}
 	if len(in) == 0 {

@@ -234,6 +234,15 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 			return nil, err
 		}
 	}
+	if found.ID != 0 && found.Country == "" && !IsState(found.Type) {
+		// A record the ECOSOC list created knows only its name: the first
+		// registration for it gives the rest, as for a record it creates.
+		cols := map[string]any{"acronym": o.Acronym, "type": o.Type, "country": o.Country, "website": o.Website, "website_key": o.WebsiteKey}
+		if err := tx.Model(&models.Organization{}).Where("id = ? AND country = ''", found.ID).Updates(cols).Error; err != nil {
+			return nil, err
+		}
+		found.Acronym, found.Type, found.Country, found.Website, found.WebsiteKey = o.Acronym, o.Type, o.Country, o.Website, o.WebsiteKey
+	}
 	if found.ID != 0 {
 		return &found, nil
 	}
