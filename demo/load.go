@@ -12,9 +12,9 @@ import (
 
 	"rostrum/accreditation"
 	"rostrum/app"
-	"rostrum/delegations"
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"

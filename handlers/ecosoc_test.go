@@ -104,7 +104,9 @@ func TestECOSOCImportMatchesNamesAsRegistrationFoldsThem(t *testing.T) {
 		t.Errorf("Dan's organization is %q, want the record the list created", regs["Dan"].Organization.Name)
 	}
 	// The record the list created took its country from Dan's registration.
-	var org struct{ Organizations []struct{ Country, Type string } }
+	var org struct {
+		Organizations []struct{ Country, Type string }
+	}
 	admin.MustJSON("GET", "/api/organizations?q=unregistered", nil, 200, &org)
 	if len(org.Organizations) != 1 || org.Organizations[0].Country != "KE" || org.Organizations[0].Type != "ngo" {
 		t.Errorf("the created record after its first registration: %+v", org.Organizations)
