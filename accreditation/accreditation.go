@@ -17,6 +17,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ type Registrations interface {
 // Missions is what this room asks of delegations.
 type Missions interface {
 	Invited(ctx context.Context, meetingID uint) ([]models.Mission, error)
+	ByIDs(ctx context.Context, ids []uint) (map[uint]models.Mission, error)
 }
 
 // Service stores notices and objections and closes notices at their
@@ -111,13 +113,18 @@ func (s *Service) Create(ctx context.Context, slug string, ids []uint, deadlineT
 	out := &Created{Organizations: orgs, Deadline: deadline.UTC(), Missions: len(missions)}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// An organization is in one open notice of a meeting at a time.
-		var busy []string
+		var busyIDs []uint
 		if err := tx.Model(&models.NonObjectionEntry{}).
 			Joins("JOIN non_objection_notices ON non_objection_notices.id = non_objection_entries.notice_id").
-			Joins("JOIN organizations ON organizations.id = non_objection_entries.organization_id").
 			Where("non_objection_notices.meeting_id = ? AND non_objection_notices.state = ? AND non_objection_entries.organization_id IN ?",
-				m.ID, models.NoticeOpen, ids).Pluck("organizations.name", &busy).Error; err != nil {
+				m.ID, models.NoticeOpen, ids).Pluck("non_objection_entries.organization_id", &busyIDs).Error; err != nil {
 			return err
+		}
+		var busy []string
+		for _, o := range orgs {
+			if slices.Contains(busyIDs, o.ID) {
+				busy = append(busy, o.Name)
+			}
 		}
 		if len(busy) > 0 {
 			return apperr.Conflict("already in an open notice of this meeting: %s", strings.Join(busy, "; ")).WithCode("already_circulated")

@@ -81,30 +81,52 @@ func (s *Service) Notice(ctx context.Context, meetingID, id uint) (*StaffNotice,
 func (s *Service) staffView(ctx context.Context, n *models.NonObjectionNotice) (*StaffNotice, error) {
 	db := s.DB.WithContext(ctx)
 	var entries []models.NonObjectionEntry
-	if err := db.Preload("Organization").Where("notice_id = ?", n.ID).Order("id").Find(&entries).Error; err != nil {
+	if err := db.Where("notice_id = ?", n.ID).Order("id").Find(&entries).Error; err != nil {
 		return nil, err
 	}
 	var objs []models.Objection
-	if err := db.Preload("Organization").Preload("Mission").Where("notice_id = ?", n.ID).Order("id").Find(&objs).Error; err != nil {
+	if err := db.Where("notice_id = ?", n.ID).Order("id").Find(&objs).Error; err != nil {
 		return nil, err
 	}
-	var missions int64
-	if err := db.Model(&models.NonObjectionRecipient{}).Where("notice_id = ?", n.ID).Count(&missions).Error; err != nil {
+	orgIDs := make([]uint, len(entries))
+	for i, e := range entries {
+		orgIDs[i] = e.OrganizationID
+	}
+	orgs, err := s.Registrations.Circulated(ctx, n.MeetingID, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	orgByID := map[uint]registration.Circulated{}
+	for _, o := range orgs {
+		orgByID[o.ID] = o
+	}
+	missionIDs := make([]uint, len(objs))
+	for i, o := range objs {
+		missionIDs[i] = o.MissionID
+	}
+	missions, err := s.Missions.ByIDs(ctx, missionIDs)
+	if err != nil {
+		return nil, err
+	}
+	var recipients int64
+	if err := db.Model(&models.NonObjectionRecipient{}).Where("notice_id = ?", n.ID).Count(&recipients).Error; err != nil {
 		return nil, err
 	}
 	v := &StaffNotice{ID: n.ID, State: n.State, Deadline: n.Deadline.UTC(), ClosedAt: n.ClosedAt, CreatedAt: n.CreatedAt,
-		Missions: int(missions), Organizations: []StaffEntry{}, Objections: []StaffObjection{},
+		Missions: int(recipients), Organizations: []StaffEntry{}, Objections: []StaffObjection{},
 		Counts: map[string]int{"organizations": len(entries), "objected": 0, "objections": len(objs), "approved": 0, "rejected": 0}}
 	per := map[uint]int{}
 	for _, o := range objs {
 		per[o.OrganizationID]++
-		v.Objections = append(v.Objections, StaffObjection{OrganizationID: o.OrganizationID, Organization: o.Organization.Name,
-			Country: o.Mission.Country, State: registration.CountryName(o.Mission.Country), Mission: o.Mission.Name, Reason: o.Reason, At: o.CreatedAt})
+		ms := missions[o.MissionID]
+		v.Objections = append(v.Objections, StaffObjection{OrganizationID: o.OrganizationID, Organization: orgByID[o.OrganizationID].Name,
+			Country: ms.Country, State: registration.CountryName(ms.Country), Mission: ms.Name, Reason: o.Reason, At: o.CreatedAt})
 	}
 	for _, e := range entries {
-		o := e.Organization
+		o := orgByID[e.OrganizationID]
+		o.ID = e.OrganizationID
 		v.Organizations = append(v.Organizations, StaffEntry{ID: o.ID, Name: o.Name, Type: o.Type, Country: o.Country,
-			CountryName: registration.CountryName(o.Country), Objections: per[o.ID], Outcome: e.Outcome})
+			CountryName: o.CountryName, Objections: per[o.ID], Outcome: e.Outcome})
 		if per[o.ID] > 0 {
 			v.Counts["objected"]++
 		}

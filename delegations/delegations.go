@@ -358,3 +358,19 @@ func (s *Service) FocalPointOf(ctx context.Context, meetingID, missionID uint) (
 	}
 	return &FocalPoint{Meeting: *m, Mission: inv.Mission}, nil
 }
+
+// ByIDs returns the missions ids, by id (those that exist).
+func (s *Service) ByIDs(ctx context.Context, ids []uint) (map[uint]models.Mission, error) {
+	out := map[uint]models.Mission{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ms []models.Mission
+	if err := s.DB.WithContext(ctx).Where("id IN ?", ids).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out[m.ID] = m
+	}
+	return out, nil
+}
