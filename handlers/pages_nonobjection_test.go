@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +121,37 @@ func TestTheConsoleShowsTracksAsTabsAndNoticesWithTheirObjections(t *testing.T) 
 	screenshot(t, ctx, "console-notices")
 	if o := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#notice-list .objections li"))); !strings.Contains(o, "Singapore") || !strings.Contains(o, "Outside the mandate.") {
 		t.Errorf("the objection reads %q", o)
+	}
+}
+
+// TestTheSecretariatImportsTheECOSOCListFromTheConsole: on the ECOSOC
+// tab the secretariat uploads the list's CSV file; the page reports what
+// was matched and left aside, and the listed organization's registration
+// moves to the tab.
+func TestTheSecretariatImportsTheECOSOCListFromTheConsole(t *testing.T) {
+	f := newNoticeFixture(t)
+	file := filepath.Join(t.TempDir(), "ecosoc.csv")
+	if err := os.WriteFile(file, []byte("name,status,year\nBeta  labs,special,2011\nAlpha Digital Rîghts,general,1999\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, f.e, "#m=m")
+	browser.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS("#regs-table tbody tr[data-id]")),
+		chromedp.Click(chromedp.CSS("#tab-ecosoc")),
+		chromedp.WaitVisible(chromedp.CSS("#ecosoc-form")),
+		chromedp.SetUploadFiles(chromedp.CSS("#ecosoc-file"), []string{file}),
+		chromedp.Click(chromedp.CSS("#ecosoc-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#ecosoc-report p")),
+	)
+	report := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#ecosoc-report")))
+	if !strings.Contains(report, "1 matched") || !strings.Contains(report, "Alpha Digital Rîghts") || !strings.Contains(report, "Alpha Digital Rights") {
+		t.Errorf("report %q, want Beta matched and Alpha's near-miss left aside with its record", report)
+	}
+	browser.Do(t, ctx, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#regs-table tr[data-id="%d"]`, f.beta.ID))))
+	if n := browser.Value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#regs-table tbody tr[data-id]").length`)); n != 1 {
+		t.Errorf("the ECOSOC tab lists %d registrations, want Beta's alone", n)
 	}
 }

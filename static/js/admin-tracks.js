@@ -4,7 +4,7 @@
 // registrations' organizations to the invited missions, each notice's
 // countdown to its deadline, and the objections (the secretariat's
 // alone to read).
-import { $, api, badge, clearFieldErrors, el, meetingTime, replace, say, showError, zoneName } from "./api.js";
+import { $, api, badge, clearFieldErrors, el, meetingTime, replace, say, showError, upload, zoneName } from "./api.js";
 import { typeLabel } from "./vocabulary.js";
 
 const tabs = [...document.querySelectorAll("#track-tabs [role=tab]")];
@@ -39,6 +39,7 @@ export function initTracks(o) {
     });
   }
   $("#notice-form").addEventListener("submit", circulate);
+  $("#ecosoc-form").addEventListener("submit", importList);
 }
 
 // showTracks is called for each meeting shown: the "All" tab.
@@ -57,6 +58,32 @@ function select(tab) {
   $("#f-track").value = tab.dataset.track;
   replace($("#track-hint"), HINTS[tab.dataset.track] || "");
   section.hidden = !(isAdmin && tab.dataset.track === "non_objection");
+  $("#ecosoc-section").hidden = !(isAdmin && tab.dataset.track === "ecosoc");
+}
+
+// importList sends the chosen CSV file and shows the report: what was
+// matched and created, and the names left to the secretariat.
+async function importList(ev) {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearFieldErrors(form);
+  if (!form.file.files.length) {
+    say(status, "Choose the CSV file of the list first.", "warning");
+    return;
+  }
+  try {
+    const r = await upload("/api/ecosoc/import", new FormData(form));
+    form.reset();
+    replace($("#ecosoc-report"),
+      el("p", {}, `${r.matched} matched, ${r.new} new, ${r.removed} no longer listed, ${r.ambiguous.length} left to you.`),
+      r.ambiguous.length ? el("ul", { class: "ambiguous" }, ...r.ambiguous.map((a) => el("li", {},
+        el("strong", { text: a.name }), `: ${a.why}`,
+        a.candidates.length ? ` (records: ${a.candidates.map((c) => c.name).join("; ")})` : ""))) : "");
+    say(status, "The ECOSOC list is imported.", "success");
+    await opts.reload();
+  } catch (err) {
+    showError(status, err, form);
+  }
 }
 
 async function choose(tab) {
