@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"gorm.io/gorm"
 
+	"rostrum/accreditation"
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
@@ -45,6 +46,10 @@ type App struct {
 	Live          *live.Service
 	Hub           *live.Hub
 	Summary       *summary.Service
+	// Delegations is the States' missions and their focal points.
+	Delegations *delegations.Service
+	// Accreditation closes non-objection notices at their deadline.
+	Accreditation *accreditation.Service
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
 	// transaction that enqueued some.
 	Outbox *outbox.Worker
@@ -140,6 +145,10 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
 	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
 		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
+	a.Delegations = &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
+		Delegates: a.Registrations}
+	a.Accreditation = &accreditation.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
+		Registrations: a.Registrations, Missions: a.Delegations, Log: log}
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -152,9 +161,9 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Hub:           a.Hub,
 		Summary:       a.Summary,
 		Audit:         &audit.Service{DB: db},
-		Delegations: &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
-			Delegates: a.Registrations},
-		Limits: limits,
+		Delegations:   a.Delegations,
+		Accreditation: a.Accreditation,
+		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)
 	a.Handler.Routes(a.Fiber)
@@ -252,6 +261,12 @@ func (a *App) Start() {
 		safely.Loop(a.Log, "mail outbox", func() { a.Outbox.Run(ctx) })
 	}()
 	a.done = append(a.done, outboxDone)
+	deadlinesDone := make(chan struct{})
+	go func() {
+		defer close(deadlinesDone)
+		safely.Loop(a.Log, "non-objection deadlines", func() { a.Accreditation.Run(ctx) })
+	}()
+	a.done = append(a.done, deadlinesDone)
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}

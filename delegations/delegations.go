@@ -330,3 +330,47 @@ func (s *Service) Members(ctx context.Context, f *FocalPoint) ([]models.Registra
 func (s *Service) Withdraw(ctx context.Context, f *FocalPoint, id uint) (*registration.Outcome, error) {
 	return s.Delegates.WithdrawDelegate(ctx, f.Meeting.ID, f.Mission.Country, id)
 }
+
+// Invited lists the missions invited to meeting meetingID, in id order:
+// the States a non-objection notice of the meeting is circulated to.
+func (s *Service) Invited(ctx context.Context, meetingID uint) ([]models.Mission, error) {
+	var ms []models.Mission
+	err := s.DB.WithContext(ctx).Where("id IN (?)", s.DB.Model(&models.MissionInvitation{}).
+		Select("mission_id").Where("meeting_id = ?", meetingID)).Order("id").Find(&ms).Error
+	return ms, err
+}
+
+// FocalPointOf returns the focal point of mission missionID for meeting
+// meetingID, or nil when the mission is not invited to it: who holds a
+// link that package accreditation mailed to the mission.
+func (s *Service) FocalPointOf(ctx context.Context, meetingID, missionID uint) (*FocalPoint, error) {
+	db := s.DB.WithContext(ctx)
+	var inv models.MissionInvitation
+	if err := db.Preload("Mission").Where("meeting_id = ? AND mission_id = ?", meetingID, missionID).Limit(1).Find(&inv).Error; err != nil {
+		return nil, err
+	}
+	if inv.ID == 0 {
+		return nil, nil
+	}
+	m, err := meetings.ByID(db, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	return &FocalPoint{Meeting: *m, Mission: inv.Mission}, nil
+}
+
+// ByIDs returns the missions ids, by id (those that exist).
+func (s *Service) ByIDs(ctx context.Context, ids []uint) (map[uint]models.Mission, error) {
+	out := map[uint]models.Mission{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var ms []models.Mission
+	if err := s.DB.WithContext(ctx).Where("id IN ?", ids).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		out[m.ID] = m
+	}
+	return out, nil
+}

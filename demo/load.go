@@ -10,9 +10,11 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"rostrum/accreditation"
 	"rostrum/app"
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/delegations"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -136,6 +138,8 @@ type Services struct {
 	Registrations *registration.Service
 	Live          *live.Service
 	Summary       *summary.Service
+	Delegations   *delegations.Service
+	Accreditation *accreditation.Service
 	// PublicURL is where the printed links point.
 	PublicURL string
 	// AdminEmail is the configured admin's address, when set: the demo
@@ -146,7 +150,7 @@ type Services struct {
 // ServicesOf takes the services of a built App.
 func ServicesOf(a *app.App) Services {
 	return Services{Auth: a.Auth, Meetings: a.Meetings, Registrations: a.Registrations, Live: a.Live,
-		Summary: a.Summary, PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
+		Summary: a.Summary, Delegations: a.Delegations, Accreditation: a.Accreditation, PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
 }
 
 type loader struct{ Services }
@@ -174,6 +178,10 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	tracks, err := a.demoTracks(ctx, m)
+	if err != nil {
+		return err
+	}
 	logins, err := a.demoStaff(ctx)
 	if err != nil {
 		return err
@@ -182,7 +190,7 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return a.print(ctx, w, m, added, logins, lv)
+	return a.print(ctx, w, m, added, logins, lv, tracks)
 }
 
 // meeting returns the demo meeting, creating it the first time.
@@ -249,7 +257,7 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 		reg, err := regs.Register(ctx, Slug, registration.Input{
 			Organization: registration.OrganizationInput{
 				Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
-				Website: demoWebsite(s.org), ECOSOCStatus: o.ECOSOC,
+				Website: demoWebsite(s.org), ECOSOCStatus: o.ECOSOC, Description: demoDescription(o),
 			},
 			Name: p.Name, Email: email, JobTitle: demoJobTitle(o.Type, s.person), Consent: true,
 		})
@@ -273,7 +281,7 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 }
 
 // print tells what the demo holds and where to look.
-func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport) error {
+func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport, tr demoTracksReport) error {
 	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		return err
@@ -293,6 +301,7 @@ func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, adde
 	fmt.Fprintf(w, "  %s/m/%s/register  registration form\n", base, m.Slug)
 	fmt.Fprintf(w, "  %s/admin                     secretariat console\n", base)
 	a.demoLivePrint(w, base, m.Slug, lv)
+	a.demoTracksPrint(w, tr)
 	fmt.Fprintf(w, "\nLogins:\n")
 	for _, l := range logins {
 		fmt.Fprintln(w, "  "+l)

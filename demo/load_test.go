@@ -11,6 +11,7 @@ import (
 	"rostrum/demo"
 	"rostrum/internal/testenv"
 	"rostrum/models"
+	"rostrum/registration"
 	"rostrum/summary"
 )
 
@@ -54,7 +55,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	if twice := count(); twice != once {
 		t.Fatalf("second run changed the database: %+v → %+v", once, twice)
 	}
-	if once.meetings != 1 || once.items != 6 || once.orgs < 100 || once.orgs > 120 || once.regs < 150 || once.users != 3 {
+	if once.meetings != 1 || once.items != 6 || once.orgs < 130 || once.orgs > 160 || once.regs < 150 || once.users != 3 {
 		t.Fatalf("demo holds %+v", once)
 	}
 	m, err := a.Meetings.BySlug(context.Background(), demo.Slug)
@@ -78,8 +79,13 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 			t.Errorf("no %s organization", ty)
 		}
 	}
-	if held := counts.ByStatus["pending"] + counts.ByStatus["approved"]; held != int64(m.Capacity) {
-		t.Errorf("%d seats held of %d, yet people wait", held, m.Capacity)
+	// Every seat is held while people wait; States' delegations hold
+	// seats besides (capacity does not turn a State away).
+	var delegates int64
+	a.DB.Model(&models.Registration{}).Joins("JOIN organizations ON organizations.id = registrations.organization_id").
+		Where("organizations.type IN ? AND registrations.status = ?", []string{models.KindMemberState, models.KindObserverState}, models.StatusApproved).Count(&delegates)
+	if held := counts.ByStatus["pending"] + counts.ByStatus["approved"] - delegates; held != int64(m.Capacity) {
+		t.Errorf("%d seats held by organizations of %d, yet people wait", held, m.Capacity)
 	}
 	// Every registration is valid by the rules the API applies.
 	var bad int64
@@ -204,5 +210,65 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	// a paragraph on the first key point's theme.
 	if first := noteOf[st.Items[0].Speakers[0].ID].KeyPoints[0]; !strings.Contains(v.Markdown, "On "+summary.MidSentence(first.Theme, nil)+", ") {
 		t.Errorf("the draft has no paragraph on the theme of the notes' key point %+v:\n%s", first, v.Markdown)
+	}
+}
+
+// TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress: 30 Member
+// States' and 2 observer States' delegations, intergovernmental
+// organizations, the ECOSOC list imported (registrations on both tracks,
+// one claim the list does not confirm) and one notice open until a
+// deadline in the future.
+func TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress(t *testing.T) {
+	cfg := testenv.Config(t)
+	a, err := app.New(cfg, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(0)
+	a.Auth.Cost = 4
+	ctx := context.Background()
+	if err := demo.Load(ctx, demo.ServicesOf(a), &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.Meetings.BySlug(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := a.Registrations.Count(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]int64{}
+	for _, k := range []string{models.KindMemberState, models.KindObserverState} {
+		var n int64
+		a.DB.Model(&models.Organization{}).Where("type = ?", k).Count(&n)
+		states[k] = n
+	}
+	if states[models.KindMemberState] != 30 || states[models.KindObserverState] != 2 || counts.ByType["intergovernmental"]["total"] < 4 {
+		t.Errorf("States %v, IGO registrations %d; want 30 Member States, 2 observer States, at least 4 IGOs", states, counts.ByType["intergovernmental"]["total"])
+	}
+	for _, tr := range registration.Tracks {
+		regs, total, err := a.Registrations.List(ctx, m.ID, registration.Filter{Track: tr})
+		if err != nil || total == 0 {
+			t.Errorf("no registration on the %s track (%v)", tr, err)
+		}
+		if tr == registration.TrackNonObjection {
+			unverified := 0
+			for i := range regs {
+				if registration.ClaimUnverified(&regs[i], &regs[i].Organization) {
+					unverified++
+				}
+			}
+			if unverified == 0 {
+				t.Errorf("no claim of a status the list does not confirm")
+			}
+		}
+	}
+	notices, err := a.Accreditation.Notices(ctx, m.ID)
+	if err != nil || len(notices) != 1 || notices[0].State != "open" || !notices[0].Deadline.After(time.Now()) || len(notices[0].Organizations) == 0 {
+		t.Fatalf("notices %+v (%v), want one open with a deadline in the future", notices, err)
+	}
+	if notices[0].Missions != 32 {
+		t.Errorf("the notice went to %d missions, want 32", notices[0].Missions)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"rostrum/internal/testenv"
 	"rostrum/models"
@@ -31,6 +32,7 @@ type matrixFixture struct {
 	n             int
 	entries       map[string]uint // speaker entries by their registration's letter
 	member        uint            // a member of Singapore's delegation, once a row's setup registered one
+	notice        uint            // a non-objection notice of C's organization, once a row's setup made one
 }
 
 // addSpeakers puts the named registrations (a, b, d, g) on the first
@@ -72,6 +74,18 @@ func approvedV1(t *testing.T, f *matrixFixture) {
 func circulatedV1(t *testing.T, f *matrixFixture) {
 	approvedV1(t, f)
 	f.actors["admin"].MustJSON("POST", "/api/meetings/m/summary/1/circulate", map[string]any{"extra": []string{}}, 202, nil)
+}
+
+// noticeOfC circulates C's organization (C is pending) to the invited
+// missions, with a deadline an hour away.
+func noticeOfC(t *testing.T, f *matrixFixture) {
+	var n struct{ ID uint }
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/non-objection", noticeBody(f, ""), 201, &n)
+	f.notice = n.ID
+}
+
+func noticeBody(f *matrixFixture, _ string) any {
+	return map[string]any{"organization_ids": []uint{f.orgOf(f.c)}, "deadline": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}
 }
 
 func markdownBody(*matrixFixture, string) any {
@@ -179,6 +193,8 @@ type matrixRow struct {
 	setup func(t *testing.T, f *matrixFixture)
 	// form sends the body (a string) as an HTML form instead of JSON.
 	form bool
+	// contentType, when set, sends the body (a string) with this type.
+	contentType string
 	// want overrides the answer for some actors (say, a participant acting
 	// on someone else's entry is 403 although participants may use the route).
 	want map[string]int
@@ -313,6 +329,17 @@ var authorizationMatrix = map[string]matrixRow{
 		return map[string]any{"countries": []string{"KE"}} // Singapore's link must keep working
 	}},
 	"GET /api/delegation/members": {path: "/api/delegation/members", who: missionOnly, ok: 200},
+	// The non-objection procedure: the secretariat alone circulates and
+	// reads objections (moderators and rapporteurs are staff, not the
+	// secretariat); a mission reads notices and objects.
+	"POST /api/meetings/:slug/non-objection":    {path: "/api/meetings/m/non-objection", who: adminOnly, ok: 201, body: noticeBody},
+	"GET /api/meetings/:slug/non-objection":     {path: "/api/meetings/m/non-objection", who: adminOnly, ok: 200, setup: noticeOfC},
+	"GET /api/meetings/:slug/non-objection/:id": {path: "/api/meetings/m/non-objection/{notice}", who: adminOnly, ok: 200, setup: noticeOfC},
+	"GET /api/non-objection":                    {path: "/api/non-objection", who: missionOnly, ok: 200, setup: noticeOfC},
+	"POST /api/non-objection/:id/objections": {path: "/api/non-objection/{notice}/objections", who: missionOnly, ok: 201, setup: noticeOfC,
+		body: func(f *matrixFixture, _ string) any {
+			return map[string]any{"organization_id": f.orgOf(f.c), "reason": "Not relevant to the meeting."}
+		}},
 	"POST /api/delegation/members": {path: "/api/delegation/members", who: missionOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
 		return map[string]any{"name": "Delegate", "email": fmt.Sprintf("delegate%d@example.org", f.unique())}
 	}},
@@ -334,6 +361,9 @@ var authorizationMatrix = map[string]matrixRow{
 			return fmt.Sprintf("/api/organizations/%d/merge", f.orgOf(f.c))
 		},
 		body: func(f *matrixFixture, _ string) any { return map[string]uint{"into": f.orgOf(f.a)} }},
+	// The UN's list of organizations in consultative status: the secretariat's.
+	"POST /api/ecosoc/import": {path: "/api/ecosoc/import", who: adminOnly, ok: 200, contentType: "text/csv",
+		body: func(*matrixFixture, string) any { return "name,status,year\nMatrix Listed Org,special,2004\n" }},
 
 	// The participant, by their own token: every token acts on its own registration only.
 	"GET /api/participant": {path: "/api/participant", who: participant, ok: 200},
@@ -433,20 +463,21 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture, _ string) any {
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
-	"GET /r/:token":             {path: "/r/{token}", who: public, ok: 200},
-	"GET /d/:token":             {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
-	"GET /m/:slug/link":         {path: "/m/m/link", who: public, ok: 200},
-	"GET /reset/:token":         {path: "/reset/no-such-link", who: public, ok: 200},
-	"GET /m/:slug/console":      {path: "/m/m/console", who: public, ok: 200},
-	"GET /m/:slug/screen":       {path: "/m/m/screen", who: public, ok: 200},
-	"GET /m/:slug/notes":        {path: "/m/m/notes", who: public, ok: 200},
-	"GET /m/:slug/summary":      {path: "/m/m/summary", who: public, ok: 200},
-	"GET /m/:slug/calendar.ics": {path: "/m/m/calendar.ics", who: public, ok: 200},
+	"GET /r/:token":                   {path: "/r/{token}", who: public, ok: 200},
+	"GET /d/:token":                   {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
+	"GET /d/:token/non-objection/:id": {path: "/d/not-a-token/non-objection/1", who: public, ok: 200},
+	"GET /m/:slug/link":               {path: "/m/m/link", who: public, ok: 200},
+	"GET /reset/:token":               {path: "/reset/no-such-link", who: public, ok: 200},
+	"GET /m/:slug/console":            {path: "/m/m/console", who: public, ok: 200},
+	"GET /m/:slug/screen":             {path: "/m/m/screen", who: public, ok: 200},
+	"GET /m/:slug/notes":              {path: "/m/m/notes", who: public, ok: 200},
+	"GET /m/:slug/summary":            {path: "/m/m/summary", who: public, ok: 200},
+	"GET /m/:slug/calendar.ics":       {path: "/m/m/calendar.ics", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {
 	return strings.NewReplacer("{token}", f.a.Token(), "{reg-c}", fmt.Sprint(f.c.ID), "{reg}", fmt.Sprint(f.a.ID),
-		"{item}", fmt.Sprint(f.item), "{item2}", fmt.Sprint(f.item2)).Replace(path)
+		"{item}", fmt.Sprint(f.item), "{item2}", fmt.Sprint(f.item2), "{notice}", fmt.Sprint(f.notice)).Replace(path)
 }
 
 var matrixCells atomic.Int64
@@ -498,6 +529,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				var headers map[string]string
 				if row.form {
 					headers = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+				}
+				if row.contentType != "" {
+					headers = map[string]string{"Content-Type": row.contentType}
 				}
 				res := f.actors[actor].DoHeaders(method, f.fill(path), body, headers)
 				matrixCells.Add(1)

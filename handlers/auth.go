@@ -45,6 +45,11 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 				if f, err = h.Delegations.ByToken(c.UserContext(), tok); err != nil {
 					return err
 				}
+				if f == nil { // the link of a non-objection notice, mailed to the mission
+					if f, err = h.noticeHolder(c, tok); err != nil {
+						return err
+					}
+				}
 			}
 			if f == nil {
 				return apperr.Unauthorized("this participant link is not valid")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"rostrum/accreditation"
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
@@ -61,6 +62,9 @@ type Handler struct {
 	Audit AuditLog
 	// Delegations is the States' missions and their focal points.
 	Delegations *delegations.Service
+	// Accreditation is the non-objection procedure: notices, objections
+	// and the job that closes notices at their deadline.
+	Accreditation *accreditation.Service
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a

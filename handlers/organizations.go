@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"io"
+	"mime"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,6 +17,7 @@ func viewOrganization(o *models.Organization) organizationView {
 	return organizationView{
 		ID: o.ID, Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country,
 		CountryName: registration.CountryName(o.Country), Website: o.Website, ECOSOCStatus: o.ECOSOCStatus,
+		ECOSOCVerified: o.ECOSOCVerified, ECOSOCYear: o.ECOSOCYear,
 	}
 }
 
@@ -92,4 +96,46 @@ func (h *Handler) mergeOrganizations(c *fiber.Ctx) error {
 	}
 	h.Log.Info("organizations merged", "organization", id, "into", in.Into, "moved", res.Moved, "by", actor(c).Label())
 	return c.JSON(fiber.Map{"organization": viewOrganization(&res.Organization), "moved": res.Moved})
+}
+
+// importECOSOC: POST /api/ecosoc/import (admin), the UN's list of
+// organizations in consultative status with ECOSOC as CSV (columns name,
+// status, year), sent as a text/csv body or as the multipart form field
+// "file" → {"matched","new","ambiguous":[…],"removed"}.
+func (h *Handler) importECOSOC(c *fiber.Ctx) error {
+	var body []byte
+	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	switch mt {
+	case "text/csv":
+		body = c.Body()
+	case fiber.MIMEMultipartForm:
+		fh, err := c.FormFile("file")
+		if err != nil {
+			return apperr.BadRequest(`send the list as the multipart form field "file"`)
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if body, err = io.ReadAll(f); err != nil {
+			return err
+		}
+	default:
+		return apperr.BadRequest(`send the list as CSV (Content-Type: text/csv) or as the multipart form field "file"`)
+	}
+	if !utf8.Valid(body) {
+		return apperr.BadRequest("the CSV is not valid UTF-8")
+	}
+	rows, err := registration.ParseECOSOCCSV(body)
+	if err != nil {
+		return err
+	}
+	rep, err := h.Registrations.ImportECOSOC(c.UserContext(), rows)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("ECOSOC list imported", "matched", rep.Matched, "new", rep.New, "ambiguous", len(rep.Ambiguous),
+		"removed", rep.Removed, "by", actor(c).Label())
+	return c.JSON(rep)
 }

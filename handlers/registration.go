@@ -39,10 +39,18 @@ type registrationView struct {
 	// fields where it disagrees with the record.
 	Claim        *claimView `json:"claim"`
 	ClaimDiffers []string   `json:"claim_differs"`
-	ConsentAt    time.Time  `json:"consent_at"`
-	DecidedAt    *time.Time `json:"decided_at"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// Track is the registration's accreditation track: "ecosoc" (its
+	// organization is on the imported list, whose status
+	// ECOSOCVerifiedStatus gives), "non_objection" (it is not:
+	// ClaimUnverified when the registrant claimed a status anyway, for
+	// the secretariat) or "delegation" (a State's).
+	Track                string     `json:"track"`
+	ECOSOCVerifiedStatus string     `json:"ecosoc_verified_status,omitempty"`
+	ClaimUnverified      bool       `json:"claim_unverified,omitempty"`
+	ConsentAt            time.Time  `json:"consent_at"`
+	DecidedAt            *time.Time `json:"decided_at"`
+	CreatedAt            time.Time  `json:"created_at"`
+	UpdatedAt            time.Time  `json:"updated_at"`
 }
 
 type organizationView struct {
@@ -54,6 +62,10 @@ type organizationView struct {
 	CountryName  string `json:"country_name"`
 	Website      string `json:"website"`
 	ECOSOCStatus string `json:"ecosoc_status"`
+	// ECOSOCVerified is the status the imported ECOSOC list gives ("" when
+	// the organization is not on it) and ECOSOCYear its year.
+	ECOSOCVerified string `json:"ecosoc_verified"`
+	ECOSOCYear     int    `json:"ecosoc_year,omitempty"`
 }
 
 // claimView is what a registrant said about their organization.
@@ -65,19 +77,24 @@ type claimView struct {
 	CountryName  string `json:"country_name"`
 	Website      string `json:"website"`
 	ECOSOCStatus string `json:"ecosoc_status"`
+	Description  string `json:"description"`
 }
 
 func viewRegistration(r *models.Registration) registrationView {
 	v := registrationView{
 		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
 		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
-		Organization: viewOrganization(&r.Organization),
-		ClaimDiffers: registration.ClaimDiffers(r, &r.Organization),
+		Organization:         viewOrganization(&r.Organization),
+		ClaimDiffers:         registration.ClaimDiffers(r, &r.Organization),
+		Track:                registration.TrackOf(&r.Organization),
+		ECOSOCVerifiedStatus: r.Organization.ECOSOCVerified,
+		ClaimUnverified:      registration.ClaimUnverified(r, &r.Organization),
 	}
 	if registration.HasClaim(r) {
 		v.Claim = &claimView{
 			Name: r.ClaimedOrgName, Acronym: r.ClaimedOrgAcronym, Type: r.ClaimedOrgType, Country: r.ClaimedOrgCountry,
 			CountryName: registration.CountryName(r.ClaimedOrgCountry), Website: r.ClaimedOrgWebsite, ECOSOCStatus: r.ClaimedOrgECOSOCStatus,
+			Description: r.ClaimedOrgDescription,
 		}
 	}
 	return v
@@ -116,6 +133,7 @@ func registrationFromForm(c *fiber.Ctx) registration.Input {
 		Organization: registration.OrganizationInput{
 			Name: c.FormValue("org_name"), Acronym: c.FormValue("org_acronym"), Type: c.FormValue("org_type"),
 			Country: c.FormValue("org_country"), Website: c.FormValue("org_website"), ECOSOCStatus: c.FormValue("org_ecosoc_status"),
+			Description: c.FormValue("org_description"),
 		},
 		Name: c.FormValue("name"), Email: c.FormValue("email"), JobTitle: c.FormValue("job_title"),
 		Consent: formBool(c.FormValue("consent")),
@@ -246,7 +264,7 @@ func (h *Handler) decideMany(c *fiber.Ctx) error {
 }
 
 func filterFromQuery(c *fiber.Ctx) (registration.Filter, error) {
-	f := registration.Filter{Status: c.Query("status"), Type: c.Query("type"), Q: c.Query("q"), NameChange: c.Query("name_change")}
+	f := registration.Filter{Status: c.Query("status"), Type: c.Query("type"), Q: c.Query("q"), NameChange: c.Query("name_change"), Track: c.Query("track")}
 	for name, dst := range map[string]*int{"limit": &f.Limit, "offset": &f.Offset} {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)
@@ -341,8 +359,10 @@ type participantMeeting struct {
 func (h *Handler) viewParticipant(r *models.Registration, token string) participantView {
 	m := &r.Meeting
 	open := r.Status != models.StatusWithdrawn
+	v := viewRegistration(r)
+	v.ClaimUnverified = false // the secretariat's note, not the participant's
 	return participantView{
-		registrationView: viewRegistration(r),
+		registrationView: v,
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt},
 		ManageURL: h.Registrations.ManageURL(token), CanWithdraw: open, CanEdit: open,

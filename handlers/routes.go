@@ -87,10 +87,20 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/delegation/members", h.mission, h.registerDelegate)
 	api.Delete("/delegation/members/:id", h.mission, h.withdrawDelegate)
 
+	// The non-objection procedure: the secretariat circulates
+	// organizations to the invited missions; a mission objects, by the
+	// token of its link; only the secretariat reads objections.
+	api.Post("/meetings/:slug/non-objection", admin, h.createNotice)
+	api.Get("/meetings/:slug/non-objection", admin, h.listNotices)
+	api.Get("/meetings/:slug/non-objection/:id", admin, h.getNotice)
+	api.Get("/non-objection", h.mission, h.missionNotices)
+	api.Post("/non-objection/:id/objections", h.mission, h.object)
+
 	// Organization records: the secretariat's, never a registrant's.
 	api.Get("/organizations", anyStaff, h.listOrganizations)
 	api.Patch("/organizations/:id", admin, h.updateOrganization)
 	api.Post("/organizations/:id/merge", admin, h.mergeOrganizations)
+	api.Post("/ecosoc/import", admin, h.importECOSOC) // the UN's list of organizations in consultative status
 
 	// The live list of speakers. A participant asks for the floor and
 	// withdraws for themselves; the rest is the moderator's.
@@ -138,10 +148,11 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
-	app.Get("/r/:token", noStore, page("participant.html")) // its address is the participant's key
-	app.Get("/d/:token", noStore, page("delegation.html"))  // its address is the mission's key
-	app.Get("/m/:slug/link", page("link.html"))             // lost your link?
-	app.Get("/reset/:token", noStore, page("reset.html"))   // a staff member's one-time link
+	app.Get("/r/:token", noStore, page("participant.html"))                  // its address is the participant's key
+	app.Get("/d/:token", noStore, page("delegation.html"))                   // its address is the mission's key
+	app.Get("/d/:token/non-objection/:id", noStore, page("delegation.html")) // the focal point's page, at one notice
+	app.Get("/m/:slug/link", page("link.html"))                              // lost your link?
+	app.Get("/reset/:token", noStore, page("reset.html"))                    // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"rostrum/apperr"
 	"rostrum/models"
 )
 
@@ -73,4 +74,19 @@ func Dates(m *models.Meeting) string {
 		days = s.Format("2 January 2006") + " – " + e.Format("2 January 2006")
 	}
 	return days + ", " + ZoneName(m.Timezone, m.StartsAt)
+}
+
+// FormatInZone shows instant t in meeting m's zone, named: "2 December
+// 2019 at 18:00, New York time (EST)".
+func FormatInZone(m *models.Meeting, t time.Time) string {
+	return t.In(Zone(m.Timezone)).Format("2 January 2006 at 15:04") + ", " + ZoneName(m.Timezone, t)
+}
+
+// ParseInZone reads field's value v as an RFC 3339 time, or as a
+// wall-clock time (2019-12-02T18:00) in meeting m's zone, as the
+// meeting's own times are read; it returns an Invalid error naming field.
+func ParseInZone(m *models.Meeting, field, v string) (time.Time, error) {
+	f := apperr.Fields{}
+	t := parseTime(f, field, strings.TrimSpace(v), Zone(m.Timezone))
+	return t, f.Err()
 }

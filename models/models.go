@@ -129,16 +129,24 @@ type AgendaItem struct {
 // values, and after that only the secretariat changes it (what later
 // registrants say about it is their OrganizationClaim).
 type Organization struct {
-	ID           uint      `gorm:"primaryKey" json:"id"`
-	Name         string    `gorm:"size:300;not null" json:"name"`
-	NameKey      string    `gorm:"size:300;not null;uniqueIndex" json:"-"`
-	Acronym      string    `gorm:"size:50;not null;default:''" json:"acronym"`
-	Type         string    `gorm:"size:30;not null" json:"type"`
-	Country      string    `gorm:"size:2;not null" json:"country"`
-	Website      string    `gorm:"size:300;not null;default:''" json:"website"`
-	WebsiteKey   string    `gorm:"size:300;not null;default:'';index" json:"-"`
-	ECOSOCStatus string    `gorm:"column:ecosoc_status;size:10;not null;default:'none'" json:"ecosoc_status"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           uint   `gorm:"primaryKey" json:"id"`
+	Name         string `gorm:"size:300;not null" json:"name"`
+	NameKey      string `gorm:"size:300;not null;uniqueIndex" json:"-"`
+	Acronym      string `gorm:"size:50;not null;default:''" json:"acronym"`
+	Type         string `gorm:"size:30;not null" json:"type"`
+	Country      string `gorm:"size:2;not null" json:"country"`
+	Website      string `gorm:"size:300;not null;default:''" json:"website"`
+	WebsiteKey   string `gorm:"size:300;not null;default:'';index" json:"-"`
+	ECOSOCStatus string `gorm:"column:ecosoc_status;size:10;not null;default:'none'" json:"ecosoc_status"`
+	// ECOSOCVerified is the status the UN's list of organizations in
+	// consultative status gives it (general, special or roster), as last
+	// imported, and ECOSOCYear the year the list says it was granted; ""
+	// and 0 when the organization is not on the list. ECOSOCStatus is what
+	// the record says; ECOSOCVerified is what the list confirms, and it
+	// decides the accreditation track.
+	ECOSOCVerified string    `gorm:"column:ecosoc_verified;size:10;not null;default:''" json:"ecosoc_verified"`
+	ECOSOCYear     int       `gorm:"column:ecosoc_year;not null;default:0" json:"ecosoc_year"`
+	CreatedAt      time.Time `json:"created_at"`
 }
 
 // Registration states.
@@ -184,6 +192,10 @@ type Registration struct {
 	ClaimedOrgCountry      string `gorm:"size:2;not null;default:''" json:"claimed_org_country"`
 	ClaimedOrgWebsite      string `gorm:"size:300;not null;default:''" json:"claimed_org_website"`
 	ClaimedOrgECOSOCStatus string `gorm:"column:claimed_org_ecosoc_status;size:10;not null;default:''" json:"claimed_org_ecosoc_status"`
+	// ClaimedOrgDescription is the short description of the organization
+	// the registrant gave (optional): what Member States read of it in a
+	// non-objection notice.
+	ClaimedOrgDescription string `gorm:"size:500;not null;default:''" json:"claimed_org_description"`
 	// PendingName is the name an approved participant asked to be shown
 	// under instead of Name, waiting for the secretariat; "" when none.
 	// Name is what the live list, the screen and the summary show.

@@ -8,6 +8,7 @@ func All() []any {
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
+	all = append(all, AccreditationTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -20,28 +21,32 @@ func All() []any {
 // Apart from the owners: store runs the migrations and copy-db over every
 // table, and tests set up what they test.
 var Owners = map[string]string{
-	"User":                 "auth",
-	"Session":              "auth",
-	"PasswordReset":        "auth",
-	"AuditEvent":           "audit",
-	"Meeting":              "meetings",
-	"AgendaItem":           "meetings",
-	"Organization":         "registration",
-	"Registration":         "registration",
-	"SeatCount":            "registration",
-	"RateLimit":            "ratelimit",
-	"LiveMeeting":          "live",
-	"SpeakerList":          "live",
-	"SpeakerEntry":         "live",
-	"LiveEvent":            "live",
-	"SpeakerNote":          "summary",
-	"SummaryVersion":       "summary",
-	"SummaryRevision":      "summary",
-	"Circulation":          "summary",
-	"CirculationRecipient": "summary",
-	"OutboxMessage":        "outbox",
-	"OutboxBlob":           "outbox",
-	"OutboxAttachment":     "outbox",
-	"Mission":              "delegations",
-	"MissionInvitation":    "delegations",
+	"User":                  "auth",
+	"Session":               "auth",
+	"PasswordReset":         "auth",
+	"AuditEvent":            "audit",
+	"Meeting":               "meetings",
+	"AgendaItem":            "meetings",
+	"Organization":          "registration",
+	"Registration":          "registration",
+	"SeatCount":             "registration",
+	"RateLimit":             "ratelimit",
+	"LiveMeeting":           "live",
+	"SpeakerList":           "live",
+	"SpeakerEntry":          "live",
+	"LiveEvent":             "live",
+	"SpeakerNote":           "summary",
+	"SummaryVersion":        "summary",
+	"SummaryRevision":       "summary",
+	"Circulation":           "summary",
+	"CirculationRecipient":  "summary",
+	"OutboxMessage":         "outbox",
+	"OutboxBlob":            "outbox",
+	"OutboxAttachment":      "outbox",
+	"Mission":               "delegations",
+	"MissionInvitation":     "delegations",
+	"NonObjectionNotice":    "accreditation",
+	"NonObjectionEntry":     "accreditation",
+	"NonObjectionRecipient": "accreditation",
+	"Objection":             "accreditation",
 }

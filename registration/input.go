@@ -19,6 +19,10 @@ type OrganizationInput struct {
 	Country      string `json:"country"` // ISO 3166-1 alpha-2
 	Website      string `json:"website"`
 	ECOSOCStatus string `json:"ecosoc_status"` // general, special, roster or none (empty means none)
+	// Description is a short description of the organization (optional),
+	// kept as the registration's claim: Member States read it in a
+	// non-objection notice.
+	Description string `json:"description"`
 }
 
 // Input is a registration as a representative submits it.
@@ -34,9 +38,12 @@ type Input struct {
 // lower-cased, country upper-cased, website absolute, keys folded.
 type Applicant struct {
 	Organization models.Organization
-	Name         string
-	Email        string
-	JobTitle     string
+	// Description is the organization's description as the registrant
+	// gave it (the record has none: it is a claim).
+	Description string
+	Name        string
+	Email       string
+	JobTitle    string
 }
 
 // Field names used in validation errors. Organization fields are named by
@@ -48,6 +55,7 @@ const (
 	FieldOrgCountry = "organization.country"
 	FieldOrgWebsite = "organization.website"
 	FieldOrgECOSOC  = "organization.ecosoc_status"
+	FieldOrgDescr   = "organization.description"
 	FieldName       = "name"
 	FieldEmail      = "email"
 	FieldJobTitle   = "job_title"
@@ -64,6 +72,7 @@ const (
 	MaxEmail    = 254
 	MaxJobTitle = 200
 	MaxReason   = 1000
+	MaxDescr    = 500
 )
 
 // checkText trims v and records a field error when it is not valid UTF-8,
@@ -209,6 +218,7 @@ func (in Input) Validate() (Applicant, error) {
 	f := apperr.Fields{}
 	var a Applicant
 	a.Organization = in.Organization.validate(f, "organization.")
+	a.Description = checkTextLines(f, FieldOrgDescr, in.Organization.Description, false, MaxDescr, true)
 
 	a.Name = checkText(f, FieldName, in.Name, true, MaxName)
 	if email := checkText(f, FieldEmail, in.Email, true, MaxEmail); email != "" {

@@ -19,8 +19,11 @@ type Filter struct {
 	// NameChange "pending" keeps the registrations whose participant asked
 	// for a new name the secretariat has not yet accepted or refused.
 	NameChange string
-	Limit      int // 0 means DefaultLimit
-	Offset     int
+	// Track keeps one accreditation track (TrackECOSOC, ...), or all
+	// when empty.
+	Track  string
+	Limit  int // 0 means DefaultLimit
+	Offset int
 }
 
 // DefaultLimit and MaxLimit bound one page of a list.
@@ -37,6 +40,9 @@ func (f *Filter) Validate() error {
 	}
 	if f.Type != "" && !oneOf(f.Type, models.Categories) {
 		fe.Add("type", "must be one of "+strings.Join(models.Categories, ", "))
+	}
+	if f.Track != "" && !oneOf(f.Track, Tracks) {
+		fe.Add("track", "must be one of "+strings.Join(Tracks, ", "))
 	}
 	if f.NameChange != "" && f.NameChange != "pending" {
 		fe.Add("name_change", `must be "pending" or empty`)
@@ -72,6 +78,15 @@ func (s *Service) filtered(ctx context.Context, meetingID uint, f Filter) *gorm.
 	}
 	if f.NameChange == "pending" {
 		q = q.Where("registrations.pending_name <> ''")
+	}
+	states := []string{models.KindMemberState, models.KindObserverState}
+	switch f.Track {
+	case TrackDelegation:
+		q = q.Where("organizations.type IN ?", states)
+	case TrackECOSOC:
+		q = q.Where("organizations.type NOT IN ? AND organizations.ecosoc_verified <> ''", states)
+	case TrackNonObjection:
+		q = q.Where("organizations.type NOT IN ? AND organizations.ecosoc_verified = ''", states)
 	}
 	for _, word := range strings.Fields(f.Q) {
 		w := "%" + likeEscaper.Replace(strings.ToLower(word)) + "%"

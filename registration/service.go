@@ -203,6 +203,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
 		}
 		setClaim(reg, a.Organization)
+		reg.ClaimedOrgDescription = a.Description
 		if err := tx.Create(reg).Error; err != nil {
 			return err
 		}
@@ -232,6 +233,15 @@ func findOrCreateOrganization(tx *gorm.DB, o models.Organization) (*models.Organ
 		if err := tx.Where("website_key = ?", o.WebsiteKey).Order("id").Limit(1).Find(&found).Error; err != nil {
 			return nil, err
 		}
+	}
+	if found.ID != 0 && found.Country == "" && !IsState(found.Type) {
+		// A record the ECOSOC list created knows only its name: the first
+		// registration for it gives the rest, as for a record it creates.
+		cols := map[string]any{"acronym": o.Acronym, "type": o.Type, "country": o.Country, "website": o.Website, "website_key": o.WebsiteKey}
+		if err := tx.Model(&models.Organization{}).Where("id = ? AND country = ''", found.ID).Updates(cols).Error; err != nil {
+			return nil, err
+		}
+		found.Acronym, found.Type, found.Country, found.Website, found.WebsiteKey = o.Acronym, o.Type, o.Country, o.Website, o.WebsiteKey
 	}
 	if found.ID != 0 {
 		return &found, nil

@@ -12,6 +12,7 @@ import {
 import { countryName, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
 import { loadAgenda, showMeetingEditors } from "./admin-meeting.js";
 import { showStaff } from "./admin-staff.js";
+import { initTracks, showTracks } from "./admin-tracks.js";
 
 const status = $("#status");
 const consoleEl = $("#console");
@@ -145,6 +146,7 @@ async function showMeeting(slug) {
     el("a", { class: "button secondary small", href: `${base}/summary/desk` }, "Summary desk"),
     el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"));
   filters.reset();
+  showTracks(meeting, isAdmin);
   panel.hidden = false;
   await Promise.all([showMeetingEditors(meeting, isAdmin, async () => { await loadMeetings(); await showMeeting(meeting.slug); }), loadRegistrations()]);
   $("#meeting-title").focus();
@@ -274,9 +276,20 @@ function row(r) {
     el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
       el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
       claimTable(r)),
-    el("td", { text: typeLabel(org.type) }),
+    el("td", {}, typeLabel(org.type), trackNote(r)),
     el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
     el("td", {}, decisionButtons(r)));
+}
+
+// trackNote says which accreditation track a registration is on.
+function trackNote(r) {
+  const text = {
+    ecosoc: `ECOSOC (${ecosocLabel(r.ecosoc_verified_status)})`,
+    non_objection: "Non-objection",
+    delegation: "Delegation",
+  }[r.track];
+  return el("span", { class: "cell-sub track" }, text || "",
+    r.claim_unverified ? el("strong", { class: "claim-unverified", text: " · claims a status the ECOSOC list does not confirm" }) : null);
 }
 
 let listSeq = 0; // only the latest list request may draw the table
@@ -304,6 +317,14 @@ async function loadRegistrations() {
   selectAll.checked = false;
   updateSelection();
 }
+
+initTracks({
+  reload: loadRegistrations,
+  selectedOrganizations: () => {
+    const ids = new Set(selectedIds());
+    return shown.filter((r) => ids.has(r.id)).map((r) => r.organization.id);
+  },
+});
 
 function selectedIds() {
   return [...regsBody.querySelectorAll("td.pick input:checked")].map((i) => Number(i.value));
