@@ -59,6 +59,11 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Patch("/meetings/:slug/agenda/:id", admin, h.editAgendaItem)
 	api.Delete("/meetings/:slug/agenda/:id", admin, h.deleteAgendaItem)
 
+	// Processes of several meetings (sessions of one body).
+	api.Get("/processes", h.listProcesses)
+	api.Post("/processes", admin, h.createProcess)
+	api.Get("/processes/:slug", h.getProcess)
+
 	// Registration: anyone registers, asks for a new link and sees which
 	// organizations are accredited; every staff role reads the list
 	// (moderators add speakers from the approved); only the secretariat
@@ -148,6 +153,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", page("summary.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
+	app.Get("/p/:slug", page("process.html"))            // a process's meetings and summaries
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 

@@ -8,6 +8,7 @@ func All() []any {
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
+	all = append(all, ProcessTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -26,6 +27,8 @@ var Owners = map[string]string{
 	"AuditEvent":           "audit",
 	"Meeting":              "meetings",
 	"AgendaItem":           "meetings",
+	"Process":              "meetings",
+	"PrefillLink":          "registration",
 	"Organization":         "registration",
 	"Registration":         "registration",
 	"SeatCount":            "registration",
