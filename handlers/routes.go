@@ -153,7 +153,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", page("summary.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
-	app.Get("/p/:slug", page("process.html"))            // a process's meetings and summaries
+	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 
