@@ -70,6 +70,8 @@ func (h *Handler) Routes(app *fiber.App) {
 	// decides.
 	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
 	api.Post("/meetings/:slug/registrations/resend-link", h.newLinkThrottle(), h.resendLink)
+	api.Post("/meetings/:slug/prefill", h.prefillThrottle(), h.sendPrefill)                     // another meeting of the process: mail a link that fills the form
+	api.Post("/meetings/:slug/prefill/open", h.prefillOpenThrottle(), answerNow, h.openPrefill) // the link's token is the key
 	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
 	api.Get("/meetings/:slug/registrations", anyStaff, h.listRegistrations)
 	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
