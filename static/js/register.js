@@ -87,3 +87,4 @@ $("#prefill-form").addEventListener("submit", async (ev) => {
 
 loadMeeting();
 openPrefill();
+window.addEventListener("hashchange", openPrefill); // a link followed while the form is open
