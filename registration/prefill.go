@@ -84,7 +84,7 @@ func (s *Service) SendPrefill(ctx context.Context, slug, email string) error {
 			return err
 		}
 		var regs []models.Registration
-		err = tx.Preload("Organization").Preload("Meeting").Where("meeting_id IN ? AND email = ?", others, addr).
+		err = tx.Preload("Organization").Where("meeting_id IN ? AND email = ?", others, addr).
 			Order("created_at DESC, id DESC").Limit(20).Find(&regs).Error
 		if err != nil {
 			return err
@@ -99,6 +99,10 @@ func (s *Service) SendPrefill(ctx context.Context, slug, email string) error {
 		if from == nil {
 			return nil
 		}
+		earlier, err := meetings.ByID(tx, from.MeetingID)
+		if err != nil {
+			return err
+		}
 		token := auth.NewToken()
 		link := models.PrefillLink{MeetingID: m.ID, RegistrationID: from.ID, TokenHash: auth.HashToken(token),
 			ExpiresAt: s.now().Add(PrefillTTL)}
@@ -106,7 +110,7 @@ func (s *Service) SendPrefill(ctx context.Context, slug, email string) error {
 			return err
 		}
 		text, html, err := renderPrefill(prefillLetter{Name: from.Name, Meeting: m.Title, Dates: meetings.Dates(m),
-			From: from.Meeting.Title, Link: s.PrefillURL(m.Slug, token)})
+			From: earlier.Title, Link: s.PrefillURL(m.Slug, token)})
 		if err != nil {
 			return err
 		}
@@ -157,13 +161,17 @@ func (s *Service) OpenPrefill(ctx context.Context, slug, token string) (*Prefill
 			return used
 		}
 		var reg models.Registration
-		if err := tx.Preload("Organization").Preload("Meeting").Where("id = ?", link.RegistrationID).First(&reg).Error; err != nil {
+		if err := tx.Preload("Organization").Where("id = ?", link.RegistrationID).First(&reg).Error; err != nil {
+			return err
+		}
+		earlier, err := meetings.ByID(tx, reg.MeetingID)
+		if err != nil {
 			return err
 		}
 		o := reg.Organization
 		out = &Prefill{Email: reg.Email, JobTitle: reg.JobTitle,
 			Organization: PrefillOrg{Name: o.Name, Acronym: o.Acronym, Type: o.Type, Country: o.Country, Website: o.Website, ECOSOCStatus: o.ECOSOCStatus},
-			From:         PrefillMeeting{Slug: reg.Meeting.Slug, Title: reg.Meeting.Title}}
+			From:         PrefillMeeting{Slug: earlier.Slug, Title: earlier.Title}}
 		return nil
 	})
 	return out, err
