@@ -126,3 +126,51 @@ func TestProcessPageListsTheMeetingsWithDatesInTheirZoneAndSummaries(t *testing.
 		t.Fatalf("the page is %d px wide on a 360 px phone", w)
 	}
 }
+
+// TestSecretariatCreatesAProcessAndPutsAMeetingInItFromTheConsole: in
+// /admin the secretariat creates a process, then edits a meeting's
+// process, kind, body and acronym; the meeting's panel then links to the
+// process's page.
+func TestSecretariatCreatesAProcessAndPutsAMeetingInItFromTheConsole(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "informal")
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, e, "#m=informal")
+	browser.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS("#meeting-panel")),
+		chromedp.Click(chromedp.CSS("#create-process-details summary")),
+		chromedp.SendKeys(chromedp.CSS("#p-title"), oewgBody),
+		chromedp.SendKeys(chromedp.CSS("#p-acronym"), "OEWG"),
+		chromedp.SendKeys(chromedp.CSS("#p-slug"), "oewg-ict"),
+		chromedp.Click(chromedp.CSS("#create-process button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#processes a[href='/p/oewg-ict']") !== null`),
+		chromedp.Click(chromedp.CSS("#edit-meeting-details summary")),
+		chromedp.WaitVisible(chromedp.CSS("#e-process")),
+		chromedp.SendKeys(chromedp.CSS("#e-process"), "oewg-ict"),
+		chromedp.SetValue(chromedp.CSS("#e-kind"), "intersessional"),
+		chromedp.SendKeys(chromedp.CSS("#e-body"), oewgBody),
+		chromedp.SendKeys(chromedp.CSS("#e-body-acronym"), "OEWG"),
+		chromedp.Click(chromedp.CSS("#edit-meeting button[type=submit]")),
+		chromedp.Poll[chromedp.Void](`document.querySelector("#meeting-links a[href='/p/oewg-ict']") !== null`),
+	)
+	screenshot(t, ctx, "admin-process")
+	var m struct {
+		Process, Kind, Body string
+		BodyAcronym         string `json:"body_acronym"`
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/informal", nil, 200, &m)
+	if m.Process != "oewg-ict" || m.Kind != "intersessional" || m.Body != oewgBody || m.BodyAcronym != "OEWG" {
+		t.Fatalf("meeting stored as %+v", m)
+	}
+	// An unknown process is refused beside its field.
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#e-process"), "no-such-process"),
+		chromedp.Click(chromedp.CSS("#edit-meeting button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(`.field-error[data-for="process"]`)),
+	)
+	if fe := errorBeside(t, ctx, "e-process"); fe.Invalid != "true" || !fe.SameField {
+		t.Fatalf("the unknown process's error is not beside its field: %+v", fe)
+	}
+}
