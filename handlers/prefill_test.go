@@ -122,7 +122,8 @@ func TestPrefillLinkFillsOnceAndExpires(t *testing.T) {
 
 // TestPrefillRequestsAreThrottled: as registration, per client address
 // (registration_rate_limit a minute, then 429), and one address is
-// mailed at most three pre-fill links an hour per meeting.
+// mailed at most three pre-fill links an hour per meeting; failed
+// attempts to open a link count per client address as well.
 func TestPrefillRequestsAreThrottled(t *testing.T) {
 	e := testenv.New(t, func(c *app.Config) { c.RegistrationRateLimit = 6 })
 	prefillProcess(t, e)
@@ -139,5 +140,13 @@ func TestPrefillRequestsAreThrottled(t *testing.T) {
 	res := anon.Do("POST", "/api/meetings/second/prefill", map[string]string{"email": "cy@example.org"})
 	if res.Status != 429 || res.Header.Get("Retry-After") == "" {
 		t.Fatalf("7th request in a minute: %d %s", res.Status, res.Body)
+	}
+	// Guessing links: failures to open one count per client address too.
+	guesser := e.Anon()
+	for range 6 {
+		guesser.MustJSON("POST", "/api/meetings/second/prefill/open", map[string]string{"token": "guess"}, 404, nil)
+	}
+	if res := guesser.Do("POST", "/api/meetings/second/prefill/open", map[string]string{"token": "guess"}); res.Status != 429 {
+		t.Fatalf("7th failed attempt in a minute: %d %s", res.Status, res.Body)
 	}
 }
