@@ -167,9 +167,18 @@ func Load(ctx context.Context, s Services, w io.Writer) error {
 }
 
 func (a *loader) load(ctx context.Context, w io.Writer) error {
+	if _, err := a.process(ctx); err != nil {
+		return fmt.Errorf("demo process: %w", err)
+	}
 	m, err := a.meeting(ctx)
 	if err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
+	}
+	if m, err = a.joinProcess(ctx, m); err != nil {
+		return fmt.Errorf("demo meeting's process: %w", err)
+	}
+	if _, err := a.secondSession(ctx, m); err != nil {
+		return fmt.Errorf("demo second session: %w", err)
 	}
 	if err := a.agenda(ctx, m); err != nil {
 		return err
@@ -202,7 +211,7 @@ func (a *loader) meeting(ctx context.Context) (*models.Meeting, error) {
 	starts, ends, closes := demoDates(time.Now())
 	return a.Meetings.Create(ctx, meetings.Input{
 		Slug:                 Slug,
-		Title:                "Informal intersessional consultative meeting of the OEWG on ICTs (demo of the meeting of 2–4 December 2019)",
+		Title:                "Informal intersessional consultative meeting of the OEWG (demo of the meeting of 2–4 December 2019)",
 		Venue:                "United Nations Headquarters, New York, Conference Room 1",
 		Chair:                "Mr. David Koh (Singapore)",
 		StartsAt:             starts.Format(time.RFC3339),
@@ -212,6 +221,10 @@ func (a *loader) meeting(ctx context.Context) (*models.Meeting, error) {
 		Capacity:             demoCapacity,
 		MaxPerOrganization:   demoPerOrg,
 		Attribution:          models.AttributionChathamHouse,
+		Body:                 demoBody,
+		BodyAcronym:          demoAcronym,
+		Process:              ProcessSlug,
+		Kind:                 models.MeetingKindIntersessional,
 	})
 }
 
@@ -300,6 +313,7 @@ func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, adde
 	fmt.Fprintf(w, "  %s/                          open meetings\n", base)
 	fmt.Fprintf(w, "  %s/m/%s/register  registration form\n", base, m.Slug)
 	fmt.Fprintf(w, "  %s/admin                     secretariat console\n", base)
+	fmt.Fprintf(w, "  %s/p/%s                 the process: this meeting and the second substantive session\n", base, ProcessSlug)
 	a.demoLivePrint(w, base, m.Slug, lv)
 	a.demoTracksPrint(w, tr)
 	fmt.Fprintf(w, "\nLogins:\n")

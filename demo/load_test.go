@@ -28,12 +28,13 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	type tally struct {
-		meetings, items, orgs, regs, users, mails               int64
+		meetings, items, orgs, regs, users, mails, processes    int64
 		seq, entries, lists, events, notes, versions, revisions int64
 	}
 	count := func() tally {
 		var c tally
 		a.DB.Model(&models.Meeting{}).Count(&c.meetings)
+		a.DB.Model(&models.Process{}).Count(&c.processes)
 		a.DB.Model(&models.AgendaItem{}).Count(&c.items)
 		a.DB.Model(&models.Organization{}).Count(&c.orgs)
 		a.DB.Model(&models.Registration{}).Count(&c.regs)
@@ -55,7 +56,8 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	if twice := count(); twice != once {
 		t.Fatalf("second run changed the database: %+v → %+v", once, twice)
 	}
-	if once.meetings != 1 || once.items != 6 || once.orgs < 130 || once.orgs > 160 || once.regs < 150 || once.users != 3 {
+	// The demo meeting and the second substantive session, in one process.
+	if once.meetings != 2 || once.processes != 1 || once.items != 6 || once.orgs < 130 || once.orgs > 160 || once.regs < 150 || once.users != 3 {
 		t.Fatalf("demo holds %+v", once)
 	}
 	m, err := a.Meetings.BySlug(context.Background(), demo.Slug)
@@ -105,6 +107,47 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		t.Errorf("second run:\n%s", second.String())
 	}
 	t.Log(out)
+}
+
+// TestDemoProcessHoldsTheMeetingAndTheSecondSubstantiveSession: the
+// demo's process is the OEWG's, with the December meeting (intersessional)
+// and the February session (substantive, open for registration), both
+// naming the body in full with its acronym.
+func TestDemoProcessHoldsTheMeetingAndTheSecondSubstantiveSession(t *testing.T) {
+	a, err := app.New(testenv.Config(t), testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(0)
+	a.Auth.Cost = 4
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := demo.Load(ctx, demo.ServicesOf(a), &out); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Meetings.ProcessBySlug(ctx, demo.ProcessSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := a.Meetings.MeetingsOf(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 2 || ms[0].Slug != demo.Slug || ms[0].Kind != models.MeetingKindIntersessional ||
+		ms[1].Slug != demo.SecondSessionSlug || ms[1].Kind != models.MeetingKindSubstantive {
+		t.Fatalf("the process's meetings: %+v", ms)
+	}
+	for _, m := range ms {
+		if !strings.HasPrefix(m.Body, "Open-ended Working Group on developments") || m.BodyAcronym != "OEWG" {
+			t.Errorf("%s names the body %q (%q)", m.Slug, m.Body, m.BodyAcronym)
+		}
+	}
+	if !ms[1].RegistrationClosesAt.After(time.Now()) || !ms[1].StartsAt.After(ms[0].EndsAt) {
+		t.Errorf("the second session is not open for registration after the first: %+v", ms[1])
+	}
+	if !strings.Contains(out.String(), "/p/"+demo.ProcessSlug) {
+		t.Errorf("the demo does not print the process's page:\n%s", out.String())
+	}
 }
 
 // The demo meeting is in session: the first two themes discussed (every

@@ -76,6 +76,16 @@ func TestDemoSummaryReadsLikeAChairsSummary(t *testing.T) {
 			t.Errorf("the heading block lacks %q", want)
 		}
 	}
+	// The body: in full with its acronym at the first mention of the
+	// text, by the acronym after.
+	text := body[strings.Index(body, "## Introduction"):]
+	full := "Open-ended Working Group on developments in the field of information and telecommunications in the context of international security"
+	if strings.Count(text, full) != 1 || !strings.Contains(text, "meeting of the "+full+" (OEWG)") || strings.Index(text, "OEWG") < strings.Index(text, full) {
+		t.Errorf("the introduction does not define the OEWG at its first mention:\n%s", text[:min(len(text), 700)])
+	}
+	if !strings.Contains(text, "to the work of the OEWG") {
+		t.Error("the closing does not name the body by its acronym")
+	}
 	// No sentence twice.
 	seen := map[string]bool{}
 	for _, p := range regexp.MustCompile(`(?m)^\d+\. (.*)$`).FindAllStringSubmatch(body, -1) {

@@ -285,6 +285,17 @@ var authorizationMatrix = map[string]matrixRow{
 		return map[string]any{"venue": "Conference Room 2"}
 	}},
 	"GET /api/meetings/:slug/agenda": {path: "/api/meetings/m/agenda", who: public, ok: 200},
+
+	// Processes of several meetings: the secretariat creates them; anyone
+	// reads them with their meetings and circulated summaries.
+	"GET /api/processes": {path: "/api/processes", who: public, ok: 200},
+	"POST /api/processes": {path: "/api/processes", who: adminOnly, ok: 201, body: func(f *matrixFixture, _ string) any {
+		return map[string]string{"slug": fmt.Sprintf("process-%d", f.unique()), "title": "Open-ended Working Group", "acronym": "OEWG"}
+	}},
+	"GET /api/processes/:slug": {path: "/api/processes/oewg", who: public, ok: 200, setup: func(t *testing.T, f *matrixFixture) {
+		f.actors["admin"].MustJSON("POST", "/api/processes", map[string]string{"slug": "oewg", "title": "Open-ended Working Group"}, 201, nil)
+		f.actors["admin"].MustJSON("PATCH", "/api/meetings/m", map[string]any{"process": "oewg"}, 200, nil)
+	}},
 	"PATCH /api/meetings/:slug/agenda/:id": {path: "/api/meetings/m/agenda/{item2}", who: adminOnly, ok: 200, body: func(*matrixFixture, string) any {
 		return map[string]any{"title": "International law, renamed"}
 	}},
@@ -303,6 +314,14 @@ var authorizationMatrix = map[string]matrixRow{
 	}},
 	"POST /api/meetings/:slug/registrations/resend-link": {path: "/api/meetings/m/registrations/resend-link", who: public, ok: 202, body: func(*matrixFixture, string) any {
 		return map[string]string{"email": "not-registered@example.org"} // a fixture's link must keep working
+	}},
+	// A pre-fill link is asked for by anyone (the answer is the same for
+	// every address) and opened by anyone holding one (here none).
+	"POST /api/meetings/:slug/prefill": {path: "/api/meetings/m/prefill", who: public, ok: 202, body: func(*matrixFixture, string) any {
+		return map[string]string{"email": "not-registered@example.org"}
+	}},
+	"POST /api/meetings/:slug/prefill/open": {path: "/api/meetings/m/prefill/open", who: public, ok: 404, body: func(*matrixFixture, string) any {
+		return map[string]string{"token": "no-such-link"}
 	}},
 	"GET /api/meetings/:slug/organizations":     {path: "/api/meetings/m/organizations", who: public, ok: 200},
 	"GET /api/meetings/:slug/registrations":     {path: "/api/meetings/m/registrations", who: anyStaff, ok: 200},
@@ -473,6 +492,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /m/:slug/notes":              {path: "/m/m/notes", who: public, ok: 200},
 	"GET /m/:slug/summary":            {path: "/m/m/summary", who: public, ok: 200},
 	"GET /m/:slug/calendar.ics":       {path: "/m/m/calendar.ics", who: public, ok: 200},
+	"GET /p/:slug":                    {path: "/p/oewg", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {

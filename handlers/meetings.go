@@ -15,13 +15,28 @@ import (
 
 // zonedMeeting is a meeting with the common name of its zone ("Geneva"
 // for Europe/Zurich), which pages show beside its times.
+// Process is the slug of its process, "" when it belongs to none.
 type zonedMeeting struct {
 	models.Meeting
 	ZoneCity string `json:"zone_city"`
+	Process  string `json:"process"`
 }
 
-func zoned(m *models.Meeting) zonedMeeting {
-	return zonedMeeting{Meeting: *m, ZoneCity: meetings.ZoneCity(m.Timezone)}
+func zoned(m *models.Meeting, processes map[uint]string) zonedMeeting {
+	z := zonedMeeting{Meeting: *m, ZoneCity: meetings.ZoneCity(m.Timezone)}
+	if m.ProcessID != nil {
+		z.Process = processes[*m.ProcessID]
+	}
+	return z
+}
+
+// zonedOne is zoned for one meeting, its process read for it.
+func (h *Handler) zonedOne(c *fiber.Ctx, m *models.Meeting) (zonedMeeting, error) {
+	p, err := h.Meetings.ProcessOf(c.UserContext(), m)
+	if err != nil || p == nil {
+		return zoned(m, nil), err
+	}
+	return zoned(m, map[uint]string{p.ID: p.Slug}), nil
 }
 
 type meetingView struct {
@@ -39,7 +54,11 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: zoned(m), Counts: map[string]int64{}})
+	z, err := h.zonedOne(c, m)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: z, Counts: map[string]int64{}})
 }
 
 // editMeeting: PATCH /api/meetings/:slug (admin). The body names the
@@ -59,7 +78,11 @@ func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
+	z, err := h.zonedOne(c, m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -68,9 +91,13 @@ func (h *Handler) listMeetings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	processes, err := h.Meetings.ProcessSlugs(c.UserContext())
+	if err != nil {
+		return err
+	}
 	out := make([]zonedMeeting, len(ms))
 	for i := range ms {
-		out[i] = zoned(&ms[i])
+		out[i] = zoned(&ms[i], processes)
 	}
 	return c.JSON(fiber.Map{"meetings": out})
 }
@@ -85,7 +112,11 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
+	z, err := h.zonedOne(c, m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).

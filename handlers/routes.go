@@ -59,12 +59,19 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Patch("/meetings/:slug/agenda/:id", admin, h.editAgendaItem)
 	api.Delete("/meetings/:slug/agenda/:id", admin, h.deleteAgendaItem)
 
+	// Processes of several meetings (sessions of one body).
+	api.Get("/processes", h.listProcesses)
+	api.Post("/processes", admin, h.createProcess)
+	api.Get("/processes/:slug", h.getProcess)
+
 	// Registration: anyone registers, asks for a new link and sees which
 	// organizations are accredited; every staff role reads the list
 	// (moderators add speakers from the approved); only the secretariat
 	// decides.
 	api.Post("/meetings/:slug/registrations", h.registrationThrottle(), h.register)
 	api.Post("/meetings/:slug/registrations/resend-link", h.newLinkThrottle(), h.resendLink)
+	api.Post("/meetings/:slug/prefill", h.prefillThrottle(), h.sendPrefill)                     // another meeting of the process: mail a link that fills the form
+	api.Post("/meetings/:slug/prefill/open", h.prefillOpenThrottle(), answerNow, h.openPrefill) // the link's token is the key
 	api.Get("/meetings/:slug/organizations", h.approvedOrganizations)
 	api.Get("/meetings/:slug/registrations", anyStaff, h.listRegistrations)
 	api.Get("/meetings/:slug/registrations.csv", anyStaff, h.exportRegistrations)
@@ -159,6 +166,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", page("summary.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
+	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 

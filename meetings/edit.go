@@ -39,10 +39,13 @@ type Registrations interface {
 
 // InputOf is meeting m as the form that creates it: an edit changes the
 // fields it names and is validated as a new meeting would be.
+// The process is named by its slug, which the caller fills in (it is in
+// another table).
 func InputOf(m *models.Meeting) Input {
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 	return Input{
-		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair,
+		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair, Symbol: m.Symbol,
+		Body: m.Body, BodyAcronym: m.BodyAcronym, Kind: m.Kind,
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
@@ -93,6 +96,10 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 			return err
 		}
 		in := InputOf(cur)
+		if in.Process, err = processSlug(tx, cur.ProcessID); err != nil {
+			return err
+		}
+		was := in
 		if err := change(&in); err != nil {
 			return err
 		}
@@ -105,8 +112,13 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 		if err := CheckHeld(next, held); err != nil {
 			return err
 		}
+		if next.ProcessID, err = processID(tx, in.Process); err != nil {
+			return err
+		}
 		next.ID, next.CreatedAt = cur.ID, cur.CreatedAt
-		changed := changedFields(InputOf(cur), InputOf(next))
+		now := InputOf(next)
+		now.Process = strings.TrimSpace(in.Process)
+		changed := changedFields(was, now)
 		if len(changed) == 0 {
 			return nil
 		}
@@ -143,5 +155,10 @@ func changedFields(was, now Input) map[string]any {
 	add("categories", strings.Join(models.CategorySet(was.Categories).List(), ","), strings.Join(models.CategorySet(now.Categories).List(), ","))
 	add("attribution", was.Attribution, now.Attribution)
 	add("speaker_order", was.SpeakerOrder, now.SpeakerOrder)
+	add("symbol", was.Symbol, now.Symbol)
+	add("body", was.Body, now.Body)
+	add("body_acronym", was.BodyAcronym, now.BodyAcronym)
+	add("process", was.Process, now.Process)
+	add("kind", was.Kind, now.Kind)
 	return out
 }

@@ -44,6 +44,14 @@ type Input struct {
 	// SpeakerOrder places requests for the floor: models.SpeakerOrderRequest
 	// (the default) or models.SpeakerOrderPrecedence.
 	SpeakerOrder string `json:"speaker_order"`
+	// Body is the full name of the body the meeting serves, BodyAcronym
+	// its short name ("OEWG"), both for the Chair's summary.
+	Body        string `json:"body"`
+	BodyAcronym string `json:"body_acronym"`
+	// Process is the slug of the process the meeting belongs to ("" for
+	// none), Kind what it is in it (models.MeetingKinds).
+	Process string `json:"process"`
+	Kind    string `json:"kind"`
 }
 
 func checkText(f apperr.Fields, field, v string, min, max int) {
@@ -104,6 +112,18 @@ func (in Input) Validate() (*models.Meeting, error) {
 	checkText(f, "venue", in.Venue, 0, 300)
 	checkText(f, "chair", in.Chair, 0, 200)
 	checkText(f, "symbol", in.Symbol, 0, 60)
+	checkText(f, "body", strings.TrimSpace(in.Body), 0, 300)
+	checkText(f, "body_acronym", strings.TrimSpace(in.BodyAcronym), 0, 60)
+	if strings.TrimSpace(in.BodyAcronym) != "" && strings.TrimSpace(in.Body) == "" {
+		f.Add("body_acronym", "give the body's full name too: the summary defines the acronym by it")
+	}
+	kind := in.Kind
+	if kind == "" {
+		kind = models.MeetingKindOther
+	}
+	if !slices.Contains(models.MeetingKinds, kind) {
+		f.Add("kind", "must be one of "+strings.Join(models.MeetingKinds, ", "))
+	}
 	tz := strings.TrimSpace(in.Timezone)
 	if tz == "" {
 		tz = "UTC"
@@ -154,7 +174,8 @@ func (in Input) Validate() (*models.Meeting, error) {
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
 		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr, Categories: cats,
-		SpeakerOrder: order,
+		SpeakerOrder: order, Body: strings.TrimSpace(in.Body), BodyAcronym: strings.TrimSpace(in.BodyAcronym),
+		Kind: kind,
 	}, nil
 }
 
@@ -195,7 +216,13 @@ func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.DB.WithContext(ctx).Create(m).Error; err != nil {
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if m.ProcessID, err = processID(tx, in.Process); err != nil {
+			return err
+		}
+		return tx.Create(m).Error
+	})
+	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return nil, apperr.Invalid("slug taken", map[string]string{"slug": "a meeting with this slug already exists"})
 		}

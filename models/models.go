@@ -102,8 +102,20 @@ type Meeting struct {
 	Categories CategorySet `gorm:"size:300;not null;default:''" json:"categories"`
 	// SpeakerOrder is how a request for the floor is placed on the list:
 	// SpeakerOrderRequest or SpeakerOrderPrecedence.
-	SpeakerOrder string    `gorm:"size:20;not null;default:'request'" json:"speaker_order"`
-	CreatedAt    time.Time `json:"created_at"`
+	SpeakerOrder string `gorm:"size:20;not null;default:'request'" json:"speaker_order"`
+	// Body is the full name of the body the meeting serves ("Open-ended
+	// Working Group on developments in the field of …") and BodyAcronym
+	// the short name the Chair's summary uses once it has given the full
+	// one ("OEWG", or "the Committee"); both may be empty.
+	Body        string `gorm:"size:300;not null;default:''" json:"body"`
+	BodyAcronym string `gorm:"size:60;not null;default:''" json:"body_acronym"`
+	// ProcessID is the process of several meetings this one belongs to
+	// (nil: none; processes are never deleted, so no foreign key is
+	// needed, and SQLite cannot add one to a table without rebuilding it),
+	// and Kind what it is in that process (MeetingKinds).
+	ProcessID *uint     `gorm:"index" json:"-"`
+	Kind      string    `gorm:"size:30;not null;default:'meeting'" json:"kind"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list

@@ -9,6 +9,7 @@ func All() []any {
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
 	all = append(all, AccreditationTables()...)
+	all = append(all, ProcessTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -27,6 +28,8 @@ var Owners = map[string]string{
 	"AuditEvent":            "audit",
 	"Meeting":               "meetings",
 	"AgendaItem":            "meetings",
+	"Process":               "meetings",
+	"PrefillLink":           "registration",
 	"Organization":          "registration",
 	"Registration":          "registration",
 	"SeatCount":             "registration",

@@ -111,6 +111,17 @@ func keys(terms []Term) []string {
 	return out
 }
 
+// MeetingKindTerms are the kinds of meeting (Meeting.Kind) as a
+// process's page names them.
+var MeetingKindTerms = []Term{
+	{MeetingKindSubstantive, "Substantive session"},
+	{MeetingKindIntersessional, "Intersessional meeting"},
+	{MeetingKindOther, "Meeting"},
+}
+
+// MeetingKinds are the keys of MeetingKindTerms.
+var MeetingKinds = keys(MeetingKindTerms)
+
 // StateKindTerms are the kinds of State (Mission.Kind), in the order the
 // floor is given to them.
 var StateKindTerms = []Term{

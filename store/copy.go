@@ -22,7 +22,7 @@ func Models() []any {
 	all = append(all, models.OutboxTables()...)
 	all = append(all, models.LiveTables()...)
 	all = append(all, models.SummaryTables()...)
-	return all
+	return append(all, models.ProcessTables()...)
 }
 
 // Copy copies every row of src into dst, which must be empty: it is how a

@@ -14,9 +14,10 @@ func TestCopyMovesAMeetingFromSQLiteToPostgres(t *testing.T) {
 	pg := testenv.PostgresDSN(t)
 	e := testenv.New(t)
 	admin := e.Admin()
+	admin.MustJSON("POST", "/api/processes", map[string]any{"slug": "oewg", "title": "Open-ended Working Group"}, 201, nil)
 	admin.MustJSON("POST", "/api/meetings", map[string]any{
 		"slug": "moved", "title": "Moved meeting", "starts_at": "2030-12-02T10:00:00Z", "ends_at": "2030-12-04T18:00:00Z",
-		"registration_closes_at": "2030-11-30T00:00:00Z", "capacity": 2,
+		"registration_closes_at": "2030-11-30T00:00:00Z", "capacity": 2, "process": "oewg",
 	}, 201, nil)
 	for _, email := range []string{"a@example.org", "b@example.org", "c@example.org"} {
 		e.Anon().MustJSON("POST", "/api/meetings/moved/registrations", map[string]any{
@@ -56,6 +57,12 @@ func TestCopyMovesAMeetingFromSQLiteToPostgres(t *testing.T) {
 	e2.Anon().MustJSON("GET", "/api/meetings/moved", nil, 200, &after)
 	if after.Counts["pending"] != 2 || after.Counts["waitlisted"] != 1 || before.Counts["pending"] != 2 {
 		t.Fatalf("counts before %v, after %v", before.Counts, after.Counts)
+	}
+	// The meeting's process came along.
+	var p struct{ Meetings []struct{ Slug string } }
+	e2.Anon().MustJSON("GET", "/api/processes/oewg", nil, 200, &p)
+	if len(p.Meetings) != 1 || p.Meetings[0].Slug != "moved" {
+		t.Fatalf("the process after the copy: %+v", p)
 	}
 	// The admin and its password came along; new rows get new ids.
 	e2.Admin().MustJSON("POST", "/api/meetings/moved/agenda", map[string]any{"title": "Capacity-building"}, 201, nil)

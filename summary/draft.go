@@ -77,8 +77,8 @@ func (d *drafter) heading() {
 	d.line("")
 	d.line("Original: English")
 	d.line("")
-	if body := strings.TrimSpace(r.Body); body != "" {
-		d.line(Escape(body))
+	if body := d.body(); !body.IsZero() {
+		d.line(Escape(body.Defined()))
 		d.line("")
 	}
 	d.linef("**%s**", Escape(r.Title))
@@ -103,35 +103,39 @@ func location(tz string) *time.Location {
 
 // title is the meeting's title inside a sentence: "the informal
 // intersessional consultative meeting of the OEWG", never "The Informal …".
+// It is not escaped.
 func (d *drafter) title() string {
 	t := strings.TrimSpace(cleanText(d.r.Title))
 	if first, rest, ok := strings.Cut(t, " "); ok && strings.EqualFold(first, "the") {
 		t = rest
 	}
-	return "the " + Escape(MidSentence(t, properName))
+	return "the " + MidSentence(t, properName)
 }
 
-// body names the body the meeting serves: in full with its acronym the
-// first time, by its acronym after that.
-func (d *drafter) bodyClause() string {
-	body := strings.TrimSpace(cleanText(d.r.Body))
-	if body == "" {
-		return ""
+// body is the body the meeting serves (BodyName: in full with its
+// acronym at the first mention, by the acronym after).
+func (d *drafter) body() BodyName { return BodyName{Full: d.r.Body, Acronym: d.r.BodyAcronym} }
+
+// titleAndBody is the meeting's title inside the introduction's first
+// sentence, where the text first names the body: in the title if the
+// title names it ("the informal … meeting of the Open-ended Working Group
+// on … (OEWG)"), else in a clause after it.
+func (d *drafter) titleAndBody() string {
+	t, body := d.title(), d.body()
+	if body.IsZero() {
+		return Escape(t)
 	}
-	if first, rest, ok := strings.Cut(body, " "); ok && strings.EqualFold(first, "the") {
-		body = rest
+	if before, mention, after, ok := body.InTitle(t); ok {
+		return escapeInside(before) + escapeInside(mention) + escapeInside(after)
 	}
-	return "the " + Escape(body)
+	return Escape(t) + ", convened in the framework of the " + Escape(body.Defined()) + ","
 }
 
 func (d *drafter) introduction() {
 	r := d.r
 	d.line("## Introduction")
 	d.line("")
-	s := Capitalize(d.title())
-	if b := d.bodyClause(); b != "" {
-		s += ", convened in the framework of " + b + ","
-	}
+	s := Capitalize(d.titleAndBody())
 	s += " was held"
 	if strings.TrimSpace(r.Venue) != "" {
 		s += " at " + Escape(r.Venue)
@@ -441,7 +445,11 @@ func (d *drafter) who(orgs []Organization) string {
 func (d *drafter) closing() {
 	d.line("## Closing of the meeting")
 	d.line("")
-	d.numbered("The Chair thanked all participants for their contributions and closed the meeting " +
+	thanks := "The Chair thanked all participants for their contributions"
+	if body := d.body(); !body.IsZero() {
+		thanks += " to the work of " + Escape(body.Short())
+	}
+	d.numbered(thanks + " and closed the meeting " +
 		"on " + d.r.EndsAt.In(location(d.r.Timezone)).Format("2 January 2006") + ".")
 	d.numbered(IssuedLine)
 }
@@ -747,6 +755,22 @@ func cleanText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// escapeInside escapes a piece of a sentence as Escape does, keeping
+// the space at either end that joins it to the next piece.
+func escapeInside(s string) string {
+	out := Escape(s)
+	if out == "" {
+		return strings.Repeat(" ", min(1, len(s)))
+	}
+	if strings.HasPrefix(s, " ") {
+		out = " " + out
+	}
+	if strings.HasSuffix(s, " ") {
+		out += " "
+	}
+	return out
 }
 
 // Escape turns user text into Markdown that reads as exactly that text:

@@ -221,3 +221,102 @@ var countryWords = sync.OnceValue(func() map[string]bool {
 	}
 	return m
 })
+
+// BodyName names the body a meeting serves as a UN document does: its
+// first mention gives the full name and defines the short name after it
+// ("Open-ended Working Group on … (OEWG)"), every later one uses the
+// short name ("the OEWG"). The short name is an acronym, or a short form
+// with its article ("the Committee"); without one the full name is used
+// throughout.
+type BodyName struct {
+	Full    string // "Open-ended Working Group on …", with or without "the"
+	Acronym string // "OEWG", "the Committee", or ""
+}
+
+// full is the body's full name without a leading article.
+func (b BodyName) full() string {
+	f := strings.TrimSpace(cleanText(b.Full))
+	if first, rest, ok := strings.Cut(f, " "); ok && strings.EqualFold(first, "the") {
+		return rest
+	}
+	return f
+}
+
+func (b BodyName) acronym() string { return strings.TrimSpace(cleanText(b.Acronym)) }
+
+// IsZero reports whether no body is named.
+func (b BodyName) IsZero() bool { return b.full() == "" }
+
+// Defined is the first mention, without an article: "Open-ended Working
+// Group on … (OEWG)", "Ad Hoc Committee on … (the Committee)".
+func (b BodyName) Defined() string {
+	if a := b.acronym(); a != "" {
+		return b.full() + " (" + a + ")"
+	}
+	return b.full()
+}
+
+// Short is every later mention, with its article: "the OEWG", "the
+// Committee", or "the" and the full name when there is no short name.
+func (b BodyName) Short() string {
+	a := b.acronym()
+	if a == "" {
+		return "the " + b.full()
+	}
+	if first, _, ok := strings.Cut(a, " "); ok && strings.EqualFold(first, "the") {
+		return a
+	}
+	return "the " + a
+}
+
+// InTitle mentions the body for the first time inside title (a meeting's
+// title as it stands in a sentence), when the title already names it: by
+// its full name, which gains the acronym after it, or by its short name,
+// which gives way to the full name and the acronym. before and after
+// surround the mention; ok is false when the title names neither.
+func (b BodyName) InTitle(title string) (before, mention, after string, ok bool) {
+	full, acr := b.full(), b.acronym()
+	if full == "" {
+		return "", "", "", false
+	}
+	if i := strings.Index(strings.ToLower(title), strings.ToLower(full)); i >= 0 {
+		j := i + len(full)
+		if acr != "" {
+			if rest := strings.TrimLeft(title[j:], " "); strings.HasPrefix(rest, "("+acr+")") {
+				return title[:i], title[i:j] + " (" + acr + ")", rest[len(acr)+2:], true
+			}
+			return title[:i], title[i:j] + " (" + acr + ")", title[j:], true
+		}
+		return title[:i], title[i:j], title[j:], true
+	}
+	if acr == "" {
+		return "", "", "", false
+	}
+	short := acr
+	if first, rest, ok := strings.Cut(acr, " "); ok && strings.EqualFold(first, "the") {
+		short = rest // "the Committee": the title says "… of the Committee"
+	}
+	for i := 0; i+len(short) <= len(title); {
+		k := strings.Index(title[i:], short)
+		if k < 0 {
+			break
+		}
+		k += i
+		end := k + len(short)
+		if wordEdge(title, k-1) && wordEdge(title, end) {
+			return title[:k], full + " (" + acr + ")", title[end:], true
+		}
+		i = k + 1
+	}
+	return "", "", "", false
+}
+
+// wordEdge reports whether the byte at i of s is outside a word (or
+// outside s).
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-')
+}

@@ -20,7 +20,8 @@ import (
 type Record struct {
 	Title       string
 	Symbol      string // the document symbol, e.g. A/AC.290/2020/INF/1; may be empty
-	Body        string // the full name of the body, acronym in brackets: "Open-ended Working Group … (OEWG)"; may be empty
+	Body        string // the full name of the body the meeting serves: "Open-ended Working Group on …"; may be empty
+	BodyAcronym string // its short name, defined at its first mention: "OEWG", "the Committee"; may be empty
 	IssuedOn    time.Time
 	Venue       string
 	Chair       string

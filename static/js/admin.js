@@ -98,6 +98,33 @@ async function loadMeetings() {
         "Open", el("span", { class: "visually-hidden", text: ` ${m.title}` }))))));
 }
 
+// ---- processes ------------------------------------------------------------
+
+async function loadProcesses() {
+  const { processes } = await api("GET", "/api/processes");
+  const list = processes || [];
+  replace($("#processes"), list.length
+    ? list.map((p) => el("li", {}, el("a", { href: `/p/${encodeURIComponent(p.slug)}` }, p.title), p.acronym ? ` (${p.acronym})` : "",
+      " ", el("span", { class: "mono muted", text: p.slug })))
+    : el("li", { class: "muted", text: "No process yet." }));
+  replace($("#processes-list"), list.map((p) => el("option", { value: p.slug, text: p.title })));
+}
+
+$("#create-process").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = ev.currentTarget;
+  clearFieldErrors(form);
+  try {
+    const p = await api("POST", "/api/processes", formJSON(form));
+    form.reset();
+    $("#create-process-details").open = false;
+    await loadProcesses();
+    say(status, `Process “${p.title}” created: give its meetings the process ${p.slug}.`, "success");
+  } catch (err) {
+    showError(status, err, form);
+  }
+});
+
 $("#create-meeting").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = ev.currentTarget;
@@ -144,7 +171,8 @@ async function showMeeting(slug) {
     el("a", { class: "button secondary small", href: `${base}/screen` }, "Room screen"),
     el("a", { class: "button secondary small", href: `${base}/notes` }, "Notes"),
     el("a", { class: "button secondary small", href: `${base}/summary/desk` }, "Summary desk"),
-    el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"));
+    el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"),
+    meeting.process ? el("a", { class: "button secondary small", href: `/p/${encodeURIComponent(meeting.process)}` }, "Process page") : null);
   filters.reset();
   showTracks(meeting, isAdmin);
   panel.hidden = false;
@@ -429,7 +457,7 @@ decideForm.addEventListener("submit", async (ev) => {
 
 async function start() {
   try {
-    await Promise.all([loadMeetings(), showStaff(user)]);
+    await Promise.all([loadMeetings(), loadProcesses(), showStaff(user)]);
     await showMeeting(selectedSlug());
   } catch (err) {
     showError(status, err);

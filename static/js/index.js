@@ -19,7 +19,8 @@ function meetingCard(m) {
         open ? el("a", { class: "button", href: `/m/${slug}/register` }, "Register", el("span", { class: "visually-hidden", text: ` for ${m.title}` })) : null,
         el("a", { class: "button secondary", href: `/m/${slug}/screen` }, "List of speakers", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
         el("a", { class: "button secondary", href: `/m/${slug}/summary` }, "Chair's summary", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
-        el("a", { class: "button secondary", href: `/m/${slug}/calendar.ics` }, "Add to calendar", el("span", { class: "visually-hidden", text: ` (${m.title}, .ics)` })))));
+        el("a", { class: "button secondary", href: `/m/${slug}/calendar.ics` }, "Add to calendar", el("span", { class: "visually-hidden", text: ` (${m.title}, .ics)` })),
+        m.process ? el("a", { class: "button secondary", href: `/p/${encodeURIComponent(m.process)}` }, "All meetings of the process", el("span", { class: "visually-hidden", text: ` of ${m.title}` })) : null)));
 }
 
 async function load() {

@@ -1,7 +1,7 @@
 // The registration form: /m/{slug}/register. Without JavaScript the form
 // posts itself to the server; with it, it calls the JSON API so that field
 // errors appear beside their fields and the manage link shows at once.
-import { $, api, badge, clearFieldErrors, formJSON, meetingDates, replace, say, showError } from "./api.js";
+import { $, api, badge, clearFieldErrors, fillForm, formJSON, meetingDates, replace, say, showError } from "./api.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#register");
@@ -17,6 +17,8 @@ async function loadMeeting() {
     if (m.registration_closes_at && new Date(m.registration_closes_at) < new Date()) {
       say(status, "Registration for this meeting is closed.", "warning");
       form.hidden = true;
+    } else if (m.process) {
+      $("#prefill").hidden = false;
     }
   } catch (err) {
     showError(status, err);
@@ -47,4 +49,42 @@ form.addEventListener("submit", async (ev) => {
   }
 });
 
+// A pre-fill link (/m/{slug}/register#prefill=TOKEN, mailed to an address
+// that registered for another meeting of the process) fills the form
+// once. The token is in the fragment, which the browser never sends; it
+// is taken off the address at once, so that a reload or a shared address
+// does not carry it.
+async function openPrefill() {
+  const m = /^#prefill=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!m) return;
+  history.replaceState(null, "", location.pathname + location.search);
+  try {
+    const p = await api("POST", `/api/meetings/${encodeURIComponent(slug)}/prefill/open`, { token: m[1] });
+    fillForm(form, { organization: p.organization, email: p.email, job_title: p.job_title });
+    say(status, `Filled in from your registration for ${p.from.title}. Check every field, complete the form and send it.`, "success");
+    $("#name").focus();
+  } catch (err) {
+    showError(status, err);
+  }
+}
+
+$("#prefill-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = ev.currentTarget;
+  const region = $("#prefill-status");
+  clearFieldErrors(f);
+  const button = f.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const res = await api("POST", `/api/meetings/${encodeURIComponent(slug)}/prefill`, formJSON(f));
+    say(region, res.message, "success");
+  } catch (err) {
+    showError(region, err, f);
+  } finally {
+    button.disabled = false;
+  }
+});
+
 loadMeeting();
+openPrefill();
+window.addEventListener("hashchange", openPrefill); // a link followed while the form is open

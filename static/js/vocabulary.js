@@ -21,6 +21,7 @@ export const stakeholderTypes = v.stakeholder_types || [];       // [{key, label
 export const registrationStatuses = v.registration_statuses || []; // [{key, label}]
 export const ecosocStatuses = v.ecosoc_statuses || [];           // [{key, label}]
 export const countries = v.countries || [];                      // [{code, name}]
+export const meetingKinds = v.meeting_kinds || [];               // [{key, label}]
 // Participant categories: the States, then the stakeholder types, in the
 // UN's order of precedence.
 export const categories = v.categories || [];                    // [{key, label, group_label}]
@@ -31,6 +32,10 @@ const cats = byKey(categories, "key");
 const states = byKey(registrationStatuses, "key");
 const ecosoc = byKey(ecosocStatuses, "key");
 const countryByCode = byKey(countries, "code");
+const kinds = byKey(meetingKinds, "key");
+
+// kindLabel names a meeting's kind in its process ("Substantive session").
+export function kindLabel(key) { return kinds.get(key)?.label || key || ""; }
 
 // typeLabel names one organization's stakeholder type.
 // A State's delegation has a category, not a stakeholder type.
