@@ -14,15 +14,12 @@ import (
 	"rostrum/models"
 )
 
-// Models lists every table's model in creation order: a table comes after
-// the tables its foreign keys point to.
+// Models lists every table's model (models.All) in creation order: a
+// table comes after the tables its foreign keys point to, so that Copy
+// can insert them one table at a time. TestModelsAreEveryTableInForeignKeyOrder
+// holds the order to the migrated schema.
 func Models() []any {
-	all := []any{&models.User{}, &models.Session{}, &models.Meeting{},
-		&models.AgendaItem{}, &models.Organization{}, &models.Registration{}}
-	all = append(all, models.OutboxTables()...)
-	all = append(all, models.LiveTables()...)
-	all = append(all, models.SummaryTables()...)
-	return append(all, models.ProcessTables()...)
+	return models.All()
 }
 
 // Copy copies every row of src into dst, which must be empty: it is how a

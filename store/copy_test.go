@@ -47,6 +47,20 @@ func TestCopyMovesAMeetingFromSQLiteToPostgres(t *testing.T) {
 	if err := store.Copy(context.Background(), src, dst, testenv.Logger(t)); err == nil {
 		t.Fatal("a second copy into a database that is no longer empty was accepted")
 	}
+	// Every table came along, row for row (seat counts, the audit log and
+	// the outbox included, not only what the API reads back below).
+	for _, m := range store.Models() {
+		var a, b int64
+		if err := src.Model(m).Count(&a).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := dst.Model(m).Count(&b).Error; err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Errorf("%T: %d rows on SQLite, %d after the copy", m, a, b)
+		}
+	}
 	store.Close(dst)
 
 	cfg.DB = pg
