@@ -25,6 +25,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/pgfeed"
+	"rostrum/privacy"
 	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/safely"
@@ -48,6 +49,10 @@ type App struct {
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
 	// transaction that enqueued some.
 	Outbox *outbox.Worker
+	// Privacy exports and erases personal data; Sweeper anonymizes
+	// registrations after retention.
+	Privacy *privacy.Service
+	Sweeper *privacy.Sweeper
 
 	Handler *handlers.Handler
 	Fiber   *fiber.App
@@ -140,6 +145,11 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
 	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
 		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
+	auditLog := &audit.Service{DB: db}
+	a.Privacy = &privacy.Service{DB: db, Registrations: a.Registrations, Live: a.Live, Notes: a.Summary,
+		Audit: auditLog, Notify: a.Outbox.Notify}
+	a.Sweeper = &privacy.Sweeper{DB: db, Service: a.Privacy, Meetings: a.Meetings, Log: log,
+		Interval: cfg.RetentionSweepInterval}
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -151,7 +161,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
-		Audit:         &audit.Service{DB: db},
+		Audit:         auditLog,
+		Privacy:       a.Privacy,
 		Delegations: &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 			Delegates: a.Registrations},
 		Limits: limits,
@@ -252,6 +263,12 @@ func (a *App) Start() {
 		safely.Loop(a.Log, "mail outbox", func() { a.Outbox.Run(ctx) })
 	}()
 	a.done = append(a.done, outboxDone)
+	sweepDone := make(chan struct{})
+	go func() {
+		defer close(sweepDone)
+		safely.Loop(a.Log, "retention sweep", func() { a.Sweeper.Run(ctx) })
+	}()
+	a.done = append(a.done, sweepDone)
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}
@@ -262,6 +279,7 @@ func (a *App) Start() {
 // down gracefully within grace.
 func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	a.Outbox.Instance = instanceName(ln)
+	a.Sweeper.Instance = a.Outbox.Instance
 	a.Start()
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listener(firstRequestDeadline{ln, a.Config.ReadTimeout}) }()

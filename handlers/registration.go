@@ -40,6 +40,11 @@ type registrationView struct {
 	Claim        *claimView `json:"claim"`
 	ClaimDiffers []string   `json:"claim_differs"`
 	ConsentAt    time.Time  `json:"consent_at"`
+	// ConsentVersion is the version of the meeting's privacy notice
+	// agreed to (0: the form's built-in text).
+	ConsentVersion int `json:"consent_version"`
+	// AnonymizedAt is when the personal data were erased (null: kept).
+	AnonymizedAt *time.Time `json:"anonymized_at"`
 	DecidedAt    *time.Time `json:"decided_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
@@ -70,7 +75,7 @@ type claimView struct {
 func viewRegistration(r *models.Registration) registrationView {
 	v := registrationView{
 		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
-		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, ConsentVersion: r.ConsentVersion, AnonymizedAt: r.AnonymizedAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Organization: viewOrganization(&r.Organization),
 		ClaimDiffers: registration.ClaimDiffers(r, &r.Organization),
 	}
@@ -110,9 +115,15 @@ func formBool(v string) bool {
 // registrationFromForm reads a registration from a plain HTML form whose
 // fields are named like the JSON, with the organization's fields
 // prefixed org_: org_name, org_acronym, org_type, org_country,
-// org_website, org_ecosoc_status, name, email, job_title, consent.
+// org_website, org_ecosoc_status, name, email, job_title, consent,
+// consent_version (the privacy notice's version the form showed).
 func registrationFromForm(c *fiber.Ctx) registration.Input {
+	var version *int
+	if v, err := strconv.Atoi(strings.TrimSpace(c.FormValue("consent_version"))); err == nil {
+		version = &v
+	}
 	return registration.Input{
+		ConsentVersion: version,
 		Organization: registration.OrganizationInput{
 			Name: c.FormValue("org_name"), Acronym: c.FormValue("org_acronym"), Type: c.FormValue("org_type"),
 			Country: c.FormValue("org_country"), Website: c.FormValue("org_website"), ECOSOCStatus: c.FormValue("org_ecosoc_status"),

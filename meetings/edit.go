@@ -41,12 +41,14 @@ type Registrations interface {
 // fields it names and is validated as a new meeting would be.
 func InputOf(m *models.Meeting) Input {
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	retention := m.RetentionDays // a copy: a PATCH decoded into the input must not change m
 	return Input{
 		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair,
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
 		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder,
+		PrivacyNotice: m.PrivacyNotice, RetentionDays: &retention,
 	}
 }
 
@@ -106,6 +108,13 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 			return err
 		}
 		next.ID, next.CreatedAt = cur.ID, cur.CreatedAt
+		// A new text of the notice is a new version: registrations keep
+		// the version they agreed to, and a form opened before the edit
+		// is refused until the registrant has read the new text.
+		next.PrivacyNoticeVersion = cur.PrivacyNoticeVersion
+		if next.PrivacyNotice != cur.PrivacyNotice {
+			next.PrivacyNoticeVersion++
+		}
 		changed := changedFields(InputOf(cur), InputOf(next))
 		if len(changed) == 0 {
 			return nil
@@ -143,5 +152,11 @@ func changedFields(was, now Input) map[string]any {
 	add("categories", strings.Join(models.CategorySet(was.Categories).List(), ","), strings.Join(models.CategorySet(now.Categories).List(), ","))
 	add("attribution", was.Attribution, now.Attribution)
 	add("speaker_order", was.SpeakerOrder, now.SpeakerOrder)
+	// The audit log keeps every text of the privacy notice, so the text
+	// of any version a registration accepted can be found again.
+	add("privacy_notice", was.PrivacyNotice, now.PrivacyNotice)
+	if was.RetentionDays != nil && now.RetentionDays != nil {
+		add("retention_days", *was.RetentionDays, *now.RetentionDays)
+	}
 	return out
 }

@@ -4,7 +4,7 @@ package models
 // built, and what Owners must cover.
 func All() []any {
 	all := []any{&User{}, &Session{}, &Meeting{}, &AgendaItem{},
-		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}}
+		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}, &RetentionSweep{}}
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
@@ -24,6 +24,7 @@ var Owners = map[string]string{
 	"Session":              "auth",
 	"PasswordReset":        "auth",
 	"AuditEvent":           "audit",
+	"RetentionSweep":       "privacy",
 	"Meeting":              "meetings",
 	"AgendaItem":           "meetings",
 	"Organization":         "registration",
