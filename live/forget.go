@@ -63,13 +63,30 @@ func (s *Service) EntryIDsOf(ctx context.Context, meetingID, regID uint) ([]uint
 }
 
 // EventsAbout lists the live record's events about registration regID
-// in meeting meetingID: those it made, and those naming it (a moderator
-// giving it the floor), oldest first.
+// in meeting meetingID: those it made, and those naming it or one of its
+// requests for the floor (a moderator adding it, giving it the floor,
+// stopping its speech), oldest first.
 func (s *Service) EventsAbout(ctx context.Context, meetingID, regID uint) ([]AuditEntry, error) {
-	id := strconv.FormatUint(uint64(regID), 10)
+	entries, err := s.EntryIDsOf(ctx, meetingID, regID)
+	if err != nil {
+		return nil, err
+	}
+	// Details are commands as encoding/json writes them: a field is
+	// followed by a comma or the object's end.
+	where := "registration_id = ?"
+	args := []any{regID}
+	mention := func(field string, id uint) {
+		n := strconv.FormatUint(uint64(id), 10)
+		where += ` OR detail LIKE ? ESCAPE '\' OR detail LIKE ? ESCAPE '\'`
+		args = append(args, `%"`+field+`":`+n+`,%`, `%"`+field+`":`+n+`}%`)
+	}
+	mention("registration_id", regID)
+	for _, id := range entries {
+		mention("speaker_id", id)
+	}
 	var evs []models.LiveEvent
-	if err := s.DB.WithContext(ctx).Where(`meeting_id = ? AND (registration_id = ? OR detail LIKE ? ESCAPE '\' OR detail LIKE ? ESCAPE '\')`,
-		meetingID, regID, `%"registration_id":`+id+`,%`, `%"registration_id":`+id+`}%`).Order("seq").Find(&evs).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Where("meeting_id = ?", meetingID).Where(where, args...).
+		Order("seq").Find(&evs).Error; err != nil {
 		return nil, err
 	}
 	out := make([]AuditEntry, 0, len(evs))

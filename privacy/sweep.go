@@ -13,6 +13,10 @@ import (
 	"rostrum/models"
 )
 
+// claimMark names one claim: the instance and a random token, so that a
+// run finishing late cannot release another's claim.
+func claimMark(instance string) string { return instance + "#" + auth.NewToken()[:16] }
+
 // SweepName names the anonymization's row in retention_sweeps.
 const SweepName = "anonymize"
 
@@ -30,7 +34,7 @@ const sweepBatch = 50
 // instance runs it (anonymizing a registration twice is impossible: each
 // is guarded by its anonymized_at).
 type Sweeper struct {
-	DB       *gorm.DB
+	DB       *gorm.DB // for its own table, retention_sweeps
 	Service  *Service
 	Meetings Meetings
 	Log      *slog.Logger
@@ -59,26 +63,30 @@ func (w *Sweeper) lease() time.Duration {
 	return time.Hour
 }
 
-// Claim takes this run for this instance when it is due and unclaimed.
-func (w *Sweeper) Claim(ctx context.Context) (bool, error) {
+// Claim takes this run for this instance when it is due and unclaimed;
+// it returns the claim's mark ("" when not claimed).
+func (w *Sweeper) Claim(ctx context.Context) (string, error) {
 	now := w.now()
 	db := w.DB.WithContext(ctx)
 	if err := db.Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&models.RetentionSweep{Name: SweepName, NextAt: now}).Error; err != nil {
-		return false, err
+		return "", err
 	}
-	until := now.Add(w.lease())
+	mark := claimMark(w.Instance)
 	res := db.Model(&models.RetentionSweep{}).
 		Where("name = ? AND next_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)", SweepName, now, now).
-		Updates(map[string]any{"claimed_by": w.Instance, "claimed_until": until})
-	return res.RowsAffected == 1, res.Error
+		Updates(map[string]any{"claimed_by": mark, "claimed_until": now.Add(w.lease())})
+	if res.Error != nil || res.RowsAffected != 1 {
+		return "", res.Error
+	}
+	return mark, nil
 }
 
 // finish records a run that anonymized n registrations and sets the
 // next one Interval after it started.
-func (w *Sweeper) finish(ctx context.Context, started time.Time, n int) error {
+func (w *Sweeper) finish(ctx context.Context, mark string, started time.Time, n int) error {
 	now := w.now()
-	return w.DB.WithContext(ctx).Model(&models.RetentionSweep{}).Where("name = ?", SweepName).
+	return w.DB.WithContext(ctx).Model(&models.RetentionSweep{}).Where("name = ? AND claimed_by = ?", SweepName, mark).
 		Updates(map[string]any{"next_at": started.Add(w.Interval), "claimed_until": nil,
 			"last_run_at": now, "last_count": n}).Error
 }
@@ -87,8 +95,8 @@ func (w *Sweeper) finish(ctx context.Context, started time.Time, n int) error {
 // every registration whose meeting's retention has passed. It reports
 // whether it ran and how many registrations it anonymized.
 func (w *Sweeper) RunOnce(ctx context.Context) (ran bool, n int, err error) {
-	ok, err := w.Claim(ctx)
-	if err != nil || !ok {
+	mark, err := w.Claim(ctx)
+	if err != nil || mark == "" {
 		return false, 0, err
 	}
 	started := w.now()
@@ -96,7 +104,7 @@ func (w *Sweeper) RunOnce(ctx context.Context) (ran bool, n int, err error) {
 	if err != nil {
 		return true, n, err
 	}
-	return true, n, w.finish(ctx, started, n)
+	return true, n, w.finish(ctx, mark, started, n)
 }
 
 // Sweep anonymizes, as of now, every registration of every meeting whose
