@@ -263,12 +263,8 @@ func (a *App) Start() {
 		safely.Loop(a.Log, "mail outbox", func() { a.Outbox.Run(ctx) })
 	}()
 	a.done = append(a.done, outboxDone)
-	sweepDone := make(chan struct{})
-	go func() {
-		defer close(sweepDone)
-		safely.Loop(a.Log, "retention sweep", func() { a.Sweeper.Run(ctx) })
-	}()
-	a.done = append(a.done, sweepDone)
+	// The retention sweep claims a due run before the instance serves.
+	a.done = append(a.done, a.Sweeper.Start(ctx, func(fn func()) { safely.Loop(a.Log, "retention sweep", fn) }))
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}

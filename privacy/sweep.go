@@ -99,12 +99,18 @@ func (w *Sweeper) RunOnce(ctx context.Context) (ran bool, n int, err error) {
 	if err != nil || mark == "" {
 		return false, 0, err
 	}
+	n, err = w.runClaimed(ctx, mark)
+	return true, n, err
+}
+
+// runClaimed runs the sweep this instance claimed under mark.
+func (w *Sweeper) runClaimed(ctx context.Context, mark string) (int, error) {
 	started := w.now()
-	n, err = w.Sweep(ctx, started)
+	n, err := w.Sweep(ctx, started)
 	if err != nil {
-		return true, n, err
+		return n, err
 	}
-	return true, n, w.finish(ctx, mark, started, n)
+	return n, w.finish(ctx, mark, started, n)
 }
 
 // Sweep anonymizes, as of now, every registration of every meeting whose
@@ -177,19 +183,45 @@ func (w *Sweeper) anonymize(ctx context.Context, now time.Time, m *models.Meetin
 	return len(done), nil
 }
 
-// Run runs the sweep when it is due, checking at start and then every
-// poll (a twenty-fourth of Interval, at least a second), until ctx ends.
-func (w *Sweeper) Run(ctx context.Context) {
+// Start decides at once, before the instance serves, whether it runs the
+// sweep now (a due sweep is claimed here, so that an instance that is up
+// has made its claim or left it to another), then runs it in the
+// background, and after that whenever it is due, checking every poll (a
+// twenty-fourth of Interval, at least a second), until ctx ends. done is
+// closed when it has stopped.
+func (w *Sweeper) Start(ctx context.Context, loop func(func())) (done chan struct{}) {
+	mark, err := w.Claim(ctx)
+	if err != nil {
+		w.Log.Error("retention sweep: claim", "err", err)
+	}
+	done = make(chan struct{})
+	go func() {
+		defer close(done)
+		loop(func() { w.run(ctx, &mark) })
+	}()
+	return done
+}
+
+// run runs the claimed first sweep, if any, then polls.
+func (w *Sweeper) run(ctx context.Context, first *string) {
 	poll := max(w.Interval/24, time.Second)
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	for {
-		if ran, n, err := w.RunOnce(ctx); err != nil {
-			if ctx.Err() != nil {
-				return
-			}
+		var ran bool
+		var n int
+		var err error
+		if mark := *first; mark != "" {
+			*first = "" // a panic in it is not retried under this claim; the lease frees it
+			ran = true
+			n, err = w.runClaimed(ctx, mark)
+		} else {
+			ran, n, err = w.RunOnce(ctx)
+		}
+		switch {
+		case err != nil && ctx.Err() == nil:
 			w.Log.Error("retention sweep", "err", err)
-		} else if ran {
+		case ran && err == nil:
 			w.Log.Info("retention sweep done", "anonymized", n, "instance", w.Instance)
 		}
 		select {
