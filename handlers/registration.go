@@ -345,6 +345,9 @@ type participantMeeting struct {
 	Timezone             string    `json:"timezone"`
 	ZoneCity             string    `json:"zone_city"`
 	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+	// RetentionEnds is when the daily job erases the participant's
+	// personal data (the meeting's retention_days after its end).
+	RetentionEnds time.Time `json:"retention_ends"`
 }
 
 // viewParticipant shows r to its participant, whose token (the only
@@ -355,7 +358,8 @@ func (h *Handler) viewParticipant(r *models.Registration, token string) particip
 	return participantView{
 		registrationView: viewRegistration(r),
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
-			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt},
+			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt,
+			RetentionEnds: meetings.RetentionEnds(m)},
 		ManageURL: h.Registrations.ManageURL(token), CanWithdraw: open, CanEdit: open,
 	}
 }
