@@ -376,6 +376,15 @@ func TestAnonymizationAfterRetentionKeepsTheSummaryAndTheLiveRecordTrue(t *testi
 	shape := liveShape(t, e, "m")
 	var v1 versionOut
 	admin.MustJSON("POST", "/api/meetings/m/summary", nil, 201, &v1)
+	// Circulated to every participant: the circulation's list of
+	// recipients holds their addresses until they are erased.
+	admin.MustJSON("POST", fmt.Sprintf("/api/meetings/m/summary/%d/approve", v1.Version), nil, 200, nil)
+	var circ struct{ ID uint }
+	admin.MustJSON("POST", fmt.Sprintf("/api/meetings/m/summary/%d/circulate", v1.Version), map[string]any{"extra": []string{}}, 202, &circ)
+	circPath := fmt.Sprintf("/api/meetings/m/circulations/%d", circ.ID)
+	if body := string(admin.Do("GET", circPath, nil).Body); !strings.Contains(body, lr.emails[0]) {
+		t.Fatalf("the circulation does not list its recipients: %s", body)
+	}
 
 	admin.MustJSON("PATCH", "/api/meetings/m", map[string]any{"retention_days": 30}, 200, nil)
 	deadline := time.Now().Add(30 * time.Second)
@@ -412,8 +421,12 @@ func TestAnonymizationAfterRetentionKeepsTheSummaryAndTheLiveRecordTrue(t *testi
 	if v1.Markdown == "" || v1.Markdown != v2.Markdown {
 		t.Fatalf("the summary drafted after anonymization differs:\n%s\n----\n%s", v1.Markdown, v2.Markdown)
 	}
+	circulation := string(admin.Do("GET", circPath, nil).Body)
 	for i := range lr.names {
 		assertNameGone(t, e, "m", lr.names[i], lr.emails[i])
+		if strings.Contains(circulation, lr.emails[i]) || strings.Contains(circulation, lr.names[i]) {
+			t.Errorf("the circulation still lists %s: %s", lr.emails[i], circulation)
+		}
 		e.Participant(lr.regs[i].Token()).MustJSON("GET", "/api/participant", nil, 401, nil)
 	}
 	var log struct{ Events []struct{ Action string } }
