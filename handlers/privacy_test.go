@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"rostrum/internal/livetest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -439,5 +440,38 @@ func TestAnonymizationAfterRetentionKeepsTheSummaryAndTheLiveRecordTrue(t *testi
 	}
 	if runs != 1 {
 		t.Fatalf("%d anonymization lines in the audit log, want 1", runs)
+	}
+}
+
+func TestLiveViewersSeeAnErasedParticipantLoseTheirNameAndNothingElse(t *testing.T) {
+	e := testenv.New(t)
+	registrationMeeting(t, e, "m", 0, 0)
+	lr := recordSpeeches(t, e, "m", "Ana Souza", "Ben Okafor")
+	v := liveConnect(t, e, "m")
+	named := func(name string) bool {
+		for _, it := range v.state.Items {
+			for _, s := range it.Speakers {
+				if s.Name == name {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if !named("Ana Souza") {
+		t.Fatal("the viewer's first state does not name the speaker")
+	}
+	before, _ := json.Marshal(v.state.Balance)
+	e.Participant(lr.regs[0].Token()).MustJSON("DELETE", "/api/participant", nil, 204, nil)
+	for named("Ana Souza") {
+		v.read() // the erasure reaches the viewer as a change, with the next seq
+	}
+	if after, _ := json.Marshal(v.state.Balance); !named("Ben Okafor") || string(before) != string(after) {
+		t.Fatalf("the erasure changed more than a name: %+v", v.state)
+	}
+	var fresh livetest.State
+	e.Anon().MustJSON("GET", "/api/meetings/m/live", nil, 200, &fresh)
+	if fresh.Canonical() != v.state.Canonical() {
+		t.Fatalf("the viewer's copy and the server's state differ after the erasure:\n%s\n%s", v.state.Canonical(), fresh.Canonical())
 	}
 }
