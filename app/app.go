@@ -26,6 +26,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/outbox"
 	"rostrum/pgfeed"
+	"rostrum/privacy"
 	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/safely"
@@ -53,6 +54,10 @@ type App struct {
 	// Outbox delivers queued mail; call Outbox.Notify after committing a
 	// transaction that enqueued some.
 	Outbox *outbox.Worker
+	// Privacy exports and erases personal data; Sweeper anonymizes
+	// registrations after retention.
+	Privacy *privacy.Service
+	Sweeper *privacy.Sweeper
 
 	Handler *handlers.Handler
 	Fiber   *fiber.App
@@ -149,6 +154,11 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Delegates: a.Registrations}
 	a.Accreditation = &accreditation.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 		Registrations: a.Registrations, Missions: a.Delegations, Log: log}
+	auditLog := &audit.Service{DB: db}
+	a.Privacy = &privacy.Service{DB: db, Registrations: a.Registrations, Live: a.Live, Notes: a.Summary,
+		Audit: auditLog, Notify: a.Outbox.Notify}
+	a.Sweeper = &privacy.Sweeper{DB: db, Service: a.Privacy, Meetings: a.Meetings, Log: log,
+		Interval: cfg.RetentionSweepInterval}
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -160,7 +170,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
-		Audit:         &audit.Service{DB: db},
+		Audit:         auditLog,
+		Privacy:       a.Privacy,
 		Delegations:   a.Delegations,
 		Accreditation: a.Accreditation,
 		Limits:        limits,
@@ -267,6 +278,8 @@ func (a *App) Start() {
 		safely.Loop(a.Log, "non-objection deadlines", func() { a.Accreditation.Run(ctx) })
 	}()
 	a.done = append(a.done, deadlinesDone)
+	// The retention sweep claims a due run before the instance serves.
+	a.done = append(a.done, a.Sweeper.Start(ctx, func(fn func()) { safely.Loop(a.Log, "retention sweep", fn) }))
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}
@@ -277,6 +290,7 @@ func (a *App) Start() {
 // down gracefully within grace.
 func (a *App) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
 	a.Outbox.Instance = instanceName(ln)
+	a.Sweeper.Instance = a.Outbox.Instance
 	a.Start()
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listener(firstRequestDeadline{ln, a.Config.ReadTimeout}) }()

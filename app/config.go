@@ -87,6 +87,11 @@ type Config struct {
 
 	// SummaryFontDir is searched for the TrueType fonts the summary PDF embeds.
 	SummaryFontDir string `koanf:"summary_font_dir"`
+
+	// RetentionSweepInterval is how often the anonymization of
+	// registrations past their meeting's retention runs, once across all
+	// instances (package privacy).
+	RetentionSweepInterval time.Duration `koanf:"retention_sweep_interval"`
 }
 
 // Defaults are the values used when neither config.yaml nor the
@@ -132,6 +137,9 @@ func Defaults() map[string]any {
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
 		"summary_font_dir": "/usr/share/fonts/truetype",
+
+		// The daily anonymization of registrations past retention.
+		"retention_sweep_interval": 24 * time.Hour,
 	}
 }
 
@@ -343,6 +351,9 @@ func (c *Config) validateLive(bad problem) {
 	}
 	if c.LiveCheckInterval < 10*time.Millisecond || c.LiveCheckInterval > 24*time.Hour {
 		bad("live_check_interval", "want a duration between 10ms and 24h, got %s", c.LiveCheckInterval)
+	}
+	if c.RetentionSweepInterval < time.Second || c.RetentionSweepInterval > 7*24*time.Hour {
+		bad("retention_sweep_interval", "want a duration between 1s and 168h, got %s", c.RetentionSweepInterval)
 	}
 }
 

@@ -225,8 +225,22 @@ func (a *loader) meeting(ctx context.Context) (*models.Meeting, error) {
 		BodyAcronym:          demoAcronym,
 		Process:              ProcessSlug,
 		Kind:                 models.MeetingKindIntersessional,
+		PrivacyNotice:        demoPrivacyNotice,
 	})
 }
+
+// demoPrivacyNotice is the demo meeting's privacy notice, which its
+// registrants agree to.
+const demoPrivacyNotice = `## How your personal data are used
+
+The secretariat keeps your **name, email, job title and organization** to accredit you,
+to run the list of speakers and to list the participating organizations in the Chair's
+summary. Your email is never published; approved organizations are listed publicly
+(name, type and country).
+
+- Your name and job title are erased 180 days after the meeting ends; your
+  organization and the record of the meeting stay, without your name.
+- From your personal page you can download everything held about you, or erase it at once.`
 
 // agenda adds the items of demoAgenda that m lacks, as live changes.
 func (a *loader) agenda(ctx context.Context, m *models.Meeting) error {
@@ -259,6 +273,7 @@ func (a *loader) agenda(ctx context.Context, m *models.Meeting) error {
 func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, error) {
 	regs := a.Registrations
 	added := 0
+	notice := m.PrivacyNoticeVersion // every demo registrant agrees to the notice in force
 	for _, s := range demoPlan() {
 		o, p := demoOrganizations[s.org], demoPeople[s.person]
 		email := demoEmail(p.Name, p.Local, s.org)
@@ -273,6 +288,7 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 				Website: demoWebsite(s.org), ECOSOCStatus: o.ECOSOC, Description: demoDescription(o),
 			},
 			Name: p.Name, Email: email, JobTitle: demoJobTitle(o.Type, s.person), Consent: true,
+			ConsentVersion: &notice,
 		})
 		if err != nil {
 			return added, fmt.Errorf("demo registration of %s: %w", email, err)

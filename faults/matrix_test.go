@@ -390,6 +390,10 @@ var authorizationMatrix = map[string]matrixRow{
 		return map[string]string{"name": "Renamed", "job_title": "Advisor"}
 	}},
 	"POST /api/participant/withdraw": {path: "/api/participant/withdraw", who: participant, ok: 200},
+	"GET /api/participant/export":    {path: "/api/participant/export", who: participant, ok: 200},
+	// Each participant actor erases its own registration (a, b, and the
+	// other meeting's): every cell is the first use of its token.
+	"DELETE /api/participant": {path: "/api/participant", who: participant, ok: 204},
 
 	// The live list of speakers (/api/meetings/{slug}/...). A cell of 409
 	// means the actor was let through and a rule of the list answered (the

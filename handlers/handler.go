@@ -25,6 +25,7 @@ import (
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
+	"rostrum/privacy"
 	"rostrum/ratelimit"
 	"rostrum/registration"
 	"rostrum/summary"
@@ -60,6 +61,8 @@ type Handler struct {
 	Summary *summary.Service
 	// Audit reads the meeting's audited changes outside the live list.
 	Audit AuditLog
+	// Privacy exports and erases a participant's personal data.
+	Privacy *privacy.Service
 	// Delegations is the States' missions and their focal points.
 	Delegations *delegations.Service
 	// Accreditation is the non-objection procedure: notices, objections

@@ -12,6 +12,7 @@ import (
 	"rostrum/models"
 	"rostrum/registration"
 	"rostrum/static"
+	"rostrum/summary"
 )
 
 func pingDB(c *fiber.Ctx, h *Handler) error {
@@ -36,33 +37,39 @@ func page(name string) fiber.Handler {
 	}
 }
 
-// registerPageHTML is the registration form with its options filled in
-// from the vocabulary. The form posts itself when the browser runs no
-// script, so its options cannot wait for one; they change only with the
-// program, so the page is rendered once.
-var registerPageHTML = sync.OnceValues(func() ([]byte, error) {
-	t, err := template.ParseFS(static.FS, "pages/register.tmpl")
+// registerTemplate is the registration form. The form posts itself when
+// the browser runs no script, so its options and the meeting's privacy
+// notice cannot wait for one: the server fills them in.
+var registerTemplate = sync.OnceValues(func() (*template.Template, error) {
+	return template.ParseFS(static.FS, "pages/register.tmpl")
+})
+
+// registerPage: GET /m/:slug/register. The form with the vocabulary's
+// options and the meeting's privacy notice (its Markdown rendered by the
+// summary's safe renderer: every character of the text is escaped, the
+// only markup is the renderer's) and the notice's version, which the
+// form sends back as the version agreed to. An unknown meeting gets the
+// form without a notice; its script says the meeting does not exist.
+func (h *Handler) registerPage(c *fiber.Ctx) error {
+	t, err := registerTemplate()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var buf bytes.Buffer
-	err = t.Execute(&buf, map[string]any{
+	data := map[string]any{
 		"StakeholderTypes": models.StakeholderTypes,
 		"Countries":        registration.Countries(),
 		"ECOSOCStatuses":   models.ECOSOCStatusTerms,
 		"ECOSOCDefault":    "none",
-	})
-	return buf.Bytes(), err
-})
-
-// registerPage: GET /m/:slug/register. Like the other pages a shell; its
-// module reads the slug from the address.
-func registerPage(c *fiber.Ctx) error {
-	b, err := registerPageHTML()
-	if err != nil {
+	}
+	if m, err := h.Meetings.BySlug(c.UserContext(), c.Params("slug")); err == nil && m.PrivacyNotice != "" {
+		data["Notice"] = template.HTML(summary.HTML(summary.Parse(m.PrivacyNotice)))
+		data["NoticeVersion"] = m.PrivacyNoticeVersion
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Type("html", "utf-8")
-	return c.Send(b)
+	return c.Send(buf.Bytes())
 }

@@ -23,7 +23,7 @@ var formFields = []registeredField{
 	{"organization.type", "Stakeholder type"}, {"organization.country", "Country of headquarters"},
 	{"organization.website", "Website"}, {"organization.ecosoc_status", "ECOSOC consultative status"},
 	{"organization.description", "Short description of the organization"},
-	{"name", "Full name"}, {"email", "Email"}, {"job_title", "Job title"}, {"consent", "Privacy consent"},
+	{"name", "Full name"}, {"email", "Email"}, {"job_title", "Job title"}, {"consent", "Privacy consent"}, {"consent_version", "Privacy notice"},
 }
 
 type registeredData struct {

@@ -44,13 +44,18 @@ type registrationView struct {
 	// ECOSOCVerifiedStatus gives), "non_objection" (it is not:
 	// ClaimUnverified when the registrant claimed a status anyway, for
 	// the secretariat) or "delegation" (a State's).
-	Track                string     `json:"track"`
-	ECOSOCVerifiedStatus string     `json:"ecosoc_verified_status,omitempty"`
-	ClaimUnverified      bool       `json:"claim_unverified,omitempty"`
-	ConsentAt            time.Time  `json:"consent_at"`
-	DecidedAt            *time.Time `json:"decided_at"`
-	CreatedAt            time.Time  `json:"created_at"`
-	UpdatedAt            time.Time  `json:"updated_at"`
+	Track                string    `json:"track"`
+	ECOSOCVerifiedStatus string    `json:"ecosoc_verified_status,omitempty"`
+	ClaimUnverified      bool      `json:"claim_unverified,omitempty"`
+	ConsentAt            time.Time `json:"consent_at"`
+	// ConsentVersion is the version of the meeting's privacy notice
+	// agreed to (0: the form's built-in text).
+	ConsentVersion int `json:"consent_version"`
+	// AnonymizedAt is when the personal data were erased (null: kept).
+	AnonymizedAt *time.Time `json:"anonymized_at"`
+	DecidedAt    *time.Time `json:"decided_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 type organizationView struct {
@@ -83,7 +88,7 @@ type claimView struct {
 func viewRegistration(r *models.Registration) registrationView {
 	v := registrationView{
 		ID: r.ID, MeetingID: r.MeetingID, Status: r.Status, Reason: r.Reason, Name: r.Name, Email: r.Email,
-		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		PendingName: r.PendingName, PendingNameAt: r.PendingNameAt, JobTitle: r.JobTitle, ConsentAt: r.ConsentAt, ConsentVersion: r.ConsentVersion, AnonymizedAt: r.AnonymizedAt, DecidedAt: r.DecidedAt, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Organization:         viewOrganization(&r.Organization),
 		ClaimDiffers:         registration.ClaimDiffers(r, &r.Organization),
 		Track:                registration.TrackOf(&r.Organization),
@@ -127,9 +132,15 @@ func formBool(v string) bool {
 // registrationFromForm reads a registration from a plain HTML form whose
 // fields are named like the JSON, with the organization's fields
 // prefixed org_: org_name, org_acronym, org_type, org_country,
-// org_website, org_ecosoc_status, name, email, job_title, consent.
+// org_website, org_ecosoc_status, name, email, job_title, consent,
+// consent_version (the privacy notice's version the form showed).
 func registrationFromForm(c *fiber.Ctx) registration.Input {
+	var version *int
+	if v, err := strconv.Atoi(strings.TrimSpace(c.FormValue("consent_version"))); err == nil {
+		version = &v
+	}
 	return registration.Input{
+		ConsentVersion: version,
 		Organization: registration.OrganizationInput{
 			Name: c.FormValue("org_name"), Acronym: c.FormValue("org_acronym"), Type: c.FormValue("org_type"),
 			Country: c.FormValue("org_country"), Website: c.FormValue("org_website"), ECOSOCStatus: c.FormValue("org_ecosoc_status"),
@@ -352,6 +363,9 @@ type participantMeeting struct {
 	Timezone             string    `json:"timezone"`
 	ZoneCity             string    `json:"zone_city"`
 	RegistrationClosesAt time.Time `json:"registration_closes_at"`
+	// RetentionEnds is when the daily job erases the participant's
+	// personal data (the meeting's retention_days after its end).
+	RetentionEnds time.Time `json:"retention_ends"`
 }
 
 // viewParticipant shows r to its participant, whose token (the only
@@ -364,7 +378,8 @@ func (h *Handler) viewParticipant(r *models.Registration, token string) particip
 	return participantView{
 		registrationView: v,
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
-			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt},
+			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt,
+			RetentionEnds: meetings.RetentionEnds(m)},
 		ManageURL: h.Registrations.ManageURL(token), CanWithdraw: open, CanEdit: open,
 	}
 }

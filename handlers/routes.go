@@ -83,6 +83,8 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/participant", participant, h.getParticipant)
 	api.Put("/participant", participant, h.updateParticipant)
 	api.Post("/participant/withdraw", participant, h.withdraw)
+	api.Get("/participant/export", participant, h.exportParticipant) // everything held about them
+	api.Delete("/participant", participant, h.eraseParticipant)      // erase it now; the token dies
 
 	// States: the secretariat imports their Permanent Missions and
 	// invites them; a mission's focal point, by the token of its link,
@@ -153,7 +155,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	// JavaScript.
 	app.Get("/", page("index.html"))
 	app.Get("/admin", page("admin.html"))
-	app.Get("/m/:slug/register", registerPage)
+	app.Get("/m/:slug/register", h.registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/r/:token", noStore, page("participant.html"))                  // its address is the participant's key
 	app.Get("/d/:token", noStore, page("delegation.html"))                   // its address is the mission's key

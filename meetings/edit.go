@@ -43,6 +43,7 @@ type Registrations interface {
 // another table).
 func InputOf(m *models.Meeting) Input {
 	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+	retention := m.RetentionDays // a copy: a PATCH decoded into the input must not change m
 	return Input{
 		Slug: m.Slug, Title: m.Title, Venue: m.Venue, Chair: m.Chair, Symbol: m.Symbol,
 		Body: m.Body, BodyAcronym: m.BodyAcronym, Kind: m.Kind,
@@ -50,6 +51,7 @@ func InputOf(m *models.Meeting) Input {
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
 		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder,
+		PrivacyNotice: m.PrivacyNotice, RetentionDays: &retention,
 	}
 }
 
@@ -116,6 +118,13 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 			return err
 		}
 		next.ID, next.CreatedAt = cur.ID, cur.CreatedAt
+		// A new text of the notice is a new version: registrations keep
+		// the version they agreed to, and a form opened before the edit
+		// is refused until the registrant has read the new text.
+		next.PrivacyNoticeVersion = cur.PrivacyNoticeVersion
+		if next.PrivacyNotice != cur.PrivacyNotice {
+			next.PrivacyNoticeVersion++
+		}
 		now := InputOf(next)
 		now.Process = strings.TrimSpace(in.Process)
 		changed := changedFields(was, now)
@@ -160,5 +169,11 @@ func changedFields(was, now Input) map[string]any {
 	add("body_acronym", was.BodyAcronym, now.BodyAcronym)
 	add("process", was.Process, now.Process)
 	add("kind", was.Kind, now.Kind)
+	// The audit log keeps every text of the privacy notice, so the text
+	// of any version a registration accepted can be found again.
+	add("privacy_notice", was.PrivacyNotice, now.PrivacyNotice)
+	if was.RetentionDays != nil && now.RetentionDays != nil {
+		add("retention_days", *was.RetentionDays, *now.RetentionDays)
+	}
 	return out
 }

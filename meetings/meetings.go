@@ -52,7 +52,23 @@ type Input struct {
 	// none), Kind what it is in it (models.MeetingKinds).
 	Process string `json:"process"`
 	Kind    string `json:"kind"`
+	// PrivacyNotice is the Markdown the registration form shows ("" for
+	// none: the form's built-in text applies).
+	PrivacyNotice string `json:"privacy_notice"`
+	// RetentionDays is how long after the meeting's end registrations
+	// keep their personal data; DefaultRetentionDays when not given.
+	RetentionDays *int `json:"retention_days"`
 }
+
+// DefaultRetentionDays is how long after its end a meeting keeps its
+// registrations' personal data unless the secretariat says otherwise.
+const DefaultRetentionDays = 180
+
+// Limits of the privacy fields.
+const (
+	MaxPrivacyNotice = 20000 // characters
+	MaxRetentionDays = 3650
+)
 
 func checkText(f apperr.Fields, field, v string, min, max int) {
 	n := utf8.RuneCountInString(v)
@@ -166,10 +182,29 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if order != models.SpeakerOrderRequest && order != models.SpeakerOrderPrecedence {
 		f.Add("speaker_order", `must be "request" or "precedence"`)
 	}
+	notice := strings.TrimSpace(in.PrivacyNotice)
+	switch {
+	case !utf8.ValidString(notice):
+		f.Add("privacy_notice", "must be valid UTF-8 text")
+	case utf8.RuneCountInString(notice) > MaxPrivacyNotice:
+		f.Add("privacy_notice", "must be at most "+strconv.Itoa(MaxPrivacyNotice)+" characters")
+	default:
+		if p := textcheck.Problem(notice, true); p != "" {
+			f.Add("privacy_notice", p)
+		}
+	}
+	retention := DefaultRetentionDays
+	if in.RetentionDays != nil {
+		retention = *in.RetentionDays
+	}
+	if retention < 0 || retention > MaxRetentionDays {
+		f.Add("retention_days", "must be between 0 (erase at the first daily run after the meeting ends) and "+strconv.Itoa(MaxRetentionDays)+" days")
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	return &models.Meeting{
+		PrivacyNotice: notice, RetentionDays: retention,
 		Slug: slug, Title: strings.TrimSpace(in.Title), Venue: strings.TrimSpace(in.Venue),
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
@@ -215,6 +250,9 @@ func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error)
 	m, err := in.Validate()
 	if err != nil {
 		return nil, err
+	}
+	if m.PrivacyNotice != "" {
+		m.PrivacyNoticeVersion = 1
 	}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if m.ProcessID, err = processID(tx, in.Process); err != nil {
@@ -272,4 +310,26 @@ func (s *Service) List(ctx context.Context, open bool) ([]models.Meeting, error)
 	}
 	var ms []models.Meeting
 	return ms, q.Find(&ms).Error
+}
+
+// PastRetention lists the meetings whose registrations' retention has
+// ended by now: RetentionDays whole days after EndsAt.
+func (s *Service) PastRetention(ctx context.Context, now time.Time) ([]models.Meeting, error) {
+	var ended []models.Meeting
+	if err := s.DB.WithContext(ctx).Where("ends_at <= ?", now.UTC()).Order("id").Find(&ended).Error; err != nil {
+		return nil, err
+	}
+	out := ended[:0]
+	for _, m := range ended {
+		if !now.Before(RetentionEnds(&m)) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// RetentionEnds is when meeting m's registrations lose their personal
+// data: RetentionDays days of 24 hours after it ends.
+func RetentionEnds(m *models.Meeting) time.Time {
+	return m.EndsAt.Add(time.Duration(m.RetentionDays) * 24 * time.Hour)
 }

@@ -113,9 +113,18 @@ type Meeting struct {
 	// (nil: none; processes are never deleted, so no foreign key is
 	// needed, and SQLite cannot add one to a table without rebuilding it),
 	// and Kind what it is in that process (MeetingKinds).
-	ProcessID *uint     `gorm:"index" json:"-"`
-	Kind      string    `gorm:"size:30;not null;default:'meeting'" json:"kind"`
-	CreatedAt time.Time `json:"created_at"`
+	ProcessID *uint  `gorm:"index" json:"-"`
+	Kind      string `gorm:"size:30;not null;default:'meeting'" json:"kind"`
+	// PrivacyNotice is the Markdown the registration form shows and a
+	// registrant agrees to; PrivacyNoticeVersion counts its texts (0:
+	// never had one) and goes up by one whenever the text changes, so a
+	// registration records which text it accepted.
+	PrivacyNotice        string `gorm:"type:text;not null;default:''" json:"privacy_notice"`
+	PrivacyNoticeVersion int    `gorm:"not null;default:0" json:"privacy_notice_version"`
+	// RetentionDays is how long after EndsAt the registrations keep their
+	// personal data before the daily job anonymizes them (package privacy).
+	RetentionDays int       `gorm:"not null;default:180" json:"retention_days"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -190,9 +199,17 @@ type Registration struct {
 	Token          string       `gorm:"-" json:"-"`
 	TokenHash      string       `gorm:"size:64;not null;uniqueIndex" json:"-"`
 	ConsentAt      time.Time    `gorm:"not null" json:"consent_at"`
-	DecidedAt      *time.Time   `json:"decided_at,omitempty"`
-	CreatedAt      time.Time    `gorm:"index" json:"created_at"`
-	UpdatedAt      time.Time    `json:"updated_at"`
+	// ConsentVersion is the meeting's PrivacyNoticeVersion the registrant
+	// agreed to (0: the form's built-in text, the meeting having no
+	// notice, or a delegate registered by their mission).
+	ConsentVersion int `gorm:"not null;default:0" json:"consent_version"`
+	// AnonymizedAt is when the registration's personal data (name, email,
+	// job title) were erased, by the participant or after retention; the
+	// organization, category, state and the record of the meeting stay.
+	AnonymizedAt *time.Time `json:"anonymized_at,omitempty"`
+	DecidedAt    *time.Time `json:"decided_at,omitempty"`
+	CreatedAt    time.Time  `gorm:"index" json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 	// ClaimedOrg... is the organization as this registrant entered it
 	// (validated and normalized like the record). It is kept apart from
 	// the shared Organization record, which an anonymous registrant must
@@ -246,3 +263,18 @@ const (
 	SpeakerOrderRequest    = "request"
 	SpeakerOrderPrecedence = "precedence"
 )
+
+// RetentionSweep is the claim on one run of a job that must run once
+// across instances and restarts (package privacy: the daily
+// anonymization of registrations past retention). An instance runs the
+// job only after claiming the row, in one UPDATE, while NextAt has
+// passed and nobody holds an unexpired claim; it then sets NextAt one
+// interval later.
+type RetentionSweep struct {
+	Name         string     `gorm:"primaryKey;size:40"`
+	NextAt       time.Time  `gorm:"not null"`
+	ClaimedBy    string     `gorm:"size:200;not null;default:''"`
+	ClaimedUntil *time.Time ``
+	LastRunAt    *time.Time ``
+	LastCount    int        `gorm:"not null;default:0"`
+}

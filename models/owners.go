@@ -4,7 +4,7 @@ package models
 // built, and what Owners must cover.
 func All() []any {
 	all := []any{&User{}, &Session{}, &Meeting{}, &AgendaItem{},
-		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}}
+		&Organization{}, &Registration{}, &SeatCount{}, &RateLimit{}, &PasswordReset{}, &AuditEvent{}, &RetentionSweep{}}
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
@@ -52,4 +52,5 @@ var Owners = map[string]string{
 	"NonObjectionEntry":     "accreditation",
 	"NonObjectionRecipient": "accreditation",
 	"Objection":             "accreditation",
+	"RetentionSweep":        "privacy",
 }

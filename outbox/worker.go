@@ -585,7 +585,8 @@ func Requeue(ctx context.Context, db *gorm.DB, ids ...uint) (int, error) {
 		return 0, nil
 	}
 	res := db.WithContext(ctx).Model(&models.OutboxMessage{}).
-		Where("id IN ? AND status = ?", ids, models.OutboxFailed).
+		// A message whose recipient was erased has no address to go to.
+		Where("id IN ? AND status = ? AND to_addr <> ''", ids, models.OutboxFailed).
 		Updates(map[string]any{
 			"status": models.OutboxPending, "attempts": 0, "next_attempt_at": time.Now().UTC(),
 			"claim_token": "", "claimed_until": nil,

@@ -32,6 +32,9 @@ type Input struct {
 	Email        string            `json:"email"`
 	JobTitle     string            `json:"job_title"`
 	Consent      bool              `json:"consent"`
+	// ConsentVersion is the version of the meeting's privacy notice the
+	// registrant read and agreed to (the form sends the version it showed).
+	ConsentVersion *int `json:"consent_version"`
 }
 
 // Applicant is a validated, normalized Input: text trimmed, email
@@ -60,6 +63,7 @@ const (
 	FieldEmail      = "email"
 	FieldJobTitle   = "job_title"
 	FieldConsent    = "consent"
+	FieldConsentVer = "consent_version"
 	FieldReason     = "reason"
 )
 
@@ -215,7 +219,17 @@ func ValidEmail(s string) (string, bool) {
 // error with a message per bad field. HTML in any field is kept as text:
 // it is escaped wherever it is shown, never interpreted.
 func (in Input) Validate() (Applicant, error) {
+	return in.ValidateFor(nil)
+}
+
+// ValidateFor is Validate for a registration for meeting m (nil: none),
+// whose privacy notice the registrant must have agreed to in its current
+// version (CheckConsentVersion).
+func (in Input) ValidateFor(m *models.Meeting) (Applicant, error) {
 	f := apperr.Fields{}
+	if m != nil {
+		in.CheckConsentVersion(f, m)
+	}
 	var a Applicant
 	a.Organization = in.Organization.validate(f, "organization.")
 	a.Description = checkTextLines(f, FieldOrgDescr, in.Organization.Description, false, MaxDescr, true)
@@ -236,6 +250,32 @@ func (in Input) Validate() (Applicant, error) {
 		return Applicant{}, err
 	}
 	return a, nil
+}
+
+// CheckConsentVersion records a field error when meeting m has a privacy
+// notice and in does not name its current version: a registrant agrees
+// to a text, and a form opened before the notice changed (or a client
+// that never showed it) must show the new text first. A meeting without
+// a notice needs only the consent box, for the form's built-in text.
+func (in Input) CheckConsentVersion(f apperr.Fields, m *models.Meeting) {
+	if m.PrivacyNotice == "" {
+		return
+	}
+	switch {
+	case in.ConsentVersion == nil || *in.ConsentVersion == 0:
+		f.Add(FieldConsentVer, "this meeting has a privacy notice (version "+strconv.Itoa(m.PrivacyNoticeVersion)+"): read it on the registration form and agree to it")
+	case *in.ConsentVersion != m.PrivacyNoticeVersion:
+		f.Add(FieldConsentVer, "the privacy notice has changed since this form was opened (you saw version "+strconv.Itoa(*in.ConsentVersion)+", it is now version "+strconv.Itoa(m.PrivacyNoticeVersion)+"): reload the form, read the new notice and agree again")
+	}
+}
+
+// ConsentVersionOf is the notice version a registration for m records
+// when its registrant agreed: the notice's, or 0 for the built-in text.
+func ConsentVersionOf(m *models.Meeting) int {
+	if m.PrivacyNotice == "" {
+		return 0
+	}
+	return m.PrivacyNoticeVersion
 }
 
 // DetailsInput is what a participant may change on their own

@@ -161,7 +161,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 	if err != nil {
 		return nil, err
 	}
-	a, err := in.Validate()
+	a, err := in.ValidateFor(m)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +173,12 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			return err
 		}
 		now := s.now()
+		// The notice may have changed since the check above: agreement
+		// is to the text in force under the lock an edit also takes.
+		f := apperr.Fields{}
+		if in.CheckConsentVersion(f, m); len(f) > 0 {
+			return f.Err()
+		}
 		if !now.Before(m.RegistrationClosesAt) {
 			return apperr.Conflict("registration for %s closed on %s", m.Title,
 				m.RegistrationClosesAt.Format("2 January 2006 at 15:04 MST")).WithCode("registration_closed")
@@ -201,6 +207,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
+			ConsentVersion: ConsentVersionOf(m),
 		}
 		setClaim(reg, a.Organization)
 		reg.ClaimedOrgDescription = a.Description
@@ -455,26 +462,36 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		if err != nil {
 			return err
 		}
-		from := reg.Status
-		if err := CanTransition(from, models.StatusWithdrawn); err != nil {
-			return err
-		}
-		if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
-			return err
-		}
-		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
-			return err
-		}
+		out.Promoted, err = s.withdrawTx(tx, reg, m, true)
 		out.Registration = *reg
-		if HoldsSeat(from) {
-			out.Promoted, err = s.promote(tx, m, reg.ID)
-		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// withdrawTx withdraws reg (locked, of meeting m) inside tx: the state,
+// the participant's mail when mail is set, and the seat it held to the
+// oldest waitlisted registrations, which it returns.
+func (s *Service) withdrawTx(tx *gorm.DB, reg *models.Registration, m *models.Meeting, mail bool) ([]models.Registration, error) {
+	from := reg.Status
+	if err := CanTransition(from, models.StatusWithdrawn); err != nil {
+		return nil, err
+	}
+	if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
+		return nil, err
+	}
+	if mail {
+		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
+			return nil, err
+		}
+	}
+	if HoldsSeat(from) {
+		return s.promote(tx, m, reg.ID)
+	}
+	return nil, nil
 }
 
 // UpdateDetails changes the participant's name and job title on their own

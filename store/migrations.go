@@ -52,7 +52,8 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0016_delegations", Migrate: migrate0016Delegations},
 	{ID: "0017_speaker_order", Migrate: migrate0017SpeakerOrder},
 	{ID: "0018_accreditation", Migrate: migrate0018Accreditation},
-	// 0019 to 0021 are other branches' (IDs need only be unique and ordered).
+	{ID: "0020_personal_data", Migrate: migrate0020PersonalData},
+	// 0019 and 0021 are other branches' (IDs need only be unique and ordered).
 	{ID: "0022_processes", Migrate: migrate0022Processes},
 }
 

@@ -26,6 +26,8 @@ export async function showMeetingEditors(m, admin, changed) {
   clearFieldErrors(editForm);
   fillForm(editForm, values);
   initial = formJSON(editForm);
+  replace($("#e-notice-version"), m.privacy_notice
+    ? `Registrants now agree to version ${m.privacy_notice_version}.` : "Without a notice the form shows its built-in text.");
   const details = $("#audit-details");
   if (details.open) await loadAudit(true);
   await loadAgenda();

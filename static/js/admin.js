@@ -293,11 +293,13 @@ async function decideName(r, accept, button) {
 
 function row(r) {
   const org = r.organization || {};
+  // An erased registration keeps its organization and state, not its name.
+  const name = r.anonymized_at ? `Personal data erased (registration ${r.id})` : r.name;
   return el("tr", { "data-id": r.id },
     el("td", { class: "pick" }, isAdmin ? el("input", {
-      type: "checkbox", value: r.id, "aria-label": `Select ${r.name}`, onchange: updateSelection,
+      type: "checkbox", value: r.id, "aria-label": `Select ${name}`, onchange: updateSelection,
     }) : null),
-    el("th", { scope: "row", tabindex: "-1" }, r.name,
+    el("th", { scope: "row", tabindex: "-1" }, name,
       el("span", { class: "cell-sub", text: r.email }),
       r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null,
       nameChange(r)),

@@ -13,6 +13,7 @@ const form = $("#edit");
 const editButton = $("#edit-button");
 const withdrawButton = $("#withdraw-button");
 const dialog = $("#confirm-withdraw");
+const eraseDialog = $("#confirm-erase");
 
 const STATE_TEXT = {
   pending: "The secretariat has received your registration and will decide on it soon.",
@@ -58,6 +59,9 @@ function render(reg) {
   $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
   if (!reg.can_edit) form.hidden = true;
   section.hidden = false;
+  $("#my-data").hidden = false;
+  $("#erase-seat").hidden = !reg.can_withdraw;
+  replace($("#retention-note"), meeting?.retention_ends ? `, which ends on ${meetingTime(meeting, meeting.retention_ends)}` : "");
 }
 
 async function load() {
@@ -107,6 +111,40 @@ dialog.addEventListener("close", async () => {
     form.hidden = true;
     say(status, "Your registration is withdrawn.", "success");
     $("#reg-title").focus();
+  } catch (err) {
+    showError(status, err);
+  }
+});
+
+// ---- personal data -------------------------------------------------------
+
+$("#export-button").addEventListener("click", async () => {
+  try {
+    const data = await api("GET", "/api/participant/export", null, { token });
+    const name = `${(current?.meeting?.slug) || "meeting"}-my-data.json`;
+    const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+    const a = el("a", { href: url, download: name, text: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    say(status, `Your data are downloaded as ${name}.`, "success");
+  } catch (err) {
+    showError(status, err);
+  }
+});
+
+$("#erase-button").addEventListener("click", () => eraseDialog.showModal());
+eraseDialog.addEventListener("close", async () => {
+  if (eraseDialog.returnValue !== "erase") { $("#erase-button").focus(); return; }
+  try {
+    await api("DELETE", "/api/participant", null, { token });
+    // The link is dead: nothing of the registration is left to show.
+    for (const id of ["#registration", "#edit", "#my-data", "#floor"]) $(id).hidden = true;
+    replace($("#meeting"), "");
+    say(status, "Your personal data are erased. This link no longer works.", "success");
+    status.tabIndex = -1;
+    status.focus();
   } catch (err) {
     showError(status, err);
   }

@@ -33,7 +33,11 @@ form.addEventListener("submit", async (ev) => {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const reg = await api("POST", `/api/meetings/${encodeURIComponent(slug)}/registrations`, formJSON(form));
+    const body = formJSON(form);
+    // The privacy notice's version, rendered by the server beside the
+    // notice: the version this registrant read and agrees to.
+    if ("consent_version" in body) body.consent_version = Number(body.consent_version);
+    const reg = await api("POST", `/api/meetings/${encodeURIComponent(slug)}/registrations`, body);
     form.hidden = true;
     say(status, "");
     replace($("#done-status"), badge(reg.status));
@@ -44,6 +48,9 @@ form.addEventListener("submit", async (ev) => {
     $("#done-title").focus();
   } catch (err) {
     showError(status, err, form);
+    // A changed notice: its message sits under the notice; the box to
+    // tick again is the consent.
+    if (err.fields?.consent_version) $("#consent").focus();
   } finally {
     button.disabled = false;
   }
