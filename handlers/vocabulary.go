@@ -22,6 +22,7 @@ type Vocabulary struct {
 	Categories           []stakeholderTermView       `json:"categories"`
 	ECOSOCStatuses       []models.Term               `json:"ecosoc_statuses"`
 	RegistrationStatuses []models.Term               `json:"registration_statuses"`
+	StaffRoles           []models.Term               `json:"staff_roles"`
 	Countries            []registration.CountryEntry `json:"countries"`
 	ErrorCodes           []errorCodeView             `json:"error_codes"`
 }
@@ -45,6 +46,7 @@ func buildVocabulary() Vocabulary {
 	v := Vocabulary{
 		ECOSOCStatuses:       models.ECOSOCStatusTerms,
 		RegistrationStatuses: models.RegistrationStatusTerms,
+		StaffRoles:           models.RoleTerms,
 		Countries:            registration.Countries(),
 	}
 	for _, t := range models.StakeholderTypes {

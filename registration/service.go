@@ -200,7 +200,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		}
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
-			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
+			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now, CheckinCode: NewCheckinCode(),
 		}
 		setClaim(reg, a.Organization)
 		if err := tx.Create(reg).Error; err != nil {
@@ -445,19 +445,9 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		if err != nil {
 			return err
 		}
-		from := reg.Status
-		if err := CanTransition(from, models.StatusWithdrawn); err != nil {
-			return err
-		}
-		if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
-			return err
-		}
-		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
-			return err
-		}
-		out.Registration = *reg
-		if HoldsSeat(from) {
-			out.Promoted, err = s.promote(tx, m, reg.ID)
+		o, err := s.withdraw(tx, reg, m, "", mailWithdrawn)
+		if o != nil {
+			out = *o
 		}
 		return err
 	})
@@ -465,6 +455,36 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// withdraw is every withdrawal's path inside tx, with reg and its meeting
+// m locked (lockRegistration): reg moves to withdrawn (with reason, when
+// not ""), its participant gets the mail of kind, and a seat it held goes
+// to the oldest waitlisted registration.
+func (s *Service) withdraw(tx *gorm.DB, reg *models.Registration, m *models.Meeting, reason, kind string) (*Outcome, error) {
+	from := reg.Status
+	if err := CanTransition(from, models.StatusWithdrawn); err != nil {
+		return nil, err
+	}
+	var extra map[string]any
+	if reason != "" {
+		extra = map[string]any{"reason": reason}
+		reg.Reason = reason
+	}
+	if err := s.move(tx, reg, models.StatusWithdrawn, extra); err != nil {
+		return nil, err
+	}
+	if err := s.enqueue(tx, kind, reg); err != nil {
+		return nil, err
+	}
+	out := &Outcome{Registration: *reg}
+	if HoldsSeat(from) {
+		var err error
+		if out.Promoted, err = s.promote(tx, m, reg.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // UpdateDetails changes the participant's name and job title on their own

@@ -138,12 +138,21 @@ async function showMeeting(slug) {
     meeting.max_per_organization ? `at most ${meeting.max_per_organization} per organization` : "",
   ].filter(Boolean).join(" · "));
   const base = `/m/${encodeURIComponent(meeting.slug)}`;
-  replace($("#meeting-links"),
-    el("a", { class: "button secondary small", href: `${base}/console` }, "Live console"),
-    el("a", { class: "button secondary small", href: `${base}/screen` }, "Room screen"),
-    el("a", { class: "button secondary small", href: `${base}/notes` }, "Notes"),
-    el("a", { class: "button secondary small", href: `${base}/summary/desk` }, "Summary desk"),
-    el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"));
+  // Each role sees the pages it may work on: a registrar the door.
+  const role = user.role;
+  const link = (roles, href, text) => roles.includes(role) ? el("a", { class: "button secondary small", href }, text) : null;
+  const apiBase = `/api/meetings/${encodeURIComponent(meeting.slug)}`;
+  replace($("#meeting-links"), [
+    link(["admin", "moderator"], `${base}/console`, "Live console"),
+    link(["admin", "moderator", "rapporteur"], `${base}/screen`, "Room screen"),
+    link(["admin", "rapporteur"], `${base}/notes`, "Notes"),
+    link(["admin", "moderator", "rapporteur"], `${base}/summary/desk`, "Summary desk"),
+    link(["admin", "registrar"], `${base}/checkin`, "Check-in at the door"),
+    link(["admin", "registrar"], `${apiBase}/badges.pdf?status=approved`, "Badges (PDF, A4)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.pdf`, "List of participants (PDF)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.docx`, "List of participants (DOCX)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${base}/register`, "Registration form"),
+  ].filter(Boolean));
   filters.reset();
   panel.hidden = false;
   await Promise.all([showMeetingEditors(meeting, isAdmin, async () => { await loadMeetings(); await showMeeting(meeting.slug); }), loadRegistrations()]);

@@ -21,6 +21,7 @@ export const stakeholderTypes = v.stakeholder_types || [];       // [{key, label
 export const registrationStatuses = v.registration_statuses || []; // [{key, label}]
 export const ecosocStatuses = v.ecosoc_statuses || [];           // [{key, label}]
 export const countries = v.countries || [];                      // [{code, name}]
+export const staffRoles = v.staff_roles || [];                   // [{key, label}]
 // Participant categories: the States, then the stakeholder types, in the
 // UN's order of precedence.
 export const categories = v.categories || [];                    // [{key, label, group_label}]

@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"rostrum/apperr"
+)
+
+// The door: check-in of approved participants by their QR code or by
+// name, attendance, and the release of the seats of those who did not
+// come.
+
+type checkinInput struct {
+	Code           string `json:"code"`
+	RegistrationID uint   `json:"registration_id"`
+}
+
+// doorCounts is the meeting's count at the door after a check-in.
+type doorCounts struct {
+	CheckedIn int `json:"checked_in"`
+	Approved  int `json:"approved"`
+}
+
+type checkinView struct {
+	Registration registrationView `json:"registration"`
+	First        bool             `json:"first"`
+	Counts       doorCounts       `json:"counts"`
+}
+
+// checkIn: POST /api/meetings/:slug/checkins {"code"} or
+// {"registration_id"} (registrar, admin) → 201 {"registration","first":true,
+// "counts"} the first time, 200 with "first":false and the first time
+// after.
+func (h *Handler) checkIn(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	var in checkinInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ci, err := h.Registrations.CheckInAt(c.UserContext(), actor(c), m.ID, in.Code, in.RegistrationID)
+	if err != nil {
+		return err
+	}
+	if ci.First {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(checkinView{Registration: viewRegistration(&ci.Registration), First: ci.First,
+		Counts: doorCounts{CheckedIn: ci.CheckedIn, Approved: ci.Approved}})
+}
+
+// undoCheckIn: DELETE /api/meetings/:slug/checkins/:id (registrar, admin)
+// → the registration, no longer checked in; 409 not_checked_in.
+func (h *Handler) undoCheckIn(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ci, err := h.Registrations.UndoCheckIn(c.UserContext(), actor(c), m.ID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(checkinView{Registration: viewRegistration(&ci.Registration),
+		Counts: doorCounts{CheckedIn: ci.CheckedIn, Approved: ci.Approved}})
+}
+
+type attendeeView struct {
+	ID           uint      `json:"id"`
+	Name         string    `json:"name"`
+	JobTitle     string    `json:"job_title"`
+	Organization string    `json:"organization"`
+	Category     string    `json:"category"`
+	CheckedInAt  time.Time `json:"checked_in_at"`
+	CheckedInBy  string    `json:"checked_in_by"`
+}
+
+// attendance: GET /api/meetings/:slug/attendance (staff) →
+// {"checked_in","approved","by_category":{key:{"approved","checked_in"}},
+// "attended":[…]}, the attended by category in the UN's order, then
+// organization and name.
+func (h *Handler) attendance(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.Registrations.AttendanceOf(c.UserContext(), m.ID)
+	if err != nil {
+		return err
+	}
+	who := make([]attendeeView, 0, len(a.Attended))
+	for _, r := range a.Attended {
+		who = append(who, attendeeView{ID: r.ID, Name: r.Name, JobTitle: r.JobTitle, Organization: r.Organization.Name,
+			Category: r.Organization.Type, CheckedInAt: *r.CheckedInAt, CheckedInBy: r.CheckedInBy})
+	}
+	return c.JSON(fiber.Map{"checked_in": a.CheckedIn, "approved": a.Approved, "by_category": a.ByCategory, "attended": who})
+}
+
+type releaseInput struct {
+	Before string `json:"before"`
+}
+
+// releaseNoShows: POST /api/meetings/:slug/release-no-shows {"before"}
+// (admin) → {"released":[{"id","name"}],"promoted":[ids]}.
+func (h *Handler) releaseNoShows(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	var in releaseInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	before, err := time.Parse(time.RFC3339, in.Before)
+	if err != nil {
+		return apperr.Invalid("before is not a time", map[string]string{"before": "give a time in RFC 3339, e.g. 2019-12-02T10:30:00-05:00"})
+	}
+	outs, err := h.Registrations.ReleaseNoShows(c.UserContext(), actor(c), m.ID, before)
+	if err != nil {
+		return err
+	}
+	type released struct {
+		ID   uint   `json:"id"`
+		Name string `json:"name"`
+	}
+	res := struct {
+		Released []released `json:"released"`
+		Promoted []uint     `json:"promoted"`
+	}{Released: []released{}, Promoted: []uint{}}
+	for _, o := range outs {
+		res.Released = append(res.Released, released{o.Registration.ID, o.Registration.Name})
+		for _, p := range o.Promoted {
+			res.Promoted = append(res.Promoted, p.ID)
+		}
+	}
+	return c.JSON(res)
+}
