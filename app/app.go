@@ -138,7 +138,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
-	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations, Attendance: a.Registrations,
 		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
 	a.Handler = &handlers.Handler{
 		Log: log,

@@ -260,3 +260,121 @@ func TestRegistrarsCheckingOneCodeAtOnceGetExactlyOneFirst(t *testing.T) {
 		t.Fatalf("%d first check-ins, want 1: %v", created, statuses)
 	}
 }
+
+func TestAttendanceCountsByCategoryAndNamesWhoCame(t *testing.T) {
+	e := testenv.New(t)
+	registrationMeeting(t, e, "m", 0, 0)
+	ana := approvedIn(t, e, "m", "Access Now", "Ana Souza")
+	approvedIn(t, e, "m", "Bo Org", "Bo Chen")
+	acad := mustRegister(t, e, "m", func() map[string]any {
+		b := testenv.RegistrationBody("University of Nairobi", "Chidi Okafor", "chidi@example.org")
+		b["organization"].(map[string]any)["type"] = "academia"
+		return b
+	}())
+	decide(e.Admin(), acad.ID, "approve", 200)
+	mustRegister(t, e, "m", testenv.RegistrationBody("P Org", "Pat Doe", "pat@example.org")) // pending: not counted
+	door := e.Staff(models.RoleRegistrar)
+	door.MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": ana.ID}, 201, nil)
+	door.MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": acad.ID}, 201, nil)
+	var a struct {
+		CheckedIn  int `json:"checked_in"`
+		Approved   int `json:"approved"`
+		ByCategory map[string]struct {
+			Approved  int `json:"approved"`
+			CheckedIn int `json:"checked_in"`
+		} `json:"by_category"`
+		Attended []struct {
+			ID           uint   `json:"id"`
+			Name         string `json:"name"`
+			Organization string `json:"organization"`
+			Category     string `json:"category"`
+			CheckedInBy  string `json:"checked_in_by"`
+		} `json:"attended"`
+	}
+	e.Staff(models.RoleRapporteur).MustJSON("GET", "/api/meetings/m/attendance", nil, 200, &a)
+	if a.CheckedIn != 2 || a.Approved != 3 || a.ByCategory["ngo"].Approved != 2 || a.ByCategory["ngo"].CheckedIn != 1 ||
+		a.ByCategory["academia"].CheckedIn != 1 || a.ByCategory["member_state"].Approved != 0 {
+		t.Fatalf("counts %+v", a)
+	}
+	// NGOs come before academia, as in the UN's order.
+	if len(a.Attended) != 2 || a.Attended[0].Name != "Ana Souza" || a.Attended[1].Category != "academia" ||
+		!strings.HasPrefix(a.Attended[0].CheckedInBy, "staff:registrar-") {
+		t.Fatalf("attended %+v", a.Attended)
+	}
+}
+
+func TestReleasingNoShowsWithdrawsThemAndGivesTheirSeatsToTheWaitingList(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	registrationMeeting(t, e, "m", 2, 0)
+	came := approvedIn(t, e, "m", "Access Now", "Ana Souza")
+	away := approvedIn(t, e, "m", "Bo Org", "Bo Chen")
+	waiting := mustRegister(t, e, "m", testenv.RegistrationBody("C Org", "Cai Lun", "cai@example.org"))
+	if waiting.Status != "waitlisted" {
+		t.Fatalf("%+v", waiting)
+	}
+	e.Staff(models.RoleRegistrar).MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": came.ID}, 201, nil)
+	// Only the secretariat releases seats, and not from the future.
+	body := map[string]string{"before": time.Now().UTC().Format(time.RFC3339Nano)}
+	e.Staff(models.RoleRegistrar).MustJSON("POST", "/api/meetings/m/release-no-shows", body, 403, nil)
+	var eb errBody
+	e.Admin().MustJSON("POST", "/api/meetings/m/release-no-shows", map[string]string{"before": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, 422, &eb)
+	if eb.Fields["before"] == "" {
+		t.Fatalf("%+v", eb)
+	}
+	e.Admin().MustJSON("POST", "/api/meetings/m/release-no-shows", map[string]string{"before": "yesterday"}, 422, nil)
+	if statusOf(t, e, away.Token()) != "approved" {
+		t.Fatal("a refused release changed a registration")
+	}
+	var out struct {
+		Released []struct{ ID uint } `json:"released"`
+		Promoted []uint              `json:"promoted"`
+	}
+	e.Admin().MustJSON("POST", "/api/meetings/m/release-no-shows", body, 200, &out)
+	if len(out.Released) != 1 || out.Released[0].ID != away.ID || len(out.Promoted) != 1 || out.Promoted[0] != waiting.ID {
+		t.Fatalf("%+v", out)
+	}
+	var v regView
+	e.Participant(away.Token()).MustJSON("GET", "/api/participant", nil, 200, &v)
+	if v.Status != "withdrawn" || v.Reason != "no_show" {
+		t.Fatalf("released: %+v", v)
+	}
+	if statusOf(t, e, came.Token()) != "approved" || statusOf(t, e, waiting.Token()) != "pending" {
+		t.Fatal("the one who came or the waiting list is wrong")
+	}
+	mails := srv.WaitTo("bo@m.example.org", 3, 10*time.Second)
+	if last := mails[len(mails)-1]; !strings.Contains(last.Text, "not been checked in") {
+		t.Fatalf("no-show mail: %q\n%s", last.Subject, last.Text)
+	}
+	srv.WaitTo("cai@example.org", 2, 10*time.Second) // the promotion's mail
+	// Releasing again finds nobody.
+	e.Admin().MustJSON("POST", "/api/meetings/m/release-no-shows", body, 200, &out)
+	if len(out.Released) != 0 {
+		t.Fatalf("%+v", out)
+	}
+}
+
+func TestTheChairsSummaryCountsWhoAttendedOnceAnyoneWasCheckedIn(t *testing.T) {
+	e := testenv.New(t)
+	registrationMeeting(t, e, "m", 0, 0)
+	ana := approvedIn(t, e, "m", "Access Now", "Ana Souza")
+	approvedIn(t, e, "m", "Bo Org", "Bo Chen")
+	approvedIn(t, e, "m", "Cai Org", "Cai Lun")
+	admin := e.Admin()
+	draft := func(v int) string {
+		admin.MustJSON("POST", "/api/meetings/m/summary", nil, 201, nil)
+		var out struct{ Markdown string }
+		admin.MustJSON("GET", fmt.Sprintf("/api/meetings/m/summary/%d", v), nil, 200, &out)
+		return out.Markdown
+	}
+	if md := draft(1); !strings.Contains(md, "Representatives of 3 organizations took part") || strings.Contains(md, "attended") {
+		t.Fatalf("without attendance:\n%s", md)
+	}
+	admin.MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": ana.ID}, 201, nil)
+	admin.MustJSON("POST", "/api/meetings/m/summary/1/approve", nil, 200, nil)
+	md := draft(2)
+	if !strings.Contains(md, "Representatives of 1 organization took part") || !strings.Contains(md, "In all, 1 participant attended.") ||
+		strings.Contains(md, "Bo Org") {
+		t.Fatalf("with attendance:\n%s", md)
+	}
+}
