@@ -20,6 +20,7 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/door"
 	"rostrum/handlers"
 	"rostrum/live"
 	"rostrum/meetings"
@@ -151,6 +152,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
+		Door:          &door.Service{Participants: a.Registrations, Fonts: a.Summary.Fonts},
 		Audit:         &audit.Service{DB: db},
 		Delegations: &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 			Delegates: a.Registrations},

@@ -360,6 +360,7 @@ var authorizationMatrix = map[string]matrixRow{
 			return fmt.Sprintf("/api/meetings/m/checkins/%d", f.d.ID)
 		}},
 	"GET /api/meetings/:slug/attendance": {path: "/api/meetings/m/attendance", who: anyStaff, ok: 200},
+	"GET /api/meetings/:slug/badges.pdf": {path: "/api/meetings/m/badges.pdf?status=approved", who: doorStaff, ok: 200},
 	// Released at a time before every approval of the fixture: nobody
 	// goes, and every cell finds the fixture as it was.
 	"POST /api/meetings/:slug/release-no-shows": {path: "/api/meetings/m/release-no-shows", who: adminOnly, ok: 200,

@@ -1,11 +1,15 @@
 package handlers
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/door"
+	"rostrum/models"
 )
 
 // The door: check-in of approved participants by their QR code or by
@@ -141,4 +145,33 @@ func (h *Handler) releaseNoShows(c *fiber.Ctx) error {
 		}
 	}
 	return c.JSON(res)
+}
+
+// badges: GET /api/meetings/:slug/badges.pdf?ids=1,2,3 or ?status=approved
+// (every approved registration; the default), &format=a4|a6 (registrar,
+// admin) → a PDF of badges.
+func (h *Handler) badges(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	var ids []uint
+	if s := strings.TrimSpace(c.Query("ids")); s != "" {
+		for _, part := range strings.Split(s, ",") {
+			n, err := strconv.ParseUint(strings.TrimSpace(part), 10, 32)
+			if err != nil || n == 0 {
+				return apperr.Invalid("ids are not registration numbers", map[string]string{"ids": "give registration numbers separated by commas, e.g. 12,15"})
+			}
+			ids = append(ids, uint(n))
+		}
+	} else if st := c.Query("status", models.StatusApproved); st != models.StatusApproved {
+		return apperr.Invalid("badges are for the approved", map[string]string{"status": `only "approved" registrations get badges`})
+	}
+	pdf, err := h.Door.Badges(c.UserContext(), m, ids, c.Query("format", door.FormatSheet))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+m.Slug+`-badges.pdf"`)
+	return c.Send(pdf)
 }

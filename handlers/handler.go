@@ -21,6 +21,7 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/door"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -59,6 +60,8 @@ type Handler struct {
 	Summary *summary.Service
 	// Audit reads the meeting's audited changes outside the live list.
 	Audit AuditLog
+	// Door prints badges and lists of participants.
+	Door *door.Service
 	// Delegations is the States' missions and their focal points.
 	Delegations *delegations.Service
 

@@ -80,6 +80,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Delete("/meetings/:slug/checkins/:id", door, h.undoCheckIn)
 	api.Get("/meetings/:slug/attendance", anyStaff, h.attendance)
 	api.Post("/meetings/:slug/release-no-shows", admin, h.releaseNoShows)
+	api.Get("/meetings/:slug/badges.pdf", door, h.badges)
 
 	// The participant, by the token of their private link.
 	api.Get("/participant", participant, h.getParticipant)
