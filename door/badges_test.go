@@ -1,9 +1,13 @@
 package door
 
 import (
+	"fmt"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
+	"rostrum/models"
 	"rostrum/summary"
 )
 
@@ -27,6 +31,33 @@ func TestBadgesRenderEveryCategory(t *testing.T) {
 		}
 		if out := os.Getenv("ROSTRUM_BADGES_OUT"); out != "" {
 			_ = os.WriteFile(out+"-"+f+".pdf", b, 0o644)
+		}
+	}
+}
+
+func TestListOfParticipantsRenders(t *testing.T) {
+	fonts, err := summary.SystemFonts()
+	if err != nil {
+		t.Skip(err)
+	}
+	m := &models.Meeting{Title: "Informal intersessional consultative meeting", Venue: "UN Headquarters", Timezone: "America/New_York",
+		StartsAt: time.Date(2019, 12, 2, 15, 0, 0, 0, time.UTC), EndsAt: time.Date(2019, 12, 4, 23, 0, 0, 0, time.UTC)}
+	regs := []models.Registration{
+		{ID: 1, OrganizationID: 1, Name: "David Koh", JobTitle: "Ambassador", HeadOfDelegation: true, Organization: models.Organization{ID: 1, Name: "Singapore", Type: "member_state"}},
+		{ID: 2, OrganizationID: 2, Name: "Ana Souza", JobTitle: "Policy officer", Organization: models.Organization{ID: 2, Name: "Access Now", Acronym: "AN", Type: "ngo"}},
+		{ID: 3, OrganizationID: 3, Name: "Ingrid Olsen", Organization: models.Organization{ID: 3, Name: "International Telecommunication Union", Acronym: "ITU", Type: "intergovernmental"}},
+	}
+	for _, public := range []bool{false, true} {
+		md := ListOfParticipants(m, regs, public)
+		if strings.Contains(md, "Ana Souza") == public {
+			t.Fatalf("public %v:\n%s", public, md)
+		}
+		b, err := summary.Render(md, "pdf", fonts, "List of participants")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out := os.Getenv("ROSTRUM_BADGES_OUT"); out != "" {
+			_ = os.WriteFile(fmt.Sprintf("%s-list-%v.pdf", out, public), b, 0o644)
 		}
 	}
 }

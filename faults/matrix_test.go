@@ -361,6 +361,9 @@ var authorizationMatrix = map[string]matrixRow{
 		}},
 	"GET /api/meetings/:slug/attendance": {path: "/api/meetings/m/attendance", who: anyStaff, ok: 200},
 	"GET /api/meetings/:slug/badges.pdf": {path: "/api/meetings/m/badges.pdf?status=approved", who: doorStaff, ok: 200},
+	// The staff's list names people; the public one (?public=1, anyone
+	// once the meeting has started) is handlers' TestThePublicListOfParticipants….
+	"GET /api/meetings/:slug/participants.:format": {path: "/api/meetings/m/participants.pdf", who: anyStaff, ok: 200},
 	// Released at a time before every approval of the fixture: nobody
 	// goes, and every cell finds the fixture as it was.
 	"POST /api/meetings/:slug/release-no-shows": {path: "/api/meetings/m/release-no-shows", who: adminOnly, ok: 200,

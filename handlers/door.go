@@ -175,3 +175,38 @@ func (h *Handler) badges(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+m.Slug+`-badges.pdf"`)
 	return c.Send(pdf)
 }
+
+// unlessPublic lets a request with ?public=1 through to a handler that
+// serves the public version itself, and asks the others of mw.
+func unlessPublic(mw fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Query("public") == "1" {
+			return c.Next()
+		}
+		return mw(c)
+	}
+}
+
+// participantsList: GET /api/meetings/:slug/participants.pdf|.docx (staff)
+// → the list of participants with names and titles; with ?public=1
+// (anyone, once the meeting has started) the States and organizations
+// only.
+func (h *Handler) participantsList(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	format := c.Params("format")
+	public := c.Query("public") == "1"
+	b, err := h.Door.List(c.UserContext(), m, format, public, time.Now())
+	if err != nil {
+		return err
+	}
+	name := m.Slug + "-participants"
+	if public {
+		name += "-public"
+	}
+	c.Set(fiber.HeaderContentType, door.ListFormats[format])
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+name+"."+format+`"`)
+	return c.Send(b)
+}

@@ -81,6 +81,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/attendance", anyStaff, h.attendance)
 	api.Post("/meetings/:slug/release-no-shows", admin, h.releaseNoShows)
 	api.Get("/meetings/:slug/badges.pdf", door, h.badges)
+	api.Get("/meetings/:slug/participants.:format", unlessPublic(anyStaff), h.participantsList) // ?public=1: anyone, once the meeting has started
 
 	// The participant, by the token of their private link.
 	api.Get("/participant", participant, h.getParticipant)
