@@ -6,6 +6,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -152,4 +153,23 @@ func TestTheParticipantsPageShowsTheCheckinQRCodeWithNameAndMeeting(t *testing.T
 			t.Errorf("the pass does not show %q: %s", want, pass)
 		}
 	}
+}
+
+func TestTheHomePageLinksThePublicListOfParticipantsOnceTheMeetingHasStarted(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "later")
+	pagesMeeting(t, e, "now")
+	now := time.Now().UTC()
+	e.Admin().MustJSON("PATCH", "/api/meetings/now", map[string]any{
+		"starts_at": now.Add(-time.Hour).Format(time.RFC3339), "registration_closes_at": now.Add(-2 * time.Hour).Format(time.RFC3339),
+	}, 200, nil)
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	phone(t, ctx)
+	const started = `#meetings a[href="/api/meetings/now/participants.pdf?public=1"]`
+	browser.Do(t, ctx, chromedp.Navigate(e.URL+"/"), chromedp.WaitVisible(chromedp.CSS(started)))
+	if n := browser.Value(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#meetings a[href*="/later/participants"]').length`)); n != 0 {
+		t.Fatal("a meeting not yet started links its list of participants")
+	}
+	e.Anon().MustJSON("GET", "/api/meetings/now/participants.pdf?public=1", nil, 200, nil)
 }
