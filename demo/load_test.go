@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	if twice := count(); twice != once {
 		t.Fatalf("second run changed the database: %+v → %+v", once, twice)
 	}
-	if once.meetings != 1 || once.items != 6 || once.orgs < 100 || once.orgs > 120 || once.regs < 150 || once.users != 3 {
+	if once.meetings != 1 || once.items != 6 || once.orgs < 100 || once.orgs > 120 || once.regs < 150 || once.users != 4 { // admin, moderator, rapporteur, registrar
 		t.Fatalf("demo holds %+v", once)
 	}
 	m, err := a.Meetings.BySlug(context.Background(), demo.Slug)
@@ -204,5 +205,51 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	// a paragraph on the first key point's theme.
 	if first := noteOf[st.Items[0].Speakers[0].ID].KeyPoints[0]; !strings.Contains(v.Markdown, "On "+summary.MidSentence(first.Theme, nil)+", ") {
 		t.Errorf("the draft has no paragraph on the theme of the notes' key point %+v:\n%s", first, v.Markdown)
+	}
+}
+
+// The demo's door has admitted most approved participants (all who spoke),
+// the Chair's summary counts them as attended, and their badges print.
+func TestDemoHasCheckedInParticipantsAndPrintsTheirBadges(t *testing.T) {
+	cfg := testenv.Config(t)
+	a, err := app.New(cfg, testenv.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Shutdown(0)
+	a.Auth.Cost = 4
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := demo.Load(ctx, demo.ServicesOf(a), &out); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.Meetings.BySlug(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	att, err := a.Registrations.AttendanceOf(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.CheckedIn == 0 || att.CheckedIn >= att.Approved {
+		t.Fatalf("demo attendance: %d of %d checked in", att.CheckedIn, att.Approved)
+	}
+	vs, err := a.Summary.Versions(ctx, m)
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("versions %v %v", vs, err)
+	}
+	v, err := a.Summary.Version(ctx, m, vs[0].Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("In all, %d participants attended.", att.CheckedIn); !strings.Contains(v.Markdown, want) {
+		t.Errorf("the draft does not say %q", want)
+	}
+	pdf, err := a.Handler.Door.Badges(ctx, m, nil, "a4")
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("badges: %v", err)
+	}
+	if !strings.Contains(out.String(), "/checkin") {
+		t.Errorf("the demo does not print the check-in page:\n%s", out.String())
 	}
 }
