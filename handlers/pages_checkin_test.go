@@ -112,6 +112,8 @@ func TestTheConsoleShowsARegistrarTheDoorAndNotTheFloor(t *testing.T) {
 	e := testenv.New(t)
 	registrationMeeting(t, e, "m", 0, 0)
 	mustRegister(t, e, "m", testenv.RegistrationBody("Pat Org", "Pat Doe", "pat@example.org"))
+	ana := approvedIn(t, e, "m", "Access Now", "Ana Souza")
+	e.Admin().MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": ana.ID}, 201, nil)
 	if _, err := e.App.Auth.CreateUser(t.Context(), auth.NewUserInput{Email: "door@example.org", Role: models.RoleRegistrar, Password: testenv.Password, Name: "Door"}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +121,7 @@ func TestTheConsoleShowsARegistrarTheDoorAndNotTheFloor(t *testing.T) {
 	browser.FailOnPageErrors(t, ctx)
 	phone(t, ctx)
 	consoleLoginAs(t, ctx, e, "#m=m", "door@example.org")
+	liveWaitText(t, ctx, "#regs-table tbody", "checked in")
 	liveWaitText(t, ctx, "#meeting-links", "Check-in at the door")
 	links := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#meeting-links")))
 	for _, hidden := range []string{"Live console", "Notes", "Summary desk"} {

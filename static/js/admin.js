@@ -284,7 +284,8 @@ function row(r) {
       el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
       claimTable(r)),
     el("td", { text: typeLabel(org.type) }),
-    el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
+    el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null,
+      r.checked_in_at ? el("span", { class: "cell-sub", text: `checked in ${meetingTime(meeting, r.checked_in_at)}` }) : null),
     el("td", {}, decisionButtons(r)));
 }
 
