@@ -21,6 +21,7 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/door"
 	"rostrum/handlers"
 	"rostrum/live"
 	"rostrum/meetings"
@@ -148,7 +149,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
-	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations, Attendance: a.Registrations,
 		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
 	a.Delegations = &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 		Delegates: a.Registrations}
@@ -170,6 +171,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Live:          a.Live,
 		Hub:           a.Hub,
 		Summary:       a.Summary,
+		Door:          &door.Service{Participants: a.Registrations, Fonts: a.Summary.Fonts},
 		Audit:         auditLog,
 		Privacy:       a.Privacy,
 		Delegations:   a.Delegations,

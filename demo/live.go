@@ -53,6 +53,7 @@ type demoLiveReport struct {
 	ListCreated  bool
 	NotesAdded   int
 	DraftCreated bool
+	CheckedIn    int                  // participants checked in at the door now
 	Participant  *models.Registration // an approved participant who may ask for the floor now
 }
 
@@ -103,6 +104,12 @@ func (a *loader) demoLive(ctx context.Context, m *models.Meeting) (demoLiveRepor
 
 	if rep.NotesAdded, err = a.demoNotes(ctx, m, items, rapporteur.ID); err != nil {
 		return rep, fmt.Errorf("demo notes: %w", err)
+	}
+
+	// The door has admitted most of them before the summary counts who
+	// attended.
+	if rep.CheckedIn, err = a.demoCheckIns(ctx, m, approved); err != nil {
+		return rep, fmt.Errorf("demo check-ins: %w", err)
 	}
 
 	versions, err := a.Summary.Versions(ctx, m)
@@ -370,6 +377,9 @@ func (a *loader) demoLivePrint(w io.Writer, base, slug string, rep demoLiveRepor
 	fmt.Fprintf(w, "  %s/m/%s/screen          the room's screen (speaker and countdown)\n", base, slug)
 	fmt.Fprintf(w, "  %s/m/%s/notes           rapporteur's notes\n", base, slug)
 	fmt.Fprintf(w, "  %s/m/%s/summary/desk    Chair's summary desk\n", base, slug)
+	fmt.Fprintf(w, "  %s/m/%s/checkin         check-in at the door (checked in now: %d)\n", base, slug, rep.CheckedIn)
+	fmt.Fprintf(w, "  %s/api/meetings/%s/badges.pdf   badges, eight to an A4 sheet (logged in as registrar or admin)\n", base, slug)
+	fmt.Fprintf(w, "  %s/api/meetings/%s/participants.pdf   list of participants (staff)\n", base, slug)
 	if p := rep.Participant; p != nil {
 		fmt.Fprintf(w, "  %s/r/%s\n      participant's page of %s (%s): ask for the floor from there\n",
 			base, p.Token, p.Name, p.Organization.Name)

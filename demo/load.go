@@ -360,6 +360,7 @@ func (a *loader) demoStaff(ctx context.Context) ([]string, error) {
 	accounts := []account{
 		{"moderator@rostrum.example", models.RoleModerator},
 		{"rapporteur@rostrum.example", models.RoleRapporteur},
+		{demoRegistrarEmail, models.RoleRegistrar},
 	}
 	var lines []string
 	if a.AdminEmail != "" {

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +58,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		t.Fatalf("second run changed the database: %+v → %+v", once, twice)
 	}
 	// The demo meeting and the second substantive session, in one process.
-	if once.meetings != 2 || once.processes != 1 || once.items != 6 || once.orgs < 130 || once.orgs > 160 || once.regs < 150 || once.users != 3 {
+	if once.meetings != 2 || once.processes != 1 || once.items != 6 || once.orgs < 130 || once.orgs > 160 || once.regs < 150 || once.users != 4 { // admin, moderator, rapporteur, registrar
 		t.Fatalf("demo holds %+v", once)
 	}
 	m, err := a.Meetings.BySlug(context.Background(), demo.Slug)
@@ -256,27 +257,36 @@ func TestDemoMeetingIsInSession(t *testing.T) {
 	}
 }
 
-// TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress: 30 Member
-// States' and 2 observer States' delegations, intergovernmental
-// organizations, the ECOSOC list imported (registrations on both tracks,
-// one claim the list does not confirm) and one notice open until a
-// deadline in the future.
-func TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress(t *testing.T) {
+// loadedDemo is a fresh app with the demo loaded, its meeting, and what
+// the demo printed.
+func loadedDemo(t *testing.T) (*app.App, context.Context, *models.Meeting, *bytes.Buffer) {
+	t.Helper()
 	cfg := testenv.Config(t)
 	a, err := app.New(cfg, testenv.Logger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Shutdown(0)
+	t.Cleanup(func() { a.Shutdown(0) })
 	a.Auth.Cost = 4
 	ctx := context.Background()
-	if err := demo.Load(ctx, demo.ServicesOf(a), &bytes.Buffer{}); err != nil {
+	var out bytes.Buffer
+	if err := demo.Load(ctx, demo.ServicesOf(a), &out); err != nil {
 		t.Fatal(err)
 	}
 	m, err := a.Meetings.BySlug(ctx, demo.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, ctx, m, &out
+}
+
+// TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress: 30 Member
+// States' and 2 observer States' delegations, intergovernmental
+// organizations, the ECOSOC list imported (registrations on both tracks,
+// one claim the list does not confirm) and one notice open until a
+// deadline in the future.
+func TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress(t *testing.T) {
+	a, ctx, m, _ := loadedDemo(t)
 	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -313,5 +323,36 @@ func TestDemoHasDelegationsAnECOSOCListAndANoticeInProgress(t *testing.T) {
 	}
 	if notices[0].Missions != 32 {
 		t.Errorf("the notice went to %d missions, want 32", notices[0].Missions)
+	}
+}
+
+// The demo's door has admitted most approved participants (all who spoke),
+// the Chair's summary counts them as attended, and their badges print.
+func TestDemoHasCheckedInParticipantsAndPrintsTheirBadges(t *testing.T) {
+	a, ctx, m, out := loadedDemo(t)
+	att, err := a.Registrations.AttendanceOf(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if att.CheckedIn == 0 || att.CheckedIn >= att.Approved {
+		t.Fatalf("demo attendance: %d of %d checked in", att.CheckedIn, att.Approved)
+	}
+	vs, err := a.Summary.Versions(ctx, m)
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("versions %v %v", vs, err)
+	}
+	v, err := a.Summary.Version(ctx, m, vs[0].Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("In all, %d participants attended.", att.CheckedIn); !strings.Contains(v.Markdown, want) {
+		t.Errorf("the draft does not say %q", want)
+	}
+	pdf, err := a.Handler.Door.Badges(ctx, m, nil, "a4")
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("badges: %v", err)
+	}
+	if !strings.Contains(out.String(), "/checkin") {
+		t.Errorf("the demo does not print the check-in page:\n%s", out.String())
 	}
 }

@@ -17,7 +17,7 @@ import (
 // those that should be refused come before those that may change state.
 var matrixActors = []string{
 	"anonymous", "mission", "other-meeting-token", "other-participant", "participant",
-	"rapporteur", "moderator", "admin-no-csrf", "admin",
+	"rapporteur", "registrar", "moderator", "admin-no-csrf", "admin",
 }
 
 // matrixFixture is a fresh server with a meeting "m" (and another, "n"),
@@ -137,6 +137,7 @@ func newMatrixFixture(t testing.TB) *matrixFixture {
 		"other-participant":   e.Participant(f.b.Token()),
 		"other-meeting-token": e.Participant(f.othr.Token()),
 		"rapporteur":          e.Staff(models.RoleRapporteur),
+		"registrar":           e.Staff(models.RoleRegistrar),
 		"moderator":           e.Staff(models.RoleModerator),
 		"admin":               admin,
 		"admin-no-csrf":       &noCSRF,
@@ -174,6 +175,8 @@ var (
 	adminOnly   = who{staff: true, roles: []string{models.RoleAdmin}}
 	moderators  = who{staff: true, roles: []string{models.RoleModerator, models.RoleAdmin}, tokenForbidden: true}
 	notesStaff  = who{staff: true, roles: []string{models.RoleRapporteur, models.RoleAdmin}}
+	// doorStaff: registrars and the secretariat, at the door.
+	doorStaff = who{staff: true, roles: []string{models.RoleRegistrar, models.RoleAdmin}}
 	// missionOnly: a mission's focal point, for its own delegation.
 	missionOnly = who{mission: true}
 	// floor: moderators, and participants for themselves.
@@ -200,7 +203,7 @@ type matrixRow struct {
 	want map[string]int
 }
 
-var staffRole = map[string]string{"rapporteur": models.RoleRapporteur, "moderator": models.RoleModerator, "admin": models.RoleAdmin, "admin-no-csrf": models.RoleAdmin}
+var staffRole = map[string]string{"rapporteur": models.RoleRapporteur, "registrar": models.RoleRegistrar, "moderator": models.RoleModerator, "admin": models.RoleAdmin, "admin-no-csrf": models.RoleAdmin}
 
 // expect is the intended answer of route r to actor for method.
 func (r matrixRow) expect(actor, method string) int {
@@ -384,6 +387,37 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/ecosoc/import": {path: "/api/ecosoc/import", who: adminOnly, ok: 200, contentType: "text/csv",
 		body: func(*matrixFixture, string) any { return "name,status,year\nMatrix Listed Org,special,2004\n" }},
 
+	// At the door. Each actor let through checks in its own approved
+	// registration (registrar d, admin g) and undoes it.
+	"POST /api/meetings/:slug/checkins": {path: "/api/meetings/m/checkins", who: doorStaff, ok: 201,
+		body: func(f *matrixFixture, actor string) any {
+			if actor == "admin" {
+				return map[string]any{"registration_id": f.g.ID}
+			}
+			return map[string]any{"registration_id": f.d.ID}
+		}},
+	"DELETE /api/meetings/:slug/checkins/:id": {who: doorStaff, ok: 200,
+		setup: func(t *testing.T, f *matrixFixture) {
+			for _, r := range []testenv.Registered{f.d, f.g} {
+				f.actors["admin"].MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": r.ID}, 201, nil)
+			}
+		},
+		pathFor: func(f *matrixFixture, actor string) string {
+			if actor == "admin" {
+				return fmt.Sprintf("/api/meetings/m/checkins/%d", f.g.ID)
+			}
+			return fmt.Sprintf("/api/meetings/m/checkins/%d", f.d.ID)
+		}},
+	"GET /api/meetings/:slug/attendance": {path: "/api/meetings/m/attendance", who: anyStaff, ok: 200},
+	"GET /api/meetings/:slug/badges.pdf": {path: "/api/meetings/m/badges.pdf?status=approved", who: doorStaff, ok: 200},
+	// The staff's list names people; the public one (?public=1, anyone
+	// once the meeting has started) is handlers' TestThePublicListOfParticipants….
+	"GET /api/meetings/:slug/participants.:format": {path: "/api/meetings/m/participants.pdf", who: anyStaff, ok: 200},
+	// Released at a time before every approval of the fixture: nobody
+	// goes, and every cell finds the fixture as it was.
+	"POST /api/meetings/:slug/release-no-shows": {path: "/api/meetings/m/release-no-shows", who: adminOnly, ok: 200,
+		body: func(*matrixFixture, string) any { return map[string]string{"before": "2020-01-01T00:00:00Z"} }},
+
 	// The participant, by their own token: every token acts on its own registration only.
 	"GET /api/participant": {path: "/api/participant", who: participant, ok: 200},
 	"PUT /api/participant": {path: "/api/participant", who: participant, ok: 200, body: func(*matrixFixture, string) any {
@@ -497,6 +531,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /m/:slug/summary":            {path: "/m/m/summary", who: public, ok: 200},
 	"GET /m/:slug/calendar.ics":       {path: "/m/m/calendar.ics", who: public, ok: 200},
 	"GET /p/:slug":                    {path: "/p/oewg", who: public, ok: 200},
+	"GET /m/:slug/checkin":            {path: "/m/m/checkin", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {

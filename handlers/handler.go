@@ -22,6 +22,7 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/door"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -63,6 +64,8 @@ type Handler struct {
 	Audit AuditLog
 	// Privacy exports and erases a participant's personal data.
 	Privacy *privacy.Service
+	// Door prints badges and lists of participants.
+	Door *door.Service
 	// Delegations is the States' missions and their focal points.
 	Delegations *delegations.Service
 	// Accreditation is the non-objection procedure: notices, objections

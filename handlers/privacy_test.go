@@ -387,6 +387,19 @@ func TestAnonymizationAfterRetentionKeepsTheSummaryAndTheLiveRecordTrue(t *testi
 		t.Fatalf("the circulation does not list its recipients: %s", body)
 	}
 
+	// Their badges' check-in codes, which must check nobody in afterwards.
+	codes := make([]string, len(lr.regs))
+	for i := range lr.regs {
+		var p struct {
+			CheckinCode string `json:"checkin_code"`
+		}
+		e.Participant(lr.regs[i].Token()).MustJSON("GET", "/api/participant", nil, 200, &p)
+		if p.CheckinCode == "" {
+			t.Fatalf("participant %d has no check-in code", i)
+		}
+		codes[i] = p.CheckinCode
+	}
+
 	admin.MustJSON("PATCH", "/api/meetings/m", map[string]any{"retention_days": 30}, 200, nil)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -429,6 +442,7 @@ func TestAnonymizationAfterRetentionKeepsTheSummaryAndTheLiveRecordTrue(t *testi
 			t.Errorf("the circulation still lists %s: %s", lr.emails[i], circulation)
 		}
 		e.Participant(lr.regs[i].Token()).MustJSON("GET", "/api/participant", nil, 401, nil)
+		admin.MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"code": codes[i]}, 404, nil)
 	}
 	var log struct{ Events []struct{ Action string } }
 	admin.MustJSON("GET", "/api/meetings/m/audit?limit=1000", nil, 200, &log)

@@ -13,6 +13,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/meetings"
 	"rostrum/models"
+	"rostrum/qr"
 	"rostrum/registration"
 )
 
@@ -56,6 +57,10 @@ type registrationView struct {
 	DecidedAt    *time.Time `json:"decided_at"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	// CheckinCode is what the participant's QR code carries to the door;
+	// "" until the registration is approved.
+	CheckinCode string     `json:"checkin_code"`
+	CheckedInAt *time.Time `json:"checked_in_at"`
 }
 
 type organizationView struct {
@@ -94,6 +99,10 @@ func viewRegistration(r *models.Registration) registrationView {
 		Track:                registration.TrackOf(&r.Organization),
 		ECOSOCVerifiedStatus: r.Organization.ECOSOCVerified,
 		ClaimUnverified:      registration.ClaimUnverified(r, &r.Organization),
+		CheckedInAt:          r.CheckedInAt,
+	}
+	if r.Status == models.StatusApproved {
+		v.CheckinCode = r.CheckinCode
 	}
 	if registration.HasClaim(r) {
 		v.Claim = &claimView{
@@ -352,6 +361,9 @@ type participantView struct {
 	ManageURL   string             `json:"manage_url"`
 	CanWithdraw bool               `json:"can_withdraw"`
 	CanEdit     bool               `json:"can_edit"`
+	// CheckinQR is the check-in code's QR code (a data: URL of a PNG),
+	// once approved.
+	CheckinQR string `json:"checkin_qr,omitempty"`
 }
 
 type participantMeeting struct {
@@ -373,9 +385,14 @@ type participantMeeting struct {
 func (h *Handler) viewParticipant(r *models.Registration, token string) participantView {
 	m := &r.Meeting
 	open := r.Status != models.StatusWithdrawn
+	var img string
+	if r.Status == models.StatusApproved && r.CheckinCode != "" {
+		img, _ = qr.DataURL(r.CheckinCode, 320) // a 20-character code always fits a QR code
+	}
 	v := viewRegistration(r)
 	v.ClaimUnverified = false // the secretariat's note, not the participant's
 	return participantView{
+		CheckinQR:        img,
 		registrationView: v,
 		Meeting: participantMeeting{Slug: m.Slug, Title: m.Title, Venue: m.Venue, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 			Timezone: m.Timezone, ZoneCity: meetings.ZoneCity(m.Timezone), RegistrationClosesAt: m.RegistrationClosesAt,

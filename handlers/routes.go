@@ -18,7 +18,7 @@ import (
 //	(none)       anyone
 //	participant  a participant's token (acting for themselves only)
 //	mission      a mission's focal-point token (acting for its delegation only)
-//	anyStaff     any staff session; admin, moderator, notes: those roles
+//	anyStaff     any staff session; admin, moderator, notes, door: those roles
 //	throttled    counted per client address (429 with Retry-After)
 func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/healthz", h.healthz)
@@ -31,6 +31,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	anyStaff := h.staff()
 	moderator := h.moderator()
 	notes := h.staff(models.RoleRapporteur, models.RoleAdmin)
+	door := h.staff(models.RoleRegistrar, models.RoleAdmin)
 	participant := h.participant
 
 	// What the pages call the values the API sends.
@@ -78,6 +79,16 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Post("/meetings/:slug/registrations/decisions", admin, h.decideMany)
 	api.Post("/registrations/:id/decision", admin, h.decide)
 	api.Post("/registrations/:id/name-change", admin, h.decideNameChange)
+
+	// At the door: registrars and the secretariat check participants in;
+	// staff read who came; the secretariat releases the seats of those
+	// who did not.
+	api.Post("/meetings/:slug/checkins", door, h.checkIn)
+	api.Delete("/meetings/:slug/checkins/:id", door, h.undoCheckIn)
+	api.Get("/meetings/:slug/attendance", anyStaff, h.attendance)
+	api.Post("/meetings/:slug/release-no-shows", admin, h.releaseNoShows)
+	api.Get("/meetings/:slug/badges.pdf", door, h.badges)
+	api.Get("/meetings/:slug/participants.:format", unlessPublic(anyStaff), h.participantsList) // ?public=1: anyone, once the meeting has started
 
 	// The participant, by the token of their private link.
 	api.Get("/participant", participant, h.getParticipant)
@@ -165,6 +176,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", page("screen.html"))
 	app.Get("/m/:slug/notes", page("notes.html"))
+	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", page("summary.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar

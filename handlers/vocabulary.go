@@ -23,6 +23,7 @@ type Vocabulary struct {
 	ECOSOCStatuses       []models.Term               `json:"ecosoc_statuses"`
 	RegistrationStatuses []models.Term               `json:"registration_statuses"`
 	MeetingKinds         []models.Term               `json:"meeting_kinds"`
+	StaffRoles           []models.Term               `json:"staff_roles"`
 	Countries            []registration.CountryEntry `json:"countries"`
 	ErrorCodes           []errorCodeView             `json:"error_codes"`
 }
@@ -47,6 +48,7 @@ func buildVocabulary() Vocabulary {
 		ECOSOCStatuses:       models.ECOSOCStatusTerms,
 		RegistrationStatuses: models.RegistrationStatusTerms,
 		MeetingKinds:         models.MeetingKindTerms,
+		StaffRoles:           models.RoleTerms,
 		Countries:            registration.Countries(),
 	}
 	for _, t := range models.StakeholderTypes {

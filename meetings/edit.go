@@ -101,7 +101,10 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 		if in.Process, err = processSlug(tx, cur.ProcessID); err != nil {
 			return err
 		}
-		was := in
+		// What it was, apart from in: a PATCH decodes into in, and JSON
+		// writes through in's pointers (retention_days).
+		was := InputOf(cur)
+		was.Process = in.Process
 		if err := change(&in); err != nil {
 			return err
 		}

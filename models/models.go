@@ -12,11 +12,25 @@ const (
 	RoleAdmin      = "admin"      // the secretariat
 	RoleModerator  = "moderator"  // runs the list of speakers
 	RoleRapporteur = "rapporteur" // writes notes on interventions
+	RoleRegistrar  = "registrar"  // checks participants in at the door, prints badges
 )
+
+// RoleTerms are the staff roles and their names, in display order.
+var RoleTerms = []Term{
+	{RoleAdmin, "Admin (secretariat)"},
+	{RoleModerator, "Moderator"},
+	{RoleRapporteur, "Rapporteur"},
+	{RoleRegistrar, "Registrar (at the door)"},
+}
 
 // ValidRole reports whether r is a staff role.
 func ValidRole(r string) bool {
-	return r == RoleAdmin || r == RoleModerator || r == RoleRapporteur
+	for _, t := range RoleTerms {
+		if t.Key == r {
+			return true
+		}
+	}
+	return false
 }
 
 // User is a staff account.
@@ -234,6 +248,15 @@ type Registration struct {
 	// Organization is the State's record, of type member_state or
 	// observer_state).
 	HeadOfDelegation bool `gorm:"not null;default:false" json:"head_of_delegation"`
+	// CheckinCode is what the participant's QR code carries to the door:
+	// random, drawn apart from the private link's token, so that knowing
+	// one tells nothing of the other; it only checks its holder in.
+	CheckinCode string `gorm:"size:32;not null;default:'';index:idx_reg_checkin_code" json:"-"`
+	// CheckedInAt is when the participant was first checked in at the
+	// door (nil: not, or the check-in was undone), and CheckedInBy the
+	// staff member who did it.
+	CheckedInAt *time.Time `json:"checked_in_at,omitempty"`
+	CheckedInBy string     `gorm:"size:300;not null;default:''" json:"-"`
 }
 
 // SeatCount counts a meeting's held seats: its pending and approved

@@ -129,7 +129,7 @@ func (s *Service) RegisterDelegate(ctx context.Context, meetingID uint, st State
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: d.Name, Email: d.Email, JobTitle: d.JobTitle,
 			Status: models.StatusApproved, Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
-			DecidedAt: &now, HeadOfDelegation: d.Head,
+			DecidedAt: &now, HeadOfDelegation: d.Head, CheckinCode: NewCheckinCode(),
 		}
 		if err := tx.Create(reg).Error; err != nil {
 			return err

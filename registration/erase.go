@@ -45,10 +45,9 @@ func anonymize(tx *gorm.DB, reg *models.Registration, now time.Time) (Erased, er
 	cols := map[string]any{
 		"name": "", "email": "", "job_title": "", "pending_name": "", "pending_name_at": nil,
 		"token_hash": erasedTokenHash(reg.ID), "anonymized_at": now, "updated_at": now,
-		// Check-in codes (issue 14, section 3) are personal too: when the
-		// registrations get a checkin_code column, null it here, so that
-		// a badge printed before the erasure stops checking anyone in:
-		//   "checkin_code": nil,
+		// The check-in code is the person's too: a badge printed before
+		// the erasure checks nobody in (checked_in_at stays: attendance).
+		"checkin_code": "",
 	}
 	res := tx.Model(&models.Registration{}).Where("id = ? AND anonymized_at IS NULL", reg.ID).Updates(cols)
 	if res.Error != nil {
@@ -58,7 +57,7 @@ func anonymize(tx *gorm.DB, reg *models.Registration, now time.Time) (Erased, er
 		return Erased{}, apperr.Conflict("registration %d was erased meanwhile", reg.ID).WithCode("already_erased")
 	}
 	reg.Name, reg.Email, reg.JobTitle, reg.PendingName, reg.PendingNameAt = "", "", "", "", nil
-	reg.TokenHash, reg.AnonymizedAt = erasedTokenHash(reg.ID), &now
+	reg.TokenHash, reg.AnonymizedAt, reg.CheckinCode = erasedTokenHash(reg.ID), &now, ""
 	return out, nil
 }
 
@@ -75,9 +74,11 @@ func (s *Service) EraseTx(tx *gorm.DB, id uint, now time.Time) (Erased, error) {
 	}
 	var promoted []models.Registration
 	if CanTransition(reg.Status, models.StatusWithdrawn) == nil {
-		if promoted, err = s.withdrawTx(tx, reg, m, false); err != nil {
+		o, err := s.withdraw(tx, reg, m, "", "")
+		if err != nil {
 			return Erased{}, err
 		}
+		promoted = o.Promoted
 	}
 	e, err := anonymize(tx, reg, now)
 	e.Promoted = promoted

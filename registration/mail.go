@@ -11,6 +11,7 @@ import (
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
+	"rostrum/qr"
 )
 
 // Kinds of mail this capability sends (outbox.Message.Kind).
@@ -22,6 +23,7 @@ const (
 	mailNameChange   = "registration_name_change"  // the secretariat accepted or refused a new name
 	mailLink         = "registration_link"         // a new private link, asked for by its address
 	mailDelegate     = "registration_delegate"     // a mission's focal point registered a member of its delegation
+	mailNoShow       = "registration_no_show"      // not checked in by the time set: the seat went to the waiting list
 )
 
 // letter is what a mail says, before it is put into text and HTML.
@@ -41,6 +43,9 @@ type letter struct {
 	// Calendar is the meeting's calendar.ics, in the mail that approves:
 	// from then on the participant has a seat to put in a calendar.
 	Calendar string
+	// Checkin is the participant's check-in code, in the mails that
+	// accredit: the door scans its QR code, attached as an image.
+	Checkin string
 }
 
 // compose writes the letter of kind for reg (whose Meeting and
@@ -98,6 +103,10 @@ func compose(kind string, reg *models.Registration, manage, lost string) letter 
 		l.Subject = "Registration withdrawn: " + m.Title
 		l.Lead = "Your registration has been withdrawn, as you asked."
 		l.Next = "If this was a mistake, you may register again while registration is open."
+	case mailNoShow:
+		l.Subject = "Registration withdrawn: " + m.Title
+		l.Lead = "You had not been checked in at the door by the time the secretariat set, so your registration has been withdrawn and your seat given to someone on the waiting list."
+		l.Next = "If you are at the venue, please speak to the registration desk."
 	case mailLink:
 		l.Subject = "Your new link: " + m.Title
 		l.Lead = "Here is a new private link to your registration, as asked on the meeting's page. The link sent before no longer works."
@@ -125,6 +134,12 @@ Venue:        {{.Venue}}
 {{- end}}
 Organization: {{.Org}}
 Status:       {{.Status}}
+{{- if .Checkin}}
+
+At the door, show the QR code attached to this mail (checkin-code.png),
+or the one on your registration's page, or say your check-in code:
+{{.Checkin}}
+{{- end}}
 {{- if .Calendar}}
 
 Add the meeting to your calendar: {{.Calendar}}
@@ -161,6 +176,9 @@ var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
 <tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
 <tr><th align="left">Status</th><td>{{.Status}}</td></tr>
 </table>
+{{- if .Checkin}}
+<p>At the door, show the QR code attached to this mail (checkin-code.png), or the one on your registration's page, or say your check-in code: <strong>{{.Checkin}}</strong></p>
+{{- end}}
 {{- if .Calendar}}
 <p><a href="{{.Calendar}}">Add the meeting to your calendar</a> (times in UTC; your calendar shows them in your zone).</p>
 {{- end}}
@@ -203,6 +221,15 @@ func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) er
 	if kind == mailDecision && reg.Status == models.StatusApproved {
 		l.Calendar = s.PublicURL + "/m/" + reg.Meeting.Slug + "/calendar.ics"
 	}
+	var attach []outbox.Attachment
+	if (kind == mailDecision || kind == mailDelegate) && reg.Status == models.StatusApproved && reg.CheckinCode != "" {
+		l.Checkin = reg.CheckinCode
+		png, err := qr.PNG(reg.CheckinCode, 320)
+		if err != nil {
+			return err
+		}
+		attach = append(attach, outbox.Attachment{Filename: "checkin-code.png", ContentType: "image/png", Data: png})
+	}
 	text, html, err := render(l)
 	if err != nil {
 		return err
@@ -211,7 +238,7 @@ func (s *Service) enqueue(tx *gorm.DB, kind string, reg *models.Registration) er
 		Kind: kind, To: reg.Email, ToName: reg.Name,
 		// A subject is one line whatever the meeting's title holds.
 		Subject: strings.Join(strings.Fields(l.Subject), " "),
-		Text:    text, HTML: html, Secret: reg.Token,
+		Text:    text, HTML: html, Secret: reg.Token, Attachments: attach,
 	})
 	return err
 }

@@ -206,7 +206,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		}
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
-			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
+			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now, CheckinCode: NewCheckinCode(),
 			ConsentVersion: ConsentVersionOf(m),
 		}
 		setClaim(reg, a.Organization)
@@ -462,8 +462,10 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 		if err != nil {
 			return err
 		}
-		out.Promoted, err = s.withdrawTx(tx, reg, m, true)
-		out.Registration = *reg
+		o, err := s.withdraw(tx, reg, m, "", mailWithdrawn)
+		if o != nil {
+			out = *o
+		}
 		return err
 	})
 	if err != nil {
@@ -472,26 +474,37 @@ func (s *Service) Withdraw(ctx context.Context, id uint) (*Outcome, error) {
 	return &out, nil
 }
 
-// withdrawTx withdraws reg (locked, of meeting m) inside tx: the state,
-// the participant's mail when mail is set, and the seat it held to the
-// oldest waitlisted registrations, which it returns.
-func (s *Service) withdrawTx(tx *gorm.DB, reg *models.Registration, m *models.Meeting, mail bool) ([]models.Registration, error) {
+// withdraw is every withdrawal's path inside tx, with reg and its meeting
+// m locked (lockRegistration): reg moves to withdrawn (with reason, when
+// not ""), its participant gets the mail of kind (none when kind is "", as
+// when they erase their data and the address goes with it), and a seat it held goes
+// to the oldest waitlisted registration.
+func (s *Service) withdraw(tx *gorm.DB, reg *models.Registration, m *models.Meeting, reason, kind string) (*Outcome, error) {
 	from := reg.Status
 	if err := CanTransition(from, models.StatusWithdrawn); err != nil {
 		return nil, err
 	}
-	if err := s.move(tx, reg, models.StatusWithdrawn, nil); err != nil {
+	var extra map[string]any
+	if reason != "" {
+		extra = map[string]any{"reason": reason}
+		reg.Reason = reason
+	}
+	if err := s.move(tx, reg, models.StatusWithdrawn, extra); err != nil {
 		return nil, err
 	}
-	if mail {
-		if err := s.enqueue(tx, mailWithdrawn, reg); err != nil {
+	if kind != "" {
+		if err := s.enqueue(tx, kind, reg); err != nil {
 			return nil, err
 		}
 	}
+	out := &Outcome{Registration: *reg}
 	if HoldsSeat(from) {
-		return s.promote(tx, m, reg.ID)
+		var err error
+		if out.Promoted, err = s.promote(tx, m, reg.ID); err != nil {
+			return nil, err
+		}
 	}
-	return nil, nil
+	return out, nil
 }
 
 // UpdateDetails changes the participant's name and job title on their own

@@ -52,8 +52,9 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0016_delegations", Migrate: migrate0016Delegations},
 	{ID: "0017_speaker_order", Migrate: migrate0017SpeakerOrder},
 	{ID: "0018_accreditation", Migrate: migrate0018Accreditation},
+	{ID: "0019_checkin", Migrate: migrate0019Checkin},
 	{ID: "0020_personal_data", Migrate: migrate0020PersonalData},
-	// 0019 and 0021 are other branches' (IDs need only be unique and ordered).
+	// 0021 is other branches' (IDs need only be unique and ordered).
 	{ID: "0022_processes", Migrate: migrate0022Processes},
 }
 

@@ -174,7 +174,11 @@ func (d *drafter) introduction() {
 			s += "; the " + map[bool]string{true: "organization was", false: "organizations were"}[len(orgs) == 1] + " " + JoinAnd(parts)
 		}
 	}
-	d.numbered(s + ".")
+	s += "."
+	if r.Attended > 0 {
+		s += " In all, " + Plural(r.Attended, "participant", "participants") + " attended."
+	}
+	d.numbered(s)
 
 	n, total := 0, time.Duration(0)
 	for _, it := range r.Items {

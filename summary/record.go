@@ -30,8 +30,12 @@ type Record struct {
 	Timezone    string // IANA name; dates are shown in the meeting's zone
 	Attribution string // models.AttributionChathamHouse or models.AttributionAttributed
 	Items       []Item
-	// Organizations that took part (approved registrations), any order.
+	// Organizations that took part (approved registrations, or those of
+	// the participants checked in when anyone was), any order.
 	Organizations []Organization
+	// Attended is how many participants were checked in at the door; 0
+	// when the door kept no attendance.
+	Attended int
 }
 
 // Item is one agenda item with its interventions in speaking order.

@@ -42,12 +42,16 @@ type Speakers interface {
 // Service stores notes and summary versions, renders documents and
 // circulates approved versions through the outbox.
 type Service struct {
-	DB        *gorm.DB // the summary's own tables: notes, versions, revisions, circulations
-	Speakers  Speakers
-	Agenda    Agenda
-	Registry  Registry
-	Fonts     *Fonts
-	PublicURL string
+	DB       *gorm.DB // the summary's own tables: notes, versions, revisions, circulations
+	Speakers Speakers
+	Agenda   Agenda
+	Registry Registry
+	// Attendance, when set, says who was checked in at the door: when
+	// anyone was, the summary counts those who attended rather than
+	// those approved.
+	Attendance Attendance
+	Fonts      *Fonts
+	PublicURL  string
 	// Notify, when set, is called after a circulation commits, to wake
 	// the outbox worker.
 	Notify func()
@@ -244,6 +248,15 @@ func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error)
 	approved, err := s.Registry.Approved(ctx, m.ID)
 	if err != nil {
 		return r, err
+	}
+	if s.Attendance != nil {
+		attended, err := s.Attendance.Attended(ctx, m.ID)
+		if err != nil {
+			return r, err
+		}
+		if len(attended) > 0 {
+			approved, r.Attended = attended, len(attended)
+		}
 	}
 	seen := map[uint]bool{}
 	for _, p := range approved {

@@ -26,6 +26,12 @@ type Registry interface {
 	Approved(ctx context.Context, meetingID uint) ([]models.Registration, error)
 }
 
+// Attendance is who was checked in at the meeting's door
+// (registration.Service): none when nobody was.
+type Attendance interface {
+	Attended(ctx context.Context, meetingID uint) ([]models.Registration, error)
+}
+
 // LiveList lists a meeting's interventions with their speaking time
 // (live.Service).
 type LiveList interface {

@@ -2,9 +2,10 @@
 // enable, send a link to set a new password) and every staff member's
 // "change my password".
 import { $, api, clearFieldErrors, el, formJSON, replace, say, showError } from "./api.js";
+import { staffRoles } from "./vocabulary.js";
 
 const status = $("#status");
-const roles = [["admin", "Admin"], ["moderator", "Moderator"], ["rapporteur", "Rapporteur"]];
+const roles = staffRoles.map(({ key, label }) => [key, label]);
 let me = null;
 
 // showStaff lists the accounts for an admin; others see only their own

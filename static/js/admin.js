@@ -166,13 +166,22 @@ async function showMeeting(slug) {
     meeting.max_per_organization ? `at most ${meeting.max_per_organization} per organization` : "",
   ].filter(Boolean).join(" · "));
   const base = `/m/${encodeURIComponent(meeting.slug)}`;
-  replace($("#meeting-links"),
-    el("a", { class: "button secondary small", href: `${base}/console` }, "Live console"),
-    el("a", { class: "button secondary small", href: `${base}/screen` }, "Room screen"),
-    el("a", { class: "button secondary small", href: `${base}/notes` }, "Notes"),
-    el("a", { class: "button secondary small", href: `${base}/summary/desk` }, "Summary desk"),
-    el("a", { class: "button secondary small", href: `${base}/register` }, "Registration form"),
-    meeting.process ? el("a", { class: "button secondary small", href: `/p/${encodeURIComponent(meeting.process)}` }, "Process page") : null);
+  // Each role sees the pages it may work on: a registrar the door.
+  const role = user.role;
+  const link = (roles, href, text) => roles.includes(role) ? el("a", { class: "button secondary small", href }, text) : null;
+  const apiBase = `/api/meetings/${encodeURIComponent(meeting.slug)}`;
+  replace($("#meeting-links"), [
+    link(["admin", "moderator"], `${base}/console`, "Live console"),
+    link(["admin", "moderator", "rapporteur"], `${base}/screen`, "Room screen"),
+    link(["admin", "rapporteur"], `${base}/notes`, "Notes"),
+    link(["admin", "moderator", "rapporteur"], `${base}/summary/desk`, "Summary desk"),
+    link(["admin", "registrar"], `${base}/checkin`, "Check-in at the door"),
+    link(["admin", "registrar"], `${apiBase}/badges.pdf?status=approved`, "Badges (PDF, A4)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.pdf`, "List of participants (PDF)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.docx`, "List of participants (DOCX)"),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${base}/register`, "Registration form"),
+    meeting.process ? el("a", { class: "button secondary small", href: `/p/${encodeURIComponent(meeting.process)}` }, "Process page") : null,
+  ].filter(Boolean));
   filters.reset();
   showTracks(meeting, isAdmin);
   panel.hidden = false;
@@ -307,7 +316,8 @@ function row(r) {
       el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
       claimTable(r)),
     el("td", {}, typeLabel(org.type), trackNote(r)),
-    el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null),
+    el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null,
+      r.checked_in_at ? el("span", { class: "cell-sub", text: `checked in ${meetingTime(meeting, r.checked_in_at)}` }) : null),
     el("td", {}, decisionButtons(r)));
 }
 

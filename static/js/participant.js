@@ -54,6 +54,18 @@ function render(reg) {
     " awaits the secretariat's confirmation. Until then the meeting shows you as ",
     el("strong", { text: reg.name }), ".",
   ] : "");
+  // Once approved: the QR code of the check-in code, with the name and
+  // the meeting, for the door.
+  $("#door-pass").hidden = !reg.checkin_qr;
+  if (reg.checkin_qr) {
+    $("#pass-qr").src = reg.checkin_qr;
+    $("#pass-qr").alt = `QR code of the check-in code ${reg.checkin_code}`;
+    replace($("#pass-name"), reg.name);
+    replace($("#pass-org"), org.name || "");
+    replace($("#pass-meeting"), meeting ? `${meeting.title}, ${meetingDates(meeting)}` : "");
+    replace($("#pass-code"), reg.checkin_code);
+    replace($("#pass-checked"), reg.checked_in_at ? `Checked in ${meetingTime(meeting, reg.checked_in_at)}.` : "");
+  }
   editButton.hidden = !reg.can_edit;
   withdrawButton.hidden = !reg.can_withdraw;
   $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;

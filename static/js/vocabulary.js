@@ -22,6 +22,7 @@ export const registrationStatuses = v.registration_statuses || []; // [{key, lab
 export const ecosocStatuses = v.ecosoc_statuses || [];           // [{key, label}]
 export const countries = v.countries || [];                      // [{code, name}]
 export const meetingKinds = v.meeting_kinds || [];               // [{key, label}]
+export const staffRoles = v.staff_roles || [];                   // [{key, label}]
 // Participant categories: the States, then the stakeholder types, in the
 // UN's order of precedence.
 export const categories = v.categories || [];                    // [{key, label, group_label}]

@@ -1,0 +1,117 @@
+package door
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"rostrum/apperr"
+	"rostrum/meetings"
+	"rostrum/models"
+	"rostrum/registration"
+	"rostrum/summary"
+)
+
+// ListFormats are the formats of the list of participants and their
+// content types.
+var ListFormats = map[string]string{
+	"pdf":  "application/pdf",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+// ListOfParticipants writes meeting m's list of participants as UN
+// documents lay it out, in Markdown for the summary's renderers: Member
+// States, observer States, intergovernmental organizations, then the
+// other organizations by stakeholder type, each group alphabetical (a
+// State's delegation led by its head), every participant with their
+// title. The public list names the States and organizations only, no
+// person.
+func ListOfParticipants(m *models.Meeting, regs []models.Registration, public bool) string {
+	regs = append([]models.Registration(nil), regs...)
+	registration.SortForList(regs)
+	var b strings.Builder
+	b.WriteString("# List of participants\n\n")
+	fmt.Fprintf(&b, "%s\n\n", summary.Escape(m.Title))
+	place := meetings.Dates(m)
+	if strings.TrimSpace(m.Venue) != "" {
+		place = m.Venue + ", " + place
+	}
+	fmt.Fprintf(&b, "%s\n\n", summary.Escape(place))
+	if len(regs) == 0 {
+		b.WriteString("## Participants\n\nNo participant is accredited yet.\n")
+		return b.String()
+	}
+	category := ""
+	org := uint(0)
+	for i := range regs {
+		r := &regs[i]
+		if r.Organization.Type != category {
+			category = r.Organization.Type
+			org = 0
+			fmt.Fprintf(&b, "## %s\n\n", summary.Escape(heading(category)))
+		}
+		if r.OrganizationID != org {
+			org = r.OrganizationID
+			name := r.Organization.Name
+			if a := strings.TrimSpace(r.Organization.Acronym); a != "" && !models.IsState(category) {
+				name += " (" + a + ")"
+			}
+			if public {
+				fmt.Fprintf(&b, "- %s\n", summary.Escape(name))
+				if i+1 == len(regs) || regs[i+1].Organization.Type != category {
+					b.WriteString("\n")
+				}
+				continue
+			}
+			fmt.Fprintf(&b, "**%s**\n\n", summary.Escape(name))
+		}
+		if public {
+			continue
+		}
+		line := r.Name
+		if t := strings.TrimSpace(r.JobTitle); t != "" {
+			line += ", " + t
+		}
+		if r.HeadOfDelegation {
+			line += " (Head of delegation)"
+		}
+		fmt.Fprintf(&b, "%s\n\n", summary.Escape(line))
+	}
+	return b.String()
+}
+
+// heading names a category's section of the list.
+func heading(category string) string {
+	if models.IsState(category) {
+		return models.CategoryOf(category).Group // "Member States"
+	}
+	return models.CategoryLabel(category) // "Intergovernmental organizations and UN entities", "Non-governmental organizations"
+}
+
+// errNotStarted is the answer to the public list before the meeting.
+func errNotStarted(m *models.Meeting) error {
+	return apperr.Forbidden("the list of participants is published once the meeting has started, %s",
+		meetings.Dates(m)).WithCode("meeting_not_started")
+}
+
+// List renders meeting m's list of participants (its approved
+// registrations) in format (pdf or docx); the public one, only once the
+// meeting has started (403 meeting_not_started before), names no person.
+func (s *Service) List(ctx context.Context, m *models.Meeting, format string, public bool, now time.Time) ([]byte, error) {
+	if _, ok := ListFormats[format]; !ok {
+		return nil, apperr.NotFound("no list format %q: use pdf or docx", format)
+	}
+	if public && now.Before(m.StartsAt) {
+		return nil, errNotStarted(m)
+	}
+	if format == "pdf" && s.Fonts == nil {
+		return nil, fmt.Errorf("door: the PDF fonts are not loaded (summary_font_dir)")
+	}
+	regs, err := s.Participants.Approved(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	title := "List of participants: " + m.Title
+	return summary.Render(ListOfParticipants(m, regs, public), format, s.Fonts, title)
+}
