@@ -27,6 +27,9 @@ func zoned(m *models.Meeting) zonedMeeting {
 type meetingView struct {
 	zonedMeeting
 	Counts map[string]int64 `json:"counts"`
+	// ScreenNextSpeakers is how many next speakers the room's screen
+	// lists (the server's setting screen_next_speakers).
+	ScreenNextSpeakers int `json:"screen_next_speakers"`
 }
 
 // createMeeting: POST /api/meetings (admin).
@@ -39,7 +42,7 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: zoned(m), Counts: map[string]int64{}})
+	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: zoned(m), Counts: map[string]int64{}, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // editMeeting: PATCH /api/meetings/:slug (admin). The body names the
@@ -59,7 +62,7 @@ func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -85,7 +88,7 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: zoned(m), Counts: counts.ByStatus, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).

@@ -4,7 +4,7 @@
 // balance of the floor and "suggest next". Every command goes over the
 // page's websocket; the page shows only what the server sends back.
 import {
-  LiveConnection, clock, currentItem, h, kindLabel, phase, remainingMs, speaking, statusText, waiting,
+  Countdown, LiveConnection, clock, currentItem, h, kindLabel, speaking, statusText, waiting,
 } from "./livestate.js";
 import { categories, groupLabel, typeLabel } from "./vocabulary.js";
 
@@ -196,14 +196,11 @@ function renderBalance() {
     h("td", {}, h("meter", { min: 0, max: maxT, value: b[t].speaking_ms, "aria-label": `${groupLabel(t)}: speaking time` }), ` ${clock(b[t].speaking_ms)}`))));
 }
 
+let countdown = null;
+
 function tick() {
-  const el = $("timer");
-  const sp = state && speaking(state);
-  const t = sp && sp.item.timer;
-  if (!t) { el.textContent = "–:––"; el.dataset.phase = "idle"; return; }
-  const now = conn.serverNow();
-  el.textContent = clock(remainingMs(t, now)) + (t.paused_at ? " (paused)" : "");
-  el.dataset.phase = t.paused_at ? "paused" : phase(t, now);
+  countdown ||= new Countdown($("timer"), $("timer-alert"));
+  countdown.update(state && speaking(state), conn.serverNow());
 }
 
 function reorder(ids) {

@@ -54,8 +54,9 @@ function render(reg) {
     el("strong", { text: reg.name }), ".",
   ] : "");
   editButton.hidden = !reg.can_edit;
-  withdrawButton.hidden = !reg.can_withdraw;
-  $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
+  // Withdrawing is out of the way, at the foot of the page, and confirms.
+  $("#withdraw-line").hidden = !reg.can_withdraw;
+  $("#actions").hidden = !reg.can_edit;
   if (!reg.can_edit) form.hidden = true;
   section.hidden = false;
 }
