@@ -2,6 +2,7 @@
 // is at hand), saves as you type, and never loses a note: every keystroke
 // is kept in localStorage until the server has it, and saving is retried
 // until the connection comes back.
+import { accountBar } from './staff.js';
 import { api, el, login, slug, HTTPError } from './summary-common.js';
 import { countryName, typeLabel } from './vocabulary.js';
 
@@ -185,6 +186,7 @@ function connect(delay = 1000) {
 
 async function main() {
   await login();
+  await accountBar(document.querySelector('header.bar'));
   const [meeting, agenda] = await Promise.all([
     api('GET', `/api/meetings/${encodeURIComponent(slug)}`),
     api('GET', `/api/meetings/${encodeURIComponent(slug)}/agenda`),

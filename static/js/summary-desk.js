@@ -2,6 +2,7 @@
 // with a preview, compare revisions, approve, circulate and follow the
 // circulation's progress.
 import { api, el, login, slug, when } from './summary-common.js';
+import { accountBar } from './staff.js';
 
 const base = `/api/meetings/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
@@ -229,6 +230,7 @@ async function resend() {
 
 async function main() {
   const user = await login();
+  await accountBar(document.querySelector('header.bar'));
   canEdit = user && user.role === 'admin';
   for (const n of document.querySelectorAll('.admin-only')) n.hidden = !canEdit;
   $('role-note').hidden = canEdit;
