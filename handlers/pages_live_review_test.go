@@ -219,6 +219,8 @@ func TestScreenFitsFrom1366To4KMarksKindsAndListsTheConfiguredNextSpeakers(t *te
 				}
 			}
 			lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers/%d/start", lm.items[0], first), nil, 200, nil)
+			replier, _ := lm.participant(t, "Ben Okafor", "academia", models.StatusApproved)
+			lm.mod.MustJSON("POST", lm.path("/agenda/%d/speakers", lm.items[0]), map[string]any{"registration_id": replier.ID, "kind": "reply", "reply_to": first}, 201, nil)
 			ctx := browser.New(t)
 			browser.FailOnPageErrors(t, ctx)
 			browser.Do(t, ctx, chromedp.Navigate(e.URL+"/m/oewg/screen"))
@@ -226,6 +228,9 @@ func TestScreenFitsFrom1366To4KMarksKindsAndListsTheConfiguredNextSpeakers(t *te
 			waitJS(t, ctx, fmt.Sprintf(`document.querySelectorAll("#next li").length === %d`, n))
 			if mark := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(`#next li[data-kind="point_of_order"] .kind-mark`))); mark != "Point of order" {
 				t.Errorf("a point of order is marked %q", mark)
+			}
+			if mark := browser.Value(t, ctx, chromedp.Evaluate[string](`(document.querySelector('#next li[data-kind="reply"] .kind-mark') || {}).textContent || ""`)); mark != "Reply" {
+				t.Errorf("a reply is marked %q", mark)
 			}
 			for _, size := range [][2]int64{{1366, 768}, {1920, 1080}, {3840, 2160}} {
 				browser.Do(t, ctx, chromedp.EmulateViewport(size[0], size[1]))
