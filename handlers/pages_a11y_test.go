@@ -122,7 +122,8 @@ func (f *a11yFixture) pages() []a11yPage {
 	}
 }
 
-// a11yViewports are the sizes the review tried: a laptop and a phone.
+// a11yViewports are the sizes the review tried: a laptop, a phone and
+// the room's projector.
 var a11yViewports = []struct {
 	name          string
 	width, height int64
@@ -130,6 +131,7 @@ var a11yViewports = []struct {
 }{
 	{"desktop", 1366, 768, false},
 	{"phone", 390, 844, true},
+	{"projector", 1920, 1080, false},
 }
 
 func setViewport(t *testing.T, ctx context.Context, width, height int64, mobile bool) {
@@ -141,7 +143,7 @@ func setViewport(t *testing.T, ctx context.Context, width, height int64, mobile 
 	}
 }
 
-func TestEveryPagePassesAxeAtDesktopAndPhoneSizes(t *testing.T) {
+func TestEveryPagePassesAxeAtDesktopPhoneAndProjectorSizes(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := browser.New(t)
 	browser.FailOnPageErrors(t, ctx)
