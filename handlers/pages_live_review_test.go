@@ -266,3 +266,18 @@ func TestConsoleBalanceTableIsNotClippedAt1366(t *testing.T) {
 		t.Fatalf("the balance is clipped at 1366 px: %+v", got)
 	}
 }
+
+func TestParticipantPageLeadsWithTheRegistrationUntilItIsApproved(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "oewg")
+	_, tok := lm.participant(t, "Ana Lima", "ngo", models.StatusPending)
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	browser.Do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	browser.Do(t, ctx, chromedp.Navigate(e.URL+"/r/"+tok))
+	liveWaitText(t, ctx, "#floor-position", "Only approved participants")
+	waitJS(t, ctx, `!document.getElementById("registration").hidden`)
+	if first := browser.Value(t, ctx, chromedp.Evaluate[bool](`document.getElementById("registration").getBoundingClientRect().top < document.getElementById("floor").getBoundingClientRect().top`)); !first {
+		t.Fatal("a pending participant's page leads with the list of speakers, not their registration")
+	}
+}

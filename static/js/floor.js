@@ -29,6 +29,10 @@ async function start() {
   }
   if (!res.ok) return; // not a valid participant link: the page says so
   me = await res.json();
+  // The floor leads the page only for those who may take it; until the
+  // secretariat approves them, their registration comes first.
+  const reg = document.getElementById("registration");
+  if (me.status !== "approved" && reg) reg.after(root);
   // During a session the section leads with who speaks, their time and
   // the queue; then the participant's own place and buttons; then every
   // request they have on any item, each with its own Withdraw.
