@@ -163,7 +163,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
-			RegistrationRateLimit: cfg.RegistrationRateLimit, ParticipantCommandRate: cfg.ParticipantCommandRate},
+			RegistrationRateLimit: cfg.RegistrationRateLimit, ParticipantCommandRate: cfg.ParticipantCommandRate,
+			ScreenNextSpeakers: cfg.ScreenNextSpeakers},
 		Health:        func(ctx context.Context) error { return store.Ping(ctx, db) },
 		Auth:          a.Auth,
 		Meetings:      a.Meetings,

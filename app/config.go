@@ -80,6 +80,8 @@ type Config struct {
 	// meetings it serves with the database, healing change notices that
 	// were lost (the cross-instance feed is best effort).
 	LiveCheckInterval time.Duration `koanf:"live_check_interval"`
+	// ScreenNextSpeakers is how many next speakers the room's screen lists.
+	ScreenNextSpeakers int `koanf:"screen_next_speakers"`
 
 	// PprofListen, when set, serves Go's profiler (net/http/pprof) on
 	// that address, apart from the public listener; for measuring only.
@@ -129,10 +131,11 @@ func Defaults() map[string]any {
 		"smtp_retry_base":   3 * time.Minute,
 		"smtp_timeout":      30 * time.Second,
 
-		"live_send_buffer":    64,
-		"live_ping_interval":  25 * time.Second,
-		"live_check_interval": 2 * time.Second,
-		"pprof_listen":        "",
+		"live_send_buffer":     64,
+		"live_ping_interval":   25 * time.Second,
+		"live_check_interval":  2 * time.Second,
+		"screen_next_speakers": 5,
+		"pprof_listen":         "",
 
 		// Where the summary's PDF finds its TrueType fonts (Debian's
 		// fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback).
@@ -354,6 +357,9 @@ func (c *Config) validateLive(bad problem) {
 	}
 	if c.RetentionSweepInterval < time.Second || c.RetentionSweepInterval > 7*24*time.Hour {
 		bad("retention_sweep_interval", "want a duration between 1s and 168h, got %s", c.RetentionSweepInterval)
+	}
+	if c.ScreenNextSpeakers < 1 || c.ScreenNextSpeakers > 12 {
+		bad("screen_next_speakers", "want between 1 and 12 speakers, got %d", c.ScreenNextSpeakers)
 	}
 }
 

@@ -48,7 +48,7 @@ func TestConfigEveryKeyHasAnEnvironmentVariable(t *testing.T) {
 		"registration_rate_limit": "12", "participant_command_rate": "5", "read_timeout": "5s", "idle_timeout": "30s",
 		"max_connections": "500", "max_connections_per_ip": "50",
 		"proxy_header": "X-Real-IP", "trusted_proxies": "10.0.0.0/8",
-		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "summary_font_dir": "/srv/fonts", "pprof_listen": "127.0.0.1:6060", "retention_sweep_interval": "12h0m0s",
+		"live_send_buffer": "16", "live_ping_interval": "40s", "live_check_interval": "3s", "screen_next_speakers": "8", "summary_font_dir": "/srv/fonts", "pprof_listen": "127.0.0.1:6060", "retention_sweep_interval": "12h0m0s",
 	}
 	var env []string
 	for key := range Defaults() {

@@ -515,6 +515,7 @@ var authorizationMatrix = map[string]matrixRow{
 
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},
+	"GET /favicon.ico":      {path: "/favicon.ico", who: public, ok: 200},
 	"GET /admin":            {path: "/admin", who: public, ok: 200},
 	"GET /m/:slug/register": {path: "/m/m/register", who: public, ok: 200},
 	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture, _ string) any {

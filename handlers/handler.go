@@ -44,6 +44,9 @@ type Options struct {
 	// a minute, REST and websocket together; 0 means no limit. Staff
 	// commands are not limited.
 	ParticipantCommandRate int
+	// ScreenNextSpeakers is how many next speakers the room's screen
+	// lists (config screen_next_speakers); meetings carry it to the page.
+	ScreenNextSpeakers int
 }
 
 // Handler holds what the handlers need. One value serves every route.

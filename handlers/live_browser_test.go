@@ -128,7 +128,7 @@ func TestLiveConsoleScreenAndParticipantPageWorkTogether(t *testing.T) {
 	}
 	// P pauses: every page shows the paused clock.
 	browser.Do(t, consoleTab, chromedp.KeyEvent("p"))
-	liveWaitText(t, consoleTab, "#timer", "(paused)")
+	liveWaitText(t, consoleTab, "#timer", "Paused")
 	if err := pollPhase(screenTab, "paused"); err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,9 @@ func (h *Handler) zonedOne(c *fiber.Ctx, m *models.Meeting) (zonedMeeting, error
 type meetingView struct {
 	zonedMeeting
 	Counts map[string]int64 `json:"counts"`
+	// ScreenNextSpeakers is how many next speakers the room's screen
+	// lists (the server's setting screen_next_speakers).
+	ScreenNextSpeakers int `json:"screen_next_speakers"`
 }
 
 // createMeeting: POST /api/meetings (admin).
@@ -58,7 +61,7 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: z, Counts: map[string]int64{}})
+	return c.Status(fiber.StatusCreated).JSON(meetingView{zonedMeeting: z, Counts: map[string]int64{}, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // editMeeting: PATCH /api/meetings/:slug (admin). The body names the
@@ -82,7 +85,7 @@ func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // listMeetings: GET /api/meetings (public; ?all=1 includes past ones).
@@ -116,7 +119,7 @@ func (h *Handler) getMeeting(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus})
+	return c.JSON(meetingView{zonedMeeting: z, Counts: counts.ByStatus, ScreenNextSpeakers: h.Opts.ScreenNextSpeakers})
 }
 
 // addAgendaItem: POST /api/meetings/:slug/agenda (admin).

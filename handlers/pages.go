@@ -37,6 +37,18 @@ func page(name string) fiber.Handler {
 	}
 }
 
+// favicon: GET /favicon.ico, Rostrum's icon (a lectern), which browsers
+// fetch for every page whether or not the page names one.
+func favicon(c *fiber.Ctx) error {
+	b, err := static.FS.ReadFile("favicon.ico")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	c.Type("ico")
+	return c.Send(b)
+}
+
 // registerTemplate is the registration form. The form posts itself when
 // the browser runs no script, so its options and the meeting's privacy
 // notice cannot wait for one: the server fills them in.

@@ -28,6 +28,7 @@ var formFields = []registeredField{
 
 type registeredData struct {
 	Status, ManageURL string
+	Meeting           string // the meeting's title, so the answer says what one registered for
 	Error, FormURL    string
 	Fields            []registeredError
 }
@@ -43,6 +44,9 @@ type registeredError struct{ Label, Message string }
 func (h *Handler) registerForm(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	data := registeredData{FormURL: "/m/" + slug + "/register"}
+	if m, err := h.meeting(c); err == nil {
+		data.Meeting = m.Title
+	}
 	status := fiber.StatusCreated
 	var err error
 	if len(c.Body()) > maxRegistrationBody {

@@ -181,6 +181,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/summary", page("summary.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
 	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
+	app.Get("/favicon.ico", favicon)                    // browsers ask for it on every page
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 

@@ -127,11 +127,13 @@ func TestSecretariatWritesNotesBuildsEditsApprovesAndCirculates(t *testing.T) {
 	waitJS(t, ctx, `document.getElementById('desk-status').textContent.includes('revision 2')`)
 	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#compare")))
 	waitJS(t, ctx, `document.getElementById('diff').textContent.includes('+5. A participant') || document.getElementById('diff').textContent.includes('protecting critical infrastructure')`)
-	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#approve")))
+	browser.Do(t, ctx, chromedp.Click(chromedp.CSS("#approve")), chromedp.WaitVisible(chromedp.CSS("#confirm")), chromedp.Click(chromedp.CSS("#confirm-yes")))
 	waitJS(t, ctx, `document.getElementById('version-h').textContent === 'Version 1 · approved' && document.getElementById('markdown').readOnly`)
 	browser.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#extra"), "press@un.example.org"),
 		chromedp.Click(chromedp.CSS("#circulate")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")),
+		chromedp.Click(chromedp.CSS("#confirm-yes")),
 	)
 	total := len(r.emails) + 1
 	waitJS(t, ctx, fmt.Sprintf(`document.getElementById('progress-text').dataset.sent === '%d' && document.getElementById('progress-text').dataset.total === '%d'`, total, total))

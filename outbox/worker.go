@@ -129,6 +129,8 @@ type Worker struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced at each recorded outcome
+
+	retries retryLog
 }
 
 // NewWorker checks cfg and returns a worker for db's outbox; Run starts it.
@@ -200,6 +202,7 @@ func (w *Worker) Run(ctx context.Context) {
 		if more && err == nil {
 			continue
 		}
+		w.retries.flush(w.log)
 		w.sender.close() // idle: do not hold a connection open
 		t := time.NewTimer(w.cfg.PollInterval)
 		select {
@@ -218,6 +221,7 @@ func (w *Worker) Run(ctx context.Context) {
 // same Worker (use a second Worker instead).
 func (w *Worker) DeliverDue(ctx context.Context) error {
 	defer w.sender.close()
+	defer w.retries.flush(w.log)
 	for {
 		more, err := w.pass(ctx)
 		if err != nil || !more {
@@ -560,8 +564,7 @@ func (w *Worker) recordFailure(ctx context.Context, b *batch, row *models.Outbox
 		status = models.OutboxFailed
 		w.log.Warn("mail failed", "id", row.ID, "kind", row.Kind, "attempts", attempts, "err", msg)
 	} else {
-		w.log.Info("mail attempt failed; will retry", "id", row.ID, "attempts", attempts,
-			"next", updates["next_attempt_at"], "err", msg)
+		w.retries.failed(w.log, w.now(), row.ID, attempts, updates["next_attempt_at"], msg)
 	}
 	w.observe(Outcome{ID: row.ID, Status: status, Attempts: attempts, LastError: msg})
 }
@@ -650,4 +653,45 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// retryLog folds the "will retry" lines of a burst of failures into one
+// line a minute with a count: a mail server that is down fails every
+// message in the queue at once, and a first start after `demo` would
+// otherwise bury the server's address under hundreds of lines. The first
+// failure of each minute is logged in full; the others of that minute are
+// counted and logged as one line when the worker goes idle or the next
+// minute's first failure comes.
+type retryLog struct {
+	mu      sync.Mutex
+	since   time.Time // the start of the minute being folded
+	folded  int       // failures counted since then and not yet logged
+	lastErr string
+}
+
+func (r *retryLog) failed(log *slog.Logger, now time.Time, id uint, attempts int, next any, msg string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.since.IsZero() || now.Sub(r.since) >= time.Minute {
+		r.flushLocked(log)
+		r.since = now
+		log.Info("mail attempt failed; will retry", "id", id, "attempts", attempts, "next", next, "err", msg)
+		return
+	}
+	r.folded++
+	r.lastErr = msg
+}
+
+func (r *retryLog) flush(log *slog.Logger) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.flushLocked(log)
+}
+
+func (r *retryLog) flushLocked(log *slog.Logger) {
+	if r.folded == 0 {
+		return
+	}
+	log.Info("more mail attempts failed; each will retry", "messages", r.folded, "since", r.since, "last_err", r.lastErr)
+	r.folded = 0
 }

@@ -142,9 +142,9 @@ func checkOrgName(f apperr.Fields, field, v string) (name, key string) {
 func checkOrgType(f apperr.Fields, field, v string) string {
 	switch t := strings.TrimSpace(v); {
 	case t == "":
-		f.Add(field, "is required: one of "+strings.Join(models.OrganizationTypes, ", "))
+		f.Add(field, "Choose the type of your organization")
 	case !oneOf(t, models.OrganizationTypes):
-		f.Add(field, "must be one of "+strings.Join(models.OrganizationTypes, ", "))
+		f.Add(field, "Choose the type of your organization from the list")
 	default:
 		return t
 	}
@@ -153,9 +153,9 @@ func checkOrgType(f apperr.Fields, field, v string) string {
 
 func checkCountry(f apperr.Fields, field, v string) string {
 	if strings.TrimSpace(v) == "" {
-		f.Add(field, "is required: a two-letter ISO 3166-1 country code such as KE or BR")
+		f.Add(field, "Choose a country")
 	} else if c, ok := Country(v); !ok {
-		f.Add(field, "must be a two-letter ISO 3166-1 country code such as KE or BR")
+		f.Add(field, "Choose a country from the list")
 	} else {
 		return c
 	}
@@ -186,7 +186,7 @@ func checkECOSOC(f apperr.Fields, field, v string) string {
 	case st == "":
 		return "none"
 	case !oneOf(st, models.ECOSOCStatuses):
-		f.Add(field, "must be one of "+strings.Join(models.ECOSOCStatuses, ", "))
+		f.Add(field, "Choose a consultative status from the list")
 	default:
 		return st
 	}

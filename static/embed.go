@@ -10,7 +10,7 @@ import (
 
 // FS is the embedded tree: pages/, css/, js/.
 //
-//go:embed pages css js
+//go:embed pages css js favicon.ico
 var FS embed.FS
 
 // HTTP serves css/ and js/ (the pages are served by route).

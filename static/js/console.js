@@ -4,9 +4,10 @@
 // balance of the floor and "suggest next". Every command goes over the
 // page's websocket; the page shows only what the server sends back.
 import {
-  LiveConnection, clock, currentItem, h, kindLabel, phase, remainingMs, speaking, statusText, waiting,
+  Countdown, LiveConnection, clock, currentItem, h, kindLabel, speaking, statusText, waiting,
 } from "./livestate.js";
 import { categories, groupLabel, typeLabel } from "./vocabulary.js";
+import { accountBar } from "./staff.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -15,6 +16,7 @@ let state = null;
 let selected = null; // the agenda item shown; follows the current item
 let lastCurrent = undefined;
 let participants = []; // approved registrations for the add form
+let canRun = false; // a moderator or admin runs the list; a rapporteur only watches
 
 async function getJSON(path) {
   const res = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -56,9 +58,13 @@ function showLogin() {
 }
 
 function begin(me) {
-  if (me.user.role !== "moderator" && me.user.role !== "admin") {
+  canRun = me.user.role === "moderator" || me.user.role === "admin";
+  accountBar(document.querySelector(".console-header"));
+  // The page offers only what the role may do.
+  for (const n of document.querySelectorAll(".run-only")) n.hidden = !canRun;
+  if (!canRun) {
     $("main").hidden = false;
-    say(`You are logged in as ${me.user.role}; running the list needs a moderator or admin account.`);
+    say(`You are logged in as ${me.user.role}: you can follow the list; running it needs a moderator or admin account.`);
   }
   $("main").hidden = false;
   conn = new LiveConnection(slug, {
@@ -144,13 +150,13 @@ function renderQueue(it) {
   const list = waiting(it);
   const focusedID = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : "";
   const rows = list.map((e, i) => {
-    const li = h("li", { class: "queue-entry", draggable: "true", "data-id": e.id },
+    const li = h("li", { class: "queue-entry", draggable: canRun ? "true" : "false", "data-id": e.id },
       h("span", { class: "queue-pos", text: `${i + 1}.` }),
       h("span", { class: "queue-who" },
         h("strong", { class: "queue-name", text: e.name }), " ",
         h("span", { class: "queue-org", text: e.organization })),
       h("span", { class: `badge kind-${e.kind}`, text: kindLabel(e.kind) }),
-      h("span", { class: "queue-buttons" },
+      !canRun ? null : h("span", { class: "queue-buttons" },
         h("button", { type: "button", class: "small secondary", "aria-label": `Move ${e.name} up`, "data-focus-key": `up-${e.id}`, disabled: i === 0, onclick: () => move(e.id, -1) }, "Up"),
         h("button", { type: "button", class: "small secondary", "aria-label": `Move ${e.name} down`, "data-focus-key": `down-${e.id}`, disabled: i === list.length - 1, onclick: () => move(e.id, 1) }, "Down"),
         h("button", { type: "button", class: "small", "aria-label": `Give the floor to ${e.name}`, "data-focus-key": `start-${e.id}`, onclick: () => run("start", { speaker_id: e.id }) }, "Give the floor"),
@@ -196,14 +202,11 @@ function renderBalance() {
     h("td", {}, h("meter", { min: 0, max: maxT, value: b[t].speaking_ms, "aria-label": `${groupLabel(t)}: speaking time` }), ` ${clock(b[t].speaking_ms)}`))));
 }
 
+let countdown = null;
+
 function tick() {
-  const el = $("timer");
-  const sp = state && speaking(state);
-  const t = sp && sp.item.timer;
-  if (!t) { el.textContent = "–:––"; el.dataset.phase = "idle"; return; }
-  const now = conn.serverNow();
-  el.textContent = clock(remainingMs(t, now)) + (t.paused_at ? " (paused)" : "");
-  el.dataset.phase = t.paused_at ? "paused" : phase(t, now);
+  countdown ||= new Countdown($("timer"), $("timer-alert"));
+  countdown.update(state && speaking(state), conn.serverNow());
 }
 
 function reorder(ids) {
@@ -252,6 +255,7 @@ function wire() {
   $("suggest").addEventListener("click", suggest);
   $("add-form").addEventListener("submit", add);
   document.addEventListener("keydown", (ev) => {
+    if (!canRun) return;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     const tag = (ev.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "select" || tag === "textarea" || ev.target.isContentEditable) return;

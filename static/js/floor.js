@@ -1,13 +1,14 @@
 // The participant's part of the live list on /r/{token}: "Request the
 // floor" / "Withdraw", and their place in the queue, live. It renders into
 // <section id="floor"> of the participant page.
-import { LiveConnection, currentItem, kindLabel, statusText, waiting, h } from "./livestate.js";
+import { Countdown, LiveConnection, currentItem, kindLabel, speaking, statusText, waiting, h } from "./livestate.js";
 
 const root = document.getElementById("floor");
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 let conn = null;
 let me = null;
 let busy = false;
+let countdown = null;
 
 if (root) {
   const css = document.createElement("link");
@@ -28,14 +29,33 @@ async function start() {
   }
   if (!res.ok) return; // not a valid participant link: the page says so
   me = await res.json();
+  // The floor leads the page only for those who may take it; until the
+  // secretariat approves them, their registration comes first.
+  const reg = document.getElementById("registration");
+  if (me.status !== "approved" && reg) reg.after(root);
+  // During a session the section leads with who speaks, their time and
+  // the queue; then the participant's own place and buttons; then every
+  // request they have on any item, each with its own Withdraw.
   root.replaceChildren(
     h("h2", { id: "floor-title", text: "List of speakers" }),
     h("p", { id: "floor-connection", class: "connection", role: "status", text: "Connecting…" }),
+    h("div", { class: "floor-now", "aria-live": "polite", "aria-atomic": "true" },
+      h("p", { class: "floor-label", text: "Speaking now" }),
+      h("p", { id: "floor-speaker", class: "floor-speaker", text: "Nobody" })),
+    h("p", { id: "floor-timer-label", class: "visually-hidden", text: "Time left" }),
+    h("p", { id: "floor-timer", class: "floor-timer", role: "timer", "aria-labelledby": "floor-timer-label", "data-phase": "idle", text: "–:––" }),
+    h("p", { id: "floor-timer-alert", class: "visually-hidden", "aria-live": "assertive" }),
     h("p", { id: "floor-item", class: "floor-item" }),
+    h("p", { id: "floor-queue-title", class: "floor-label", text: "Waiting" }),
+    h("ol", { id: "floor-queue", class: "floor-queue", "aria-labelledby": "floor-queue-title" }),
     h("p", { id: "floor-position", class: "floor-position", "aria-live": "polite", "aria-atomic": "true" }),
     h("div", { id: "floor-actions", class: "actions" }),
     h("p", { id: "floor-message", class: "floor-message", role: "alert" }),
+    h("h3", { id: "floor-mine-title", text: "My requests" }),
+    h("ul", { id: "floor-mine", class: "floor-mine", "aria-labelledby": "floor-mine-title" }),
   );
+  countdown = new Countdown(document.getElementById("floor-timer"), document.getElementById("floor-timer-alert"));
+  setInterval(() => { if (conn && conn.state) countdown.update(speaking(conn.state), conn.serverNow()); }, 200);
   if (!root.hasAttribute("aria-labelledby")) root.setAttribute("aria-labelledby", "floor-title");
   conn = new LiveConnection(me.meeting.slug, {
     token,
@@ -56,10 +76,19 @@ function mine(item) {
 function render(state) {
   const item = currentItem(state);
   const $ = (id) => document.getElementById(id);
+  const sp = speaking(state);
+  const speaker = sp ? `${sp.entry.name} (${sp.entry.organization})${sp.item.id !== (item && item.id) ? ` on “${sp.item.title}”` : ""}` : "Nobody";
+  if ($("floor-speaker").textContent !== speaker) $("floor-speaker").textContent = speaker;
+  countdown.update(sp, conn.serverNow());
   $("floor-item").textContent = item ? `Agenda item: ${item.title}` : "No agenda item yet.";
+  const queue = waiting(item);
+  $("floor-queue").replaceChildren(...(queue.length ? queue.map((e) => h("li", {},
+    h("span", { text: e.name }), e.kind !== "statement" ? h("span", { class: `badge kind-${e.kind}`, text: ` ${kindLabel(e.kind)}` }) : "",
+    e.registration_id === me.registration_id ? h("strong", { text: " (you)" }) : "")) : [h("li", { class: "empty", text: "Nobody is waiting." })]));
   const entry = mine(item);
   const actions = $("floor-actions");
-  const focused = actions.contains(document.activeElement) ? document.activeElement.id : "";
+  const active = document.activeElement;
+  const focused = root.contains(active) && active.id ? active.id : "";
   let position = "";
   if (me.status !== "approved") {
     position = "Only approved participants can ask for the floor.";
@@ -81,9 +110,30 @@ function render(state) {
     actions.replaceChildren(...buttons);
   }
   if ($("floor-position").textContent !== position) $("floor-position").textContent = position;
+  renderMine(state);
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   else if (focused) ($("floor-request") || $("floor-withdraw") || $("floor-title")).focus?.();
-  for (const b of actions.querySelectorAll("button")) b.disabled = busy;
+  for (const b of root.querySelectorAll("#floor-actions button, #floor-mine button")) b.disabled = busy;
+}
+
+// renderMine lists the participant's requests on every agenda item, not
+// only the current one: a request on item 3 stays in sight (and can be
+// withdrawn) while item 4 is discussed.
+function renderMine(state) {
+  const rows = [];
+  for (const it of state.items) {
+    const list = waiting(it);
+    for (const e of it.speakers) {
+      if (e.registration_id !== me.registration_id || (e.state !== "waiting" && e.state !== "speaking")) continue;
+      const where = e.state === "speaking" ? "speaking now" : `number ${list.indexOf(e) + 1} in the queue`;
+      rows.push(h("li", { "data-id": e.id },
+        h("span", { text: `${it.title}: ${kindLabel(e.kind).toLowerCase()}, ${where}. ` }),
+        e.state === "waiting" ? h("button", { type: "button", id: `floor-mine-withdraw-${e.id}`, class: "secondary small",
+          "aria-label": `Withdraw my request on ${it.title}`, onclick: () => act("remove_speaker", { speaker_id: e.id }) }, "Withdraw") : ""));
+    }
+  }
+  if (!rows.length) rows.push(h("li", { class: "empty", text: "You have no request on the list." }));
+  document.getElementById("floor-mine").replaceChildren(...rows);
 }
 
 async function act(action, fields) {

@@ -272,3 +272,46 @@ export function kindLabel(kind) {
   return { statement: "Statement", point_of_order: "Point of order", reply: "Reply" }[kind] || kind;
 }
 
+
+// Countdown shows a speaker's time left in el (a role="timer" element, so
+// that assistive technology treats it as a clock and does not read every
+// second) and says, in alert (an aria-live region), when the speaker
+// enters the warning phase and when they go over time: once each per
+// speech, however often the page redraws. A paused timer shows the word
+// "Paused" beside the time, not only a frame.
+export class Countdown {
+  constructor(el, alert) {
+    this.el = el;
+    this.alert = alert;
+    this.said = new Set(); // "entry:phase" already announced
+    this.shown = "";
+  }
+
+  // update draws sp (speaking(state), or null) at the server's time now.
+  update(sp, now) {
+    const t = sp && sp.item.timer;
+    let text = "–:––", ph = "idle", paused = false;
+    if (t) {
+      const running = phase(t, now);
+      paused = !!t.paused_at;
+      ph = paused ? "paused" : running;
+      text = clock(remainingMs(t, now));
+      if (running === "warning" || running === "overtime") this.announce(sp.entry, running, t);
+    }
+    const key = `${text}|${paused}`;
+    if (key !== this.shown) {
+      this.shown = key;
+      this.el.replaceChildren(h("span", { class: "clock", text }), paused ? h("span", { class: "paused-word", text: " Paused" }) : "");
+    }
+    this.el.dataset.phase = ph;
+  }
+
+  announce(entry, ph, t) {
+    const key = `${entry.id}:${ph}`;
+    if (this.said.has(key) || !this.alert) return;
+    this.said.add(key);
+    this.alert.textContent = ph === "warning"
+      ? `${entry.name}: less than ${t.warning_seconds} seconds left.`
+      : `${entry.name} is over time.`;
+  }
+}

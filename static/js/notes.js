@@ -2,8 +2,10 @@
 // is at hand), saves as you type, and never loses a note: every keystroke
 // is kept in localStorage until the server has it, and saving is retried
 // until the connection comes back.
+import { accountBar } from './staff.js';
 import { api, el, login, slug, HTTPError } from './summary-common.js';
 import { countryName, typeLabel } from './vocabulary.js';
+import { kindLabel } from './livestate.js';
 
 const storeKey = `rostrum:notes:${slug}`;
 const status = document.getElementById('save-status');
@@ -40,6 +42,9 @@ function showSaved() {
   else setStatus('dirty', `${n} unsaved note${n > 1 ? 's' : ''}`);
 }
 
+// What the live list's states mean to a rapporteur.
+const stateWords = { speaking: 'speaking now', done: 'has spoken', waiting: 'waiting' };
+
 function label(e) {
   return `${e.organization} (${e.country ? countryName(e.country) : '—'}) · ${typeLabel(e.stakeholder_type)}`;
 }
@@ -75,7 +80,7 @@ function select(id) {
   const p = pending()[id];
   document.getElementById('editor-h').textContent = label(e);
   document.getElementById('editor-meta').textContent =
-    `${items.get(e.agenda_item_id) || ''} · ${e.kind} · ${e.state === 'speaking' ? 'speaking now' : e.state}`;
+    `${items.get(e.agenda_item_id) || ''} · ${kindLabel(e.kind)} · ${stateWords[e.state] || ''}`;
   textBox.value = p ? p.text : e.text;
   // Key points arrive as {text, theme} (or, from older notes, as plain
   // strings); the page edits one theme per note and offers the themes
@@ -185,6 +190,7 @@ function connect(delay = 1000) {
 
 async function main() {
   await login();
+  await accountBar(document.querySelector('header.bar'));
   const [meeting, agenda] = await Promise.all([
     api('GET', `/api/meetings/${encodeURIComponent(slug)}`),
     api('GET', `/api/meetings/${encodeURIComponent(slug)}/agenda`),

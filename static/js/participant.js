@@ -67,8 +67,9 @@ function render(reg) {
     replace($("#pass-checked"), reg.checked_in_at ? `Checked in ${meetingTime(meeting, reg.checked_in_at)}.` : "");
   }
   editButton.hidden = !reg.can_edit;
-  withdrawButton.hidden = !reg.can_withdraw;
-  $("#actions").hidden = !reg.can_edit && !reg.can_withdraw;
+  // Withdrawing is out of the way, at the foot of the page, and confirms.
+  $("#withdraw-line").hidden = !reg.can_withdraw;
+  $("#actions").hidden = !reg.can_edit;
   if (!reg.can_edit) form.hidden = true;
   section.hidden = false;
   $("#my-data").hidden = false;

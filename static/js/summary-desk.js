@@ -2,6 +2,7 @@
 // with a preview, compare revisions, approve, circulate and follow the
 // circulation's progress.
 import { api, el, login, slug, when } from './summary-common.js';
+import { accountBar } from './staff.js';
 
 const base = `/api/meetings/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
@@ -9,6 +10,27 @@ let current = null; // the open version
 let meeting = null; // whose zone the times are shown in
 let previewTimer = 0;
 let pollTimer = 0;
+let canEdit = false; // only an admin builds, saves, approves and circulates
+
+// The text typed into a draft and not yet saved is kept in this browser
+// (localStorage, per meeting and version) so that it survives a reload or
+// a crash; saving forgets it.
+const draftKey = (n) => `rostrum:desk:${slug}:${n}`;
+
+function unsaved() {
+  return !!current && current.state === 'draft' && canEdit && $('markdown').value !== current.markdown;
+}
+
+// ask shows the confirmation dialog and resolves true on its yes button.
+function ask(title, text, yes) {
+  const d = $('confirm');
+  $('confirm-h').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-yes').textContent = yes;
+  d.returnValue = '';
+  d.showModal();
+  return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'yes'), { once: true }));
+}
 
 function say(text, isError = false) {
   $('desk-status').textContent = text;
@@ -38,7 +60,15 @@ async function open(n) {
   $('version-h').textContent = `Version ${current.version} · ${current.state}`;
   $('markdown').value = current.markdown;
   const draft = current.state === 'draft';
-  $('markdown').readOnly = !draft;
+  $('draft-note').textContent = '';
+  const kept = draft && canEdit ? localStorage.getItem(draftKey(current.version)) : null;
+  if (kept !== null && kept !== current.markdown) {
+    $('markdown').value = kept;
+    $('draft-note').textContent = 'Your unsaved text from this browser is restored; save it to keep it.';
+  } else if (kept !== null) {
+    localStorage.removeItem(draftKey(current.version));
+  }
+  $('markdown').readOnly = !draft || !canEdit;
   showConflicts();
   $('save').disabled = !draft;
   $('approve').disabled = !draft;
@@ -121,12 +151,18 @@ async function compare() {
 
 async function save() {
   current = await api('PUT', `${base}/summary/${current.version}`, { markdown: $('markdown').value });
+  if ($('markdown').value === current.markdown) localStorage.removeItem(draftKey(current.version));
+  $('draft-note').textContent = '';
   say(`Saved version ${current.version} (revision ${current.revisions}).`);
   await loadRevisions();
   await loadVersions();
 }
 
 async function approve() {
+  const ok = await ask(`Approve version ${current.version}?`,
+    'Approving freezes this version: nobody can change it afterwards, and it can then be circulated.',
+    'Approve and freeze');
+  if (!ok) { say('Not approved.'); return; }
   if ($('markdown').value !== current.markdown) await save();
   await api('POST', `${base}/summary/${current.version}/approve`);
   say(`Version ${current.version} approved: it can no longer be changed.`);
@@ -144,6 +180,15 @@ async function build() {
 
 async function circulate() {
   const extra = $('extra').value.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
+  // The consequence, counted now: every approved participant gets a mail.
+  const m = await api('GET', base);
+  const n = (m.counts && m.counts.approved) || 0;
+  const people = `${n} participant${n === 1 ? '' : 's'}`;
+  const others = extra.length ? ` and ${extra.length} other address${extra.length === 1 ? '' : 'es'}` : '';
+  const ok = await ask(`Circulate version ${current.version}?`,
+    `This mails ${people}${others} at once, with the summary attached. It cannot be called back.`,
+    `Mail ${people}${others}`);
+  if (!ok) { say('Not circulated.'); return; }
   const out = await api('POST', `${base}/summary/${current.version}/circulate`, { extra });
   say(`Circulating version ${current.version} to ${out.total} recipients.`);
   await loadVersions();
@@ -184,7 +229,11 @@ async function resend() {
 }
 
 async function main() {
-  await login();
+  const user = await login();
+  await accountBar(document.querySelector('header.bar'));
+  canEdit = user && user.role === 'admin';
+  for (const n of document.querySelectorAll('.admin-only')) n.hidden = !canEdit;
+  $('role-note').hidden = canEdit;
   meeting = await api('GET', base);
   $('meeting-title').textContent = `· ${meeting.title}`;
   $('desk').hidden = false;
@@ -195,9 +244,16 @@ async function main() {
   $('circulate').addEventListener('click', () => guard(circulate));
   $('resend').addEventListener('click', () => guard(resend));
   $('markdown').addEventListener('input', () => {
+    if (current && canEdit) localStorage.setItem(draftKey(current.version), $('markdown').value);
     showConflicts();
     clearTimeout(previewTimer);
     previewTimer = setTimeout(() => guard(preview), 400);
+  });
+  // Leaving with unsaved edits asks first (the text is also kept above).
+  window.addEventListener('beforeunload', (ev) => {
+    if (!unsaved()) return;
+    ev.preventDefault();
+    ev.returnValue = '';
   });
   const versions = await loadVersions();
   if (versions.length) await open(versions[0].version);
