@@ -22,7 +22,7 @@ function meetingCard(m) {
         el("a", { class: "button secondary", href: `/m/${slug}/screen` }, "List of speakers", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
         el("a", { class: "button secondary", href: `/m/${slug}/summary` }, "Chair's summary", el("span", { class: "visually-hidden", text: ` of ${m.title}` })),
         el("a", { class: "button secondary", href: `/m/${slug}/calendar.ics` }, "Add to calendar", el("span", { class: "visually-hidden", text: ` (${m.title}, .ics)` })),
-        m.process ? el("a", { class: "button secondary", href: `/p/${encodeURIComponent(m.process)}` }, "All meetings of the process", el("span", { class: "visually-hidden", text: ` of ${m.title}` })) : null),
+        m.process ? el("a", { class: "button secondary", href: `/p/${encodeURIComponent(m.process)}` }, "All meetings of the process", el("span", { class: "visually-hidden", text: ` of ${m.title}` })) : null,
         // The list of participating States and organizations is public once the meeting has started.
         started ? el("a", { class: "button secondary", href: `/api/meetings/${slug}/participants.pdf?public=1` }, "List of participants (PDF)", el("span", { class: "visually-hidden", text: ` of ${m.title}` })) : null)));
 }
