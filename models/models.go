@@ -102,8 +102,11 @@ type Meeting struct {
 	Categories CategorySet `gorm:"size:300;not null;default:''" json:"categories"`
 	// SpeakerOrder is how a request for the floor is placed on the list:
 	// SpeakerOrderRequest or SpeakerOrderPrecedence.
-	SpeakerOrder string    `gorm:"size:20;not null;default:'request'" json:"speaker_order"`
-	CreatedAt    time.Time `json:"created_at"`
+	SpeakerOrder string `gorm:"size:20;not null;default:'request'" json:"speaker_order"`
+	// Language is the language of the summary's fixed wording and of the
+	// room's screen: a code of locale.Codes.
+	Language  string    `gorm:"size:8;not null;default:'en'" json:"language"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -193,6 +196,9 @@ type Registration struct {
 	// Organization is the State's record, of type member_state or
 	// observer_state).
 	HeadOfDelegation bool `gorm:"not null;default:false" json:"head_of_delegation"`
+	// Language is the registrant's language (a code of locale.Codes):
+	// every mail to them is written in it.
+	Language string `gorm:"size:8;not null;default:'en'" json:"language"`
 }
 
 // SeatCount counts a meeting's held seats: its pending and approved

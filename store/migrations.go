@@ -51,6 +51,7 @@ var migrations = []*gormigrate.Migration{
 	// (No 0015: IDs need only be unique and ordered.)
 	{ID: "0016_delegations", Migrate: migrate0016Delegations},
 	{ID: "0017_speaker_order", Migrate: migrate0017SpeakerOrder},
+	{ID: "0023_languages", Migrate: migrate0023Languages},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances
