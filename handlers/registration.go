@@ -111,14 +111,14 @@ func formBool(v string) bool {
 // fields are named like the JSON, with the organization's fields
 // prefixed org_: org_name, org_acronym, org_type, org_country,
 // org_website, org_ecosoc_status, name, email, job_title, consent.
-func registrationFromForm(c *fiber.Ctx) registration.Input {
+func registrationFromForm(c *fiber.Ctx, lang string) registration.Input {
 	return registration.Input{
 		Organization: registration.OrganizationInput{
 			Name: c.FormValue("org_name"), Acronym: c.FormValue("org_acronym"), Type: c.FormValue("org_type"),
 			Country: c.FormValue("org_country"), Website: c.FormValue("org_website"), ECOSOCStatus: c.FormValue("org_ecosoc_status"),
 		},
 		Name: c.FormValue("name"), Email: c.FormValue("email"), JobTitle: c.FormValue("job_title"),
-		Consent: formBool(c.FormValue("consent")),
+		Consent: formBool(c.FormValue("consent")), Language: lang,
 	}
 }
 
@@ -132,9 +132,14 @@ func (h *Handler) register(c *fiber.Ctx) error {
 	var in registration.Input
 	form := isForm(c)
 	if form {
-		in = registrationFromForm(c)
+		in = registrationFromForm(c, c.FormValue("language"))
 	} else if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	// A registration without a language of its own keeps the one its
+	// client reads (the stored choice, Accept-Language).
+	if in.Language == "" {
+		in.Language = language(c)
 	}
 	reg, err := h.Registrations.Register(c.UserContext(), c.Params("slug"), in)
 	if err != nil {

@@ -46,7 +46,7 @@ func InputOf(m *models.Meeting) Input {
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
-		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder,
+		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder, Language: m.Language,
 	}
 }
 
@@ -143,5 +143,6 @@ func changedFields(was, now Input) map[string]any {
 	add("categories", strings.Join(models.CategorySet(was.Categories).List(), ","), strings.Join(models.CategorySet(now.Categories).List(), ","))
 	add("attribution", was.Attribution, now.Attribution)
 	add("speaker_order", was.SpeakerOrder, now.SpeakerOrder)
+	add("language", was.Language, now.Language)
 	return out
 }

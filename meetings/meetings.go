@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/textcheck"
 )
@@ -44,6 +45,9 @@ type Input struct {
 	// SpeakerOrder places requests for the floor: models.SpeakerOrderRequest
 	// (the default) or models.SpeakerOrderPrecedence.
 	SpeakerOrder string `json:"speaker_order"`
+	// Language is the language of the summary's fixed wording and of the
+	// room's screen, a code of locale.Codes (English when empty).
+	Language string `json:"language"`
 }
 
 func checkText(f apperr.Fields, field, v string, min, max int) {
@@ -146,6 +150,13 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if order != models.SpeakerOrderRequest && order != models.SpeakerOrderPrecedence {
 		f.Add("speaker_order", `must be "request" or "precedence"`)
 	}
+	lang := locale.Default
+	if strings.TrimSpace(in.Language) != "" {
+		var ok bool
+		if lang, ok = locale.Parse(in.Language); !ok {
+			f.Add("language", "must be one of the languages "+strings.Join(locale.Codes, ", "))
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -154,7 +165,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 		Chair: strings.TrimSpace(in.Chair), Symbol: strings.TrimSpace(in.Symbol), StartsAt: starts, EndsAt: ends, Timezone: tz,
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
 		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr, Categories: cats,
-		SpeakerOrder: order,
+		SpeakerOrder: order, Language: lang,
 	}, nil
 }
 

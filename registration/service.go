@@ -201,6 +201,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
+			Language: a.Language,
 		}
 		setClaim(reg, a.Organization)
 		if err := tx.Create(reg).Error; err != nil {

@@ -3,6 +3,7 @@
 // /api/delegation/members. The focal point registers members (accredited
 // at once), sees the delegation and withdraws a member.
 import { $, api, badge, clearFieldErrors, el, formJSON, meetingDates, replace, say, showError } from "./api.js";
+import { n, t } from "./i18n.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const status = $("#status");
@@ -13,24 +14,24 @@ let withdrawing = null;
 
 function render(d) {
   const m = d.meeting;
-  replace($("#title"), `Delegation of ${d.state}`);
-  document.title = `Delegation of ${d.state} · Rostrum`;
-  replace($("#meeting"), `${m.title} · ${meetingDates(m)} · ${d.mission}`);
+  replace($("#title"), t("delegation.of", { State: d.state }));
+  document.title = `${t("delegation.of", { State: d.state })} · Rostrum`;
+  replace($("#meeting"), el("bdi", { text: m.title }), ` · ${meetingDates(m)} · `, el("bdi", { text: d.mission }));
   const active = d.members.filter((x) => x.status !== "withdrawn");
   replace($("#limit"), m.max_per_delegation > 0
-    ? `${active.length} of at most ${m.max_per_delegation} members registered.`
-    : `${active.length} ${active.length === 1 ? "member" : "members"} registered.`);
+    ? t("delegation.limit", { Count: active.length, Max: m.max_per_delegation })
+    : n("delegation.count", active.length));
   $("#empty").hidden = d.members.length > 0;
   replace($("#members"), d.members.map((x) => el("li", { class: "member", "data-id": String(x.id) },
-    el("strong", { text: x.name }),
-    x.head ? " (head of delegation)" : "",
-    x.job_title ? `, ${x.job_title}` : "",
-    " · ", x.email, " · ", badge(x.status),
+    el("strong", {}, el("bdi", { text: x.name })),
+    x.head ? ` ${t("delegation.head_mark")}` : "",
+    x.job_title ? [", ", el("bdi", { text: x.job_title })] : "",
+    " · ", el("bdi", { text: x.email }), " · ", badge(x.status),
     x.status !== "withdrawn"
       ? el("button", {
-        type: "button", class: "secondary small", "aria-label": `Withdraw ${x.name}`,
-        onclick: () => { withdrawing = x; replace($("#confirm-text"), `${x.name} will no longer be accredited to the meeting, and their seat is freed.`); dialog.showModal(); },
-      }, "Withdraw")
+        type: "button", class: "secondary small", "aria-label": t("delegation.withdraw_who", { Name: x.name }),
+        onclick: () => { withdrawing = x; replace($("#confirm-text"), t("delegation.confirm_text", { Name: x.name })); dialog.showModal(); },
+      }, t("delegation.withdraw"))
       : "",
   )));
   section.hidden = false;
@@ -52,7 +53,7 @@ form.addEventListener("submit", async (ev) => {
     const m = await api("POST", "/api/delegation/members", formJSON(form), { token });
     form.reset();
     await load();
-    say(status, `${m.name} is registered and accredited; a private link is on its way to ${m.email}.`, "success");
+    say(status, t("delegation.added", { Name: m.name, Email: m.email }), "success");
     $("#members-title").focus();
   } catch (err) {
     showError(status, err, form);
@@ -66,7 +67,7 @@ dialog.addEventListener("close", async () => {
   try {
     await api("DELETE", `/api/delegation/members/${x.id}`, null, { token });
     await load();
-    say(status, `${x.name} is withdrawn.`, "success");
+    say(status, t("delegation.removed", { Name: x.name }), "success");
     $("#members-title").focus();
   } catch (err) {
     showError(status, err);

@@ -2,6 +2,7 @@
 // floor" / "Withdraw", and their place in the queue, live. It renders into
 // <section id="floor"> of the participant page.
 import { LiveConnection, currentItem, kindLabel, statusText, waiting, h } from "./livestate.js";
+import { t } from "./i18n.js";
 
 const root = document.getElementById("floor");
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
@@ -29,9 +30,9 @@ async function start() {
   if (!res.ok) return; // not a valid participant link: the page says so
   me = await res.json();
   root.replaceChildren(
-    h("h2", { id: "floor-title", text: "List of speakers" }),
-    h("p", { id: "floor-connection", class: "connection", role: "status", text: "Connecting…" }),
-    h("p", { id: "floor-item", class: "floor-item" }),
+    h("h2", { id: "floor-title", text: t("nav.screen") }),
+    h("p", { id: "floor-connection", class: "connection", role: "status", text: t("live.connecting") }),
+    h("p", { id: "floor-item", class: "floor-item", dir: "auto" }),
     h("p", { id: "floor-position", class: "floor-position", "aria-live": "polite", "aria-atomic": "true" }),
     h("div", { id: "floor-actions", class: "actions" }),
     h("p", { id: "floor-message", class: "floor-message", role: "alert" }),
@@ -56,28 +57,28 @@ function mine(item) {
 function render(state) {
   const item = currentItem(state);
   const $ = (id) => document.getElementById(id);
-  $("floor-item").textContent = item ? `Agenda item: ${item.title}` : "No agenda item yet.";
+  $("floor-item").textContent = item ? t("floor.item", { Title: item.title }) : t("floor.no_item");
   const entry = mine(item);
   const actions = $("floor-actions");
   const focused = actions.contains(document.activeElement) ? document.activeElement.id : "";
   let position = "";
   if (me.status !== "approved") {
-    position = "Only approved participants can ask for the floor.";
+    position = t("floor.only_approved");
     actions.replaceChildren();
   } else if (entry && entry.state === "speaking") {
-    position = "You have the floor.";
+    position = t("floor.speaking");
     actions.replaceChildren();
   } else if (entry) {
     const place = waiting(item).indexOf(entry) + 1;
-    position = `You are number ${place} in the queue (${kindLabel(entry.kind).toLowerCase()}).`;
-    actions.replaceChildren(h("button", { type: "button", id: "floor-withdraw", class: "secondary", onclick: () => act("remove_speaker", { speaker_id: entry.id }) }, "Withdraw my request"));
+    position = t("floor.position", { Place: place, Kind: kindLabel(entry.kind).toLocaleLowerCase(document.documentElement.lang) });
+    actions.replaceChildren(h("button", { type: "button", id: "floor-withdraw", class: "secondary", onclick: () => act("remove_speaker", { speaker_id: entry.id }) }, t("floor.withdraw")));
   } else if (item) {
-    position = item.closed ? "The list is closed; only points of order are taken." : "You are not on the list.";
+    position = item.closed ? t("floor.closed") : t("floor.not_listed");
     const buttons = [];
     if (!item.closed) {
-      buttons.push(h("button", { type: "button", id: "floor-request", onclick: () => act("add_speaker", { item_id: item.id, kind: "statement" }) }, "Request the floor"));
+      buttons.push(h("button", { type: "button", id: "floor-request", onclick: () => act("add_speaker", { item_id: item.id, kind: "statement" }) }, t("floor.request")));
     }
-    buttons.push(h("button", { type: "button", id: "floor-order", class: "secondary", onclick: () => act("add_speaker", { item_id: item.id, kind: "point_of_order" }) }, "Point of order"));
+    buttons.push(h("button", { type: "button", id: "floor-order", class: "secondary", onclick: () => act("add_speaker", { item_id: item.id, kind: "point_of_order" }) }, t("kind.point_of_order")));
     actions.replaceChildren(...buttons);
   }
   if ($("floor-position").textContent !== position) $("floor-position").textContent = position;

@@ -1,33 +1,21 @@
 // The registration form: /m/{slug}/register. Without JavaScript the form
 // posts itself to the server; with it, it calls the JSON API so that field
 // errors appear beside their fields and the manage link shows at once.
-import { $, api, badge, clearFieldErrors, formJSON, meetingDates, replace, say, showError } from "./api.js";
+// The server renders the page in the reader's language with the meeting's
+// name, dates and whether registration is closed; the form's hidden
+// "language" field sends that language, which every mail to the
+// registrant is written in.
+import { $, api, badge, clearFieldErrors, formJSON, replace, say, showError } from "./api.js";
+import { t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#register");
 const status = $("#status");
 
-async function loadMeeting() {
-  try {
-    const m = await api("GET", `/api/meetings/${encodeURIComponent(slug)}`);
-    document.title = `Register: ${m.title} · Rostrum`;
-    replace($("#title"), `Register for ${m.title}`);
-    const when = meetingDates(m);
-    replace($("#meeting"), [when, m.venue].filter(Boolean).join(" · "));
-    if (m.registration_closes_at && new Date(m.registration_closes_at) < new Date()) {
-      say(status, "Registration for this meeting is closed.", "warning");
-      form.hidden = true;
-    }
-  } catch (err) {
-    showError(status, err);
-    if (err.status === 404) form.hidden = true;
-  }
-}
-
 form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   clearFieldErrors(form);
-  say(status, "Sending your registration…");
+  say(status, t("register.sending"));
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
@@ -47,4 +35,3 @@ form.addEventListener("submit", async (ev) => {
   }
 });
 
-loadMeeting();

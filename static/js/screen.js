@@ -3,6 +3,7 @@
 // end, the next five speakers and the agenda item. No login: it only
 // watches.
 import { LiveConnection, clock, currentItem, phase, remainingMs, speaking, statusText, waiting, h } from "./livestate.js";
+import { t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -18,7 +19,7 @@ const conn = new LiveConnection(slug, {
 
 function render(state) {
   const item = currentItem(state);
-  $("item").textContent = item ? item.title : "No agenda yet";
+  $("item").textContent = item ? item.title : t("floor.no_item");
   const sp = speaking(state);
   const name = sp ? sp.entry.name : "—";
   // Only touch the live region when the speaker changes, so that screen
@@ -30,8 +31,8 @@ function render(state) {
   timer = sp ? sp.item.timer : null;
   const next = waiting(item).slice(0, 5);
   $("next").replaceChildren(...next.map((e) =>
-    h("li", {}, h("span", { class: "next-name", text: e.name }), " ", h("span", { class: "next-org", text: e.organization }))));
-  if (!next.length) $("next").append(h("li", { class: "empty", text: "Nobody is waiting." }));
+    h("li", {}, h("bdi", { class: "next-name", text: e.name }), " ", h("bdi", { class: "next-org", text: e.organization }))));
+  if (!next.length) $("next").append(h("li", { class: "empty", text: t("screen.nobody") }));
   $("closed").hidden = !(item && item.closed);
   tick();
 }
