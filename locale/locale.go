@@ -230,4 +230,3 @@ func Has(code, id string) bool {
 	_, ok := raw[code][id]
 	return ok
 }
-

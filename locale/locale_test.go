@@ -116,7 +116,7 @@ func TestLanguageIsChosenByQueryThenCookieThenAcceptLanguage(t *testing.T) {
 		{"", "", "ru-RU,ru;q=0.9,en;q=0.5", "ru"},
 		{"", "", "de-CH, fr;q=0.8", "fr"},
 		{"", "", "zh-TW", "zh"},
-		{"xx", "ar", "", "ar"},   // an unknown query is ignored
+		{"xx", "ar", "", "ar"},    // an unknown query is ignored
 		{"", "de", "es-MX", "es"}, // so is a cookie naming no language of ours
 		{"", "", "de", "en"},
 		{"", "", "", "en"},
