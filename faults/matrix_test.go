@@ -433,15 +433,18 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /m/:slug/register": {path: "/m/m/register", who: public, ok: 201, form: true, body: func(f *matrixFixture, _ string) any {
 		return fmt.Sprintf("org_name=Form+Org+%d&org_type=ngo&org_country=KE&org_ecosoc_status=none&name=F&email=form%d%%40example.org&consent=on", f.unique(), f.n)
 	}},
-	"GET /r/:token":             {path: "/r/{token}", who: public, ok: 200},
-	"GET /d/:token":             {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
-	"GET /m/:slug/link":         {path: "/m/m/link", who: public, ok: 200},
-	"GET /reset/:token":         {path: "/reset/no-such-link", who: public, ok: 200},
-	"GET /m/:slug/console":      {path: "/m/m/console", who: public, ok: 200},
-	"GET /m/:slug/screen":       {path: "/m/m/screen", who: public, ok: 200},
-	"GET /m/:slug/notes":        {path: "/m/m/notes", who: public, ok: 200},
-	"GET /m/:slug/summary":      {path: "/m/m/summary", who: public, ok: 200},
-	"GET /m/:slug/calendar.ics": {path: "/m/m/calendar.ics", who: public, ok: 200},
+	"GET /r/:token":              {path: "/r/{token}", who: public, ok: 200},
+	"GET /d/:token":              {path: "/d/not-a-token", who: public, ok: 200}, // the page's script asks the API with the token
+	"GET /m/:slug/link":          {path: "/m/m/link", who: public, ok: 200},
+	"GET /reset/:token":          {path: "/reset/no-such-link", who: public, ok: 200},
+	"GET /m/:slug/console":       {path: "/m/m/console", who: public, ok: 200},
+	"GET /m/:slug/screen":        {path: "/m/m/screen", who: public, ok: 200},
+	"GET /m/:slug/programme":     {path: "/m/m/programme", who: public, ok: 200},
+	"GET /m/:slug/organizations": {path: "/m/m/organizations", who: public, ok: 200},
+	"GET /i18n/:lang.json":       {path: "/i18n/fr.json", who: public, ok: 200},
+	"GET /m/:slug/notes":         {path: "/m/m/notes", who: public, ok: 200},
+	"GET /m/:slug/summary":       {path: "/m/m/summary", who: public, ok: 200},
+	"GET /m/:slug/calendar.ics":  {path: "/m/m/calendar.ics", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {
