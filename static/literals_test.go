@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"rostrum/locale"
 )
 
 // The pages, scripts and mail converted to the message catalogues
@@ -183,5 +185,42 @@ func TestTheLiteralRulesCatchEnglish(t *testing.T) {
 	}
 	if w := wordsShown(`<p title="Hello">{{.T "x"}} <b>world</b></p>`); len(w) != 2 {
 		t.Errorf("wordsShown: %v", w)
+	}
+}
+
+// messageUse finds a message id the converted pages and scripts name in
+// full: {{.T "id"}}, {{$.N "id" ...}}, t("id"), n("id", ...), parts("id").
+var messageUse = regexp.MustCompile(`(?:\.T|\.N|\bt|\bn|\bparts)\(?\s*"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
+
+func TestEveryMessageTheConvertedFilesUseIsInTheCatalogue(t *testing.T) {
+	files := append(append([]string{}, convertedPages...), convertedScripts...)
+	n := 0
+	for _, p := range files {
+		b, err := FS.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range messageUse.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !locale.Has(locale.Default, m[1]) {
+				t.Errorf("%s uses message %q, which the catalogues lack", p, m[1])
+			}
+		}
+	}
+	goUse := regexp.MustCompile(`(?:\bT\(\w+,\s*|\.T\(|\.N\(|\bt\(|\bsay\("[a-z_.]+",\s*)"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
+	for _, p := range append([]string{"../handlers/pages.go", "../handlers/regform.go", "../meetings/zone.go"}, convertedGo...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range goUse.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if !locale.Has(locale.Default, m[1]) {
+				t.Errorf("%s uses message %q, which the catalogues lack", p, m[1])
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d uses of messages found: the pattern no longer matches the pages", n)
 	}
 }
