@@ -125,6 +125,16 @@ func TestARegistrationKeepsItsLanguageAndEveryMailIsInIt(t *testing.T) {
 		t.Fatalf("decision not in French: %q\n%s", a.Subject, a.Text)
 	}
 
+	// The circulated summary reaches her in French too.
+	admin := e.Admin()
+	admin.MustJSON("POST", "/api/meetings/m/summary", nil, 201, nil)
+	admin.MustJSON("POST", "/api/meetings/m/summary/1/approve", nil, 200, nil)
+	admin.MustJSON("POST", "/api/meetings/m/summary/1/circulate", map[string]any{"extra": []string{}}, 202, nil)
+	if c := srv.WaitTo("aurelie@example.org", 3, 20*time.Second)[2]; !strings.HasPrefix(c.Subject, "Résumé du Président : ") ||
+		!strings.Contains(c.Text, "Bonjour Aurélie Martin,") || !strings.Contains(c.Text, "Le secrétariat") {
+		t.Fatalf("circulation not in French: %q\n%s", c.Subject, c.Text)
+	}
+
 	// The form's language, posted without JavaScript.
 	form := "org_name=Red+B&org_type=ngo&org_country=AR&org_ecosoc_status=none&name=Bruno&email=bruno%40example.org&consent=true&language=es"
 	res := e.Anon().DoHeaders("POST", "/m/m/register", form, map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"})

@@ -10,6 +10,7 @@ package summary
 import (
 	"time"
 
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -28,7 +29,10 @@ type Record struct {
 	EndsAt      time.Time
 	Timezone    string // IANA name; dates are shown in the meeting's zone
 	Attribution string // models.AttributionChathamHouse or models.AttributionAttributed
-	Items       []Item
+	// Language is the meeting's language (locale.Codes): the summary's
+	// fixed wording is written in it; "" is English.
+	Language string
+	Items    []Item
 	// Organizations that took part (approved registrations), any order.
 	Organizations []Organization
 }
@@ -64,3 +68,10 @@ func (r *Record) chathamHouse() bool { return r.Attribution != models.Attributio
 // typeKey returns the stakeholder type of an organization, unknown ones
 // (should there be any) under "other".
 func typeKey(t string) string { return models.CategoryOf(t).Key }
+
+func (r *Record) lang() string {
+	if locale.Supported(r.Language) {
+		return r.Language
+	}
+	return locale.Default
+}
