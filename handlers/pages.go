@@ -302,6 +302,19 @@ func (h *Handler) summaryPage(c *fiber.Ctx) error {
 	return render(c, fiber.StatusOK, "summary.html", p)
 }
 
+// linkPage: GET /m/:slug/link, "Lost your link?", in the reader's
+// language.
+func (h *Handler) linkPage(c *fiber.Ctx) error {
+	p := newPage(c, language(c))
+	m, err := h.meetingPage(c, p)
+	if m == nil {
+		return err
+	}
+	p.withMeeting(m, "")
+	p.Title = p.T("register.lost_link")
+	return render(c, fiber.StatusOK, "link.html", p)
+}
+
 // screenPage: GET /m/:slug/screen, the room's screen, in the meeting's
 // language unless the address asks for another (?lang=).
 func (h *Handler) screenPage(c *fiber.Ctx) error {

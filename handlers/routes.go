@@ -145,7 +145,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/organizations", h.organizationsPage)
 	app.Get("/r/:token", noStore, localized("participant.html", "participant.title")) // its address is the participant's key
 	app.Get("/d/:token", noStore, localized("delegation.html", "delegation.title"))   // its address is the mission's key
-	app.Get("/m/:slug/link", page("link.html"))                                       // lost your link?
+	app.Get("/m/:slug/link", h.linkPage)                                              // lost your link?
 	app.Get("/reset/:token", noStore, page("reset.html"))                             // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", h.screenPage)
