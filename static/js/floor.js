@@ -2,7 +2,7 @@
 // floor" / "Withdraw", and their place in the queue, live. It renders into
 // <section id="floor"> of the participant page.
 import { LiveConnection, currentItem, kindLabel, statusText, waiting, h } from "./livestate.js";
-import { t } from "./i18n.js";
+import { parts, t } from "./i18n.js";
 
 const root = document.getElementById("floor");
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
@@ -57,7 +57,8 @@ function mine(item) {
 function render(state) {
   const item = currentItem(state);
   const $ = (id) => document.getElementById(id);
-  $("floor-item").textContent = item ? t("floor.item", { Title: item.title }) : t("floor.no_item");
+  // The item's title is isolated: a Latin title in an Arabic sentence.
+  $("floor-item").replaceChildren(...(item ? parts("floor.item", { Title: h("bdi", { text: item.title }) }) : [t("floor.no_item")]));
   const entry = mine(item);
   const actions = $("floor-actions");
   const focused = actions.contains(document.activeElement) ? document.activeElement.id : "";
