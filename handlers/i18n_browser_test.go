@@ -1,11 +1,14 @@
 package handlers_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"rostrum/internal/browser"
+	"rostrum/internal/mailtest"
 	"rostrum/internal/testenv"
 	"rostrum/models"
 )
@@ -72,4 +75,39 @@ func TestArabicPagesAreRightToLeftAndIsolateMixedNames(t *testing.T) {
 		t.Fatalf("participant page: %+v", d)
 	}
 	screenshot(t, ctx, "participant-ar")
+}
+
+// TestRegistrationInFrenchKeepsFrenchWithTheScript registers through the
+// page's script on the French form: the answer reads French, and the
+// confirmation mail is French because the script sends the page's
+// language.
+func TestRegistrationInFrenchKeepsFrenchWithTheScript(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	pagesMeeting(t, e, "m")
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	phone(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/m/m/register?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("#org-name")),
+		chromedp.SendKeys(chromedp.CSS("#org-name"), "Université de Genève"),
+		chromedp.SetValue(chromedp.CSS("#org-type"), "academia"),
+		chromedp.SetValue(chromedp.CSS("#org-country"), "CH"),
+		chromedp.SendKeys(chromedp.CSS("#name"), "Léa Dubois"),
+		chromedp.SendKeys(chromedp.CSS("#email"), "lea@example.org"),
+		chromedp.Click(chromedp.CSS("#consent")),
+		chromedp.Click(chromedp.CSS("#register button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#done")),
+	)
+	if s := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#done-status"))); !strings.EqualFold(s, "En attente") { // the badge capitalizes
+		t.Fatalf("status %q, want French", s)
+	}
+	if c := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector('#org-country option[value="CH"]').textContent`)); c != "Suisse" {
+		t.Fatalf("country %q, want CLDR's French name", c)
+	}
+	screenshot(t, ctx, "registered-fr-phone")
+	if m := srv.WaitTo("lea@example.org", 1, 10*time.Second)[0]; !strings.HasPrefix(m.Subject, "Inscription reçue : ") {
+		t.Fatalf("mail %q, want French", m.Subject)
+	}
 }
