@@ -237,3 +237,22 @@ func TestCataloguesAreServedForScripts(t *testing.T) {
 		}
 	}
 }
+
+func TestMissionsAreInvitedInTheMeetingsLanguageAndMembersMailedInTheirs(t *testing.T) {
+	srv := mailtest.Start(t)
+	e := testenv.New(t, testenv.WithSMTP(srv.Host(), srv.Port()))
+	newLiveMeeting(t, e, "m")
+	e.Admin().MustJSON("PATCH", "/api/meetings/m", map[string]any{"language": "es"}, 200, nil)
+	importMissions(t, e, singapore)
+	tok := invite(t, e, srv, "m", singapore)["SG"]
+	inv := srv.To(singapore.Email)[0]
+	if !strings.HasPrefix(inv.Subject, "Invitación: ") || !strings.Contains(inv.Text, "Singapur") || !strings.Contains(inv.HTML, `lang="es"`) {
+		t.Fatalf("invitation not in the meeting's Spanish: %q\n%s", inv.Subject, inv.Text)
+	}
+	// The focal point's page sends its language with each member.
+	e.Participant(tok).MustJSON("POST", "/api/delegation/members",
+		map[string]any{"name": "Wei Ling", "email": "wei@example.org", "language": "zh"}, 201, nil)
+	if m := srv.WaitTo("wei@example.org", 1, 15*time.Second)[0]; !strings.HasPrefix(m.Subject, "已登记为新加坡代表团成员：") {
+		t.Fatalf("member's mail not in Chinese: %q", m.Subject)
+	}
+}
