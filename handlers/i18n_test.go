@@ -119,10 +119,16 @@ func TestARegistrationKeepsItsLanguageAndEveryMailIsInIt(t *testing.T) {
 		!strings.Contains(got.HTML, `<html lang="fr" dir="ltr">`) || !strings.Contains(got.Text, "Statut: En attente") {
 		t.Fatalf("confirmation not in French: %q\n%s", got.Subject, got.Text)
 	}
+	if !strings.Contains(got.Text, aurelie.ManageURL+"?lang=fr") {
+		t.Fatalf("the private link does not open the page in French:\n%s", got.Text)
+	}
 	decide(e.Admin(), aurelie.ID, "approve", 200)
 	if a := srv.WaitTo("aurelie@example.org", 2, 10*time.Second)[1]; !strings.HasPrefix(a.Subject, "Inscription approuvée : ") ||
 		!strings.Contains(a.Text, "Motif indiqué par le secrétariat : r") || strings.Contains(a.Text, "Dear") {
 		t.Fatalf("decision not in French: %q\n%s", a.Subject, a.Text)
+	}
+	if a := srv.To("aurelie@example.org")[1]; !strings.Contains(a.Text, "/m/m/link?lang=fr") {
+		t.Fatalf("the lost-link page is not linked in French:\n%s", a.Text)
 	}
 
 	// The circulated summary reaches her in French too.

@@ -63,6 +63,14 @@ func compose(kind string, reg *models.Registration, manage, lost string) letter 
 		lang = locale.Default
 	}
 	t := func(id string, args ...any) string { return locale.T(lang, id, args...) }
+	// The links open their pages in the registrant's language, whatever
+	// the language of the browser they are opened in.
+	if lang != locale.Default {
+		if manage != "" {
+			manage += "?lang=" + lang
+		}
+		lost += "?lang=" + lang
+	}
 	l := letter{
 		Lang: lang, Dir: locale.Dir(lang), Dear: t("mail.dear", "Name", reg.Name),
 		Meeting: m.Title, Dates: meetings.DatesIn(lang, m), Venue: m.Venue,
