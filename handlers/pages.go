@@ -127,12 +127,12 @@ func (h *Handler) meetingPage(c *fiber.Ctx, p *pageData) (*models.Meeting, error
 
 // meetingCard is a meeting as the home page lists it.
 type meetingCard struct {
-	ID                    uint
-	Slug, Title           string
-	Dates, Venue, Closes  string
-	Open                  bool
-	Register, Screen, Sum string
-	Calendar              string
+	ID                        uint
+	Slug, Title               string
+	Dates, Venue, Closes      string
+	Open                      bool
+	Register, Screen, Summary string
+	Calendar                  string
 }
 
 // homePage: GET /, the meetings open for registration, in the reader's
@@ -153,7 +153,7 @@ func (h *Handler) homePage(c *fiber.Ctx) error {
 			ID: m.ID, Slug: m.Slug, Title: m.Title, Venue: m.Venue,
 			Dates: meetings.DatesIn(p.Lang, m), Open: now.Before(m.RegistrationClosesAt),
 			Closes:   meetings.TimeIn(p.Lang, m, m.RegistrationClosesAt),
-			Register: base + "/register", Screen: base + "/screen", Sum: base + "/summary",
+			Register: base + "/register", Screen: base + "/screen", Summary: base + "/summary",
 			Calendar: base + "/calendar.ics",
 		}
 	}
