@@ -8,56 +8,70 @@ import (
 
 	"gorm.io/gorm"
 
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/outbox"
-	"rostrum/registration"
 )
 
 // mailInvitation is the kind of the mail that hands a mission its
 // focal-point link (outbox.Message.Kind).
 const mailInvitation = "mission_invitation"
 
+// invitation is what the invitation says, in the meeting's language
+// (a mission has no language of its own on record): every word comes
+// from the catalogue.
 type invitation struct {
-	Mission, State, Meeting, Link string
+	Lang, Dir                         string
+	Subject, To, Lead, LinkText, Link string
+	LinkHTML, AtOnce, Keep            string
 }
 
-var invitationText = texttemplate.Must(texttemplate.New("text").Parse(`To the {{.Mission}},
+var invitationText = texttemplate.Must(texttemplate.New("text").Parse(`{{.To}}
 
-The secretariat invites the delegation of {{.State}} to {{.Meeting}}.
+{{.Lead}}
 
-The mission's focal point registers the members of the delegation with
-this private link; they are accredited at once:
+{{.LinkText}}
 {{.Link}}
 
-Keep this link within the mission: anyone who has it can register members
-of your delegation. It replaces any link sent before for this meeting.
+{{.Keep}}
 `))
 
 var invitationHTML = template.Must(template.New("html").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Invitation: {{.Meeting}}</title></head>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body>
-<p>To the {{.Mission}},</p>
-<p>The secretariat invites the delegation of {{.State}} to {{.Meeting}}.</p>
-<p><a href="{{.Link}}">Register the members of your delegation</a>; they are accredited at once.</p>
-<p>Keep this link within the mission: anyone who has it can register members of your delegation. It replaces any link sent before for this meeting.</p>
+<p>{{.To}}</p>
+<p>{{.Lead}}</p>
+<p><a href="{{.Link}}">{{.LinkHTML}}</a>. {{.AtOnce}}</p>
+<p>{{.Keep}}</p>
 </body></html>
 `))
 
 // enqueue queues the invitation of mission ms to meeting m with the link
 // of token, in tx; the outbox forgets the link once the mail is delivered.
 func (s *Service) enqueue(tx *gorm.DB, m *models.Meeting, ms *models.Mission, token string) error {
-	l := invitation{Mission: ms.Name, State: registration.CountryName(ms.Country), Meeting: m.Title, Link: s.FocalPointURL(token)}
-	var t, h strings.Builder
-	if err := invitationText.Execute(&t, l); err != nil {
+	lang := m.Language
+	if !locale.Supported(lang) {
+		lang = locale.Default
+	}
+	t := func(id string, args ...any) string {
+		return locale.T(lang, id, append(args, "Meeting", m.Title, "Mission", ms.Name, "State", locale.CountryName(lang, ms.Country))...)
+	}
+	l := invitation{
+		Lang: lang, Dir: locale.Dir(lang), Subject: t("invite.subject"), To: t("invite.to"), Lead: t("invite.lead"),
+		LinkText: t("invite.link_text"), Link: s.FocalPointURL(token), LinkHTML: t("invite.link_html"),
+		AtOnce: t("invite.at_once"), Keep: t("invite.keep"),
+	}
+	var tb, hb strings.Builder
+	if err := invitationText.Execute(&tb, l); err != nil {
 		return err
 	}
-	if err := invitationHTML.Execute(&h, l); err != nil {
+	if err := invitationHTML.Execute(&hb, l); err != nil {
 		return err
 	}
 	_, err := outbox.Enqueue(tx, outbox.Message{
 		Kind: mailInvitation, To: ms.Email, ToName: ms.Name,
-		Subject: strings.Join(strings.Fields("Invitation: "+m.Title), " "),
-		Text:    t.String(), HTML: h.String(), Secret: token,
+		Subject: strings.Join(strings.Fields(l.Subject), " "),
+		Text:    tb.String(), HTML: hb.String(), Secret: token,
 	})
 	return err
 }

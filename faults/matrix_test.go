@@ -533,6 +533,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /m/:slug/calendar.ics":       {path: "/m/m/calendar.ics", who: public, ok: 200},
 	"GET /p/:slug":                    {path: "/p/oewg", who: public, ok: 200},
 	"GET /m/:slug/checkin":            {path: "/m/m/checkin", who: public, ok: 200},
+	"GET /i18n/:lang.json":            {path: "/i18n/fr.json", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {

@@ -156,6 +156,9 @@ func (h *Handler) registerDelegate(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
+	if in.Language == "" { // the focal point's page's language
+		in.Language = language(c)
+	}
 	r, err := h.Delegations.Register(c.UserContext(), focalPoint(c), in)
 	if err != nil {
 		return err

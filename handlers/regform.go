@@ -1,29 +1,25 @@
 package handlers
 
 import (
-	"bytes"
-	"html/template"
+	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
-	"rostrum/static"
+	"rostrum/locale"
 )
 
-// registeredPage is the answer to the registration form posted without
-// JavaScript: the manage link after success, or the field errors.
-var registeredPage = template.Must(template.ParseFS(static.FS, "pages/registered.tmpl"))
-
-// formFields names the API's field keys as the form labels them, in the
-// form's order.
+// formFields names the API's field keys by the catalogue's labels of
+// the form, in the form's order.
 var formFields = []registeredField{
-	{"organization.name", "Organization name"}, {"organization.acronym", "Acronym"},
-	{"organization.type", "Stakeholder type"}, {"organization.country", "Country of headquarters"},
-	{"organization.website", "Website"}, {"organization.ecosoc_status", "ECOSOC consultative status"},
-	{"organization.description", "Short description of the organization"},
-	{"name", "Full name"}, {"email", "Email"}, {"job_title", "Job title"}, {"consent", "Privacy consent"}, {"consent_version", "Privacy notice"},
+	{"organization.name", "field.org_name"}, {"organization.acronym", "field.acronym"},
+	{"organization.type", "field.type"}, {"organization.country", "field.country"},
+	{"organization.website", "field.website"}, {"organization.ecosoc_status", "field.ecosoc"},
+	{"organization.description", "field.org_description"},
+	{"name", "field.name"}, {"email", "field.email"}, {"job_title", "field.job_title"}, {"consent", "field.consent"}, {"consent_version", "field.consent_version"},
+	{"language", "field.language"},
 }
 
 type registeredData struct {
@@ -39,24 +35,31 @@ type registeredError struct{ Label, Message string }
 
 // registerForm: POST /m/:slug/register, the registration form posted by a
 // browser without JavaScript (the page's script posts JSON to the API
-// instead). It answers an HTML page: 201 with the manage link, or the
-// error's status with the messages.
+// instead). It answers an HTML page in the form's language: 201 with the
+// manage link, or the error's status with the messages.
 func (h *Handler) registerForm(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	data := registeredData{FormURL: "/m/" + slug + "/register"}
-	if m, err := h.meeting(c); err == nil {
-		data.Meeting = m.Title
+	lang, ok := locale.Parse(c.FormValue("language"))
+	if !ok {
+		lang = language(c)
 	}
+	p := newPage(c, lang)
+	p.Title = p.T("registered.correct")
+	if m, err := h.meeting(c); err == nil {
+		p.withMeeting(m, "register")
+	}
+	data := registeredData{FormURL: "/m/" + url.PathEscape(slug) + "/register"}
 	status := fiber.StatusCreated
 	var err error
 	if len(c.Body()) > maxRegistrationBody {
 		err = apperr.TooLarge("a registration must be smaller than %d KiB", maxRegistrationBody>>10)
 	} else if !isForm(c) {
 		err = apperr.BadRequest("send the registration form as an HTML form")
-	} else if reg, rerr := h.Registrations.Register(c.UserContext(), slug, registrationFromForm(c)); rerr != nil {
+	} else if reg, rerr := h.Registrations.Register(c.UserContext(), slug, registrationFromForm(c, lang)); rerr != nil {
 		err = rerr
 	} else {
 		data.Status, data.ManageURL = reg.Status, h.Registrations.ManageURL(reg.Token)
+		p.Title = p.T("registered.received")
 	}
 	if err != nil {
 		var body ErrorBody
@@ -65,26 +68,22 @@ func (h *Handler) registerForm(c *fiber.Ctx) error {
 			return err
 		}
 		data.Error = body.Error
-		data.Fields = fieldErrors(body.Fields)
+		data.Fields = fieldErrors(p, body.Fields)
 	}
-	var buf bytes.Buffer
-	if err := registeredPage.Execute(&buf, data); err != nil {
-		return err
-	}
+	p.Data = data
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Type("html", "utf-8")
-	return c.Status(status).Send(buf.Bytes())
+	return render(c, status, "registered.tmpl", p)
 }
 
 // fieldErrors lists field errors in the form's order, then any other
 // field the server named.
-func fieldErrors(fields map[string]string) []registeredError {
+func fieldErrors(p *pageData, fields map[string]string) []registeredError {
 	var out []registeredError
 	known := map[string]bool{}
 	for _, f := range formFields {
 		known[f.Key] = true
 		if msg, ok := fields[f.Key]; ok {
-			out = append(out, registeredError{f.Label, msg})
+			out = append(out, registeredError{p.T(f.Label), msg})
 		}
 	}
 	var rest []string

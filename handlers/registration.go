@@ -143,7 +143,7 @@ func formBool(v string) bool {
 // prefixed org_: org_name, org_acronym, org_type, org_country,
 // org_website, org_ecosoc_status, name, email, job_title, consent,
 // consent_version (the privacy notice's version the form showed).
-func registrationFromForm(c *fiber.Ctx) registration.Input {
+func registrationFromForm(c *fiber.Ctx, lang string) registration.Input {
 	var version *int
 	if v, err := strconv.Atoi(strings.TrimSpace(c.FormValue("consent_version"))); err == nil {
 		version = &v
@@ -156,7 +156,7 @@ func registrationFromForm(c *fiber.Ctx) registration.Input {
 			Description: c.FormValue("org_description"),
 		},
 		Name: c.FormValue("name"), Email: c.FormValue("email"), JobTitle: c.FormValue("job_title"),
-		Consent: formBool(c.FormValue("consent")),
+		Consent: formBool(c.FormValue("consent")), Language: lang,
 	}
 }
 
@@ -170,9 +170,14 @@ func (h *Handler) register(c *fiber.Ctx) error {
 	var in registration.Input
 	form := isForm(c)
 	if form {
-		in = registrationFromForm(c)
+		in = registrationFromForm(c, c.FormValue("language"))
 	} else if err := decodeJSON(c, &in); err != nil {
 		return err
+	}
+	// A registration without a language of its own keeps the one its
+	// client reads (the stored choice, Accept-Language).
+	if in.Language == "" {
+		in.Language = language(c)
 	}
 	reg, err := h.Registrations.Register(c.UserContext(), c.Params("slug"), in)
 	if err != nil {

@@ -161,24 +161,29 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
 	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
 
-	// Pages: shells whose scripts call the API above (they log in or read
-	// the token themselves); the registration form also posts without
-	// JavaScript.
-	app.Get("/", page("index.html"))
+	// Pages. The public ones are rendered on the server in the reader's
+	// language (?lang=, the switch's cookie, Accept-Language) and read
+	// without script; scripts add live behaviour. The staff's are shells
+	// whose scripts call the API above (they log in themselves); the
+	// registration form also posts without JavaScript.
+	app.Get("/", h.homePage)
+	app.Get("/i18n/:lang.json", h.catalogue) // a language's messages, as the pages embed them
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", h.registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
-	app.Get("/r/:token", noStore, page("participant.html"))                  // its address is the participant's key
-	app.Get("/d/:token", noStore, page("delegation.html"))                   // its address is the mission's key
-	app.Get("/d/:token/non-objection/:id", noStore, page("delegation.html")) // the focal point's page, at one notice
-	app.Get("/m/:slug/link", page("link.html"))                              // lost your link?
-	app.Get("/reset/:token", noStore, page("reset.html"))                    // a staff member's one-time link
+	app.Get("/m/:slug/programme", h.programmePage)
+	app.Get("/m/:slug/organizations", h.organizationsPage)
+	app.Get("/r/:token", noStore, localized("participant.html", "participant.title"))                 // its address is the participant's key
+	app.Get("/d/:token", noStore, localized("delegation.html", "delegation.title"))                   // its address is the mission's key
+	app.Get("/d/:token/non-objection/:id", noStore, localized("delegation.html", "delegation.title")) // the focal point's page, at one notice
+	app.Get("/m/:slug/link", h.linkPage)                                                              // lost your link?
+	app.Get("/reset/:token", noStore, page("reset.html"))                                             // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
-	app.Get("/m/:slug/screen", page("screen.html"))
+	app.Get("/m/:slug/screen", h.screenPage)
 	app.Get("/m/:slug/notes", page("notes.html"))
 	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
-	app.Get("/m/:slug/summary", page("summary.html"))
+	app.Get("/m/:slug/summary", h.summaryPage)
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
 	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
 	app.Get("/favicon.ico", favicon)                    // browsers ask for it on every page

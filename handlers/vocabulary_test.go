@@ -159,6 +159,7 @@ func TestTheLabelListRuleCatchesACopiedList(t *testing.T) {
 
 func TestRegistrationFormCarriesItsOptionsWithoutAScript(t *testing.T) {
 	e := testenv.New(t)
+	pagesMeeting(t, e, "any")
 	res := e.Anon().Do("GET", "/m/any/register", nil)
 	body := string(res.Body)
 	if res.Status != 200 || !strings.HasPrefix(body, "<!doctype html>") {

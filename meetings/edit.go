@@ -50,7 +50,7 @@ func InputOf(m *models.Meeting) Input {
 		StartsAt: ts(m.StartsAt), EndsAt: ts(m.EndsAt), Timezone: m.Timezone,
 		RegistrationClosesAt: ts(m.RegistrationClosesAt), Capacity: m.Capacity,
 		MaxPerOrganization: m.MaxPerOrganization, MaxPerDelegation: m.MaxPerDelegation, Attribution: m.Attribution,
-		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder,
+		Categories: m.Categories, SpeakerOrder: m.SpeakerOrder, Language: m.Language,
 		PrivacyNotice: m.PrivacyNotice, RetentionDays: &retention,
 	}
 }
@@ -178,5 +178,6 @@ func changedFields(was, now Input) map[string]any {
 	if was.RetentionDays != nil && now.RetentionDays != nil {
 		add("retention_days", *was.RetentionDays, *now.RetentionDays)
 	}
+	add("language", was.Language, now.Language)
 	return out
 }

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/textcheck"
 )
@@ -58,6 +59,9 @@ type Input struct {
 	// RetentionDays is how long after the meeting's end registrations
 	// keep their personal data; DefaultRetentionDays when not given.
 	RetentionDays *int `json:"retention_days"`
+	// Language is the language of the summary's fixed wording and of the
+	// room's screen, a code of locale.Codes (English when empty).
+	Language string `json:"language"`
 }
 
 // DefaultRetentionDays is how long after its end a meeting keeps its
@@ -200,6 +204,13 @@ func (in Input) Validate() (*models.Meeting, error) {
 	if retention < 0 || retention > MaxRetentionDays {
 		f.Add("retention_days", "must be between 0 (erase at the first daily run after the meeting ends) and "+strconv.Itoa(MaxRetentionDays)+" days")
 	}
+	lang := locale.Default
+	if strings.TrimSpace(in.Language) != "" {
+		var ok bool
+		if lang, ok = locale.Parse(in.Language); !ok {
+			f.Add("language", "must be one of the languages "+strings.Join(locale.Codes, ", "))
+		}
+	}
 	if err := f.Err(); err != nil {
 		return nil, err
 	}
@@ -210,7 +221,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 		RegistrationClosesAt: closes, Capacity: in.Capacity, MaxPerOrganization: in.MaxPerOrganization,
 		MaxPerDelegation: in.MaxPerDelegation, Attribution: attr, Categories: cats,
 		SpeakerOrder: order, Body: strings.TrimSpace(in.Body), BodyAcronym: strings.TrimSpace(in.BodyAcronym),
-		Kind: kind,
+		Kind: kind, Language: lang,
 	}, nil
 }
 

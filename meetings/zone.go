@@ -1,10 +1,12 @@
 package meetings
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -89,4 +91,42 @@ func ParseInZone(m *models.Meeting, field, v string) (time.Time, error) {
 	f := apperr.Fields{}
 	t := parseTime(f, field, strings.TrimSpace(v), Zone(m.Timezone))
 	return t, f.Err()
+}
+
+// DatesIn shows the meeting's days in its zone as language lang writes
+// them: English as Dates does; the others with the zone as its offset
+// from UTC ("du 2 décembre 2019 au 4 décembre 2019, UTC−05:00"), since
+// the zone's city is known by its English name only.
+func DatesIn(lang string, m *models.Meeting) string {
+	if lang == "" || lang == locale.Default {
+		return Dates(m)
+	}
+	loc := Zone(m.Timezone)
+	days := locale.Days(lang, m.StartsAt.In(loc), m.EndsAt.In(loc))
+	return locale.T(lang, "date.with_zone", "Dates", days, "Zone", UTCOffset(m.Timezone, m.StartsAt))
+}
+
+// TimeIn shows time t of meeting m, in the meeting's zone, as lang writes
+// it: "2 décembre 2019 à 10:00 UTC−05:00".
+func TimeIn(lang string, m *models.Meeting, t time.Time) string {
+	lt := t.In(Zone(m.Timezone))
+	at := locale.T(lang, "date.at", "Date", locale.Day(lang, lt), "Time", locale.Clock(lt))
+	if lang == "" || lang == locale.Default {
+		return at + " " + ZoneName(m.Timezone, t)
+	}
+	return at + " " + UTCOffset(m.Timezone, t)
+}
+
+// UTCOffset names zone tz at time t by its offset: "UTC", "UTC+01:00",
+// "UTC−05:00" (with a minus sign).
+func UTCOffset(tz string, t time.Time) string {
+	_, off := t.In(Zone(tz)).Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "−", -off
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off%3600/60)
 }

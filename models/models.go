@@ -137,8 +137,11 @@ type Meeting struct {
 	PrivacyNoticeVersion int    `gorm:"not null;default:0" json:"privacy_notice_version"`
 	// RetentionDays is how long after EndsAt the registrations keep their
 	// personal data before the daily job anonymizes them (package privacy).
-	RetentionDays int       `gorm:"not null;default:180" json:"retention_days"`
-	CreatedAt     time.Time `json:"created_at"`
+	RetentionDays int `gorm:"not null;default:180" json:"retention_days"`
+	// Language is the language of the summary's fixed wording and of the
+	// room's screen: a code of locale.Codes.
+	Language  string    `gorm:"size:8;not null;default:'en'" json:"language"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // AgendaItem is one item of a meeting's programme; each has its own list
@@ -257,6 +260,9 @@ type Registration struct {
 	// staff member who did it.
 	CheckedInAt *time.Time `json:"checked_in_at,omitempty"`
 	CheckedInBy string     `gorm:"size:300;not null;default:''" json:"-"`
+	// Language is the registrant's language (a code of locale.Codes):
+	// every mail to them is written in it.
+	Language string `gorm:"size:8;not null;default:'en'" json:"language"`
 }
 
 // SeatCount counts a meeting's held seats: its pending and approved

@@ -8,6 +8,8 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"rostrum/locale"
 )
 
 // Country codes are checked against the region data of
@@ -39,26 +41,11 @@ func Country(code string) (string, bool) {
 	return code, true
 }
 
-// renamed are countries whose English short name changed after the CLDR
-// release that golang.org/x/text carries (which still says Swaziland,
-// Macedonia and Turkey). Drop an entry once x/text names it so.
-var renamed = map[string]string{
-	"SZ": "Eswatini",        // 2018
-	"MK": "North Macedonia", // 2019
-	"TR": "Türkiye",         // 2022
-}
-
-// CountryName returns the English name of a country code, or the code
-// itself when it is unknown.
+// CountryName returns the English name of a country code (CLDR's,
+// through locale, which also knows the names changed since x/text's CLDR
+// release), or the code itself when it is unknown.
 func CountryName(code string) string {
-	if n, ok := renamed[code]; ok {
-		return n
-	}
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if n := display.English.Regions().Name(r); n != "" {
+	if n := locale.CountryName(locale.Default, code); n != "" {
 		return n
 	}
 	return code
@@ -85,3 +72,37 @@ var Countries = sync.OnceValue(func() []CountryEntry {
 	slices.SortStableFunc(out, func(x, y CountryEntry) int { return c.CompareString(x.Name, y.Name) })
 	return out
 })
+
+// CountriesIn lists every code Country accepts with its name in language
+// lang (Unicode CLDR's, through locale), in the order a reader of lang
+// sorts them.
+func CountriesIn(lang string) []CountryEntry {
+	if !locale.Supported(lang) || lang == locale.Default {
+		return Countries()
+	}
+	if v, ok := countriesIn.Load(lang); ok {
+		return v.([]CountryEntry)
+	}
+	en := Countries()
+	out := make([]CountryEntry, len(en))
+	for i, c := range en {
+		out[i] = CountryEntry{c.Code, CountryNameIn(lang, c.Code)}
+	}
+	locale.Sort(lang, out, func(c CountryEntry) string { return c.Name })
+	countriesIn.Store(lang, out)
+	return out
+}
+
+var countriesIn sync.Map
+
+// CountryNameIn is the name of country code in language lang, or the
+// English name when CLDR has none in lang.
+func CountryNameIn(lang, code string) string {
+	if lang == "" || lang == locale.Default {
+		return CountryName(code)
+	}
+	if n := locale.CountryName(lang, code); n != "" {
+		return n
+	}
+	return CountryName(code)
+}

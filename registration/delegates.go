@@ -34,6 +34,8 @@ type DelegateInput struct {
 	Email    string `json:"email"`
 	JobTitle string `json:"job_title"`
 	Head     bool   `json:"head"`
+	// Language is the member's language (see Input.Language).
+	Language string `json:"language"`
 }
 
 func (in DelegateInput) validate() (DelegateInput, error) {
@@ -42,6 +44,7 @@ func (in DelegateInput) validate() (DelegateInput, error) {
 		Name:     checkText(f, FieldName, in.Name, true, MaxName),
 		JobTitle: checkText(f, FieldJobTitle, in.JobTitle, false, MaxJobTitle),
 		Head:     in.Head,
+		Language: checkLanguage(f, in.Language),
 	}
 	if email := checkText(f, FieldEmail, in.Email, true, MaxEmail); email != "" {
 		if e, ok := ValidEmail(email); ok {
@@ -129,7 +132,7 @@ func (s *Service) RegisterDelegate(ctx context.Context, meetingID uint, st State
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: d.Name, Email: d.Email, JobTitle: d.JobTitle,
 			Status: models.StatusApproved, Token: token, TokenHash: auth.HashToken(token), ConsentAt: now,
-			DecidedAt: &now, HeadOfDelegation: d.Head, CheckinCode: NewCheckinCode(),
+			DecidedAt: &now, HeadOfDelegation: d.Head, CheckinCode: NewCheckinCode(), Language: d.Language,
 		}
 		if err := tx.Create(reg).Error; err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/textcheck"
 )
@@ -35,6 +36,10 @@ type Input struct {
 	// ConsentVersion is the version of the meeting's privacy notice the
 	// registrant read and agreed to (the form sends the version it showed).
 	ConsentVersion *int `json:"consent_version"`
+	// Language is the registrant's language, a code of locale.Codes;
+	// every mail to them is written in it. Empty means English (the
+	// handlers fill in the language of the page or of the request).
+	Language string `json:"language"`
 }
 
 // Applicant is a validated, normalized Input: text trimmed, email
@@ -47,6 +52,7 @@ type Applicant struct {
 	Name        string
 	Email       string
 	JobTitle    string
+	Language    string
 }
 
 // Field names used in validation errors. Organization fields are named by
@@ -65,6 +71,7 @@ const (
 	FieldConsent    = "consent"
 	FieldConsentVer = "consent_version"
 	FieldReason     = "reason"
+	FieldLanguage   = "language"
 )
 
 // Limits on the length of text fields, in characters.
@@ -243,6 +250,7 @@ func (in Input) ValidateFor(m *models.Meeting) (Applicant, error) {
 		}
 	}
 	a.JobTitle = checkText(f, FieldJobTitle, in.JobTitle, false, MaxJobTitle)
+	a.Language = checkLanguage(f, in.Language)
 	if !in.Consent {
 		f.Add(FieldConsent, "you must agree to the processing of your data for this meeting")
 	}
@@ -303,4 +311,19 @@ func ValidReason(reason string) (string, error) {
 	f := apperr.Fields{}
 	r := checkTextLines(f, FieldReason, reason, false, MaxReason, true)
 	return r, f.Err()
+}
+
+// checkLanguage returns the language code v names ("fr", "fr-CA" → "fr"),
+// English when v is empty, and records a field error when it names a
+// language Rostrum does not speak.
+func checkLanguage(f apperr.Fields, v string) string {
+	if strings.TrimSpace(v) == "" {
+		return locale.Default
+	}
+	code, ok := locale.Parse(v)
+	if !ok {
+		f.Add(FieldLanguage, "must be one of the languages "+strings.Join(locale.Codes, ", "))
+		return ""
+	}
+	return code
 }

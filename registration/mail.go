@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
@@ -26,168 +27,183 @@ const (
 	mailNoShow       = "registration_no_show"      // not checked in by the time set: the seat went to the waiting list
 )
 
-// letter is what a mail says, before it is put into text and HTML.
+// letter is what a mail says, before it is put into text and HTML. Every
+// word comes from the catalogue of the registrant's language (locale):
+// the fixed labels are its fields too, so that the templates hold no
+// words of their own.
 type letter struct {
-	Subject string
-	Name    string
-	Lead    string // the news, one paragraph
-	Next    string // what happens next, one paragraph (may be empty)
-	Reason  string
-	Meeting string
-	Dates   string
-	Venue   string
-	Org     string
-	Status  string
-	Manage  string // the private link, in the mails that hand over a new one
-	Lost    string // where to ask for a new link, in the others
+	Lang, Dir string
+	Subject   string
+	Dear      string // the greeting, with the name
+	Lead      string // the news, one paragraph
+	Next      string // what happens next, one paragraph (may be empty)
+	Reason    string
+	Meeting   string
+	Dates     string
+	Venue     string
+	Org       string
+	Status    string
+	Manage    string // the private link, in the mails that hand over a new one
+	Lost      string // where to ask for a new link, in the others
 	// Calendar is the meeting's calendar.ics, in the mail that approves:
 	// from then on the participant has a seat to put in a calendar.
 	Calendar string
 	// Checkin is the participant's check-in code, in the mails that
 	// accredit: the door scans its QR code, attached as an image.
 	Checkin string
+	Labels  mailLabels
+}
+
+// mailLabels are the fixed words of the mail's templates.
+type mailLabels struct {
+	Reason, Meeting, Dates, Venue, Org, Status, Calendar, CalendarNote, Manage, Keep, Lost, Checkin string
 }
 
 // compose writes the letter of kind for reg (whose Meeting and
-// Organization are loaded).
+// Organization are loaded), in reg's language.
 func compose(kind string, reg *models.Registration, manage, lost string) letter {
 	m := &reg.Meeting
-	l := letter{
-		Name: reg.Name, Meeting: m.Title, Dates: meetings.Dates(m), Venue: m.Venue,
-		Org: reg.Organization.Name, Status: reg.Status, Manage: manage, Lost: lost,
+	lang := reg.Language
+	if !locale.Supported(lang) {
+		lang = locale.Default
 	}
+	t := func(id string, args ...any) string { return locale.T(lang, id, args...) }
+	// The links open their pages in the registrant's language, whatever
+	// the language of the browser they are opened in.
+	if lang != locale.Default {
+		if manage != "" {
+			manage += "?lang=" + lang
+		}
+		lost += "?lang=" + lang
+	}
+	l := letter{
+		Lang: lang, Dir: locale.Dir(lang), Dear: t("mail.dear", "Name", reg.Name),
+		Meeting: m.Title, Dates: meetings.DatesIn(lang, m), Venue: m.Venue,
+		Org: reg.Organization.Name, Status: t("status." + reg.Status), Manage: manage, Lost: lost,
+		Labels: mailLabels{
+			Reason: t("participant.reason"), Meeting: t("mail.meeting"), Dates: t("meeting.dates"),
+			Venue: t("meeting.venue"), Org: t("field.organization"), Status: t("mail.status"),
+			Calendar: t("register.calendar"), CalendarNote: t("mail.calendar_note"),
+			Manage: t("mail.manage"), Keep: t("mail.keep"), Lost: t("mail.lost"), Checkin: t("mail.checkin"),
+		},
+	}
+	// say sets the subject, the lead and what comes next from the
+	// catalogue's messages prefix.subject and prefix.lead, and next.
+	say := func(prefix, next string, args ...any) {
+		args = append(args, "Meeting", m.Title)
+		l.Subject, l.Lead = t(prefix+".subject", args...), t(prefix+".lead", args...)
+		if next != "" {
+			l.Next = t(next)
+		}
+	}
+	state := locale.CountryName(lang, reg.Organization.Country)
 	switch kind {
 	case mailConfirmation:
 		if reg.Status == models.StatusWaitlisted {
-			l.Subject = "On the waiting list: " + m.Title
-			l.Lead = "Thank you for registering. Every seat of the meeting is taken for now, so your registration is on the waiting list."
-			l.Next = "When a seat is freed, the oldest registration on the waiting list moves to review by itself, and we will write to you."
+			say("mail.waitlisted", "mail.waitlist_next")
 		} else {
-			l.Subject = "Registration received: " + m.Title
-			l.Lead = "Thank you for registering. The secretariat will review your registration."
-			l.Next = "You will receive a message when it has decided."
+			say("mail.received", "mail.decide_next")
 		}
 	case mailDelegate:
-		l.Subject = "Registered in the delegation of " + reg.Organization.Name + ": " + m.Title
-		l.Lead = "Your mission has registered you as a member of the delegation of " + reg.Organization.Name + "."
-		l.Next = "With the link below you may see your registration and ask for the floor on behalf of your State."
+		say("mail.delegate", "mail.delegate.next", "State", state)
 	case mailDecision:
 		l.Reason = reg.Reason
 		switch reg.Status {
 		case models.StatusApproved:
-			l.Subject = "Registration approved: " + m.Title
-			l.Lead = "Your registration has been approved: you are accredited to attend the meeting."
-			l.Next = "Please bring an identity document matching the name below."
+			say("mail.approved", "mail.approved.next")
 		case models.StatusRejected:
-			l.Subject = "Registration not approved: " + m.Title
-			l.Lead = "We regret that your registration has not been approved."
+			say("mail.rejected", "")
 		case models.StatusWaitlisted:
-			l.Subject = "Registration on the waiting list: " + m.Title
-			l.Lead = "The secretariat has placed your registration on the waiting list."
-			l.Next = "When a seat is freed, the oldest registration on the waiting list moves to review by itself, and we will write to you."
+			say("mail.put_on_waitlist", "mail.waitlist_next")
 		}
 	case mailPromoted:
-		l.Subject = "A seat is free: " + m.Title
-		l.Lead = "A seat has been freed: your registration has moved from the waiting list to review by the secretariat."
-		l.Next = "You will receive a message when it has decided."
+		say("mail.promoted", "mail.decide_next")
 	case mailNameChange:
 		if reg.PendingName == "" { // accepted: Name is the new name
-			l.Subject = "New name accepted: " + m.Title
-			l.Lead = "The secretariat has accepted the change of your name: the meeting now shows you under the name below."
+			say("mail.name_accepted", "")
 		} else {
-			l.Subject = "New name not accepted: " + m.Title
-			l.Lead = "The secretariat has not accepted the change of your name to \"" + reg.PendingName + "\": the meeting still shows you as \"" + reg.Name + "\"."
-			l.Next = "If your name needs correcting, please write to the secretariat."
+			say("mail.name_refused", "mail.name_refused.next", "New", reg.PendingName, "Old", reg.Name)
 		}
 	case mailWithdrawn:
-		l.Subject = "Registration withdrawn: " + m.Title
-		l.Lead = "Your registration has been withdrawn, as you asked."
-		l.Next = "If this was a mistake, you may register again while registration is open."
+		say("mail.withdrawn", "mail.withdrawn.next")
 	case mailNoShow:
-		l.Subject = "Registration withdrawn: " + m.Title
-		l.Lead = "You had not been checked in at the door by the time the secretariat set, so your registration has been withdrawn and your seat given to someone on the waiting list."
-		l.Next = "If you are at the venue, please speak to the registration desk."
+		say("mail.no_show", "mail.no_show.next")
 	case mailLink:
-		l.Subject = "Your new link: " + m.Title
-		l.Lead = "Here is a new private link to your registration, as asked on the meeting's page. The link sent before no longer works."
-		l.Next = "If you did not ask for it, someone typed your address: only you received this link, and you may keep using it."
+		say("mail.link", "mail.link.next")
 	}
 	return l
 }
 
-var textMail = texttemplate.Must(texttemplate.New("text").Parse(`Dear {{.Name}},
+var textMail = texttemplate.Must(texttemplate.New("text").Parse(`{{.Dear}}
 
 {{.Lead}}
 {{- if .Reason}}
 
-Reason given by the secretariat: {{.Reason}}
+{{.Labels.Reason}} {{.Reason}}
 {{- end}}
 {{- if .Next}}
 
 {{.Next}}
 {{- end}}
 
-Meeting:      {{.Meeting}}
-Dates:        {{.Dates}}
+{{.Labels.Meeting}}: {{.Meeting}}
+{{.Labels.Dates}}: {{.Dates}}
 {{- if .Venue}}
-Venue:        {{.Venue}}
+{{.Labels.Venue}}: {{.Venue}}
 {{- end}}
-Organization: {{.Org}}
-Status:       {{.Status}}
+{{.Labels.Org}}: {{.Org}}
+{{.Labels.Status}}: {{.Status}}
 {{- if .Checkin}}
 
-At the door, show the QR code attached to this mail (checkin-code.png),
-or the one on your registration's page, or say your check-in code:
+{{.Labels.Checkin}}
 {{.Checkin}}
 {{- end}}
 {{- if .Calendar}}
 
-Add the meeting to your calendar: {{.Calendar}}
+{{.Labels.Calendar}}: {{.Calendar}}
 {{- end}}
 {{if .Manage}}
-See your registration, change your details or withdraw:
+{{.Labels.Manage}}:
 {{.Manage}}
 
-Keep this link to yourself: anyone who has it can manage your registration.
+{{.Labels.Keep}}
 {{- else}}
-See your registration, change your details or withdraw with the private
-link of your confirmation mail. Lost it? Ask for a new one here:
+{{.Labels.Lost}}
 {{.Lost}}
 {{- end}}
 `))
 
 var htmlMail = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body>
-<p>Dear {{.Name}},</p>
+<p>{{.Dear}}</p>
 <p>{{.Lead}}</p>
 {{- if .Reason}}
-<p>Reason given by the secretariat: {{.Reason}}</p>
+<p>{{.Labels.Reason}} <bdi>{{.Reason}}</bdi></p>
 {{- end}}
 {{- if .Next}}
 <p>{{.Next}}</p>
 {{- end}}
 <table>
-<tr><th align="left">Meeting</th><td>{{.Meeting}}</td></tr>
-<tr><th align="left">Dates</th><td>{{.Dates}}</td></tr>
+<tr><th style="text-align:start">{{.Labels.Meeting}}</th><td><bdi>{{.Meeting}}</bdi></td></tr>
+<tr><th style="text-align:start">{{.Labels.Dates}}</th><td>{{.Dates}}</td></tr>
 {{- if .Venue}}
-<tr><th align="left">Venue</th><td>{{.Venue}}</td></tr>
+<tr><th style="text-align:start">{{.Labels.Venue}}</th><td><bdi>{{.Venue}}</bdi></td></tr>
 {{- end}}
-<tr><th align="left">Organization</th><td>{{.Org}}</td></tr>
-<tr><th align="left">Status</th><td>{{.Status}}</td></tr>
+<tr><th style="text-align:start">{{.Labels.Org}}</th><td><bdi>{{.Org}}</bdi></td></tr>
+<tr><th style="text-align:start">{{.Labels.Status}}</th><td>{{.Status}}</td></tr>
 </table>
 {{- if .Checkin}}
-<p>At the door, show the QR code attached to this mail (checkin-code.png), or the one on your registration's page, or say your check-in code: <strong>{{.Checkin}}</strong></p>
+<p>{{.Labels.Checkin}} <strong>{{.Checkin}}</strong></p>
 {{- end}}
 {{- if .Calendar}}
-<p><a href="{{.Calendar}}">Add the meeting to your calendar</a> (times in UTC; your calendar shows them in your zone).</p>
+<p><a href="{{.Calendar}}">{{.Labels.Calendar}}</a> {{.Labels.CalendarNote}}</p>
 {{- end}}
 {{- if .Manage}}
-<p><a href="{{.Manage}}">See your registration, change your details or withdraw</a></p>
-<p>Keep this link to yourself: anyone who has it can manage your registration.</p>
+<p><a href="{{.Manage}}">{{.Labels.Manage}}</a></p>
+<p>{{.Labels.Keep}}</p>
 {{- else}}
-<p>See your registration, change your details or withdraw with the private link of your confirmation mail.
-Lost it? <a href="{{.Lost}}">Ask for a new one</a>.</p>
+<p>{{.Labels.Lost}} <a href="{{.Lost}}">{{.Lost}}</a></p>
 {{- end}}
 </body></html>
 `))

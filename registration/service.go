@@ -207,7 +207,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 		reg = &models.Registration{
 			MeetingID: m.ID, OrganizationID: org.ID, Name: a.Name, Email: a.Email, JobTitle: a.JobTitle,
 			Status: st.InitialStatus(), Token: token, TokenHash: auth.HashToken(token), ConsentAt: now, CheckinCode: NewCheckinCode(),
-			ConsentVersion: ConsentVersionOf(m),
+			ConsentVersion: ConsentVersionOf(m), Language: a.Language,
 		}
 		setClaim(reg, a.Organization)
 		reg.ClaimedOrgDescription = a.Description

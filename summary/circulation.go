@@ -14,6 +14,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/outbox"
 	"rostrum/store"
@@ -43,7 +44,10 @@ type RecipientView struct {
 	LastError string `json:"last_error"`
 }
 
-type recipient struct{ addr, name string }
+// recipient is one address a circulation goes to, with the name and the
+// language (a registrant's own; the meeting's for an extra address) its
+// mail is written in.
+type recipient struct{ addr, name, lang string }
 
 // normalizeAddress returns the bare address of s (lower-cased domain),
 // or "" when s is not an address.
@@ -156,7 +160,7 @@ func recipients(approved []models.Registration, extras []recipient) []recipient 
 		}
 	}
 	for _, r := range approved {
-		add(recipient{addr: normalizeAddress(r.Email), name: r.Name})
+		add(recipient{addr: normalizeAddress(r.Email), name: r.Name, lang: r.Language})
 	}
 	for _, r := range extras {
 		add(r)
@@ -168,12 +172,23 @@ func recipients(approved []models.Registration, extras []recipient) []recipient 
 // PDF attached, and records who they went to, inside tx.
 func (s *Service) enqueueCirculation(tx *gorm.DB, m *models.Meeting, circ *models.Circulation, rcpts []recipient, doc *Document) error {
 	link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
-	subject := cleanText("Chair's Summary: " + m.Title)
 	rows := make([]models.CirculationRecipient, 0, len(rcpts))
 	for _, r := range rcpts {
+		lang := r.lang
+		if !locale.Supported(lang) {
+			lang = m.Language
+		}
+		if !locale.Supported(lang) || lang == locale.Default {
+			lang = locale.Default
+		}
+		subject := cleanText(locale.T(lang, "circ.subject", "Meeting", m.Title))
+		text, htmlBody := circulationText(m, r.name, link), circulationHTML(m, r.name, link)
+		if lang != locale.Default {
+			text, htmlBody = circulationMailIn(lang, m, r.name, link)
+		}
 		msg, err := outbox.Enqueue(tx, outbox.Message{
 			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
-			Text: circulationText(m, r.name, link), HTML: circulationHTML(m, r.name, link),
+			Text: text, HTML: htmlBody,
 			Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
 			Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
 		})
@@ -183,6 +198,24 @@ func (s *Service) enqueueCirculation(tx *gorm.DB, m *models.Meeting, circ *model
 		rows = append(rows, models.CirculationRecipient{CirculationID: circ.ID, Address: r.addr, Name: cleanText(r.name), OutboxMessageID: msg.ID})
 	}
 	return tx.CreateInBatches(rows, 200).Error
+}
+
+// circulationMailIn is the circulation's mail in language lang (other
+// than English, whose sentences circulationText and circulationHTML
+// build with the grammar).
+func circulationMailIn(lang string, m *models.Meeting, name, link string) (text, htmlBody string) {
+	greet := locale.T(lang, "circ.dear_participant")
+	if n := cleanText(name); n != "" {
+		greet = locale.T(lang, "mail.dear", "Name", n)
+	}
+	loc := location(m.Timezone)
+	body := locale.T(lang, "circ.body", "Meeting", cleanText(m.Title), "Dates", locale.Days(lang, m.StartsAt.In(loc), m.EndsAt.In(loc)))
+	online, sig := locale.T(lang, "circ.online"), locale.T(lang, "circ.signature")
+	text = greet + "\n\n" + body + "\n\n" + online + " " + link + "\n\n" + sig + "\n"
+	esc := func(s string) string { return html.EscapeString(xmlSafe(s)) }
+	htmlBody = `<div lang="` + lang + `" dir="` + locale.Dir(lang) + `"><p>` + esc(greet) + "</p><p>" + esc(body) + "</p><p>" + esc(online) +
+		` <a href="` + esc(link) + `">` + esc(link) + "</a></p><p>" + esc(sig) + "</p></div>"
+	return text, htmlBody
 }
 
 func circulationText(m *models.Meeting, name, link string) string {

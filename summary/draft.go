@@ -10,12 +10,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"rostrum/locale"
 	"rostrum/models"
+	"rostrum/registration"
 )
 
 // IssuedLine is the heading block's statement of the summary's status,
-// the disclaimer UN chair's summaries carry.
-const IssuedLine = "This summary is issued under the responsibility of the Chair and is not a negotiated document."
+// the disclaimer UN chair's summaries carry, in English (the catalogues'
+// summary.issued_line has it in every language).
+var IssuedLine = locale.T(locale.Default, "summary.issued_line")
 
 // Draft writes the Chair's summary of r in Markdown, following UN
 // practice: heading block (distribution, symbol, date of issue, original
@@ -46,7 +49,38 @@ type drafter struct {
 	para int // last paragraph number: paragraphs are numbered through the document
 }
 
-func (d *drafter) line(s string)               { d.b.WriteString(s); d.b.WriteString("\n") }
+func (d *drafter) line(s string) { d.b.WriteString(s); d.b.WriteString("\n") }
+
+// t is a fixed phrase of the summary in the meeting's language (the
+// catalogues' summary.* messages). The sentences the grammar builds
+// (grammar.go) are English whatever the language: see the README.
+func (d *drafter) t(id string, args ...any) string { return locale.T(d.r.lang(), id, args...) }
+
+// group names the participants of category key together, in the
+// meeting's language.
+func (d *drafter) group(key string) string {
+	if d.r.lang() == locale.Default {
+		return models.CategoryOf(key).Group
+	}
+	return d.t("type." + models.CategoryOf(key).Key + ".group")
+}
+
+// country names a country in the meeting's language.
+func (d *drafter) country(code string) string {
+	if d.r.lang() == locale.Default {
+		return countryName(code)
+	}
+	return registration.CountryNameIn(d.r.lang(), strings.ToUpper(code))
+}
+
+// day writes t's date in the meeting's zone and language.
+func (d *drafter) day(t time.Time) string {
+	t = t.In(location(d.r.Timezone))
+	if d.r.lang() == locale.Default {
+		return t.Format("2 January 2006")
+	}
+	return locale.Day(d.r.lang(), t)
+}
 func (d *drafter) linef(f string, args ...any) { fmt.Fprintf(d.b, f, args...); d.b.WriteString("\n") }
 
 // numbered writes one numbered paragraph. Paragraphs are an ordered list
@@ -61,9 +95,9 @@ func (d *drafter) numbered(text string) {
 // date of issue and original language, then the title.
 func (d *drafter) heading() {
 	r := d.r
-	d.line("# Chair's Summary")
+	d.line("# " + d.t("summary.title"))
 	d.line("")
-	d.line("Distr.: General")
+	d.line(d.t("summary.distr"))
 	d.line("")
 	if sym := strings.TrimSpace(r.Symbol); sym != "" {
 		d.line(Escape(sym))
@@ -73,9 +107,9 @@ func (d *drafter) heading() {
 	if issued.IsZero() {
 		issued = time.Now()
 	}
-	d.line("Date of issue: " + issued.In(location(r.Timezone)).Format("2 January 2006"))
+	d.line(d.t("summary.issued_on", "Date", d.day(issued)))
 	d.line("")
-	d.line("Original: English")
+	d.line(d.t("summary.original"))
 	d.line("")
 	if body := d.body(); !body.IsZero() {
 		d.line(Escape(body.Defined()))
@@ -89,7 +123,7 @@ func (d *drafter) heading() {
 	}
 	d.line(where)
 	d.line("")
-	d.linef("*%s*", Escape(IssuedLine))
+	d.linef("*%s*", Escape(d.t("summary.issued_line")))
 	d.line("")
 }
 
@@ -133,7 +167,7 @@ func (d *drafter) titleAndBody() string {
 
 func (d *drafter) introduction() {
 	r := d.r
-	d.line("## Introduction")
+	d.line("## " + d.t("summary.introduction"))
 	d.line("")
 	s := Capitalize(d.titleAndBody())
 	s += " was held"
@@ -194,9 +228,9 @@ func (d *drafter) introduction() {
 	}
 	d.numbered(s + ".")
 	if r.chathamHouse() {
-		d.numbered("The meeting was held under the Chatham House Rule: views are reported without attribution to any participant or organization, by stakeholder group only.")
+		d.numbered(d.t("summary.chatham"))
 	} else {
-		d.numbered("Views are attributed to the organizations on whose behalf they were expressed.")
+		d.numbered(d.t("summary.attributed"))
 	}
 }
 
@@ -204,10 +238,10 @@ func (d *drafter) introduction() {
 // theme naming the groups (or, when attributed, the organizations) that
 // raised each point.
 func (d *drafter) item(n int, it Item) {
-	d.linef("## Agenda item %d: %s", n, Escape(it.Title))
+	d.line("## " + d.t("summary.agenda_item", "Number", n, "Title", Escape(it.Title)))
 	d.line("")
 	if len(it.Interventions) == 0 {
-		d.numbered("No interventions were made under this item.")
+		d.numbered(d.t("summary.no_interventions"))
 		return
 	}
 	d.numbered(d.tookTheFloor(it))
@@ -447,15 +481,22 @@ func (d *drafter) who(orgs []Organization) string {
 
 // closing ends the body: the Chair's thanks and the close of the meeting.
 func (d *drafter) closing() {
-	d.line("## Closing of the meeting")
+	d.line("## " + d.t("summary.closing"))
 	d.line("")
-	thanks := "The Chair thanked all participants for their contributions"
 	if body := d.body(); !body.IsZero() {
-		thanks += " to the work of " + Escape(body.Short())
+		// English says "the OEWG"; the other languages name the body by
+		// its acronym (or full name) inside their own phrase.
+		name := body.Short()
+		if d.r.lang() != locale.Default {
+			if name = body.acronym(); name == "" {
+				name = body.full()
+			}
+		}
+		d.numbered(d.t("summary.closed_body", "Body", Escape(name), "Date", d.day(d.r.EndsAt)))
+	} else {
+		d.numbered(d.t("summary.closed", "Date", d.day(d.r.EndsAt)))
 	}
-	d.numbered(thanks + " and closed the meeting " +
-		"on " + d.r.EndsAt.In(location(d.r.Timezone)).Format("2 January 2006") + ".")
-	d.numbered(IssuedLine)
+	d.numbered(d.t("summary.issued_line"))
 }
 
 func orgName(o Organization) string {
@@ -470,14 +511,14 @@ func orgName(o Organization) string {
 }
 
 func (d *drafter) annexProgramme() {
-	d.line("## Annex I: Programme")
+	d.line("## " + d.t("summary.annex_programme"))
 	d.line("")
 	slots := false
 	for _, it := range d.r.Items {
 		slots = slots || it.StartsAt != nil
 	}
 	if !slots {
-		d.line("| No. | Agenda item |")
+		d.linef("| %s | %s |", d.t("summary.col_no"), d.t("summary.col_item"))
 		d.line("| ---: | --- |")
 		for i, it := range d.r.Items {
 			d.linef("| %d | %s |", i+1, Escape(it.Title))
@@ -486,7 +527,7 @@ func (d *drafter) annexProgramme() {
 		return
 	}
 	// The slots the secretariat set, in the meeting's time zone.
-	d.line("| No. | Time | Agenda item |")
+	d.linef("| %s | %s | %s |", d.t("summary.col_no"), d.t("programme.time"), d.t("summary.col_item"))
 	d.line("| ---: | --- | --- |")
 	for i, it := range d.r.Items {
 		d.linef("| %d | %s | %s |", i+1, Escape(Slot(it.StartsAt, it.EndsAt, d.r.Timezone)), Escape(it.Title))
@@ -514,13 +555,13 @@ func Slot(start, end *time.Time, tz string) string {
 func (d *drafter) annexOrganizations() {
 	orgs := uniqueOrganizations(d.r.Organizations)
 	if states, _ := delegationsApart(orgs); len(states) > 0 {
-		d.line("## Annex II: Participating delegations and organizations")
+		d.line("## " + d.t("summary.annex_delegations"))
 	} else {
-		d.line("## Annex II: Participating organizations")
+		d.line("## " + d.t("summary.annex_organizations"))
 	}
 	d.line("")
 	if len(orgs) == 0 {
-		d.line("No organizations were registered.")
+		d.line(d.t("summary.no_organizations"))
 		d.line("")
 		return
 	}
@@ -534,11 +575,11 @@ func (d *drafter) annexOrganizations() {
 			continue
 		}
 		sort.SliceStable(list, func(i, j int) bool { return foldKey(list[i].Name) < foldKey(list[j].Name) })
-		d.linef("### %s", models.CategoryOf(t).Group)
+		d.linef("### %s", d.group(t))
 		d.line("")
 		if models.IsState(t) {
 			// A delegation is its State's: the record is named after it.
-			d.line("| Delegation |")
+			d.linef("| %s |", d.t("delegation.title"))
 			d.line("| --- |")
 			for _, o := range list {
 				d.linef("| %s |", Escape(o.Name))
@@ -546,10 +587,10 @@ func (d *drafter) annexOrganizations() {
 			d.line("")
 			continue
 		}
-		d.line("| Organization | Country |")
+		d.linef("| %s | %s |", d.t("field.organization"), d.t("field.country_short"))
 		d.line("| --- | --- |")
 		for _, o := range list {
-			d.linef("| %s | %s |", Escape(o.Name), Escape(countryName(o.Country)))
+			d.linef("| %s | %s |", Escape(o.Name), Escape(d.country(o.Country)))
 		}
 		d.line("")
 	}
@@ -590,31 +631,31 @@ func Statistics(r Record) []Stats {
 }
 
 func (d *drafter) annexStatistics() {
-	d.line("## Annex III: Statistics")
+	d.line("## " + d.t("summary.annex_statistics"))
 	d.line("")
 	stats := Statistics(*d.r)
-	d.line("| Stakeholder group | Organizations | Interventions | Speaking time |")
+	d.linef("| %s | %s | %s | %s |", d.t("summary.col_group"), d.t("nav.organizations"), d.t("summary.col_interventions"), d.t("programme.speaking"))
 	d.line("| --- | ---: | ---: | ---: |")
 	var tot Stats
 	for _, s := range stats {
-		d.linef("| %s | %d | %d | %s |", models.CategoryOf(s.Type).Group, s.Organizations, s.Interventions, Duration(s.SpeakingTime))
+		d.linef("| %s | %d | %d | %s |", d.group(s.Type), s.Organizations, s.Interventions, Duration(s.SpeakingTime))
 		tot.Organizations += s.Organizations
 		tot.Interventions += s.Interventions
 		tot.SpeakingTime += s.SpeakingTime
 	}
-	d.linef("| **Total** | **%d** | **%d** | **%s** |", tot.Organizations, tot.Interventions, Duration(tot.SpeakingTime))
+	d.linef("| **%s** | **%d** | **%d** | **%s** |", d.t("summary.total"), tot.Organizations, tot.Interventions, Duration(tot.SpeakingTime))
 	d.line("")
 	d.line("```chart")
-	d.line("Interventions by stakeholder group")
+	d.line(d.t("summary.chart_interventions"))
 	for _, s := range stats {
-		d.linef("%s | %d", models.CategoryOf(s.Type).Group, s.Interventions)
+		d.linef("%s | %d", d.group(s.Type), s.Interventions)
 	}
 	d.line("```")
 	d.line("")
 	d.line("```chart")
-	d.line("Speaking time by stakeholder group (minutes)")
+	d.line(d.t("summary.chart_time"))
 	for _, s := range stats {
-		d.linef("%s | %s", models.CategoryOf(s.Type).Group, strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
+		d.linef("%s | %s", d.group(s.Type), strconv.FormatFloat(math.Round(s.SpeakingTime.Minutes()*10)/10, 'f', -1, 64))
 	}
 	d.line("```")
 }

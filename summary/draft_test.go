@@ -245,3 +245,28 @@ func FuzzEscapeReadsAsText(f *testing.F) {
 		}
 	})
 }
+
+func TestDraftWritesItsFixedWordingInTheMeetingsLanguage(t *testing.T) {
+	r := recordedMeeting(models.AttributionChathamHouse)
+	r.Language = "fr"
+	md := Draft(r)
+	order := []string{
+		"# Résumé du Président", "Distr. générale", "Date de publication : ", "Original : français",
+		"*Le présent résumé est publié sous la responsabilité du Président et n'est pas un document négocié.*",
+		"## Introduction", "la règle de Chatham House",
+		"## Point 1 de l'ordre du jour : Existing and potential threats",
+		"Aucune intervention n'a été faite au titre de ce point.",
+		"## Clôture de la réunion", "a clos la réunion le 4 décembre 2019.",
+		"## Annexe I : Programme", "## Annexe II : Organisations participantes", "### Organisations non gouvernementales",
+		"| Fundación Ñandú para la Ciberseguridad | Argentine |", "## Annexe III : Statistiques",
+		"| **Total** |", "```chart\nInterventions par groupe de parties prenantes\nOrganisations non gouvernementales | 2",
+	}
+	pos := 0
+	for _, want := range order {
+		i := strings.Index(md[pos:], want)
+		if i < 0 {
+			t.Fatalf("French draft lacks (in order) %q after byte %d:\n%s", want, pos, md)
+		}
+		pos += i + len(want)
+	}
+}

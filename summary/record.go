@@ -10,6 +10,7 @@ package summary
 import (
 	"time"
 
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -29,6 +30,9 @@ type Record struct {
 	EndsAt      time.Time
 	Timezone    string // IANA name; dates are shown in the meeting's zone
 	Attribution string // models.AttributionChathamHouse or models.AttributionAttributed
+	// Language is the meeting's language (locale.Codes): the summary's
+	// fixed wording is written in it; "" is English.
+	Language string
 	Items       []Item
 	// Organizations that took part (approved registrations, or those of
 	// the participants checked in when anyone was), any order.
@@ -69,3 +73,10 @@ func (r *Record) chathamHouse() bool { return r.Attribution != models.Attributio
 // typeKey returns the stakeholder type of an organization, unknown ones
 // (should there be any) under "other".
 func typeKey(t string) string { return models.CategoryOf(t).Key }
+
+func (r *Record) lang() string {
+	if locale.Supported(r.Language) {
+		return r.Language
+	}
+	return locale.Default
+}

@@ -219,7 +219,7 @@ func (s *Service) Notes(ctx context.Context, m *models.Meeting) ([]NoteView, err
 
 // Record gathers what the summary of m is drafted from.
 func (s *Service) Record(ctx context.Context, m *models.Meeting) (Record, error) {
-	r := Record{Title: m.Title, Symbol: m.Symbol, Body: m.Body, BodyAcronym: m.BodyAcronym, IssuedOn: time.Now(), Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
+	r := Record{Title: m.Title, Symbol: m.Symbol, Language: m.Language, Body: m.Body, BodyAcronym: m.BodyAcronym, IssuedOn: time.Now(), Venue: m.Venue, Chair: m.Chair, StartsAt: m.StartsAt, EndsAt: m.EndsAt,
 		Timezone: m.Timezone, Attribution: m.Attribution}
 	items, err := s.Agenda.Items(ctx, m.ID)
 	if err != nil {

@@ -2,6 +2,8 @@
 // that only ever sets text (so anything a person typed is shown as text,
 // never parsed as HTML), form helpers and field-error rendering.
 
+import { lang, locale, t } from "./i18n.js";
+
 let csrfToken = "";
 
 // setCSRF remembers the token from POST /api/login or GET /api/me; api()
@@ -53,7 +55,7 @@ export async function api(method, path, body, opts = {}) {
       credentials: opts.token ? "omit" : "same-origin",
     });
   } catch (e) {
-    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
+    throw new ApiError(0, t("error.unreachable"));
   }
   const text = await res.text();
   let data = null;
@@ -61,7 +63,7 @@ export async function api(method, path, body, opts = {}) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (!res.ok) {
-    const msg = (data && data.error) || `The request failed (${res.status}).`;
+    const msg = (data && data.error) || t("error.failed", { Status: res.status });
     throw new ApiError(res.status, msg, data && data.fields, data && data.code);
   }
   return data;
@@ -130,7 +132,7 @@ export function $(selector, root = document) {
 
 // badge shows a registration state as text with a colour.
 export function badge(state) {
-  return el("span", { class: "badge " + state, text: state });
+  return el("span", { class: "badge " + state, text: t("status." + state) });
 }
 
 // formatDate shows an RFC 3339 time in the reader's locale, in timeZone
@@ -143,7 +145,7 @@ export function formatDate(s, withTime = false, timeZone = undefined) {
   const opts = withTime
     ? { dateStyle: "medium", timeStyle: "short" }
     : { dateStyle: "long" };
-  return new Intl.DateTimeFormat(undefined, { ...opts, timeZone: zoneOf(timeZone) }).format(d);
+  return new Intl.DateTimeFormat(locale, { ...opts, timeZone: zoneOf(timeZone) }).format(d);
 }
 
 function zoneOf(tz) {
@@ -159,11 +161,18 @@ function zoneOf(tz) {
 // zoneName names meeting m's zone as it is at time s (its start by
 // default): "New York time (EST)". The city is the server's zone_city (the
 // UN city of the zone: Geneva for Europe/Zurich), else the IANA name's.
+// Other languages than English name the zone by its offset, as the
+// server does ("UTC−05:00"): the cities are known by English names only.
 export function zoneName(m, s = m.starts_at) {
   const tz = zoneOf(m.timezone) || "UTC";
   if (tz === "UTC") return "UTC";
   const city = m.zone_city || tz.slice(tz.lastIndexOf("/") + 1).replaceAll("_", " ");
   const d = s ? new Date(s) : new Date();
+  if (lang !== "en") {
+    const off = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" })
+      .formatToParts(isNaN(d) ? new Date() : d).find((p) => p.type === "timeZoneName")?.value || "GMT";
+    return off === "GMT" ? "UTC" : off.replace("GMT", "UTC").replace("-", "−");
+  }
   const abbr = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "short" })
     .formatToParts(isNaN(d) ? new Date() : d).find((p) => p.type === "timeZoneName")?.value;
   return abbr ? `${city} time (${abbr})` : `${city} time`;
@@ -174,8 +183,8 @@ export function zoneName(m, s = m.starts_at) {
 export function meetingDates(m) {
   const a = new Date(m.starts_at), b = new Date(m.ends_at);
   if (isNaN(a) || isNaN(b)) return "";
-  const f = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeZone: zoneOf(m.timezone) || "UTC" });
-  return `${f.formatRange(a, b)}, ${zoneName(m)}`;
+  const f = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: zoneOf(m.timezone) || "UTC" });
+  return t("date.with_zone", { Dates: f.formatRange(a, b), Zone: zoneName(m) });
 }
 
 // meetingTime shows time s of meeting m in its zone, with the zone named.
@@ -290,7 +299,7 @@ export function showError(region, err, form) {
   if (form && err instanceof ApiError && err.fields) {
     ({ first, unmatched } = showFieldErrors(form, err.fields));
   }
-  const msg = err instanceof ApiError ? err.message : "Something went wrong: " + err;
+  const msg = err instanceof ApiError ? err.message : t("error.generic", { Error: err });
   const extra = unmatched.map(([k, v]) => labelFor(k) + ": " + v);
   say(region, extra.length ? el("div", {}, el("p", { text: msg }), el("ul", {}, extra.map((t) => el("li", { text: t })))) : msg, "error");
   if (first) first.focus();

@@ -153,8 +153,8 @@ function renderQueue(it) {
     const li = h("li", { class: "queue-entry", draggable: canRun ? "true" : "false", "data-id": e.id },
       h("span", { class: "queue-pos", text: `${i + 1}.` }),
       h("span", { class: "queue-who" },
-        h("strong", { class: "queue-name", text: e.name }), " ",
-        h("span", { class: "queue-org", text: e.organization })),
+        h("strong", {}, h("bdi", { class: "queue-name", text: e.name })), " ",
+        h("bdi", { class: "queue-org", text: e.organization })),
       h("span", { class: `badge kind-${e.kind}`, text: kindLabel(e.kind) }),
       !canRun ? null : h("span", { class: "queue-buttons" },
         h("button", { type: "button", class: "small secondary", "aria-label": `Move ${e.name} up`, "data-focus-key": `up-${e.id}`, disabled: i === 0, onclick: () => move(e.id, -1) }, "Up"),
@@ -186,7 +186,7 @@ function renderQueue(it) {
 function renderHistory(it) {
   const done = it ? it.speakers.filter((e) => e.state === "done") : [];
   $("history").replaceChildren(...done.map((e) => h("li", {},
-    `${e.name} (${e.organization}) — spoke ${clock(e.spoken_ms)}`)));
+    h("bdi", { text: e.name }), " (", h("bdi", { text: e.organization }), `) — spoke ${clock(e.spoken_ms)}`)));
 }
 
 function renderBalance() {

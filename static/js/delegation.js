@@ -4,6 +4,7 @@
 // at once), sees the delegation and withdraws a member.
 import { $, api, badge, clearFieldErrors, el, formJSON, meetingDates, meetingTime, replace, say, showError } from "./api.js";
 import { typeLabel } from "./vocabulary.js";
+import { locale, n as nplural, t } from "./i18n.js";
 
 // /d/{token} or /d/{token}/non-objection/{id}: the page of one notice's
 // link opens at that notice.
@@ -18,41 +19,39 @@ let withdrawing = null;
 
 function render(d) {
   const m = d.meeting;
-  replace($("#title"), `Delegation of ${d.state}`);
-  document.title = `Delegation of ${d.state} · Rostrum`;
-  replace($("#meeting"), `${m.title} · ${meetingDates(m)} · ${d.mission}`);
+  replace($("#title"), t("delegation.of", { State: d.state }));
+  document.title = `${t("delegation.of", { State: d.state })} · Rostrum`;
+  replace($("#meeting"), el("bdi", { text: m.title }), ` · ${meetingDates(m)} · `, el("bdi", { text: d.mission }));
   const active = d.members.filter((x) => x.status !== "withdrawn");
   replace($("#limit"), m.max_per_delegation > 0
-    ? `${active.length} of at most ${m.max_per_delegation} members registered.`
-    : `${active.length} ${active.length === 1 ? "member" : "members"} registered.`);
+    ? t("delegation.limit", { Count: active.length, Max: m.max_per_delegation })
+    : nplural("delegation.count", active.length));
   $("#empty").hidden = d.members.length > 0;
   replace($("#members"), d.members.map((x) => el("li", { class: "member", "data-id": String(x.id) },
-    el("strong", { text: x.name }),
-    x.head ? " (head of delegation)" : "",
-    x.job_title ? `, ${x.job_title}` : "",
-    " · ", x.email, " · ", badge(x.status),
+    el("strong", {}, el("bdi", { text: x.name })),
+    x.head ? ` ${t("delegation.head_mark")}` : "",
+    x.job_title ? [", ", el("bdi", { text: x.job_title })] : "",
+    " · ", el("bdi", { text: x.email }), " · ", badge(x.status),
     x.status !== "withdrawn"
       ? el("button", {
-        type: "button", class: "secondary small", "aria-label": `Withdraw ${x.name}`,
-        onclick: () => { withdrawing = x; replace($("#confirm-text"), `${x.name} will no longer be accredited to the meeting, and their seat is freed.`); dialog.showModal(); },
-      }, "Withdraw")
+        type: "button", class: "secondary small", "aria-label": t("delegation.withdraw_who", { Name: x.name }),
+        onclick: () => { withdrawing = x; replace($("#confirm-text"), t("delegation.confirm_text", { Name: x.name })); dialog.showModal(); },
+      }, t("delegation.withdraw"))
       : "",
   )));
   section.hidden = false;
   form.hidden = false;
 }
 
-// left says how long until deadline, in words: "2 days 3 hours left".
+// left says how long until deadline, in the page's language as the
+// browser writes it (Intl.RelativeTimeFormat): "in 2 days", "dans 3 heures".
+const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
 function left(deadline) {
-  let s = Math.floor((new Date(deadline) - Date.now()) / 1000);
-  if (s <= 0) return "deadline passed";
-  const d = Math.floor(s / 86400); s -= d * 86400;
-  const h = Math.floor(s / 3600); s -= h * 3600;
-  const m = Math.floor(s / 60);
-  const plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
-  if (d > 0) return `${plural(d, "day")} ${plural(h, "hour")} left`;
-  if (h > 0) return `${plural(h, "hour")} ${plural(m, "minute")} left`;
-  return m > 0 ? `${plural(m, "minute")} left` : "less than a minute left";
+  const s = Math.floor((new Date(deadline) - Date.now()) / 1000);
+  if (s <= 0) return t("notice.deadline_passed");
+  if (s >= 86400) return relative.format(Math.floor(s / 86400), "day");
+  if (s >= 3600) return relative.format(Math.floor(s / 3600), "hour");
+  return relative.format(Math.max(1, Math.floor(s / 60)), "minute");
 }
 
 function noticeOrg(n, o, meeting) {
@@ -61,16 +60,16 @@ function noticeOrg(n, o, meeting) {
     el("h4", { text: o.name + (o.acronym ? ` (${o.acronym})` : "") }),
     el("p", {}, [typeLabel(o.type), o.country_name].filter(Boolean).join(" · ")),
     o.website ? el("p", {}, el("a", { href: o.website, rel: "noopener noreferrer", target: "_blank" }, o.website)) : "",
-    o.description ? el("p", { class: "description", text: o.description }) : el("p", { class: "hint", text: "No description given." }),
+    o.description ? el("p", { class: "description", text: o.description }) : el("p", { class: "hint", text: t("notice.no_description") }),
   );
   if (mine !== undefined) {
-    li.append(el("p", { class: "objected" }, el("strong", { text: "Your objection: " }), mine));
+    li.append(el("p", { class: "objected" }, el("strong", { text: `${t("notice.your_objection")} ` }), mine));
   } else if (n.open) {
     const id = `reason-${n.id}-${o.id}`;
     const f = el("form", { class: "object", novalidate: true },
-      el("label", { for: id }, `Reason for objecting to ${o.name}`),
+      el("label", { for: id }, t("notice.reason_for", { Name: o.name })),
       el("textarea", { id, name: "reason", rows: "3", maxlength: "1000", required: true }),
-      el("div", { class: "actions" }, el("button", { type: "submit", class: "danger" }, `Object to ${o.name}`)),
+      el("div", { class: "actions" }, el("button", { type: "submit", class: "danger" }, t("notice.object_to", { Name: o.name }))),
     );
     f.addEventListener("submit", async (ev) => {
       ev.preventDefault();
@@ -78,15 +77,15 @@ function noticeOrg(n, o, meeting) {
       try {
         await api("POST", `/api/non-objection/${n.id}/objections`, { organization_id: o.id, reason: f.reason.value.trim() }, { token });
         await loadNotices();
-        say(status, `Your objection to ${o.name} is recorded. Only the secretariat reads it.`, "success");
+        say(status, t("notice.recorded", { Name: o.name }), "success");
         $("#notices-title").focus();
       } catch (err) {
         showError(status, err, f);
       }
     });
-    li.append(el("details", {}, el("summary", {}, "Object"), f));
+    li.append(el("details", {}, el("summary", {}, t("notice.object")), f));
   } else {
-    li.append(el("p", { class: "hint", text: "No objection from your State." }));
+    li.append(el("p", { class: "hint", text: t("notice.none") }));
   }
   return li;
 }
@@ -94,8 +93,8 @@ function noticeOrg(n, o, meeting) {
 function renderNotices(d) {
   const list = $("#notice-list");
   replace(list, d.notices.map((n) => el("article", { class: "notice-item", id: `notice-${n.id}`, tabindex: "-1" },
-    el("h3", {}, `Notice ${n.id}: ${n.organizations.length} ${n.organizations.length === 1 ? "organization" : "organizations"}`),
-    el("p", {}, el("strong", { text: n.open ? "Objections until " : "Closed: the deadline was " }), meetingTime(d.meeting, n.deadline),
+    el("h3", {}, `${t("notice.heading", { Id: n.id })}: ${nplural("notice.orgs", n.organizations.length)}`),
+    el("p", {}, el("strong", { text: `${t(n.open ? "notice.until" : "notice.closed")} ` }), meetingTime(d.meeting, n.deadline),
       n.open ? el("span", { class: "countdown", "data-deadline": n.deadline, text: ` (${left(n.deadline)})` }) : ""),
     el("ul", { class: "notice-orgs" }, ...n.organizations.map((o) => noticeOrg(n, o, d.meeting))),
   )));
@@ -130,7 +129,7 @@ form.addEventListener("submit", async (ev) => {
     const m = await api("POST", "/api/delegation/members", formJSON(form), { token });
     form.reset();
     await load();
-    say(status, `${m.name} is registered and accredited; a private link is on its way to ${m.email}.`, "success");
+    say(status, t("delegation.added", { Name: m.name, Email: m.email }), "success");
     $("#members-title").focus();
   } catch (err) {
     showError(status, err, form);
@@ -144,7 +143,7 @@ dialog.addEventListener("close", async () => {
   try {
     await api("DELETE", `/api/delegation/members/${x.id}`, null, { token });
     await load();
-    say(status, `${x.name} is withdrawn.`, "success");
+    say(status, t("delegation.removed", { Name: x.name }), "success");
     $("#members-title").focus();
   } catch (err) {
     showError(status, err);

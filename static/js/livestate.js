@@ -10,6 +10,8 @@
 // offset between it and this machine's clock makes every screen count the
 // same remaining time (see remainingMs).
 
+import { t } from "./i18n.js";
+
 const stateRank = { done: 0, speaking: 1, waiting: 2 };
 
 // compareEntries is the display order of a list, the same as the server's
@@ -180,7 +182,7 @@ export class LiveConnection {
 
   closed(ws) {
     if (ws !== this.ws) return;
-    for (const p of this.pending.values()) p.reject(new Error("The connection dropped; try again."));
+    for (const p of this.pending.values()) p.reject(new Error(t("live.dropped")));
     this.pending.clear();
     if (this.stopped) return;
     this.onStatus("reconnecting");
@@ -218,7 +220,7 @@ export class LiveConnection {
         if (!p) return;
         this.pending.delete(m.id);
         if (m.type === "ack") p.resolve(m);
-        else p.reject(Object.assign(new Error(m.message || "The command failed."), { code: m.code }));
+        else p.reject(Object.assign(new Error(m.message || t("live.failed")), { code: m.code }));
         break;
       }
     }
@@ -233,7 +235,7 @@ export class LiveConnection {
   command(action, fields = {}) {
     return new Promise((resolve, reject) => {
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
-        reject(new Error("Not connected; wait for the connection to come back."));
+        reject(new Error(t("live.not_connected")));
         return;
       }
       const id = String(this.nextID++);
@@ -245,7 +247,7 @@ export class LiveConnection {
 
 // statusText says what a connection status means to people.
 export function statusText(status) {
-  return { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" }[status] || status;
+  return ["connecting", "live", "reconnecting"].includes(status) ? t("live." + status) : status;
 }
 
 // h builds an element with text only (never parsed HTML): attrs may hold
@@ -269,7 +271,7 @@ export function h(tag, attrs = {}, ...children) {
 
 // kindLabel names an entry's kind for people.
 export function kindLabel(kind) {
-  return { statement: "Statement", point_of_order: "Point of order", reply: "Reply" }[kind] || kind;
+  return ["statement", "point_of_order", "reply"].includes(kind) ? t("kind." + kind) : kind;
 }
 
 
@@ -289,29 +291,29 @@ export class Countdown {
 
   // update draws sp (speaking(state), or null) at the server's time now.
   update(sp, now) {
-    const t = sp && sp.item.timer;
+    const tm = sp && sp.item.timer;
     let text = "–:––", ph = "idle", paused = false;
-    if (t) {
-      const running = phase(t, now);
-      paused = !!t.paused_at;
+    if (tm) {
+      const running = phase(tm, now);
+      paused = !!tm.paused_at;
       ph = paused ? "paused" : running;
-      text = clock(remainingMs(t, now));
-      if (running === "warning" || running === "overtime") this.announce(sp.entry, running, t);
+      text = clock(remainingMs(tm, now));
+      if (running === "warning" || running === "overtime") this.announce(sp.entry, running, tm);
     }
     const key = `${text}|${paused}`;
     if (key !== this.shown) {
       this.shown = key;
-      this.el.replaceChildren(h("span", { class: "clock", text }), paused ? h("span", { class: "paused-word", text: " Paused" }) : "");
+      this.el.replaceChildren(h("span", { class: "clock", text }), paused ? h("span", { class: "paused-word", text: ` ${t("live.paused")}` }) : "");
     }
     this.el.dataset.phase = ph;
   }
 
-  announce(entry, ph, t) {
+  announce(entry, ph, tm) {
     const key = `${entry.id}:${ph}`;
     if (this.said.has(key) || !this.alert) return;
     this.said.add(key);
     this.alert.textContent = ph === "warning"
-      ? `${entry.name}: less than ${t.warning_seconds} seconds left.`
-      : `${entry.name} is over time.`;
+      ? t("live.warning_left", { Name: entry.name, Seconds: tm.warning_seconds })
+      : t("live.over_time", { Name: entry.name });
   }
 }

@@ -5,6 +5,7 @@ import {
   $, api, badge, clearFieldErrors, el, fillForm, formJSON, meetingDates, meetingTime, replace, say, showError,
 } from "./api.js";
 import { countryName, ecosocLabel, typeLabel } from "./vocabulary.js";
+import { parts, t } from "./i18n.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const status = $("#status");
@@ -16,11 +17,11 @@ const dialog = $("#confirm-withdraw");
 const eraseDialog = $("#confirm-erase");
 
 const STATE_TEXT = {
-  pending: "The secretariat has received your registration and will decide on it soon.",
-  approved: "You are accredited to the meeting.",
-  waitlisted: "The meeting is full: you are on the waiting list and move up by yourself when a seat is freed.",
-  rejected: "The secretariat could not accept your registration.",
-  withdrawn: "You have withdrawn this registration.",
+  pending: t("state_text.pending"),
+  approved: t("state_text.approved"),
+  waitlisted: t("register.waitlisted"),
+  rejected: t("state_text.rejected"),
+  withdrawn: t("state_text.withdrawn"),
 };
 
 let current = null;
@@ -32,39 +33,40 @@ function render(reg) {
   const meeting = reg.meeting;
   current = reg;
   if (meeting) {
-    replace($("#meeting"), `${meeting.title} · ${meetingDates(meeting)}`);
+    replace($("#meeting"), el("bdi", { text: meeting.title }), ` · ${meetingDates(meeting)}`);
   }
   replace($("#state"), badge(reg.status));
   replace($("#state-text"), STATE_TEXT[reg.status] || "");
   $("#reason-line").hidden = !reg.reason;
   replace($("#reason"), reg.reason || "");
+  // Names, organizations and addresses are isolated (dir=auto) so that an
+  // Arabic name and a Latin organization never reorder each other.
   const rows = [
-    ["Name", reg.name], ["Email", reg.email], ["Job title", reg.job_title],
-    ["Organization", org.acronym ? `${org.name} (${org.acronym})` : org.name],
-    ["Stakeholder type", typeLabel(org.type)],
-    ["Country", org.country_name || countryName(org.country)], ["Website", org.website],
-    ["ECOSOC status", ecosocLabel(org.ecosoc_status)],
-    ["Registered on", meetingTime(meeting, reg.created_at)],
+    [t("field.name"), reg.name, "auto"], [t("field.email"), reg.email, "ltr"], [t("field.job_title"), reg.job_title, "auto"],
+    [t("field.organization"), org.acronym ? `${org.name} (${org.acronym})` : org.name, "auto"],
+    [t("field.type"), typeLabel(org.type)],
+    [t("field.country_short"), countryName(org.country) || org.country_name], [t("field.website"), org.website, "ltr"],
+    [t("field.ecosoc_short"), ecosocLabel(org.ecosoc_status)],
+    [t("field.registered_on"), meetingTime(meeting, reg.created_at)],
   ];
-  replace($("#details"), rows.filter(([, v]) => v).map(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  replace($("#details"), rows.filter(([, v]) => v).map(([k, v, dir]) => [el("dt", { text: k }), el("dd", { text: v, dir })]));
   // Once accredited, a new name is shown only when the secretariat accepts it.
   $("#name-change").hidden = !reg.pending_name;
-  replace($("#name-change"), reg.pending_name ? [
-    "Your new name ", el("strong", { text: reg.pending_name }),
-    " awaits the secretariat's confirmation. Until then the meeting shows you as ",
-    el("strong", { text: reg.name }), ".",
-  ] : "");
+  replace($("#name-change"), reg.pending_name ? parts("participant.pending_name", {
+    New: el("strong", {}, el("bdi", { text: reg.pending_name })),
+    Old: el("strong", {}, el("bdi", { text: reg.name })),
+  }) : "");
   // Once approved: the QR code of the check-in code, with the name and
   // the meeting, for the door.
   $("#door-pass").hidden = !reg.checkin_qr;
   if (reg.checkin_qr) {
     $("#pass-qr").src = reg.checkin_qr;
-    $("#pass-qr").alt = `QR code of the check-in code ${reg.checkin_code}`;
+    $("#pass-qr").alt = t("pass.qr_alt", { Code: reg.checkin_code });
     replace($("#pass-name"), reg.name);
     replace($("#pass-org"), org.name || "");
     replace($("#pass-meeting"), meeting ? `${meeting.title}, ${meetingDates(meeting)}` : "");
     replace($("#pass-code"), reg.checkin_code);
-    replace($("#pass-checked"), reg.checked_in_at ? `Checked in ${meetingTime(meeting, reg.checked_in_at)}.` : "");
+    replace($("#pass-checked"), reg.checked_in_at ? t("pass.checked", { When: meetingTime(meeting, reg.checked_in_at) }) : "");
   }
   editButton.hidden = !reg.can_edit;
   // Withdrawing is out of the way, at the foot of the page, and confirms.
@@ -74,7 +76,7 @@ function render(reg) {
   section.hidden = false;
   $("#my-data").hidden = false;
   $("#erase-seat").hidden = !reg.can_withdraw;
-  replace($("#retention-note"), meeting?.retention_ends ? `, which ends on ${meetingTime(meeting, meeting.retention_ends)}` : "");
+  replace($("#retention-note"), meeting?.retention_ends ? t("data.retention_ends", { When: meetingTime(meeting, meeting.retention_ends) }) : "");
 }
 
 async function load() {
@@ -108,9 +110,7 @@ form.addEventListener("submit", async (ev) => {
     const reg = await api("PUT", "/api/participant", formJSON(form), { token });
     render(reg);
     openEdit(false);
-    say(status, reg.pending_name
-      ? "Your details are saved. Your new name is sent to the secretariat, which confirms it before the meeting shows it."
-      : "Your details are saved.", "success");
+    say(status, reg.pending_name ? t("participant.saved_name") : t("participant.saved"), "success");
   } catch (err) {
     showError(status, err, form);
   }
@@ -122,7 +122,7 @@ dialog.addEventListener("close", async () => {
   try {
     render(await api("POST", "/api/participant/withdraw", null, { token }));
     form.hidden = true;
-    say(status, "Your registration is withdrawn.", "success");
+    say(status, t("participant.withdrawn"), "success");
     $("#reg-title").focus();
   } catch (err) {
     showError(status, err);
@@ -141,7 +141,7 @@ $("#export-button").addEventListener("click", async () => {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    say(status, `Your data are downloaded as ${name}.`, "success");
+    say(status, t("data.downloaded", { Name: name }), "success");
   } catch (err) {
     showError(status, err);
   }
@@ -155,7 +155,7 @@ eraseDialog.addEventListener("close", async () => {
     // The link is dead: nothing of the registration is left to show.
     for (const id of ["#registration", "#edit", "#my-data", "#floor"]) $(id).hidden = true;
     replace($("#meeting"), "");
-    say(status, "Your personal data are erased. This link no longer works.", "success");
+    say(status, t("data.erased"), "success");
     status.tabIndex = -1;
     status.focus();
   } catch (err) {

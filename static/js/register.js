@@ -1,35 +1,32 @@
 // The registration form: /m/{slug}/register. Without JavaScript the form
 // posts itself to the server; with it, it calls the JSON API so that field
 // errors appear beside their fields and the manage link shows at once.
-import { $, api, badge, clearFieldErrors, fillForm, formJSON, meetingDates, replace, say, showError } from "./api.js";
+// The server renders the page in the reader's language with the meeting's
+// name, dates and whether registration is closed; the form's hidden
+// "language" field sends that language, which every mail to the
+// registrant is written in.
+import { $, api, badge, clearFieldErrors, fillForm, formJSON, replace, say, showError } from "./api.js";
+import { t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#register");
 const status = $("#status");
 
+// The pre-fill offer shows for a meeting of a process: a representative
+// of an earlier meeting of it may have the form filled in.
 async function loadMeeting() {
   try {
     const m = await api("GET", `/api/meetings/${encodeURIComponent(slug)}`);
-    document.title = `Register: ${m.title} · Rostrum`;
-    replace($("#title"), `Register for ${m.title}`);
-    const when = meetingDates(m);
-    replace($("#meeting"), [when, m.venue].filter(Boolean).join(" · "));
-    if (m.registration_closes_at && new Date(m.registration_closes_at) < new Date()) {
-      say(status, "Registration for this meeting is closed.", "warning");
-      form.hidden = true;
-    } else if (m.process) {
-      $("#prefill").hidden = false;
-    }
-  } catch (err) {
-    showError(status, err);
-    if (err.status === 404) form.hidden = true;
+    if (m.process && !form.hidden) $("#prefill").hidden = false;
+  } catch {
+    // the server rendered the page; without the meeting there is no offer
   }
 }
 
 form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   clearFieldErrors(form);
-  say(status, "Sending your registration…");
+  say(status, t("register.sending"));
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
@@ -68,7 +65,7 @@ async function openPrefill() {
   try {
     const p = await api("POST", `/api/meetings/${encodeURIComponent(slug)}/prefill/open`, { token: m[1] });
     fillForm(form, { organization: p.organization, email: p.email, job_title: p.job_title });
-    say(status, `Filled in from your registration for ${p.from.title}. Check every field, complete the form and send it.`, "success");
+    say(status, t("prefill.filled", { Title: p.from.title }), "success");
     $("#name").focus();
   } catch (err) {
     showError(status, err);

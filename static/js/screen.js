@@ -4,6 +4,7 @@
 // the agenda item the speaker speaks on. No login: it only
 // watches.
 import { Countdown, LiveConnection, currentItem, h, kindLabel, speaking, statusText, waiting } from "./livestate.js";
+import { t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -40,23 +41,23 @@ function render(state) {
   // who still holds the floor on item 3 is never shown under item 4's
   // title; the queue below is the current item's, named when it differs.
   const heading = sp ? sp.item : current;
-  $("item").textContent = heading ? heading.title : "No agenda yet";
+  $("item").textContent = heading ? heading.title : t("floor.no_item");
   const other = current && heading && current.id !== heading.id;
   $("next-item").hidden = !other;
-  $("next-item").textContent = other ? `On “${current.title}”` : "";
+  $("next-item").textContent = other ? t("screen.on_item", { Title: current.title }) : "";
   const name = sp ? sp.entry.name : "—";
   // Only touch the live region when the speaker changes, so that screen
   // readers announce each new speaker once.
   if ($("speaker-name").textContent !== name) {
     $("speaker-name").textContent = name;
-    $("speaker-org").replaceChildren(...(sp ? [sp.entry.organization, kindMark(sp.entry.kind)] : []));
+    $("speaker-org").replaceChildren(...(sp ? [h("bdi", { text: sp.entry.organization }), kindMark(sp.entry.kind)] : []));
   }
   const next = waiting(current).slice(0, shown);
   $("next").style.setProperty("--n", String(Math.max(shown, 5)));
   $("next").replaceChildren(...next.map((e) =>
-    h("li", { "data-kind": e.kind }, kindMark(e.kind), h("span", { class: "next-name", text: e.name }),
-      h("span", { class: "next-org", text: e.organization }))));
-  if (!next.length) $("next").append(h("li", { class: "empty", text: "Nobody is waiting." }));
+    h("li", { "data-kind": e.kind }, kindMark(e.kind), h("bdi", { class: "next-name", text: e.name }),
+      h("bdi", { class: "next-org", text: e.organization }))));
+  if (!next.length) $("next").append(h("li", { class: "empty", text: t("screen.nobody") }));
   $("closed").hidden = !(current && current.closed);
   tick();
 }

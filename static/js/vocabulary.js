@@ -3,11 +3,14 @@
 // GET /api/vocabulary (the server keeps the one list of each; the browser
 // caches the answer). Importing this module waits for the list (top-level
 // await), so a page never draws a key where a name belongs; should the
-// request fail, names fall back to the keys.
+// request fail, names fall back to the keys. The names are in the page's
+// language (?lang=).
+
+import { lang } from "./i18n.js";
 
 async function load() {
   try {
-    const res = await fetch("/api/vocabulary", { headers: { Accept: "application/json" }, credentials: "omit" });
+    const res = await fetch(`/api/vocabulary?lang=${encodeURIComponent(lang)}`, { headers: { Accept: "application/json" }, credentials: "omit" });
     if (res.ok) return await res.json();
   } catch {
     // fall through: keys stand in for names

@@ -1,0 +1,200 @@
+package locale
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pluralForms are the CLDR plural categories each language's rules use
+// (the ones go-i18n picks from): a plural message must have every one.
+var pluralForms = map[string][]string{
+	"en": {"one", "other"},
+	"fr": {"many", "one", "other"},
+	"es": {"many", "one", "other"},
+	"ar": {"few", "many", "one", "other", "two", "zero"},
+	"zh": {"other"},
+	"ru": {"few", "many", "one", "other"},
+}
+
+var field = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+func fieldsOf(code, id string) []string {
+	var texts []string
+	if forms := Forms(code, id); forms != nil {
+		for _, f := range forms {
+			texts = append(texts, raw[code][id].(map[string]any)[f].(string))
+		}
+	} else {
+		texts = append(texts, raw[code][id].(string))
+	}
+	set := map[string]bool{}
+	for _, t := range texts {
+		for _, m := range field.FindAllStringSubmatch(t, -1) {
+			set[m[1]] = true
+		}
+	}
+	var out []string
+	for f := range set {
+		out = append(out, f)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestEveryCatalogueHasEveryMessageOfEveryOther(t *testing.T) {
+	all := map[string]bool{}
+	for _, code := range Codes {
+		for _, id := range IDs(code) {
+			all[id] = true
+		}
+	}
+	for _, code := range Codes {
+		for id := range all {
+			if !Has(code, id) {
+				t.Errorf("%s.json lacks %q", code, id)
+			}
+		}
+	}
+}
+
+func TestPluralMessagesHaveEveryFormOfTheirLanguage(t *testing.T) {
+	for _, code := range Codes {
+		for _, id := range IDs(code) {
+			forms := Forms(code, id)
+			if forms == nil {
+				if Forms(Default, id) != nil {
+					t.Errorf("%s: %q is plural in English but not here", code, id)
+				}
+				continue
+			}
+			if !slices.Equal(forms, pluralForms[code]) {
+				t.Errorf("%s: %q has forms %v, the language needs %v", code, id, forms, pluralForms[code])
+			}
+		}
+	}
+}
+
+func TestTranslationsFillTheSameFieldsAsEnglish(t *testing.T) {
+	for _, id := range IDs(Default) {
+		want := fieldsOf(Default, id)
+		for _, code := range Codes {
+			if !Has(code, id) {
+				continue
+			}
+			// Arabic's zero form may say "none" without the number.
+			got := fieldsOf(code, id)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: %q fills %v, English fills %v", code, id, got, want)
+			}
+		}
+	}
+}
+
+func TestNonEnglishParticipantMessagesAreTranslated(t *testing.T) {
+	// A message may equal English only when it holds no words of its own
+	// (dates' patterns, "Documents", "Programme").
+	same := map[string]bool{"date.day": true, "date.with_zone": true, "summary.documents": true, "nav.programme": true, "meeting.dates": true,
+		// UN documents in Arabic, Chinese and Russian keep "Distr.: General";
+		// French and Spanish write some words as English does.
+		"summary.distr": true, "summary.introduction": true, "summary.col_interventions": true, "summary.total": true}
+	for _, code := range Codes {
+		if code == Default {
+			continue
+		}
+		for _, id := range IDs(code) {
+			if Forms(code, id) == nil && raw[code][id] == raw[Default][id] && !same[id] {
+				t.Errorf("%s: %q is still English: %q", code, id, raw[code][id])
+			}
+		}
+	}
+}
+
+func TestLanguageIsChosenByQueryThenCookieThenAcceptLanguage(t *testing.T) {
+	cases := []struct{ query, cookie, accept, want string }{
+		{"fr", "es", "ru", "fr"},
+		{"", "es", "ru", "es"},
+		{"", "", "ru-RU,ru;q=0.9,en;q=0.5", "ru"},
+		{"", "", "de-CH, fr;q=0.8", "fr"},
+		{"", "", "zh-TW", "zh"},
+		{"xx", "ar", "", "ar"},    // an unknown query is ignored
+		{"", "de", "es-MX", "es"}, // so is a cookie naming no language of ours
+		{"", "", "de", "en"},
+		{"", "", "", "en"},
+	}
+	for _, c := range cases {
+		if got := Choose(c.query, c.cookie, c.accept); got != c.want {
+			t.Errorf("Choose(%q, %q, %q) = %q, want %q", c.query, c.cookie, c.accept, got, c.want)
+		}
+	}
+}
+
+func TestArabicIsWrittenRightToLeft(t *testing.T) {
+	for _, code := range Codes {
+		want := "ltr"
+		if code == "ar" {
+			want = "rtl"
+		}
+		if Dir(code) != want {
+			t.Errorf("Dir(%s) = %s", code, Dir(code))
+		}
+	}
+}
+
+func TestPluralsFollowEachLanguagesRules(t *testing.T) {
+	cases := []struct {
+		code string
+		n    int
+		want string
+	}{
+		{"en", 1, "1 organization"}, {"en", 2, "2 organizations"},
+		{"fr", 0, "0 organisation"}, {"fr", 2, "2 organisations"},
+		{"ru", 1, "1 организация"}, {"ru", 3, "3 организации"}, {"ru", 5, "5 организаций"}, {"ru", 21, "21 организация"},
+		{"ar", 2, "منظمتان"}, {"ar", 3, "3 منظمات"}, {"ar", 11, "11 منظمةً"},
+		{"zh", 7, "7个组织"},
+		{"en", 1500, "1,500 organizations"},
+	}
+	for _, c := range cases {
+		if got := N(c.code, "organizations.count", c.n); got != c.want {
+			t.Errorf("N(%s, %d) = %q, want %q", c.code, c.n, got, c.want)
+		}
+	}
+}
+
+func TestCountryNamesComeFromCLDRInTheReadersLanguage(t *testing.T) {
+	cases := map[[2]string]string{
+		{"fr", "DE"}: "Allemagne", {"es", "DE"}: "Alemania", {"ru", "DE"}: "Германия",
+		{"zh", "DE"}: "德国", {"ar", "DE"}: "ألمانيا", {"en", "DE"}: "Germany",
+		{"fr", "MK"}: "Macédoine du Nord", {"en", "TR"}: "Türkiye",
+	}
+	for k, want := range cases {
+		if got := CountryName(k[0], k[1]); got != want {
+			t.Errorf("CountryName(%s, %s) = %q, want %q", k[0], k[1], got, want)
+		}
+	}
+}
+
+func TestDatesAreWrittenAsEachLanguageWritesThem(t *testing.T) {
+	s := time.Date(2019, 12, 2, 10, 0, 0, 0, time.UTC)
+	e := time.Date(2019, 12, 4, 10, 0, 0, 0, time.UTC)
+	cases := map[string]string{
+		"en": "2 December 2019 – 4 December 2019",
+		"fr": "du 2 décembre 2019 au 4 décembre 2019",
+		"es": "del 2 de diciembre de 2019 al 4 de diciembre de 2019",
+		"zh": "2019年12月2日至2019年12月4日",
+		"ru": "с 2 декабря 2019 г. по 4 декабря 2019 г.",
+	}
+	for code, want := range cases {
+		if got := Days(code, s, e); got != want {
+			t.Errorf("Days(%s) = %q, want %q", code, got, want)
+		}
+	}
+	if got := Days("fr", s, s); got != "2 décembre 2019" {
+		t.Errorf("one day: %q", got)
+	}
+	if !strings.Contains(Day("ar", s), "ديسمبر") {
+		t.Errorf("Arabic month: %q", Day("ar", s))
+	}
+}
