@@ -1,7 +1,9 @@
 package faults_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"slices"
 	"sort"
 	"strings"
@@ -72,6 +74,49 @@ func approvedV1(t *testing.T, f *matrixFixture) {
 func circulatedV1(t *testing.T, f *matrixFixture) {
 	approvedV1(t, f)
 	f.actors["admin"].MustJSON("POST", "/api/meetings/m/summary/1/circulate", map[string]any{"extra": []string{}}, 202, nil)
+}
+
+const matrixBoundary = "rostrum-matrix-boundary"
+
+func uploadBody(*matrixFixture, string) any {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.SetBoundary(matrixBoundary)
+	_ = w.WriteField("title", "Programme of work")
+	f, _ := w.CreateFormFile("file", "pow.pdf")
+	_, _ = f.Write(testenv.TinyPDF)
+	_ = w.Close()
+	return b.Bytes()
+}
+
+func uploadedDoc(t *testing.T, f *matrixFixture) {
+	if res := f.actors["admin"].Upload("m", map[string]string{"title": "Programme of work"}, "pow.pdf", testenv.TinyPDF); res.Status != 201 {
+		t.Fatalf("upload: %d %s", res.Status, res.Body)
+	}
+}
+
+func publishedDoc(t *testing.T, f *matrixFixture) {
+	uploadedDoc(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/documents/1/publish", nil, 200, nil)
+}
+
+func letterBody(*matrixFixture, string) any {
+	return map[string]any{"addressee": "To all Permanent Representatives\nNew York", "place": "New York", "date": "2019-12-31",
+		"salutation": "Excellency,", "body_markdown": "I have the honour.", "closing": "Please accept the assurances of my highest consideration.",
+		"signature": map[string]any{"name": "The Chair", "titles": []string{"Chair"}}, "enclosures": []any{1}}
+}
+
+func letter1(t *testing.T, f *matrixFixture) {
+	publishedDoc(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/letters", letterBody(f, "admin"), 201, nil)
+}
+
+func listBody(*matrixFixture, string) any {
+	return map[string]any{"name": "Observers", "addresses": []map[string]string{{"name": "An observer", "email": "obs@example.org"}}}
+}
+
+func list1(t *testing.T, f *matrixFixture) {
+	f.actors["admin"].MustJSON("POST", "/api/lists", listBody(f, "admin"), 201, nil)
 }
 
 func markdownBody(*matrixFixture, string) any {
@@ -179,6 +224,8 @@ type matrixRow struct {
 	setup func(t *testing.T, f *matrixFixture)
 	// form sends the body (a string) as an HTML form instead of JSON.
 	form bool
+	// contentType, when set, is the Content-Type of a body sent as it is.
+	contentType string
 	// want overrides the answer for some actors (say, a participant acting
 	// on someone else's entry is 403 although participants may use the route).
 	want map[string]int
@@ -426,6 +473,21 @@ var authorizationMatrix = map[string]matrixRow{
 	"POST /api/meetings/:slug/circulations/:id/resend": {path: "/api/meetings/m/circulations/1/resend", who: adminOnly, ok: 200, setup: circulatedV1},
 	"GET /m/:slug/summary/desk":                        {path: "/m/m/summary/desk", who: public, ok: 200},
 
+	// The document library: published documents are anyone's; the chair's
+	// letters and the distribution lists are the secretariat's.
+	"POST /api/meetings/:slug/documents": {path: "/api/meetings/m/documents", who: adminOnly, ok: 201,
+		contentType: "multipart/form-data; boundary=" + matrixBoundary, body: uploadBody},
+	"GET /api/meetings/:slug/documents":              {path: "/api/meetings/m/documents", who: public, ok: 200, setup: publishedDoc},
+	"POST /api/meetings/:slug/documents/:id/publish": {path: "/api/meetings/m/documents/1/publish", who: adminOnly, ok: 200, setup: uploadedDoc},
+	"GET /api/meetings/:slug/documents/:id/file":     {path: "/api/meetings/m/documents/1/file", who: public, ok: 200, setup: publishedDoc},
+	"POST /api/meetings/:slug/letters":               {path: "/api/meetings/m/letters", who: adminOnly, ok: 201, setup: publishedDoc, body: letterBody},
+	"GET /api/meetings/:slug/letters":                {path: "/api/meetings/m/letters", who: anyStaff, ok: 200, setup: letter1},
+	"GET /api/meetings/:slug/letters/:id.:format":    {path: "/api/meetings/m/letters/1.docx", who: anyStaff, ok: 200, setup: letter1},
+	"POST /api/lists":                                {path: "/api/lists", who: adminOnly, ok: 201, body: listBody},
+	"GET /api/lists":                                 {path: "/api/lists", who: adminOnly, ok: 200},
+	"GET /api/lists/:id":                             {path: "/api/lists/1", who: adminOnly, ok: 200, setup: list1},
+	"GET /m/:slug/documents":                         {path: "/m/m/documents", who: public, ok: 200},
+
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},
 	"GET /admin":            {path: "/admin", who: public, ok: 200},
@@ -498,6 +560,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				var headers map[string]string
 				if row.form {
 					headers = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+				}
+				if row.contentType != "" {
+					headers = map[string]string{"Content-Type": row.contentType}
 				}
 				res := f.actors[actor].DoHeaders(method, f.fill(path), body, headers)
 				matrixCells.Add(1)

@@ -21,6 +21,8 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/documents"
+	"rostrum/lists"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -61,6 +63,10 @@ type Handler struct {
 	Audit AuditLog
 	// Delegations is the States' missions and their focal points.
 	Delegations *delegations.Service
+	// Documents is each meeting's document library.
+	Documents *documents.Service
+	// Lists is the secretariat's distribution lists.
+	Lists *lists.Service
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a

@@ -131,6 +131,21 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
 	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
 
+	// The meeting's document library (published documents are public),
+	// and the chair's letters that enclose them.
+	api.Post("/meetings/:slug/documents", admin, h.uploadDocument) // a larger body: app.documentUpload
+	api.Get("/meetings/:slug/documents", h.listDocuments)
+	api.Post("/meetings/:slug/documents/:id/publish", admin, h.publishDocument)
+	api.Get("/meetings/:slug/documents/:id/file", h.documentFile)
+	api.Post("/meetings/:slug/letters", admin, h.createLetter)
+	api.Get("/meetings/:slug/letters", anyStaff, h.listLetters)
+	api.Get("/meetings/:slug/letters/:id.:format", anyStaff, h.letterDocument)
+
+	// The secretariat's distribution lists, shared by every meeting.
+	api.Post("/lists", admin, h.saveList)
+	api.Get("/lists", admin, h.listLists)
+	api.Get("/lists/:id", admin, h.getList)
+
 	// Pages: shells whose scripts call the API above (they log in or read
 	// the token themselves); the registration form also posts without
 	// JavaScript.
@@ -147,6 +162,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/notes", page("notes.html"))
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", page("summary.html"))
+	app.Get("/m/:slug/documents", page("documents.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }

@@ -8,6 +8,8 @@ func All() []any {
 	all = append(all, OutboxTables()...)
 	all = append(all, LiveTables()...)
 	all = append(all, DelegationTables()...)
+	all = append(all, LetterTables()...)
+	all = append(all, ListTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -44,4 +46,8 @@ var Owners = map[string]string{
 	"OutboxAttachment":     "outbox",
 	"Mission":              "delegations",
 	"MissionInvitation":    "delegations",
+	"Document":             "documents",
+	"Letter":               "summary",
+	"DistributionList":     "lists",
+	"DistributionAddress":  "lists",
 }

@@ -51,6 +51,8 @@ var migrations = []*gormigrate.Migration{
 	// (No 0015: IDs need only be unique and ordered.)
 	{ID: "0016_delegations", Migrate: migrate0016Delegations},
 	{ID: "0017_speaker_order", Migrate: migrate0017SpeakerOrder},
+	// (0018 to 0020 are other branches'.)
+	{ID: "0021_documents_letters_lists", Migrate: migrate0021Documents},
 }
 
 // Migrate brings the schema up to date. On PostgreSQL several instances

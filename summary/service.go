@@ -46,6 +46,7 @@ type Service struct {
 	Speakers  Speakers
 	Agenda    Agenda
 	Registry  Registry
+	Library   Library // the meeting's documents, for letters' enclosures
 	Fonts     *Fonts
 	PublicURL string
 	// Notify, when set, is called after a circulation commits, to wake
