@@ -157,10 +157,10 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Hub:           a.Hub,
 		Summary:       a.Summary,
 		Audit:         &audit.Service{DB: db},
-		Delegations: dels,
-		Documents:   docs,
-		Lists:       &lists.Service{DB: db, Missions: missionAddresses(dels)},
-		Limits: limits,
+		Delegations:   dels,
+		Documents:     docs,
+		Lists:         &lists.Service{DB: db, Missions: missionAddresses(dels)},
+		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)
 	a.Handler.Routes(a.Fiber)
