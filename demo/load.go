@@ -13,6 +13,9 @@ import (
 	"rostrum/app"
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/delegations"
+	"rostrum/documents"
+	"rostrum/lists"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -136,6 +139,9 @@ type Services struct {
 	Registrations *registration.Service
 	Live          *live.Service
 	Summary       *summary.Service
+	Documents     *documents.Service
+	Lists         *lists.Service
+	Delegations   *delegations.Service
 	// PublicURL is where the printed links point.
 	PublicURL string
 	// AdminEmail is the configured admin's address, when set: the demo
@@ -146,7 +152,8 @@ type Services struct {
 // ServicesOf takes the services of a built App.
 func ServicesOf(a *app.App) Services {
 	return Services{Auth: a.Auth, Meetings: a.Meetings, Registrations: a.Registrations, Live: a.Live,
-		Summary: a.Summary, PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
+		Summary: a.Summary, Documents: a.Handler.Documents, Lists: a.Handler.Lists, Delegations: a.Handler.Delegations,
+		PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
 }
 
 type loader struct{ Services }
@@ -182,7 +189,11 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return a.print(ctx, w, m, added, logins, lv)
+	letter, err := a.demoLibrary(ctx, m)
+	if err != nil {
+		return fmt.Errorf("demo documents: %w", err)
+	}
+	return a.print(ctx, w, m, added, logins, lv, letter)
 }
 
 // meeting returns the demo meeting, creating it the first time.
@@ -273,7 +284,7 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 }
 
 // print tells what the demo holds and where to look.
-func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport) error {
+func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport, letter uint) error {
 	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		return err
@@ -293,6 +304,10 @@ func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, adde
 	fmt.Fprintf(w, "  %s/m/%s/register  registration form\n", base, m.Slug)
 	fmt.Fprintf(w, "  %s/admin                     secretariat console\n", base)
 	a.demoLivePrint(w, base, m.Slug, lv)
+	if letter != 0 {
+		fmt.Fprintf(w, "  %s/m/%s/documents  the six enclosures of the Chair's letter\n", base, m.Slug)
+		fmt.Fprintf(w, "  %s/api/meetings/%s/letters/%d.pdf  the Chair's letter (staff)\n", base, m.Slug, letter)
+	}
 	fmt.Fprintf(w, "\nLogins:\n")
 	for _, l := range logins {
 		fmt.Fprintln(w, "  "+l)
