@@ -142,9 +142,11 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
 	docs := &documents.Service{DB: db}
-	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
-		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Library: docs, Notify: a.Outbox.Notify})
 	dels := &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify, Delegates: a.Registrations}
+	dists := &lists.Service{DB: db, Missions: missionAddresses(dels)}
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations,
+		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Library: docs, Lists: dists,
+		Meetings: a.Meetings, Notify: a.Outbox.Notify})
 	a.Handler = &handlers.Handler{
 		Log: log,
 		Opts: handlers.Options{PublicURL: cfg.PublicURL(), SecureCookies: cfg.SecureCookies,
@@ -159,7 +161,7 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Audit:         &audit.Service{DB: db},
 		Delegations:   dels,
 		Documents:     docs,
-		Lists:         &lists.Service{DB: db, Missions: missionAddresses(dels)},
+		Lists:         dists,
 		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)
@@ -259,7 +261,12 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 	}
 }
 
-// Start starts the background workers (mail outbox, live change feed).
+// circulationCheck is how often each instance looks for scheduled
+// circulations that are due: one goes at most this late.
+const circulationCheck = time.Second
+
+// Start starts the background workers (mail outbox, scheduled
+// circulations, live change feed).
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
@@ -269,6 +276,12 @@ func (a *App) Start() {
 		safely.Loop(a.Log, "mail outbox", func() { a.Outbox.Run(ctx) })
 	}()
 	a.done = append(a.done, outboxDone)
+	schedulerDone := make(chan struct{})
+	go func() {
+		defer close(schedulerDone)
+		safely.Loop(a.Log, "scheduled circulations", func() { a.Summary.RunScheduler(ctx, circulationCheck, a.Log) })
+	}()
+	a.done = append(a.done, schedulerDone)
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"rostrum/internal/testenv"
 	"rostrum/models"
@@ -109,6 +110,12 @@ func letterBody(*matrixFixture, string) any {
 func letter1(t *testing.T, f *matrixFixture) {
 	publishedDoc(t, f)
 	f.actors["admin"].MustJSON("POST", "/api/meetings/m/letters", letterBody(f, "admin"), 201, nil)
+}
+
+func scheduledLetter(t *testing.T, f *matrixFixture) {
+	letter1(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/circulations", map[string]any{"letter": 1,
+		"to": map[string]any{"participants": true}, "send_at": time.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)}, 202, nil)
 }
 
 func listBody(*matrixFixture, string) any {
@@ -487,6 +494,13 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /api/lists":                                 {path: "/api/lists", who: adminOnly, ok: 200},
 	"GET /api/lists/:id":                             {path: "/api/lists/1", who: adminOnly, ok: 200, setup: list1},
 	"GET /m/:slug/documents":                         {path: "/m/m/documents", who: public, ok: 200},
+	"POST /api/meetings/:slug/circulations": {path: "/api/meetings/m/circulations", who: adminOnly, ok: 202, setup: letter1,
+		body: func(*matrixFixture, string) any {
+			return map[string]any{"letter": 1, "documents": []int{1}, "to": map[string]any{"participants": true}}
+		}},
+	"GET /api/meetings/:slug/circulations": {path: "/api/meetings/m/circulations", who: anyStaff, ok: 200, setup: circulatedV1},
+	// Cancelling answers 200 once; the admin's cell comes last.
+	"DELETE /api/meetings/:slug/circulations/:id": {path: "/api/meetings/m/circulations/1", who: adminOnly, ok: 200, setup: scheduledLetter},
 
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},

@@ -222,3 +222,54 @@ func (h *Handler) getList(c *fiber.Ctx) error {
 	}
 	return c.JSON(v)
 }
+
+// sendCirculation: POST /api/meetings/{slug}/circulations (admin)
+// {"letter","summary","documents","to":{"participants","lists","extra"},
+// "send_at"} → 202 {"id","total","send_at",…}: sent now, or scheduled.
+func (h *Handler) sendCirculation(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	var in summary.CirculationInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	circ, err := h.Summary.Send(c.UserContext(), m, in, actor(c))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(circ)
+}
+
+// listCirculations: GET /api/meetings/{slug}/circulations (staff) →
+// {"circulations":[{"id","version","letter","state","send_at","sent_at","total"}]}.
+func (h *Handler) listCirculations(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	cs, err := h.Summary.Circulations(c.UserContext(), m)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"circulations": cs})
+}
+
+// cancelCirculation: DELETE /api/meetings/{slug}/circulations/{id}
+// (admin): a scheduled circulation is cancelled; one that went is 409.
+func (h *Handler) cancelCirculation(c *fiber.Ctx) error {
+	m, err := h.meeting(c)
+	if err != nil {
+		return err
+	}
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	circ, err := h.Summary.Cancel(c.UserContext(), m, id, actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(circ)
+}

@@ -128,7 +128,10 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
 	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
 	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
+	api.Post("/meetings/:slug/circulations", admin, h.sendCirculation) // a letter, the summary, documents: now or scheduled
+	api.Get("/meetings/:slug/circulations", anyStaff, h.listCirculations)
 	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
+	api.Delete("/meetings/:slug/circulations/:id", admin, h.cancelCirculation) // only before it goes
 	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
 
 	// The meeting's document library (published documents are public),

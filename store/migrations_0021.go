@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -8,7 +9,10 @@ import (
 
 // 0021 as released: a meeting's document library (documents, the bytes
 // in the row), its chair's letters (letters) and the secretariat's
-// distribution lists (distribution_lists, distribution_addresses).
+// distribution lists (distribution_lists, distribution_addresses); a
+// circulation may carry a letter and documents instead of (or beside) a
+// summary version, so its version_id may be null, and it may be
+// scheduled (state, send_at) and cancelled.
 
 type document0021 struct {
 	ID          uint        `gorm:"primaryKey"`
@@ -68,6 +72,77 @@ type distributionAddress0021 struct {
 
 func (distributionAddress0021) TableName() string { return "distribution_addresses" }
 
+type circulation0021 struct {
+	LetterID  *uint      ``
+	Documents string     `gorm:"type:text;not null;default:'[]'"`
+	Audience  string     `gorm:"type:text;not null;default:'{}'"`
+	State     string     `gorm:"size:12;not null;default:'sent';index:idx_circulation_due"`
+	SendAt    *time.Time `gorm:"index:idx_circulation_due"`
+	SentAt    *time.Time ``
+}
+
+func (circulation0021) TableName() string { return "circulations" }
+
 func migrate0021Documents(tx *gorm.DB) error {
-	return tx.AutoMigrate(&document0021{}, &letter0021{}, &distributionList0021{}, &distributionAddress0021{})
+	if err := tx.AutoMigrate(&document0021{}, &letter0021{}, &distributionList0021{}, &distributionAddress0021{}); err != nil {
+		return err
+	}
+	if !Postgres(tx) {
+		return circulationsVersionOptional0021SQLite(tx)
+	}
+	if err := tx.Exec("ALTER TABLE circulations ALTER COLUMN version_id DROP NOT NULL").Error; err != nil {
+		return err
+	}
+	for _, col := range []string{"LetterID", "Documents", "Audience", "State", "SendAt", "SentAt"} {
+		if err := tx.Migrator().AddColumn(&circulation0021{}, col); err != nil {
+			return err
+		}
+	}
+	if err := tx.Exec("UPDATE circulations SET sent_at = created_at").Error; err != nil {
+		return err
+	}
+	return tx.Migrator().CreateIndex(&circulation0021{}, "idx_circulation_due")
+}
+
+// circulationsVersionOptional0021SQLite rebuilds circulations with a
+// nullable version_id and the new columns: SQLite cannot drop a NOT NULL.
+// Foreign keys are off on the one connection that does it, so that
+// dropping the old table does not cascade to circulation_recipients
+// (whose references then name the new table); foreign_key_check proves
+// nothing dangles.
+func circulationsVersionOptional0021SQLite(db *gorm.DB) error {
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("PRAGMA foreign_keys = OFF").Error; err != nil {
+			return err
+		}
+		defer conn.Exec("PRAGMA foreign_keys = ON")
+		return conn.Transaction(func(tx *gorm.DB) error {
+			for _, stmt := range []string{
+				"CREATE TABLE `circulations__new` (`id` integer PRIMARY KEY AUTOINCREMENT,`meeting_id` integer NOT NULL," +
+					"`version_id` integer,`letter_id` integer,`documents` text NOT NULL DEFAULT '[]',`audience` text NOT NULL DEFAULT '{}'," +
+					"`state` text NOT NULL DEFAULT 'sent',`send_at` datetime,`sent_at` datetime,`author_id` integer NOT NULL," +
+					"`total` integer NOT NULL,`created_at` datetime," +
+					"CONSTRAINT `fk_circulations_version` FOREIGN KEY (`version_id`) REFERENCES `summary_versions`(`id`) ON DELETE CASCADE)",
+				"INSERT INTO `circulations__new` (`id`,`meeting_id`,`version_id`,`author_id`,`total`,`created_at`,`sent_at`) " +
+					"SELECT `id`,`meeting_id`,`version_id`,`author_id`,`total`,`created_at`,`created_at` FROM `circulations`",
+				"DROP TABLE `circulations`",
+				"ALTER TABLE `circulations__new` RENAME TO `circulations`",
+				"CREATE INDEX `idx_circulations_meeting_id` ON `circulations`(`meeting_id`)",
+				"CREATE UNIQUE INDEX `idx_circulations_version_id` ON `circulations`(`version_id`)",
+				"CREATE INDEX `idx_circulation_due` ON `circulations`(`state`,`send_at`)",
+			} {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			var dangling []map[string]any
+			if err := tx.Raw("PRAGMA foreign_key_check").Scan(&dangling).Error; err != nil {
+				return err
+			}
+			if len(dangling) > 0 {
+				return fmt.Errorf("rebuilding circulations left %d dangling references", len(dangling))
+			}
+			return nil
+		})
+	})
 }

@@ -47,6 +47,8 @@ type Service struct {
 	Agenda    Agenda
 	Registry  Registry
 	Library   Library // the meeting's documents, for letters' enclosures
+	Lists     DistributionLists
+	Meetings  Meetings
 	Fonts     *Fonts
 	PublicURL string
 	// Notify, when set, is called after a circulation commits, to wake
