@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"rostrum/auth"
 	"rostrum/delegations"
 	"rostrum/documents"
+	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/summary"
 )
@@ -99,15 +101,16 @@ func (a *loader) demoLibrary(ctx context.Context, m *models.Meeting) (uint, erro
 	if _, err := a.Delegations.Import(ctx, demoMissions); err != nil {
 		return 0, err
 	}
-	if _, err := a.Lists.BuildMissions(ctx, "Permanent Missions"); err != nil {
+	pm, err := a.Lists.BuildMissions(ctx, "Permanent Missions")
+	if err != nil {
 		return 0, err
 	}
 	letters, err := a.Summary.Letters(ctx, m)
-	if err != nil || len(letters) > 0 {
-		if len(letters) > 0 {
-			return letters[len(letters)-1].ID, err
-		}
+	if err != nil {
 		return 0, err
+	}
+	if len(letters) > 0 {
+		return letters[len(letters)-1].ID, nil
 	}
 	l, err := a.Summary.CreateLetter(ctx, m, summary.LetterInput{
 		Addressee:    "To all Permanent Representatives and Permanent Observers to the United Nations\nNew York",
@@ -121,6 +124,19 @@ func (a *loader) demoLibrary(ctx context.Context, m *models.Meeting) (uint, erro
 		Enclosures: ids,
 	}, auth.Actor{})
 	if err != nil {
+		return 0, err
+	}
+	// The letter and its enclosures go to the Permanent Missions and the
+	// participants on 20 January after the meeting, 10:00 in New York: the
+	// "second half of January" of the real letter, a date the demo meeting
+	// (always ahead of now) keeps in the future.
+	at := time.Date(m.StartsAt.Year()+1, 1, 20, 10, 0, 0, 0, meetings.Zone(m.Timezone))
+	docs := make([]uint, len(ids))
+	for i, e := range ids {
+		docs[i] = e.Document
+	}
+	if _, err := a.Summary.Send(ctx, m, summary.CirculationInput{Letter: &l.ID, Documents: docs,
+		To: summary.Audience{Participants: true, Lists: []uint{pm.ID}}, SendAt: &at}, auth.Actor{}); err != nil {
 		return 0, err
 	}
 	return l.ID, nil

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"rostrum/app"
 	"rostrum/demo"
@@ -87,6 +88,17 @@ func TestDemoHasTheChairsLetterItsSixEnclosuresAndThePermanentMissions(t *testin
 	lists, err := a.Handler.Lists.All(ctx)
 	if err != nil || len(lists) != 1 || lists[0].Name != "Permanent Missions" || lists[0].Count != 6 {
 		t.Fatalf("lists %+v, %v", lists, err)
+	}
+	// The letter is scheduled to go in the second half of January after
+	// the meeting, to the Permanent Missions and the participants.
+	cs, err := a.Summary.Circulations(ctx, m)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("circulations %+v, %v", cs, err)
+	}
+	at := cs[0].SendAt.In(time.FixedZone("NY", -5*3600))
+	if cs[0].State != "scheduled" || cs[0].LetterID == nil || *cs[0].LetterID != letters[0].ID ||
+		at.Year() != m.StartsAt.Year()+1 || at.Month() != time.January || at.Day() < 16 {
+		t.Errorf("the demo's circulation %+v goes %v, want the letter in the second half of January after the meeting", cs[0], at)
 	}
 	if !strings.Contains(out.String(), "/m/"+demo.Slug+"/documents") {
 		t.Errorf("the demo does not say where its documents are:\n%s", out.String())
