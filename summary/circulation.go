@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"net/mail"
 	"sort"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/lists"
 	"rostrum/models"
 	"rostrum/outbox"
 )
@@ -48,18 +48,8 @@ type RecipientView struct {
 type recipient struct{ addr, name string }
 
 // normalizeAddress returns the bare address of s (lower-cased domain),
-// or "" when s is not an address.
-func normalizeAddress(s string) string {
-	a, err := mail.ParseAddress(strings.TrimSpace(s))
-	if err != nil || strings.ContainsAny(a.Address, "\r\n") {
-		return ""
-	}
-	at := strings.LastIndexByte(a.Address, '@')
-	if at < 1 {
-		return ""
-	}
-	return a.Address[:at] + "@" + strings.ToLower(a.Address[at+1:])
-}
+// or "" when s is not an address: as distribution lists keep them.
+func normalizeAddress(s string) string { return lists.Normalize(s) }
 
 // Circulate sends approved version n of m's summary to every approved
 // participant and to extra, once per address: a circulation of the
