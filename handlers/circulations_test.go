@@ -98,8 +98,9 @@ func TestEnclosuresOverTenMegabytesAreLinkedNotAttached(t *testing.T) {
 	e := testenv.New(t, testenv.WithSMTP(mail.Host(), mail.Port()))
 	_, docs, letter := circulationFixture(t, e, "big", 6<<20) // two of 6 MB: 12 MB together
 	var c sendOut
+	// The letter alone: what it encloses goes with it.
 	e.Admin().MustJSON("POST", "/api/meetings/big/circulations", map[string]any{
-		"letter": letter, "documents": []uint{docs[0].ID, docs[1].ID}, "to": map[string]any{"extra": []string{"one@example.org"}},
+		"letter": letter, "to": map[string]any{"extra": []string{"one@example.org"}},
 	}, 202, &c)
 	m := mail.WaitFor(1, 60*time.Second)[0]
 	if len(m.Attachments) != 1 || !strings.Contains(m.Attachments[0].Filename, "letter") {

@@ -105,6 +105,9 @@ func (s *Service) Send(ctx context.Context, m *models.Meeting, in CirculationInp
 	if err != nil {
 		return nil, relabel(err, "extra", "to.extra")
 	}
+	if err := s.withEnclosures(ctx, m, &in); err != nil {
+		return nil, err
+	}
 	ml, err := s.mailing(ctx, m, &in)
 	if err != nil {
 		return nil, err
@@ -163,6 +166,33 @@ func (s *Service) Send(ctx context.Context, m *models.Meeting, in CirculationInp
 		s.Notify()
 	}
 	return s.Circulation(ctx, m, circ.ID)
+}
+
+// withEnclosures adds to in what its letter encloses: the documents,
+// and the version of the summary unless in names one itself.
+func (s *Service) withEnclosures(ctx context.Context, m *models.Meeting, in *CirculationInput) error {
+	if in.Letter == nil {
+		return nil
+	}
+	l, err := s.Letter(ctx, m, *in.Letter)
+	if err != nil {
+		return relabelNotFound(err, "letter")
+	}
+	have := map[uint]bool{}
+	for _, d := range in.Documents {
+		have[d] = true
+	}
+	for _, e := range l.Enclosures {
+		switch {
+		case e.Document > 0 && !have[e.Document]:
+			in.Documents = append(in.Documents, e.Document)
+			have[e.Document] = true
+		case e.Summary > 0 && in.Summary == nil:
+			n := e.Summary
+			in.Summary = &n
+		}
+	}
+	return nil
 }
 
 // dispatch queues circ's messages and marks its summary version
