@@ -493,10 +493,13 @@ func (s *Service) FireDue(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	fired := 0
+	var errs []error
 	for i := range due {
+		// One that cannot go now (its meeting unreadable, say) keeps its
+		// place and does not hold up the others.
 		ok, err := s.fire(ctx, &due[i])
 		if err != nil {
-			return fired, fmt.Errorf("circulation %d: %w", due[i].ID, err)
+			errs = append(errs, fmt.Errorf("circulation %d: %w", due[i].ID, err))
 		}
 		if ok {
 			fired++
@@ -505,7 +508,7 @@ func (s *Service) FireDue(ctx context.Context, now time.Time) (int, error) {
 	if fired > 0 && s.Notify != nil {
 		s.Notify()
 	}
-	return fired, nil
+	return fired, errors.Join(errs...)
 }
 
 func (s *Service) fire(ctx context.Context, c *models.Circulation) (bool, error) {
