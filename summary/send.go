@@ -433,4 +433,3 @@ func LetterText(l *LetterView) string {
 	}
 	return b.String()
 }
-
