@@ -15,14 +15,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 	"gorm.io/gorm"
 
 	"rostrum/accreditation"
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/documents"
 	"rostrum/door"
 	"rostrum/handlers"
+	"rostrum/lists"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/outbox"
@@ -149,10 +152,13 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 	a.Hub.SendBuffer, a.Hub.PingInterval, a.Hub.CheckInterval = cfg.LiveSendBuffer, cfg.LivePingInterval, cfg.LiveCheckInterval
 	a.Hub.Prepare = handlers.PrepareLiveMessage
 	a.Hub.StaffAllowed = handlers.StaffSocketAllowed(a.Auth, log)
-	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations, Attendance: a.Registrations,
-		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Notify: a.Outbox.Notify})
+	docs := &documents.Service{DB: db}
 	a.Delegations = &delegations.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 		Delegates: a.Registrations}
+	dists := &lists.Service{DB: db, Missions: missionAddresses(a.Delegations)}
+	a.Summary = newSummary(cfg, log, &summary.Service{DB: db, Agenda: a.Meetings, Registry: a.Registrations, Attendance: a.Registrations,
+		Speakers: summary.FromLive{Live: a.Live, Registry: a.Registrations}, Library: docs, Lists: dists,
+		Meetings: a.Meetings, Notify: a.Outbox.Notify})
 	a.Accreditation = &accreditation.Service{DB: db, PublicURL: cfg.PublicURL(), Notify: a.Outbox.Notify,
 		Registrations: a.Registrations, Missions: a.Delegations, Log: log}
 	auditLog := &audit.Service{DB: db}
@@ -177,6 +183,8 @@ func build(cfg Config, log *slog.Logger, db *gorm.DB) (*App, error) {
 		Privacy:       a.Privacy,
 		Delegations:   a.Delegations,
 		Accreditation: a.Accreditation,
+		Documents:     docs,
+		Lists:         dists,
 		Limits:        limits,
 	}
 	a.Fiber = newServer(cfg, log)
@@ -214,6 +222,17 @@ func newServer(cfg Config, log *slog.Logger) *fiber.App {
 	// Fiber does not expose fasthttp's per-address limit; set it on the
 	// server it will listen with.
 	f.Server().MaxConnsPerIP = cfg.MaxConnectionsPerIP
+	// A document may be up to 20 MB, every other body at most body_limit:
+	// fasthttp reads a body before any handler runs, so the larger limit
+	// is given per request as its header arrives, and only to an upload
+	// that carries a staff session and a CSRF token (the handler then
+	// checks both); anyone else's upload stops at body_limit.
+	f.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if documentUpload(h) && cfg.BodyLimit < documentBodyLimit {
+			return fasthttp.RequestConfig{MaxRequestBodySize: documentBodyLimit}
+		}
+		return fasthttp.RequestConfig{}
+	}
 	// A websocket's hijacked connection is closed by its handler, exactly
 	// once (handlers.liveSocket), not a second time by fasthttp when the
 	// handler returns: a double close through the per-address counter
@@ -265,7 +284,12 @@ func requestLogger(log *slog.Logger) fiber.Handler {
 	}
 }
 
-// Start starts the background workers (mail outbox, live change feed).
+// circulationCheck is how often each instance looks for scheduled
+// circulations that are due: one goes at most this late.
+const circulationCheck = time.Second
+
+// Start starts the background workers (mail outbox, scheduled
+// circulations, live change feed).
 func (a *App) Start() {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
@@ -283,6 +307,12 @@ func (a *App) Start() {
 	a.done = append(a.done, deadlinesDone)
 	// The retention sweep claims a due run before the instance serves.
 	a.done = append(a.done, a.Sweeper.Start(ctx, func(fn func()) { safely.Loop(a.Log, "retention sweep", fn) }))
+	schedulerDone := make(chan struct{})
+	go func() {
+		defer close(schedulerDone)
+		safely.Loop(a.Log, "scheduled circulations", func() { a.Summary.RunScheduler(ctx, circulationCheck, a.Log) })
+	}()
+	a.done = append(a.done, schedulerDone)
 	if a.pgFeed != nil {
 		a.pgFeed.Start()
 	}
@@ -388,4 +418,40 @@ func newSummary(cfg Config, log *slog.Logger, s *summary.Service) *summary.Servi
 	}
 	s.Fonts, s.PublicURL = fonts, cfg.PublicURL()
 	return s
+}
+
+// documentBodyLimit is the largest body of a document upload: the file
+// and the form around it.
+const documentBodyLimit = documents.MaxSize + 1<<20
+
+// documentUpload reports whether h is the header of a staff upload to a
+// meeting's document library (POST /api/meetings/{slug}/documents with
+// a session cookie and an X-CSRF-Token).
+func documentUpload(h *fasthttp.RequestHeader) bool {
+	if string(h.Method()) != fiber.MethodPost || len(h.Peek("X-CSRF-Token")) == 0 || len(h.Cookie(handlers.SessionCookie)) == 0 {
+		return false
+	}
+	p := string(h.RequestURI())
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	rest, ok := strings.CutPrefix(p, "/api/meetings/")
+	slug, tail, _ := strings.Cut(rest, "/")
+	return ok && slug != "" && tail == "documents"
+}
+
+// missionAddresses gives package lists the Permanent Missions' addresses,
+// as package delegations holds them.
+func missionAddresses(d *delegations.Service) func(ctx context.Context) ([]lists.Address, error) {
+	return func(ctx context.Context) ([]lists.Address, error) {
+		ms, err := d.Missions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]lists.Address, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, lists.Address{Name: m.Name, Email: m.Email})
+		}
+		return out, nil
+	}
 }

@@ -15,6 +15,8 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/documents"
+	"rostrum/lists"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -138,6 +140,8 @@ type Services struct {
 	Registrations *registration.Service
 	Live          *live.Service
 	Summary       *summary.Service
+	Documents     *documents.Service
+	Lists         *lists.Service
 	Delegations   *delegations.Service
 	Accreditation *accreditation.Service
 	// PublicURL is where the printed links point.
@@ -150,7 +154,8 @@ type Services struct {
 // ServicesOf takes the services of a built App.
 func ServicesOf(a *app.App) Services {
 	return Services{Auth: a.Auth, Meetings: a.Meetings, Registrations: a.Registrations, Live: a.Live,
-		Summary: a.Summary, Delegations: a.Delegations, Accreditation: a.Accreditation, PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
+		Summary: a.Summary, Documents: a.Handler.Documents, Lists: a.Handler.Lists, Delegations: a.Delegations, Accreditation: a.Accreditation,
+		PublicURL: a.Config.PublicURL(), AdminEmail: a.Config.AdminEmail}
 }
 
 type loader struct{ Services }
@@ -199,7 +204,11 @@ func (a *loader) load(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return a.print(ctx, w, m, added, logins, lv, tracks)
+	letter, err := a.demoLibrary(ctx, m)
+	if err != nil {
+		return fmt.Errorf("demo documents: %w", err)
+	}
+	return a.print(ctx, w, m, added, logins, lv, tracks, letter)
 }
 
 // meeting returns the demo meeting, creating it the first time.
@@ -310,7 +319,7 @@ func (a *loader) registrations(ctx context.Context, m *models.Meeting) (int, err
 }
 
 // print tells what the demo holds and where to look.
-func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport, tr demoTracksReport) error {
+func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, added int, logins []string, lv demoLiveReport, tr demoTracksReport, letter uint) error {
 	counts, err := a.Registrations.Count(ctx, m.ID)
 	if err != nil {
 		return err
@@ -332,6 +341,10 @@ func (a *loader) print(ctx context.Context, w io.Writer, m *models.Meeting, adde
 	fmt.Fprintf(w, "  %s/p/%s                 the process: this meeting and the second substantive session\n", base, ProcessSlug)
 	a.demoLivePrint(w, base, m.Slug, lv)
 	a.demoTracksPrint(w, tr)
+	if letter != 0 {
+		fmt.Fprintf(w, "  %s/m/%s/documents  the six enclosures of the Chair's letter\n", base, m.Slug)
+		fmt.Fprintf(w, "  %s/api/meetings/%s/letters/%d.pdf  the Chair's letter (staff)\n", base, m.Slug, letter)
+	}
 	fmt.Fprintf(w, "\nLogins:\n")
 	for _, l := range logins {
 		fmt.Fprintln(w, "  "+l)

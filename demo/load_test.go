@@ -31,6 +31,7 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 	type tally struct {
 		meetings, items, orgs, regs, users, mails, processes    int64
 		seq, entries, lists, events, notes, versions, revisions int64
+		documents, letters, distribution, addresses             int64
 	}
 	count := func() tally {
 		var c tally
@@ -48,6 +49,10 @@ func TestDemoFillsAFreshDatabaseOnceEvenWhenRunTwice(t *testing.T) {
 		a.DB.Model(&models.SpeakerNote{}).Count(&c.notes)
 		a.DB.Model(&models.SummaryVersion{}).Count(&c.versions)
 		a.DB.Model(&models.SummaryRevision{}).Count(&c.revisions)
+		a.DB.Model(&models.Document{}).Count(&c.documents)
+		a.DB.Model(&models.Letter{}).Count(&c.letters)
+		a.DB.Model(&models.DistributionList{}).Count(&c.distribution)
+		a.DB.Model(&models.DistributionAddress{}).Count(&c.addresses)
 		return c
 	}
 	once := count()

@@ -1,7 +1,9 @@
 package faults_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"slices"
 	"sort"
 	"strings"
@@ -86,6 +88,55 @@ func noticeOfC(t *testing.T, f *matrixFixture) {
 
 func noticeBody(f *matrixFixture, _ string) any {
 	return map[string]any{"organization_ids": []uint{f.orgOf(f.c)}, "deadline": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}
+}
+
+const matrixBoundary = "rostrum-matrix-boundary"
+
+func uploadBody(*matrixFixture, string) any {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.SetBoundary(matrixBoundary)
+	_ = w.WriteField("title", "Programme of work")
+	f, _ := w.CreateFormFile("file", "pow.pdf")
+	_, _ = f.Write(testenv.TinyPDF)
+	_ = w.Close()
+	return b.Bytes()
+}
+
+func uploadedDoc(t *testing.T, f *matrixFixture) {
+	if res := f.actors["admin"].Upload("m", map[string]string{"title": "Programme of work"}, "pow.pdf", testenv.TinyPDF); res.Status != 201 {
+		t.Fatalf("upload: %d %s", res.Status, res.Body)
+	}
+}
+
+func publishedDoc(t *testing.T, f *matrixFixture) {
+	uploadedDoc(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/documents/1/publish", nil, 200, nil)
+}
+
+func letterBody(*matrixFixture, string) any {
+	return map[string]any{"addressee": "To all Permanent Representatives\nNew York", "place": "New York", "date": "2019-12-31",
+		"salutation": "Excellency,", "body_markdown": "I have the honour.", "closing": "Please accept the assurances of my highest consideration.",
+		"signature": map[string]any{"name": "The Chair", "titles": []string{"Chair"}}, "enclosures": []any{1}}
+}
+
+func letter1(t *testing.T, f *matrixFixture) {
+	publishedDoc(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/letters", letterBody(f, "admin"), 201, nil)
+}
+
+func scheduledLetter(t *testing.T, f *matrixFixture) {
+	letter1(t, f)
+	f.actors["admin"].MustJSON("POST", "/api/meetings/m/circulations", map[string]any{"letter": 1,
+		"to": map[string]any{"participants": true}, "send_at": time.Now().Add(30 * 24 * time.Hour).Format(time.RFC3339)}, 202, nil)
+}
+
+func listBody(*matrixFixture, string) any {
+	return map[string]any{"name": "Observers", "addresses": []map[string]string{{"name": "An observer", "email": "obs@example.org"}}}
+}
+
+func list1(t *testing.T, f *matrixFixture) {
+	f.actors["admin"].MustJSON("POST", "/api/lists", listBody(f, "admin"), 201, nil)
 }
 
 func markdownBody(*matrixFixture, string) any {
@@ -512,6 +563,28 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /api/meetings/:slug/circulations/:id":         {path: "/api/meetings/m/circulations/1", who: anyStaff, ok: 200, setup: circulatedV1},
 	"POST /api/meetings/:slug/circulations/:id/resend": {path: "/api/meetings/m/circulations/1/resend", who: adminOnly, ok: 200, setup: circulatedV1},
 	"GET /m/:slug/summary/desk":                        {path: "/m/m/summary/desk", who: public, ok: 200},
+
+	// The document library: published documents are anyone's; the chair's
+	// letters and the distribution lists are the secretariat's.
+	"POST /api/meetings/:slug/documents": {path: "/api/meetings/m/documents", who: adminOnly, ok: 201,
+		contentType: "multipart/form-data; boundary=" + matrixBoundary, body: uploadBody},
+	"GET /api/meetings/:slug/documents":              {path: "/api/meetings/m/documents", who: public, ok: 200, setup: publishedDoc},
+	"POST /api/meetings/:slug/documents/:id/publish": {path: "/api/meetings/m/documents/1/publish", who: adminOnly, ok: 200, setup: uploadedDoc},
+	"GET /api/meetings/:slug/documents/:id/file":     {path: "/api/meetings/m/documents/1/file", who: public, ok: 200, setup: publishedDoc},
+	"POST /api/meetings/:slug/letters":               {path: "/api/meetings/m/letters", who: adminOnly, ok: 201, setup: publishedDoc, body: letterBody},
+	"GET /api/meetings/:slug/letters":                {path: "/api/meetings/m/letters", who: anyStaff, ok: 200, setup: letter1},
+	"GET /api/meetings/:slug/letters/:id.:format":    {path: "/api/meetings/m/letters/1.docx", who: anyStaff, ok: 200, setup: letter1},
+	"POST /api/lists":                                {path: "/api/lists", who: adminOnly, ok: 201, body: listBody},
+	"GET /api/lists":                                 {path: "/api/lists", who: adminOnly, ok: 200},
+	"GET /api/lists/:id":                             {path: "/api/lists/1", who: adminOnly, ok: 200, setup: list1},
+	"GET /m/:slug/documents":                         {path: "/m/m/documents", who: public, ok: 200},
+	"POST /api/meetings/:slug/circulations": {path: "/api/meetings/m/circulations", who: adminOnly, ok: 202, setup: letter1,
+		body: func(*matrixFixture, string) any {
+			return map[string]any{"letter": 1, "documents": []int{1}, "to": map[string]any{"participants": true}}
+		}},
+	"GET /api/meetings/:slug/circulations": {path: "/api/meetings/m/circulations", who: anyStaff, ok: 200, setup: circulatedV1},
+	// Cancelling answers 200 once; the admin's cell comes last.
+	"DELETE /api/meetings/:slug/circulations/:id": {path: "/api/meetings/m/circulations/1", who: adminOnly, ok: 200, setup: scheduledLetter},
 
 	// Pages are shells that hold no data; the API behind them decides.
 	"GET /":                 {path: "/", who: public, ok: 200},

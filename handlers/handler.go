@@ -22,7 +22,9 @@ import (
 	"rostrum/audit"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/documents"
 	"rostrum/door"
+	"rostrum/lists"
 	"rostrum/live"
 	"rostrum/meetings"
 	"rostrum/models"
@@ -74,6 +76,10 @@ type Handler struct {
 	// Accreditation is the non-objection procedure: notices, objections
 	// and the job that closes notices at their deadline.
 	Accreditation *accreditation.Service
+	// Documents is each meeting's document library.
+	Documents *documents.Service
+	// Lists is the secretariat's distribution lists.
+	Lists *lists.Service
 
 	// Limits counts the registration, login and participant command
 	// throttles' hits: a

@@ -158,8 +158,26 @@ func (h *Handler) Routes(app *fiber.App) {
 	api.Get("/meetings/:slug/summary/:version/diff", anyStaff, h.diffRevisions)
 	api.Post("/meetings/:slug/summary/:version/approve", admin, h.approveSummary)
 	api.Post("/meetings/:slug/summary/:version/circulate", admin, h.circulateSummary)
+	api.Post("/meetings/:slug/circulations", admin, h.sendCirculation) // a letter, the summary, documents: now or scheduled
+	api.Get("/meetings/:slug/circulations", anyStaff, h.listCirculations)
 	api.Get("/meetings/:slug/circulations/:id", anyStaff, h.getCirculation)
+	api.Delete("/meetings/:slug/circulations/:id", admin, h.cancelCirculation) // only before it goes
 	api.Post("/meetings/:slug/circulations/:id/resend", admin, h.resendCirculation)
+
+	// The meeting's document library (published documents are public),
+	// and the chair's letters that enclose them.
+	api.Post("/meetings/:slug/documents", admin, h.uploadDocument) // a larger body: app.documentUpload
+	api.Get("/meetings/:slug/documents", h.listDocuments)
+	api.Post("/meetings/:slug/documents/:id/publish", admin, h.publishDocument)
+	api.Get("/meetings/:slug/documents/:id/file", h.documentFile)
+	api.Post("/meetings/:slug/letters", admin, h.createLetter)
+	api.Get("/meetings/:slug/letters", anyStaff, h.listLetters)
+	api.Get("/meetings/:slug/letters/:id.:format", anyStaff, h.letterDocument)
+
+	// The secretariat's distribution lists, shared by every meeting.
+	api.Post("/lists", admin, h.saveList)
+	api.Get("/lists", admin, h.listLists)
+	api.Get("/lists/:id", admin, h.getList)
 
 	// Pages. The public ones are rendered on the server in the reader's
 	// language (?lang=, the switch's cookie, Accept-Language) and read
@@ -184,6 +202,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", h.summaryPage)
+	app.Get("/m/:slug/documents", page("documents.html"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
 	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
 	app.Get("/favicon.ico", favicon)                    // browsers ask for it on every page

@@ -285,6 +285,11 @@ func (s *Service) BySlug(ctx context.Context, slug string) (*models.Meeting, err
 	return BySlug(ctx, s.DB, slug)
 }
 
+// Meeting returns meeting id, or a NotFound error.
+func (s *Service) Meeting(ctx context.Context, id uint) (*models.Meeting, error) {
+	return ByID(s.DB.WithContext(ctx), id)
+}
+
 // ByID returns meeting id read through db (the caller's transaction), or
 // a NotFound error.
 func ByID(db *gorm.DB, id uint) (*models.Meeting, error) {

@@ -10,6 +10,8 @@ func All() []any {
 	all = append(all, DelegationTables()...)
 	all = append(all, AccreditationTables()...)
 	all = append(all, ProcessTables()...)
+	all = append(all, LetterTables()...)
+	all = append(all, ListTables()...)
 	return append(all, SummaryTables()...)
 }
 
@@ -53,4 +55,8 @@ var Owners = map[string]string{
 	"NonObjectionRecipient": "accreditation",
 	"Objection":             "accreditation",
 	"RetentionSweep":        "privacy",
+	"Document":              "documents",
+	"Letter":                "summary",
+	"DistributionList":      "lists",
+	"DistributionAddress":   "lists",
 }

@@ -62,15 +62,33 @@ type SummaryRevision struct {
 	CreatedAt time.Time
 }
 
-// Circulation is the sending of an approved version to every approved
-// participant (and extra addresses). A version is circulated once.
+// Circulation states: scheduled until it fires (or is cancelled); sent
+// once its messages are in the outbox.
+const (
+	CirculationScheduled = "scheduled"
+	CirculationSent      = "sent"
+	CirculationCancelled = "cancelled"
+)
+
+// Circulation is the sending of a letter, an approved version of the
+// summary and documents (any of them) to the meeting's approved
+// participants, distribution lists and extra addresses. A version is
+// circulated once. Documents is a JSON array of document ids and
+// Audience the JSON of who it goes to; a scheduled circulation goes at
+// SendAt, resolving its recipients then.
 type Circulation struct {
-	ID        uint           `gorm:"primaryKey"`
-	MeetingID uint           `gorm:"not null;index"`
-	VersionID uint           `gorm:"not null;uniqueIndex"`
-	Version   SummaryVersion `gorm:"constraint:OnDelete:CASCADE"`
-	AuthorID  uint           `gorm:"not null"`
-	Total     int            `gorm:"not null"`
+	ID        uint            `gorm:"primaryKey"`
+	MeetingID uint            `gorm:"not null;index"`
+	VersionID *uint           `gorm:"uniqueIndex"`
+	Version   *SummaryVersion `gorm:"constraint:OnDelete:CASCADE"`
+	LetterID  *uint           ``
+	Documents string          `gorm:"type:text;not null;default:'[]'"`
+	Audience  string          `gorm:"type:text;not null;default:'{}'"`
+	State     string          `gorm:"size:12;not null;default:'sent';index:idx_circulation_due"`
+	SendAt    *time.Time      `gorm:"index:idx_circulation_due"`
+	SentAt    *time.Time      ``
+	AuthorID  uint            `gorm:"not null"`
+	Total     int             `gorm:"not null"`
 	CreatedAt time.Time
 }
 

@@ -54,7 +54,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "0018_accreditation", Migrate: migrate0018Accreditation},
 	{ID: "0019_checkin", Migrate: migrate0019Checkin},
 	{ID: "0020_personal_data", Migrate: migrate0020PersonalData},
-	// 0021 is another branch's (IDs need only be unique and ordered).
+	{ID: "0021_documents_letters_lists", Migrate: migrate0021Documents},
 	{ID: "0022_processes", Migrate: migrate0022Processes},
 	{ID: "0023_languages", Migrate: migrate0023Languages},
 }

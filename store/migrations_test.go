@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +120,50 @@ func TestCatchUpMigrationCompletesAFoundationDatabase(t *testing.T) {
 		if !db.Migrator().HasTable(table) {
 			t.Errorf("no table %s after migrating", table)
 		}
+	}
+}
+
+// 0021 rebuilds circulations on SQLite (version_id may now be null):
+// a database that circulated before keeps its circulations and every
+// recipient of them, which a cascade from the old table would delete.
+func TestCirculationsMigrationKeepsEveryCirculationAndRecipient(t *testing.T) {
+	db := openMigratedTo(t, "0017_speaker_order")
+	day := time.Date(2030, 12, 2, 10, 0, 0, 0, time.UTC)
+	for _, stmt := range []string{
+		`INSERT INTO users (email, name, role, password_hash, created_at) VALUES ('a@example.org', 'A', 'admin', 'x', ?)`,
+		`INSERT INTO meetings (slug, title, starts_at, ends_at, registration_closes_at, capacity, created_at) VALUES ('m', 'M', ?, ?, ?, 10, ?)`,
+		`INSERT INTO summary_versions (meeting_id, number, state, markdown, author_id, created_at, updated_at) VALUES (1, 1, 'circulated', '# S', 1, ?, ?)`,
+		`INSERT INTO outbox_messages (kind, to_addr, subject, text, status, next_attempt_at, created_at) VALUES ('circulation', 'p@example.org', 'S', 'T', 'sent', ?, ?)`,
+		`INSERT INTO circulations (meeting_id, version_id, author_id, total, created_at) VALUES (1, 1, 1, 1, ?)`,
+	} {
+		args := []any{}
+		for range strings.Count(stmt, "?") {
+			args = append(args, day)
+		}
+		if err := db.Exec(stmt, args...).Error; err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if err := db.Exec(`INSERT INTO circulation_recipients (circulation_id, address, outbox_message_id) VALUES (1, 'p@example.org', 1)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := Migrate(db); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	db.Table("circulation_recipients").Count(&n)
+	var c struct {
+		VersionID *uint
+		State     string
+		SentAt    *time.Time
+	}
+	db.Raw(`SELECT version_id, state, sent_at FROM circulations WHERE id = 1`).Scan(&c)
+	if n != 1 || c.VersionID == nil || *c.VersionID != 1 || c.State != "sent" || c.SentAt == nil || !c.SentAt.Equal(day) {
+		t.Fatalf("after 0021: %d recipients, circulation %+v", n, c)
+	}
+	var fk []map[string]any
+	db.Raw("PRAGMA foreign_key_check").Scan(&fk)
+	if len(fk) != 0 {
+		t.Fatalf("dangling references: %v", fk)
 	}
 }

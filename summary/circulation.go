@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"net/mail"
 	"sort"
 	"strings"
 	"time"
@@ -12,12 +11,11 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
-	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/lists"
 	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/outbox"
-	"rostrum/store"
 )
 
 // MaxExtraAddresses bounds the extra addresses of one circulation.
@@ -26,7 +24,11 @@ const MaxExtraAddresses = 500
 // CirculationView is a circulation's progress.
 type CirculationView struct {
 	ID         uint            `json:"id"`
-	Version    int             `json:"version"`
+	Version    int             `json:"version"` // 0 when no summary goes
+	LetterID   *uint           `json:"letter"`
+	State      string          `json:"state"` // scheduled, sent or cancelled
+	SendAt     *time.Time      `json:"send_at"`
+	SentAt     *time.Time      `json:"sent_at"`
 	Total      int             `json:"total"`
 	Sent       int             `json:"sent"`
 	Failed     int             `json:"failed"`
@@ -50,89 +52,14 @@ type RecipientView struct {
 type recipient struct{ addr, name, lang string }
 
 // normalizeAddress returns the bare address of s (lower-cased domain),
-// or "" when s is not an address.
-func normalizeAddress(s string) string {
-	a, err := mail.ParseAddress(strings.TrimSpace(s))
-	if err != nil || strings.ContainsAny(a.Address, "\r\n") {
-		return ""
-	}
-	at := strings.LastIndexByte(a.Address, '@')
-	if at < 1 {
-		return ""
-	}
-	return a.Address[:at] + "@" + strings.ToLower(a.Address[at+1:])
-}
+// or "" when s is not an address: as distribution lists keep them.
+func normalizeAddress(s string) string { return lists.Normalize(s) }
 
 // Circulate sends approved version n of m's summary to every approved
-// participant and to extra, once per address. Everything (the
-// circulation, its recipients, one outbox message each, the version's
-// new state) is written in one transaction, so a crash leaves either no
-// circulation or all of it; each message's Ref (circulation id and
-// address) keeps the outbox from ever holding two for one recipient.
+// participant and to extra, once per address: a circulation of the
+// summary alone, at once (Send).
 func (s *Service) Circulate(ctx context.Context, m *models.Meeting, n int, extra []string, by auth.Actor) (*CirculationView, error) {
-	if len(extra) > MaxExtraAddresses {
-		return nil, apperr.Invalid("too many extra addresses", map[string]string{"extra": "at most 500 addresses"})
-	}
-	extras, err := extraRecipients(extra)
-	if err != nil {
-		return nil, err
-	}
-	db := s.DB.WithContext(ctx)
-	v, err := s.version(ctx, db, m, n)
-	if err != nil {
-		return nil, err
-	}
-	if err := StageOf(v).Circulable(); err != nil {
-		return nil, err
-	}
-	// The version is frozen: render its PDF once, outside the transaction.
-	doc, err := s.Document(ctx, m, n, "pdf")
-	if err != nil {
-		return nil, err
-	}
-	// Every approved participant, as registration says now.
-	regs, err := s.Registry.Approved(ctx, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	var circ models.Circulation
-	err = db.Transaction(func(tx *gorm.DB) error {
-		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
-		if err != nil {
-			return err
-		}
-		if err := StageOf(v).Circulable(); err != nil {
-			return err
-		}
-		rcpts := recipients(regs, extras)
-		if len(rcpts) == 0 {
-			return apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
-		}
-		circ = models.Circulation{MeetingID: m.ID, VersionID: v.ID, AuthorID: userID(by), Total: len(rcpts)}
-		if err := tx.Create(&circ).Error; err != nil {
-			return err
-		}
-		if err := s.enqueueCirculation(tx, m, &circ, rcpts, doc); err != nil {
-			return err
-		}
-		next, err := StageOf(v).Next("circulate")
-		if err != nil {
-			return err
-		}
-		now := time.Now().UTC()
-		if err := tx.Model(v).Updates(map[string]any{"state": next, "circulated_at": now}).Error; err != nil {
-			return err
-		}
-		return audit.Record(tx, now, audit.Entry{MeetingID: m.ID, Actor: by, Action: ActCirculate,
-			Detail: map[string]any{"version": n, "circulation_id": circ.ID, "recipients": len(rcpts)}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	if s.Notify != nil {
-		s.Notify()
-	}
-	return s.Circulation(ctx, m, circ.ID)
+	return s.Send(ctx, m, CirculationInput{Summary: &n, To: Audience{Participants: true, Extra: extra}}, by)
 }
 
 // extraRecipients checks the extra addresses a circulation goes to.
@@ -168,29 +95,22 @@ func recipients(approved []models.Registration, extras []recipient) []recipient 
 	return out
 }
 
-// enqueueCirculation queues one message to each recipient of circ, the
-// PDF attached, and records who they went to, inside tx.
-func (s *Service) enqueueCirculation(tx *gorm.DB, m *models.Meeting, circ *models.Circulation, rcpts []recipient, doc *Document) error {
-	link := strings.TrimRight(s.PublicURL, "/") + "/m/" + m.Slug + "/summary"
+// enqueueCirculation queues one message to each recipient of circ and
+// records who they went to, inside tx.
+func (s *Service) enqueueCirculation(tx *gorm.DB, circ *models.Circulation, rcpts []recipient, ml *mailing) error {
 	rows := make([]models.CirculationRecipient, 0, len(rcpts))
 	for _, r := range rcpts {
-		lang := r.lang
-		if !locale.Supported(lang) {
-			lang = m.Language
-		}
-		if !locale.Supported(lang) || lang == locale.Default {
-			lang = locale.Default
-		}
-		subject := cleanText(locale.T(lang, "circ.subject", "Meeting", m.Title))
-		text, htmlBody := circulationText(m, r.name, link), circulationHTML(m, r.name, link)
-		if lang != locale.Default {
-			text, htmlBody = circulationMailIn(lang, m, r.name, link)
+		subject, text, htmlBody := ml.subject, "", ""
+		if ml.in != nil {
+			subject, text, htmlBody = ml.in(r)
+		} else {
+			text, htmlBody = ml.text(r.name), ml.html(r.name)
 		}
 		msg, err := outbox.Enqueue(tx, outbox.Message{
 			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
 			Text: text, HTML: htmlBody,
 			Ref:         fmt.Sprintf("circulation:%d:%s", circ.ID, strings.ToLower(r.addr)),
-			Attachments: []outbox.Attachment{{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}},
+			Attachments: ml.attachments,
 		})
 		if err != nil {
 			return err
@@ -261,7 +181,11 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 	if err != nil {
 		return nil, err
 	}
-	out := &CirculationView{ID: c.ID, Version: c.Version.Number, Total: c.Total, CreatedAt: c.CreatedAt, Recipients: make([]RecipientView, 0, len(rs))}
+	out := &CirculationView{ID: c.ID, Total: c.Total, State: c.State, SendAt: c.SendAt, SentAt: c.SentAt, LetterID: c.LetterID,
+		CreatedAt: c.CreatedAt, Recipients: make([]RecipientView, 0, len(rs))}
+	if c.Version != nil {
+		out.Version = c.Version.Number
+	}
 	for _, r := range rs {
 		d := deliveries[r.OutboxMessageID]
 		st := d.Status

@@ -47,6 +47,9 @@ type Block struct {
 	Spans  []Span // inline content
 	Table  *Table
 	Chart  *Chart
+	// Align places a plain paragraph (a letter's place and date go
+	// right); Markdown never sets it.
+	Align Align
 }
 
 // Span is a run of text in one style. Link, when set, is an http(s) or

@@ -105,6 +105,12 @@ func (w *docxWriter) block(bl Block, header bool) {
 		}
 		w.para(`<w:pStyle w:val="`+style+`"/>`+center, bl.Spans, "")
 	case BlockPara:
+		switch bl.Align {
+		case AlignRight:
+			center = `<w:jc w:val="right"/>`
+		case AlignCenter:
+			center = `<w:jc w:val="center"/>`
+		}
 		w.para(center, bl.Spans, "")
 	case BlockQuote:
 		w.para(fmt.Sprintf(`<w:ind w:left="%d"/>`, twipIndent), bl.Spans, "")

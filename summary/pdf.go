@@ -418,7 +418,7 @@ func (r *pdfRenderer) block(b Block, header bool) {
 		if b.Kind == BlockQuote {
 			x += numIndent
 		}
-		r.text(b.Spans, x, pageW-marginR-x, bodySize, "L")
+		r.text(b.Spans, x, pageW-marginR-x, bodySize, map[Align]string{AlignLeft: "L", AlignRight: "R", AlignCenter: "C"}[b.Align])
 	case BlockNumbered, BlockBullet:
 		r.gap(lh * 0.5)
 		indent := marginL + float64(b.Level)*numIndent

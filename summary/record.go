@@ -33,7 +33,7 @@ type Record struct {
 	// Language is the meeting's language (locale.Codes): the summary's
 	// fixed wording is written in it; "" is English.
 	Language string
-	Items       []Item
+	Items    []Item
 	// Organizations that took part (approved registrations, or those of
 	// the participants checked in when anyone was), any order.
 	Organizations []Organization

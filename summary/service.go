@@ -50,6 +50,9 @@ type Service struct {
 	// anyone was, the summary counts those who attended rather than
 	// those approved.
 	Attendance Attendance
+	Library    Library // the meeting's documents, for letters' enclosures
+	Lists      DistributionLists
+	Meetings   Meetings
 	Fonts      *Fonts
 	PublicURL  string
 	// Notify, when set, is called after a circulation commits, to wake

@@ -193,6 +193,7 @@ async function circulate() {
   say(`Circulating version ${current.version} to ${out.total} recipients.`);
   await loadVersions();
   $('circulate').disabled = true;
+  await loadCirculations();
   await poll(out.id);
 }
 
@@ -228,6 +229,55 @@ async function resend() {
   await poll(id);
 }
 
+// countdown says how long until t: "in 2 days 3 h", "in 4 min 10 s".
+function countdown(t) {
+  let s = Math.max(0, Math.round((Date.parse(t) - Date.now()) / 1000));
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  if (d > 0) return `in ${d} day${d === 1 ? '' : 's'} ${h} h`;
+  if (h > 0) return `in ${h} h ${m} min`;
+  if (m > 0) return `in ${m} min ${s} s`;
+  return s > 0 ? `in ${s} s` : 'now';
+}
+
+let circulations = [];
+
+// loadCirculations lists the meeting's circulations; the scheduled ones
+// count down to their time, every second.
+async function loadCirculations() {
+  circulations = (await api('GET', `${base}/circulations`)).circulations;
+  const body = $('circulations');
+  body.replaceChildren();
+  for (const c of circulations) {
+    const what = [c.letter ? `letter ${c.letter}` : '', c.version ? `summary version ${c.version}` : ''].filter(Boolean).join(' and ') || 'documents';
+    const goes = c.state === 'scheduled'
+      ? el('span', {}, when(c.send_at, meeting), ' · ', el('span', { class: 'countdown', 'data-at': c.send_at }, countdown(c.send_at)))
+      : (c.sent_at ? when(c.sent_at, meeting) : '—');
+    body.append(el('tr', { 'data-circulation': c.id },
+      el('td', {}, String(c.id)), el('td', {}, what), el('td', { class: `state ${c.state}` }, c.state), el('td', {}, goes),
+      el('td', {}, String(c.total)),
+      el('td', {}, c.state === 'scheduled'
+        ? el('button', { type: 'button', onclick: () => guard(() => cancel(c.id)) }, `Cancel circulation ${c.id}`) : '')));
+  }
+}
+
+async function cancel(id) {
+  await api('DELETE', `${base}/circulations/${id}`);
+  say(`Circulation ${id} cancelled.`);
+  await loadCirculations();
+}
+
+function tick() {
+  let due = false;
+  for (const span of document.querySelectorAll('#circulations .countdown')) {
+    span.textContent = countdown(span.dataset.at);
+    due = due || Date.parse(span.dataset.at) <= Date.now();
+  }
+  // Once one is due, read the list again to show it sent.
+  if (due) guard(loadCirculations);
+}
+
 async function main() {
   const user = await login();
   await accountBar(document.querySelector('header.bar'));
@@ -257,6 +307,8 @@ async function main() {
   });
   const versions = await loadVersions();
   if (versions.length) await open(versions[0].version);
+  await loadCirculations();
+  setInterval(tick, 1000);
   say('Ready.');
 }
 
