@@ -243,7 +243,6 @@ func wantInOrder(t *testing.T, what, text string, want []string) {
 	}
 }
 
-
 func TestALetterRendersInTheFormOfAChairsLetter(t *testing.T) {
 	e := testenv.New(t)
 	pagesMeeting(t, e, "oewg")
