@@ -72,7 +72,7 @@ func TestMissionsAreImportedFromJSONOrCSVAndUpdatedByCountry(t *testing.T) {
 	if sg := by["SG"]; sg.CountryName != "Singapore" || sg.Email != "new.sg@example.org" || !strings.Contains(sg.Name, "Republic") {
 		t.Fatalf("Singapore %+v, want updated by the CSV", sg)
 	}
-	if va := by["VA"]; va.CountryName != "Vatican City" && va.CountryName != "Holy See" || va.Kind != "observer_state" {
+	if va := by["VA"]; va.CountryName != "Holy See" || va.Kind != "observer_state" {
 		t.Fatalf("Holy See %+v", va)
 	}
 }

@@ -168,6 +168,9 @@ func TestCountryNamesComeFromCLDRInTheReadersLanguage(t *testing.T) {
 		{"fr", "DE"}: "Allemagne", {"es", "DE"}: "Alemania", {"ru", "DE"}: "Германия",
 		{"zh", "DE"}: "德国", {"ar", "DE"}: "ألمانيا", {"en", "DE"}: "Germany",
 		{"fr", "MK"}: "Macédoine du Nord", {"en", "TR"}: "Türkiye",
+		// The observer States, as the United Nations names them.
+		{"en", "VA"}: "Holy See", {"en", "PS"}: "State of Palestine", {"fr", "VA"}: "Saint-Siège",
+		{"ar", "PS"}: "دولة فلسطين", {"ru", "VA"}: "Святой Престол",
 	}
 	for k, want := range cases {
 		if got := CountryName(k[0], k[1]); got != want {

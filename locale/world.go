@@ -15,13 +15,17 @@ import (
 // that golang.org/x/text carries (which still says Swaziland, Macedonia
 // and, in English, French and Spanish, Turkey), as the United Nations
 // writes them in each language. Drop an entry once x/text names it so.
+// The two non-member observer States are named as the United Nations
+// names them, not as CLDR names the territories (Vatican City,
+// Palestinian Territories): a delegation is the Holy See's or the State
+// of Palestine's.
 var renamed = map[string]map[string]string{
-	"en": {"SZ": "Eswatini", "MK": "North Macedonia", "TR": "Türkiye"},
-	"fr": {"SZ": "Eswatini", "MK": "Macédoine du Nord", "TR": "Türkiye"},
-	"es": {"SZ": "Eswatini", "MK": "Macedonia del Norte", "TR": "Türkiye"},
-	"ar": {"SZ": "إسواتيني", "MK": "مقدونيا الشمالية"},
-	"zh": {"SZ": "埃斯瓦蒂尼", "MK": "北马其顿"},
-	"ru": {"SZ": "Эсватини", "MK": "Северная Македония"},
+	"en": {"SZ": "Eswatini", "MK": "North Macedonia", "TR": "Türkiye", "VA": "Holy See", "PS": "State of Palestine"},
+	"fr": {"SZ": "Eswatini", "MK": "Macédoine du Nord", "TR": "Türkiye", "VA": "Saint-Siège", "PS": "État de Palestine"},
+	"es": {"SZ": "Eswatini", "MK": "Macedonia del Norte", "TR": "Türkiye", "VA": "Santa Sede", "PS": "Estado de Palestina"},
+	"ar": {"SZ": "إسواتيني", "MK": "مقدونيا الشمالية", "VA": "الكرسي الرسولي", "PS": "دولة فلسطين"},
+	"zh": {"SZ": "埃斯瓦蒂尼", "MK": "北马其顿", "VA": "教廷", "PS": "巴勒斯坦国"},
+	"ru": {"SZ": "Эсватини", "MK": "Северная Македония", "VA": "Святой Престол", "PS": "Государство Палестина"},
 }
 
 var namers = sync.OnceValue(func() map[string]display.Namer {
