@@ -162,7 +162,7 @@ func TestRegisterPageRendersTheNoticeSafelyWithItsVersion(t *testing.T) {
 	// A meeting without a notice shows the built-in text and sends no version.
 	registrationMeeting(t, e, "n", 0, 0)
 	page = string(e.Anon().Do("GET", "/m/n/register", nil).Body)
-	if strings.Contains(page, "consent_version") || !strings.Contains(page, "The secretariat keeps your name") {
+	if strings.Contains(page, `name="consent_version"`) || !strings.Contains(page, "The secretariat keeps your name") {
 		t.Fatalf("the form of a meeting without a notice: %s", page)
 	}
 }

@@ -43,15 +43,20 @@ function render(d) {
   form.hidden = false;
 }
 
-// left says how long until deadline, in the page's language as the
-// browser writes it (Intl.RelativeTimeFormat): "in 2 days", "dans 3 heures".
-const relative = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+// left says how long until deadline, the units as the browser writes
+// them in the page's language (Intl): "2 days, 3 hours left",
+// "2 jours et 3 heures restants".
+const unit = (u) => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "long" });
+const units = new Intl.ListFormat(locale, { style: "long", type: "unit" });
 function left(deadline) {
-  const s = Math.floor((new Date(deadline) - Date.now()) / 1000);
+  let s = Math.floor((new Date(deadline) - Date.now()) / 1000);
   if (s <= 0) return t("notice.deadline_passed");
-  if (s >= 86400) return relative.format(Math.floor(s / 86400), "day");
-  if (s >= 3600) return relative.format(Math.floor(s / 3600), "hour");
-  return relative.format(Math.max(1, Math.floor(s / 60)), "minute");
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.max(1, Math.floor(s / 60));
+  const parts = d > 0 ? [unit("day").format(d), unit("hour").format(h)]
+    : h > 0 ? [unit("hour").format(h), unit("minute").format(m)] : [unit("minute").format(m)];
+  return t("notice.left", { Time: units.format(parts) });
 }
 
 function noticeOrg(n, o, meeting) {
