@@ -92,25 +92,6 @@ export async function upload(path, formData) {
   return data;
 }
 
-// upload posts a multipart form (a file and its fields) as staff, with
-// the CSRF token; it resolves and rejects as api() does.
-export async function upload(path, formData) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method: "POST", body: formData, credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-Token": csrfToken },
-    });
-  } catch (e) {
-    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
-  }
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    throw new ApiError(res.status, (data && data.error) || `The upload failed (${res.status}).`, data && data.fields, data && data.code);
-  }
-  return data;
-}
-
 // el builds an element. attrs: class, text, and any attribute; on* keys
 // that hold functions become event listeners; true/false toggle boolean
 // attributes. children are nodes or strings (added as text nodes).
