@@ -15,14 +15,14 @@ const languageNames = new Intl.DisplayNames([locale], { type: "language" });
 const languageName = (code) => { try { return languageNames.of(code) || code; } catch { return code; } };
 
 // documentsOf lists a meeting's published documents: each title links to
-// its file (in the document's own language, for a screen reader), then
-// its symbol and language.
+// its file (hreflang: the file's language; the title may be written in
+// another, so the text keeps the page's), then its symbol and language.
 function documentsOf(m) {
   const docs = m.documents || [];
   if (!docs.length) return el("dd", { text: "None published yet" });
   return el("dd", {},
     el("ul", { class: "documents" }, docs.map((d) => el("li", {},
-      el("a", { href: d.url, lang: d.language, hreflang: d.language }, d.title),
+      el("a", { href: d.url, hreflang: d.language }, d.title),
       el("span", { class: "muted", text: [d.symbol, languageName(d.language)].filter(Boolean).map((x) => ` · ${x}`).join("") })))),
     el("a", { href: `/m/${encodeURIComponent(m.slug)}/documents` }, "All documents",
       el("span", { class: "visually-hidden", text: ` of ${m.title}` })));
