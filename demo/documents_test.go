@@ -3,6 +3,7 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,8 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"rostrum/app"
+	"github.com/chromedp/chromedp"
+
 	"rostrum/demo"
+	"rostrum/internal/browser"
 	"rostrum/internal/testenv"
 )
 
@@ -36,12 +39,8 @@ var pageFooter = regexp.MustCompile(`Page \d+ of \d+`)
 // six enclosures as published PDF documents, the letter enclosing them,
 // and the "Permanent Missions" list it went to.
 func TestDemoHasTheChairsLetterItsSixEnclosuresAndThePermanentMissions(t *testing.T) {
-	a, err := app.New(testenv.Config(t), testenv.Logger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Shutdown(0)
-	a.Auth.Cost = 4
+	e := testenv.New(t)
+	a := e.App
 	ctx := context.Background()
 	var out bytes.Buffer
 	if err := demo.Load(ctx, demo.ServicesOf(a), &out); err != nil {
@@ -107,5 +106,28 @@ func TestDemoHasTheChairsLetterItsSixEnclosuresAndThePermanentMissions(t *testin
 	}
 	if !strings.Contains(out.String(), "/m/"+demo.Slug+"/documents") {
 		t.Errorf("the demo does not say where its documents are:\n%s", out.String())
+	}
+
+	// The process's page lists the six under the demo meeting, each
+	// linked to its file, and none under the second session.
+	browse := browser.New(t)
+	browser.FailOnPageErrors(t, browse)
+	browser.Do(t, browse,
+		chromedp.Navigate(e.URL+"/p/"+demo.ProcessSlug),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#meetings > li").length === 2`),
+	)
+	type link struct{ Text, Href string }
+	links := browser.Value(t, browse, chromedp.Evaluate[[][]link](`[...document.querySelectorAll("#meetings > li")]
+		.map((li) => [...li.querySelectorAll("ul.documents a")].map((a) => ({text: a.textContent, href: a.getAttribute("href")})))`))
+	if len(links[0]) != len(docs) || len(links[1]) != 0 {
+		t.Fatalf("/p/%s links %v, want the demo meeting's %d documents and none for the second session", demo.ProcessSlug, links, len(docs))
+	}
+	for i, d := range docs {
+		if want := fmt.Sprintf("/api/meetings/%s/documents/%d/file", demo.Slug, d.ID); links[0][i] != (link{d.Title, want}) {
+			t.Errorf("/p/%s links %+v, want %q to %s", demo.ProcessSlug, links[0][i], d.Title, want)
+		}
+	}
+	if res := e.Anon().Do("GET", links[0][0].Href, nil); res.Status != 200 || !bytes.HasPrefix(res.Body, []byte("%PDF-")) {
+		t.Errorf("anyone's GET of %s: %d", links[0][0].Href, res.Status)
 	}
 }

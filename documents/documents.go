@@ -288,6 +288,27 @@ func (s *Service) List(ctx context.Context, m *models.Meeting, staff bool) ([]Vi
 	return out, nil
 }
 
+// PublishedOf returns the published documents of each of the meetings
+// meetingIDs, in the order they were uploaded, by meeting id: a
+// process's page lists every meeting's with one query. A meeting with
+// none has no entry.
+func (s *Service) PublishedOf(ctx context.Context, meetingIDs []uint) (map[uint][]View, error) {
+	out := map[uint][]View{}
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	var ds []models.Document
+	err := s.DB.WithContext(ctx).Select(metaColumns).
+		Where("meeting_id IN ? AND published_at IS NOT NULL", meetingIDs).Order("id").Find(&ds).Error
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		out[ds[i].MeetingID] = append(out[ds[i].MeetingID], view(&ds[i]))
+	}
+	return out, nil
+}
+
 // Meta returns the documents ids of meeting meetingID without their
 // bytes, in the order asked, or a NotFound naming the first missing one.
 func (s *Service) Meta(ctx context.Context, meetingID uint, ids ...uint) ([]View, error) {

@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -121,6 +123,62 @@ func TestProcessPageListsTheMeetingsWithDatesInTheirZoneAndSummaries(t *testing.
 	}
 	if title := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("h1"))); title != "Open-ended Working Group on ICTs" {
 		t.Errorf("heading %q", title)
+	}
+	if w := browser.Value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+		t.Fatalf("the page is %d px wide on a 360 px phone", w)
+	}
+}
+
+// TestProcessPageLinksEachMeetingsPublishedDocumentsAndNotTheUnpublished:
+// on a phone, /p/{slug} lists under the meeting its published document by
+// title (a link to the file, which downloads) and symbol; the unpublished
+// one is nowhere on the page; a meeting with none says so.
+func TestProcessPageLinksEachMeetingsPublishedDocumentsAndNotTheUnpublished(t *testing.T) {
+	e := testenv.New(t)
+	admin := e.Admin()
+	admin.MustJSON("POST", "/api/processes", map[string]string{"slug": "oewg", "title": "Open-ended Working Group on ICTs"}, 201, nil)
+	processMeeting(t, e, "informal", "oewg", "intersessional", "2029-12-02", "America/New_York")
+	processMeeting(t, e, "geneva", "oewg", "substantive_session", "2030-03-30", "Europe/Zurich")
+	upload := func(title, symbol string) documentView {
+		t.Helper()
+		res := admin.Upload("informal", map[string]string{"title": title, "symbol": symbol, "language": "en"}, "paper.pdf", testenv.TinyPDF)
+		if res.Status != 201 {
+			t.Fatalf("upload %q: %d %s", title, res.Status, res.Body)
+		}
+		var d documentView
+		res.Decode(t, &d)
+		return d
+	}
+	published := upload("Programme of work", "A/AC.290/2020/INF/2")
+	upload("Draft structure of the report", "A/AC.290/2020/CRP.9")
+	admin.MustJSON("POST", fmt.Sprintf("/api/meetings/informal/documents/%d/publish", published.ID), nil, 200, nil)
+
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	phone(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/p/oewg"),
+		chromedp.Poll[chromedp.Void](`document.querySelectorAll("#meetings > li").length === 2`),
+	)
+	screenshot(t, ctx, "process-documents-phone")
+	type link struct{ Text, Href, Item string }
+	links := browser.Value(t, ctx, chromedp.Evaluate[[]link](`[...document.querySelectorAll("#meetings > li")[0].querySelectorAll("ul.documents a")]
+		.map((a) => ({text: a.textContent, href: a.getAttribute("href"), item: a.closest("li").textContent}))`))
+	want := fmt.Sprintf("/api/meetings/informal/documents/%d/file", published.ID)
+	if len(links) != 1 || links[0].Text != "Programme of work" || links[0].Href != want || !strings.Contains(links[0].Item, "A/AC.290/2020/INF/2") {
+		t.Fatalf("the first meeting's document links: %+v, want one to %s with its symbol", links, want)
+	}
+	page := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	if strings.Contains(page, "Draft structure") || strings.Contains(page, "CRP.9") {
+		t.Errorf("the unpublished document shows on the public page:\n%s", page)
+	}
+	second := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelectorAll("#meetings > li")[1].textContent`))
+	if !strings.Contains(second, "None published yet") {
+		t.Errorf("the meeting without documents reads %q", second)
+	}
+	// The link gives the file itself.
+	if res := e.Anon().Do("GET", links[0].Href, nil); res.Status != 200 || !bytes.Equal(res.Body, testenv.TinyPDF) {
+		t.Errorf("the link's file: %d", res.Status)
 	}
 	if w := browser.Value(t, ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
 		t.Fatalf("the page is %d px wide on a 360 px phone", w)

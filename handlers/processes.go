@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -38,10 +39,22 @@ func (h *Handler) listProcesses(c *fiber.Ctx) error {
 }
 
 // processMeeting is one meeting of a process as its page lists it: what
-// anyone may read of the meeting, and its latest circulated summary.
+// anyone may read of the meeting, its published documents and its latest
+// circulated summary.
 type processMeeting struct {
 	zonedMeeting
-	Summary *circulatedSummary `json:"summary"`
+	Documents []processDocument  `json:"documents"`
+	Summary   *circulatedSummary `json:"summary"`
+}
+
+// processDocument is a published document of a meeting, linked to its
+// public file.
+type processDocument struct {
+	ID       uint   `json:"id"`
+	Title    string `json:"title"`
+	Symbol   string `json:"symbol"`
+	Language string `json:"language"`
+	URL      string `json:"url"` // GET /api/meetings/{slug}/documents/{id}/file
 }
 
 // circulatedSummary points to a meeting's latest circulated summary.
@@ -58,9 +71,9 @@ type processView struct {
 }
 
 // getProcess: GET /api/processes/:slug (public) → the process with its
-// meetings, earliest first, each with its latest circulated summary (or
-// null). The meetings' published documents join each meeting here when
-// the document library (issue 16, section 2) exists.
+// meetings, earliest first, each with its published documents in the
+// order uploaded (never the unpublished ones, whoever asks: the page is
+// the public's) and its latest circulated summary (or null).
 func (h *Handler) getProcess(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	p, err := h.Meetings.ProcessBySlug(ctx, c.Params("slug"))
@@ -71,11 +84,23 @@ func (h *Handler) getProcess(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]uint, len(ms))
+	for i := range ms {
+		ids[i] = ms[i].ID
+	}
+	docs, err := h.Documents.PublishedOf(ctx, ids)
+	if err != nil {
+		return err
+	}
 	out := processView{Process: *p, Meetings: make([]processMeeting, 0, len(ms))}
 	slugs := map[uint]string{p.ID: p.Slug}
 	for i := range ms {
 		m := &ms[i]
-		pm := processMeeting{zonedMeeting: zoned(m, slugs)}
+		pm := processMeeting{zonedMeeting: zoned(m, slugs), Documents: make([]processDocument, 0, len(docs[m.ID]))}
+		for _, d := range docs[m.ID] {
+			pm.Documents = append(pm.Documents, processDocument{ID: d.ID, Title: d.Title, Symbol: d.Symbol, Language: d.Language,
+				URL: "/api/meetings/" + url.PathEscape(m.Slug) + "/documents/" + strconv.FormatUint(uint64(d.ID), 10) + "/file"})
+		}
 		v, err := h.Summary.LatestCirculated(ctx, m)
 		switch {
 		case apperr.Is(err, apperr.KindNotFound):

@@ -1,6 +1,8 @@
 package handlers_test
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -177,5 +179,110 @@ func TestOrganizationRecordsAreSharedByTheMeetingsOfAProcess(t *testing.T) {
 	e.Participant(b.Token()).MustJSON("GET", "/api/participant", nil, 200, &rb)
 	if ra.Organization.ID == 0 || ra.Organization.ID != rb.Organization.ID {
 		t.Fatalf("organization records %d and %d, want one", ra.Organization.ID, rb.Organization.ID)
+	}
+}
+
+// processDocuments reads, as c, the documents GET /api/processes/{slug}
+// lists under each meeting, by the meeting's slug.
+func processDocuments(t *testing.T, c *testenv.Client, slug string) map[string][]processDocumentOut {
+	t.Helper()
+	var out struct {
+		Meetings []struct {
+			Slug      string
+			Documents []processDocumentOut
+		}
+	}
+	res := c.Do("GET", "/api/processes/"+slug, nil)
+	if res.Status != 200 {
+		t.Fatalf("GET /api/processes/%s: %d %s", slug, res.Status, res.Body)
+	}
+	if strings.Contains(string(res.Body), `"documents":null`) {
+		t.Errorf("a meeting without documents lists null, want []: %s", res.Body)
+	}
+	res.Decode(t, &out)
+	docs := map[string][]processDocumentOut{}
+	for _, m := range out.Meetings {
+		docs[m.Slug] = m.Documents
+	}
+	return docs
+}
+
+type processDocumentOut struct {
+	ID       uint   `json:"id"`
+	Title    string `json:"title"`
+	Symbol   string `json:"symbol"`
+	Language string `json:"language"`
+	URL      string `json:"url"`
+}
+
+// TestAProcessListsEachMeetingsPublishedDocumentsAndNeverTheUnpublished:
+// each meeting of a process carries its published documents in the order
+// uploaded, each linked to its public file, which anyone can fetch; an
+// unpublished document is listed to no one, not even the secretariat
+// (the process's page is the public's), until it is published.
+func TestAProcessListsEachMeetingsPublishedDocumentsAndNeverTheUnpublished(t *testing.T) {
+	e := testenv.New(t)
+	admin, anon := e.Admin(), e.Anon()
+	admin.MustJSON("POST", "/api/processes", map[string]string{"slug": "oewg", "title": "OEWG on ICTs"}, 201, nil)
+	processMeeting(t, e, "informal", "oewg", "intersessional", "2029-12-02", "America/New_York")
+	processMeeting(t, e, "geneva", "oewg", "substantive_session", "2030-03-30", "Europe/Zurich")
+	pagesMeeting(t, e, "elsewhere") // not in the process
+
+	upload := func(slug, title, symbol, lang string) documentView {
+		t.Helper()
+		res := admin.Upload(slug, map[string]string{"title": title, "symbol": symbol, "language": lang}, "paper.pdf", testenv.TinyPDF)
+		if res.Status != 201 {
+			t.Fatalf("upload %q: %d %s", title, res.Status, res.Body)
+		}
+		var d documentView
+		res.Decode(t, &d)
+		return d
+	}
+	publish := func(slug string, d documentView) {
+		t.Helper()
+		admin.MustJSON("POST", fmt.Sprintf("/api/meetings/%s/documents/%d/publish", slug, d.ID), nil, 200, nil)
+	}
+	programme := upload("informal", "Programme of work", "A/AC.290/2020/INF/2", "en")
+	draft := upload("informal", "Draft structure of the report", "", "en")
+	paper := upload("informal", "Document de travail", "A/AC.290/2020/CRP.1", "fr")
+	other := upload("elsewhere", "Another meeting's paper", "X/1", "en")
+	publish("informal", paper)
+	publish("informal", programme)
+	publish("elsewhere", other)
+
+	for who, c := range map[string]*testenv.Client{"anyone": anon, "the secretariat": admin} {
+		docs := processDocuments(t, c, "oewg")
+		got := docs["informal"]
+		if len(got) != 2 || got[0].Title != "Programme of work" || got[1].Title != "Document de travail" {
+			t.Fatalf("%s reads the informal meeting's documents as %+v, want the two published ones in the order uploaded", who, got)
+		}
+		want := processDocumentOut{ID: programme.ID, Title: "Programme of work", Symbol: "A/AC.290/2020/INF/2", Language: "en",
+			URL: fmt.Sprintf("/api/meetings/informal/documents/%d/file", programme.ID)}
+		if got[0] != want {
+			t.Errorf("%s reads %+v, want %+v", who, got[0], want)
+		}
+		if got[1].Language != "fr" || got[1].Symbol != "A/AC.290/2020/CRP.1" {
+			t.Errorf("%s reads %+v", who, got[1])
+		}
+		if n := len(docs["geneva"]); n != 0 {
+			t.Errorf("%s reads %d documents under a meeting that has none", who, n)
+		}
+		for _, d := range got {
+			if d.ID == draft.ID || d.ID == other.ID {
+				t.Errorf("%s reads %q under the informal meeting", who, d.Title)
+			}
+		}
+	}
+	for _, d := range processDocuments(t, anon, "oewg")["informal"] {
+		if res := anon.Do("GET", d.URL, nil); res.Status != 200 || !bytes.Equal(res.Body, testenv.TinyPDF) {
+			t.Errorf("anyone's GET of %s: %d", d.URL, res.Status)
+		}
+	}
+
+	// Published, the draft structure takes its place in the order uploaded.
+	publish("informal", draft)
+	got := processDocuments(t, anon, "oewg")["informal"]
+	if len(got) != 3 || got[1].ID != draft.ID || got[1].Symbol != "" {
+		t.Fatalf("after publishing the draft structure: %+v", got)
 	}
 }
