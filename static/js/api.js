@@ -79,7 +79,7 @@ export async function upload(path, formData) {
       headers: { Accept: "application/json", "X-CSRF-Token": csrfToken },
     });
   } catch (e) {
-    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
+    throw new ApiError(0, t("error.unreachable"));
   }
   const text = await res.text();
   let data = null;
@@ -87,26 +87,7 @@ export async function upload(path, formData) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (!res.ok) {
-    throw new ApiError(res.status, (data && data.error) || `The request failed (${res.status}).`, data && data.fields, data && data.code);
-  }
-  return data;
-}
-
-// upload posts a multipart form (a file and its fields) as staff, with
-// the CSRF token; it resolves and rejects as api() does.
-export async function upload(path, formData) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method: "POST", body: formData, credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-Token": csrfToken },
-    });
-  } catch (e) {
-    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
-  }
-  const data = await res.json().catch(() => null);
-  if (!res.ok) {
-    throw new ApiError(res.status, (data && data.error) || `The upload failed (${res.status}).`, data && data.fields, data && data.code);
+    throw new ApiError(res.status, (data && data.error) || t("error.failed", { Status: res.status }), data && data.fields, data && data.code);
   }
   return data;
 }
