@@ -36,8 +36,9 @@ func TestAFocalPointAnswersANoticeOnAPhone(t *testing.T) {
 			t.Errorf("Alpha's entry %q lacks %q", card, want)
 		}
 	}
-	if c := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(fmt.Sprintf("#notice-%d .countdown", n.ID)))); !strings.Contains(c, "2 days 1 hour left") && !strings.Contains(c, "2 days 2 hours left") {
-		t.Errorf("countdown %q, want about 2 days and 2 hours", c)
+	// The browser writes the time left in the page's language (Intl.RelativeTimeFormat).
+	if c := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(fmt.Sprintf("#notice-%d .countdown", n.ID)))); !strings.Contains(c, "in 2 days") {
+		t.Errorf("countdown %q, want in 2 days", c)
 	}
 	browser.Do(t, ctx,
 		chromedp.Click(chromedp.CSS(alpha+" summary")),
