@@ -237,13 +237,15 @@ type pageFit struct {
 	Direction   string   `json:"direction"`
 	ScrollWidth int      `json:"scrollWidth"`
 	InnerWidth  int      `json:"innerWidth"`
-	Wide        []string `json:"wide"` // what reaches past the edge
+	Wide        []string `json:"wide"`     // what reaches past the edge
+	Squeezed    []string `json:"squeezed"` // values (dd) narrower than 96 px
 }
 
 // TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic:
 // each translated page in Arabic says dir="rtl" and lays its text out
 // right to left; in French (longer words) and Arabic, at 390 px, nothing
-// makes the page wider than the phone.
+// makes the page wider than the phone, and no value of a list of details
+// is squeezed to a few letters a line.
 func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := browser.New(t)
@@ -263,8 +265,11 @@ func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *t
 						const r = n.getBoundingClientRect();
 						return r.width > 0 && (r.right > 391 || r.left < -1);
 					}).slice(0, 5).map((n) => n.tagName.toLowerCase() + (n.id ? "#" + n.id : "") + (n.className && typeof n.className === "string" ? "." + n.className.split(" ").join(".") : ""));
+					// Values squeezed to a few letters a line (a term's column too wide).
+					const squeezed = [...document.querySelectorAll("dd")].filter((d) => d.textContent.trim() !== "" && d.getBoundingClientRect().width < 96)
+						.map((d) => d.textContent.trim().slice(0, 40));
 					return { lang: de.lang, dir: de.dir, direction: getComputedStyle(document.body).direction,
-						scrollWidth: de.scrollWidth, innerWidth, wide };
+						scrollWidth: de.scrollWidth, innerWidth, wide, squeezed };
 				})()`))
 				if got.Lang != lang {
 					t.Errorf("<html lang=%q>, want %q", got.Lang, lang)
@@ -280,6 +285,9 @@ func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *t
 				// viewport (and innerWidth) to fit a page too wide for it.
 				if got.ScrollWidth > got.InnerWidth || got.ScrollWidth > 390 {
 					t.Errorf("the page is %d px wide on a 390 px phone; past its edge: %v", got.ScrollWidth, got.Wide)
+				}
+				if len(got.Squeezed) > 0 {
+					t.Errorf("values squeezed to a few letters a line at 390 px: %q", got.Squeezed)
 				}
 				screenshot(t, ctx, fmt.Sprintf("fit-%s-%s-phone", strings.ReplaceAll(p.name, " ", "-"), lang))
 			})
