@@ -50,7 +50,7 @@ func TestArabicPagesAreRightToLeftAndIsolateMixedNames(t *testing.T) {
 		const rn = n.getBoundingClientRect(), ro = o.getBoundingClientRect();
 		return { lang: document.documentElement.lang, dir: document.documentElement.dir,
 			direction: getComputedStyle(document.body).direction,
-			nameTag: n.tagName, orgTag: o.tagName, nameRight: rn.left >= ro.right - 1 || ro.top >= (rn.top + rn.bottom) / 2 };
+			nameTag: n.tagName, orgTag: o.tagName, nameRight: rn.left >= ro.right - 1 || (rn.top + rn.bottom) / 2 <= ro.top };
 	})()`))
 	if got.Lang != "ar" || got.Dir != "rtl" || got.Direction != "rtl" {
 		t.Fatalf("screen: lang=%q dir=%q direction=%q", got.Lang, got.Dir, got.Direction)

@@ -162,7 +162,6 @@ func TestRegisterPageRendersTheNoticeSafelyWithItsVersion(t *testing.T) {
 	// A meeting without a notice shows the built-in text and sends no version.
 	registrationMeeting(t, e, "n", 0, 0)
 	page = string(e.Anon().Do("GET", "/m/n/register", nil).Body)
-	// (The catalogue the page embeds names the field; the form sends no input of it.)
 	if strings.Contains(page, `name="consent_version"`) || !strings.Contains(page, "The secretariat keeps your name") {
 		t.Fatalf("the form of a meeting without a notice: %s", page)
 	}

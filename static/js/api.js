@@ -87,7 +87,7 @@ export async function upload(path, formData) {
       headers: { Accept: "application/json", "X-CSRF-Token": csrfToken, ...pageLanguage() },
     });
   } catch (e) {
-    throw new ApiError(0, t("error.unreachable"));
+    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
   }
   const text = await res.text();
   let data = null;
@@ -95,7 +95,7 @@ export async function upload(path, formData) {
     try { data = JSON.parse(text); } catch { data = null; }
   }
   if (!res.ok) {
-    throw new ApiError(res.status, (data && data.error) || t("error.failed", { Status: res.status }), data && data.fields, data && data.code);
+    throw new ApiError(res.status, (data && data.error) || `The request failed (${res.status}).`, data && data.fields, data && data.code);
   }
   return data;
 }
