@@ -603,12 +603,12 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /m/:slug/screen":             {path: "/m/m/screen", who: public, ok: 200},
 	"GET /m/:slug/notes":              {path: "/m/m/notes", who: public, ok: 200},
 	"GET /m/:slug/summary":            {path: "/m/m/summary", who: public, ok: 200},
+	"GET /m/:slug/programme":          {path: "/m/m/programme", who: public, ok: 200},
+	"GET /m/:slug/organizations":      {path: "/m/m/organizations", who: public, ok: 200},
 	"GET /m/:slug/calendar.ics":       {path: "/m/m/calendar.ics", who: public, ok: 200},
 	"GET /p/:slug":                    {path: "/p/oewg", who: public, ok: 200},
 	"GET /m/:slug/checkin":            {path: "/m/m/checkin", who: public, ok: 200},
 	"GET /i18n/:lang.json":            {path: "/i18n/fr.json", who: public, ok: 200},
-	"GET /m/:slug/programme":          {path: "/m/m/programme", who: public, ok: 200},
-	"GET /m/:slug/organizations":      {path: "/m/m/organizations", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {

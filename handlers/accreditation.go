@@ -88,7 +88,15 @@ func (h *Handler) missionNotices(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"notices": ns, "state": registration.CountryName(f.Mission.Country), "meeting": fiber.Map{
+	// Countries are named in the page's language (it asks in Accept-Language).
+	lang := language(c)
+	for i := range ns {
+		for j := range ns[i].Organizations {
+			o := &ns[i].Organizations[j]
+			o.CountryName = registration.CountryNameIn(lang, o.Country)
+		}
+	}
+	return c.JSON(fiber.Map{"notices": ns, "state": registration.CountryNameIn(lang, f.Mission.Country), "meeting": fiber.Map{
 		"slug": f.Meeting.Slug, "title": f.Meeting.Title, "timezone": f.Meeting.Timezone, "zone_city": meetings.ZoneCity(f.Meeting.Timezone)}})
 }
 

@@ -141,7 +141,7 @@ func (h *Handler) listDelegates(c *fiber.Ctx) error {
 	v.Meeting.Slug, v.Meeting.Title, v.Meeting.Venue = m.Slug, m.Title, m.Venue
 	v.Meeting.StartsAt, v.Meeting.EndsAt, v.Meeting.MaxPerDelegation = m.StartsAt, m.EndsAt, m.MaxPerDelegation
 	v.Meeting.Timezone, v.Meeting.ZoneCity = m.Timezone, meetings.ZoneCity(m.Timezone)
-	v.State, v.Kind, v.Mission = registration.CountryName(f.Mission.Country), f.Mission.Kind, f.Mission.Name
+	v.State, v.Kind, v.Mission = registration.CountryNameIn(language(c), f.Mission.Country), f.Mission.Kind, f.Mission.Name
 	v.Members = make([]delegateView, len(regs))
 	for i := range regs {
 		v.Members[i] = viewDelegate(&regs[i])

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"rostrum/internal/browser"
 	"rostrum/internal/mailtest"
 	"rostrum/internal/testenv"
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -109,5 +111,34 @@ func TestRegistrationInFrenchKeepsFrenchWithTheScript(t *testing.T) {
 	screenshot(t, ctx, "registered-fr-phone")
 	if m := srv.WaitTo("lea@example.org", 1, 10*time.Second)[0]; !strings.HasPrefix(m.Subject, "Inscription reçue : ") {
 		t.Fatalf("mail %q, want French", m.Subject)
+	}
+}
+
+// TestTheFocalPointsPageNamesCountriesInItsLanguage: the focal point's
+// page at a notice, in French and in Arabic, names its State and the
+// organizations' countries in that language, though its requests carry
+// the mission's token and no cookie.
+func TestTheFocalPointsPageNamesCountriesInItsLanguage(t *testing.T) {
+	f := newNoticeFixture(t)
+	n, links := f.circulate(t, 50*time.Hour, f.alphaOrg)
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	for _, lang := range []string{"fr", "ar"} {
+		org := fmt.Sprintf(`#notice-%d li[data-org="%d"]`, n.ID, f.alphaOrg)
+		browser.Do(t, ctx,
+			chromedp.Navigate(fmt.Sprintf("%s/d/%s/non-objection/%d?lang=%s", f.e.URL, links["SG"], n.ID, lang)),
+			chromedp.WaitVisible(chromedp.CSS(org)),
+			chromedp.WaitVisible(chromedp.CSS("#delegation")),
+		)
+		state, kenya := locale.CountryName(lang, "SG"), locale.CountryName(lang, "KE")
+		if state == "" || state == "Singapore" || kenya == "" {
+			t.Fatalf("no %s names for SG and KE: %q %q", lang, state, kenya)
+		}
+		if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#title"))); !strings.Contains(got, state) {
+			t.Errorf("%s: the title %q does not name %q", lang, got, state)
+		}
+		if got := browser.Value(t, ctx, chromedp.Text(chromedp.CSS(org))); !strings.Contains(got, kenya) {
+			t.Errorf("%s: the organization reads %q, without %q", lang, got, kenya)
+		}
 	}
 }

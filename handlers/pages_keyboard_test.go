@@ -1,7 +1,9 @@
 package handlers_test
 
-// The staff pages by keyboard alone (issue 15 §3): Tab to a control,
-// Enter or Space to use it, as someone who cannot use a mouse does.
+// The staff pages by keyboard alone (issue 15 §3): the console, the
+// summary desk, the secretariat's console and the check-in page at the
+// door. Tab to a control, Enter or Space to use it, as someone who
+// cannot use a mouse does.
 
 import (
 	"context"
@@ -11,7 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"rostrum/auth"
 	"rostrum/internal/browser"
+	"rostrum/internal/testenv"
 	"rostrum/models"
 )
 
@@ -58,6 +62,40 @@ func TestStaffPagesWorkByKeyboardAlone(t *testing.T) {
 		if v.Markdown == "" || v.Revisions != 2 {
 			t.Fatalf("saved %+v", v)
 		}
+	})
+
+	t.Run("registrar finds a participant and checks them in", func(t *testing.T) {
+		if _, err := f.e.App.Auth.CreateUser(t.Context(), auth.NewUserInput{Email: "door@example.org", Role: models.RoleRegistrar, Password: testenv.Password, Name: "Door"}); err != nil {
+			t.Fatal(err)
+		}
+		// A browser of its own: the registrar's phone, not the secretariat's session.
+		door := browser.New(t)
+		browser.FailOnPageErrors(t, door)
+		setViewport(t, door, 390, 844, true)
+		browser.Do(t, door, chromedp.Navigate(f.e.URL+"/m/a11y/checkin"))
+		waitJS(t, door, `!document.getElementById("login").hidden`)
+		tabTo(t, door, "#login-email")
+		browser.Do(t, door, chromedp.KeyEvent("door@example.org"))
+		tabTo(t, door, "#login-password")
+		browser.Do(t, door, chromedp.KeyEvent(testenv.Password+kb.Enter))
+		waitJS(t, door, `!document.getElementById("door").hidden`)
+		tabTo(t, door, "#q")
+		browser.Do(t, door, chromedp.KeyEvent("Kenji"+kb.Enter))
+		kenji := fmt.Sprintf(`#results li[data-id="%d"] button`, f.speakerRegs[1])
+		waitJS(t, door, `document.querySelector(`+jsQuote(kenji)+`) !== null`)
+		tabTo(t, door, kenji)
+		browser.Do(t, door, chromedp.KeyEvent(kb.Enter))
+		// The answer takes the focus; Enter on it (Next participant) goes back to the code.
+		waitJS(t, door, `!document.getElementById("answer").hidden && document.getElementById("answer").dataset.kind === "ok" && document.activeElement.id === "answer-next"`)
+		var reg models.Registration
+		if err := f.e.App.DB.First(&reg, f.speakerRegs[1]).Error; err != nil {
+			t.Fatal(err)
+		}
+		if reg.CheckedInAt == nil {
+			t.Fatal("Kenji is not checked in")
+		}
+		browser.Do(t, door, chromedp.KeyEvent(kb.Enter))
+		waitJS(t, door, `document.getElementById("answer").hidden && document.activeElement.id === "code"`)
 	})
 
 	t.Run("secretariat approves a registration", func(t *testing.T) {

@@ -36,11 +36,19 @@ export class ApiError extends Error {
   }
 }
 
+// pageLanguage asks the server to answer in the page's language: a
+// request with a participant's or a mission's token carries no cookie,
+// so the reader's choice would otherwise be lost (errors, countries).
+function pageLanguage() {
+  const lang = document.documentElement.lang;
+  return lang ? { "Accept-Language": lang } : {};
+}
+
 // api calls the JSON API. body (if any) is sent as JSON; opts.token sends
 // a participant's token as a bearer token (and no cookie). It resolves to the decoded JSON
 // answer (null for an empty one) and rejects with an ApiError.
 export async function api(method, path, body, opts = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...pageLanguage() };
   if (body !== undefined && body !== null) headers["Content-Type"] = "application/json";
   if (csrfToken && method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
   if (opts.token) headers.Authorization = "Bearer " + opts.token;
@@ -76,7 +84,7 @@ export async function upload(path, formData) {
   try {
     res = await fetch(path, {
       method: "POST", body: formData, credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-Token": csrfToken },
+      headers: { Accept: "application/json", "X-CSRF-Token": csrfToken, ...pageLanguage() },
     });
   } catch (e) {
     throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
