@@ -119,7 +119,7 @@ func (s *Service) RegisterDelegate(ctx context.Context, meetingID uint, st State
 			return err
 		}
 		if dup > 0 {
-			return apperr.Conflict("%s is already registered for this meeting", d.Email).WithCode("duplicate_email")
+			return apperr.Say(apperr.KindConflict, "err.already_registered", "Email", d.Email).WithCode("duplicate_email")
 		}
 		active, err := countWhere(tx, "meeting_id = ? AND organization_id = ? AND status IN ?", m.ID, org.ID, ActiveStatuses)
 		if err != nil {

@@ -188,7 +188,7 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			return err
 		}
 		if dup > 0 {
-			return apperr.Conflict("%s is already registered for this meeting: use the link in the confirmation mail to manage that registration, or withdraw it to register again", a.Email).WithCode("duplicate_email")
+			return apperr.Say(apperr.KindConflict, "err.duplicate_email", "Email", a.Email).WithCode("duplicate_email")
 		}
 		org, err := findOrCreateOrganization(tx, a.Organization)
 		if err != nil {
@@ -549,7 +549,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return apperr.Conflict("your registration changed meanwhile (a decision or a withdrawal); reload and try again").WithCode("changed")
+			return apperr.Say(apperr.KindConflict, "err.registration_changed").WithCode("changed")
 		}
 		reg.JobTitle = d.JobTitle
 		return nil
@@ -561,7 +561,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 }
 
 func errWithdrawn() error {
-	return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+	return apperr.Say(apperr.KindConflict, "err.registration_withdrawn").WithCode("withdrawn")
 }
 
 // DecideNameChange accepts or refuses the new name the participant of
