@@ -7,6 +7,7 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"rostrum/locale"
 )
@@ -110,13 +111,27 @@ type Msg struct {
 	Count  int
 }
 
-// In is m written in language code (English for an unknown one).
+// In is m written in language code (English for an unknown one). An
+// argument that is written differently in each language (a date: a
+// locale.Moment) is written in code too.
 func (m Msg) In(code string) string {
-	if m.Plural {
-		return locale.N(code, m.ID, m.Count, m.Args...)
+	args := m.Args
+	for i, a := range m.Args {
+		if l, ok := a.(localized); ok {
+			if &args[0] == &m.Args[0] { // copy once: m is shared
+				args = slices.Clone(m.Args)
+			}
+			args[i] = l.In(code)
+		}
 	}
-	return locale.T(code, m.ID, m.Args...)
+	if m.Plural {
+		return locale.N(code, m.ID, m.Count, args...)
+	}
+	return locale.T(code, m.ID, args...)
 }
+
+// localized is an argument that each language writes its own way.
+type localized interface{ In(code string) string }
 
 // Say returns an error of kind k whose message is id in the catalogues,
 // filled from args (name, value pairs); its Message is the English text.

@@ -1,11 +1,13 @@
 package handlers_test
 
 import (
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"rostrum/internal/testenv"
 	"rostrum/models"
@@ -195,5 +197,48 @@ func TestRateLimitAnswersAreInTheReadersLanguage(t *testing.T) {
 	m := ws.cmd("b", map[string]any{"action": "add_speaker", "item_id": lm.items[1]})
 	if m.Type != "error" || m.Code != "rate_limited" || !strings.HasPrefix(m.Message, "أرسلت أوامر كثيرة جدًا إلى قائمة المتكلمين؛ حاول مرة أخرى بعد ") {
 		t.Fatalf("second command by websocket: %+v, want an Arabic rate_limited error", m)
+	}
+}
+
+// A mission's focal point reading Spanish gets the answers of its routes
+// in Spanish: an objection without a reason, a second objection, a member
+// with a bad address, a link that is none.
+func TestAFocalPointsErrorsAreInItsLanguage(t *testing.T) {
+	f := newNoticeFixture(t)
+	n, _ := f.circulate(t, time.Hour, f.alphaOrg)
+	path := fmt.Sprintf("/api/non-objection/%d/objections", n.ID)
+	sg := f.e.Participant(f.focal["SG"])
+	spanish := map[string]string{"Accept-Language": "es-MX"}
+
+	got := decodeError(t, sg.DoHeaders("POST", path, map[string]any{"organization_id": f.alphaOrg, "reason": " "}, spanish), 422)
+	if got.Fields["reason"] != "este campo es obligatorio: lo lee la secretaría (ninguna organización ni ningún otro Estado lo lee)" {
+		t.Errorf("no reason: %q", got.Fields["reason"])
+	}
+	sg.MustJSON("POST", path, map[string]any{"organization_id": f.alphaOrg, "reason": "Not relevant to the mandate."}, 201, nil)
+	got = decodeError(t, sg.DoHeaders("POST", path, map[string]any{"organization_id": f.alphaOrg, "reason": "Twice"}, spanish), 409)
+	if got.Error != "su misión ya ha presentado una objeción a esta organización en este aviso" || got.Code != "already_objected" {
+		t.Errorf("second objection: %q %q", got.Error, got.Code)
+	}
+	got = decodeError(t, sg.DoHeaders("POST", "/api/delegation/members", map[string]any{"name": "David Koh", "email": "david.koh"}, spanish), 422)
+	if got.Fields["email"] != "debe ser una dirección de correo electrónico, por ejemplo nombre@example.org" {
+		t.Errorf("bad address: %v", got.Fields)
+	}
+	got = decodeError(t, f.e.Anon().DoHeaders("GET", "/api/delegation/members", nil, spanish), 401)
+	if got.Error != "envíe el token del punto focal de su misión como Authorization: Bearer <token>" {
+		t.Errorf("no link: %q", got.Error)
+	}
+}
+
+// A participant reading Arabic who asks for the floor on a closed list
+// reads why in Arabic.
+func TestAParticipantReadsWhyTheFloorIsRefusedInTheirLanguage(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "m")
+	item := lm.items[0]
+	_, tok := lm.participant(t, "Ana", "ngo", models.StatusApproved)
+	lm.mod.MustJSON("POST", lm.path("/agenda/%d/close", item), nil, 200, nil)
+	got := decodeError(t, e.Participant(tok).DoHeaders("POST", lm.path("/agenda/%d/speakers", item), nil, map[string]string{"Cookie": "rostrum_lang=ar"}), 409)
+	if got.Error != "قائمة المتكلمين مقفلة؛ لا تُقبل إلا نقاط النظام" || got.Code != "list_closed" {
+		t.Errorf("closed list: %q %q", got.Error, got.Code)
 	}
 }

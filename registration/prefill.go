@@ -13,6 +13,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
@@ -148,8 +149,8 @@ func (s *Service) OpenPrefill(ctx context.Context, slug, token string) (*Prefill
 			return used
 		}
 		if !now.Before(link.ExpiresAt) {
-			return apperr.Gone("this link expired on %s UTC; ask for a new one from the registration form",
-				link.ExpiresAt.UTC().Format("2 January 2006 15:04")).WithCode(auth.CodeLinkExpired)
+			return apperr.Say(apperr.KindGone, "err.link_expired",
+				"When", locale.Moment{T: link.ExpiresAt.UTC(), Layout: "2 January 2006 15:04"}).WithCode(auth.CodeLinkExpired)
 		}
 		// Spent only by the request that changes it: two at once cannot
 		// both read the form.

@@ -11,6 +11,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/store"
@@ -180,8 +181,8 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			return f.Err()
 		}
 		if !now.Before(m.RegistrationClosesAt) {
-			return apperr.Conflict("registration for %s closed on %s", m.Title,
-				m.RegistrationClosesAt.Format("2 January 2006 at 15:04 MST")).WithCode("registration_closed")
+			return apperr.Say(apperr.KindConflict, "err.registration_closed", "Meeting", m.Title,
+				"When", locale.Moment{T: m.RegistrationClosesAt, Layout: "2 January 2006 at 15:04 MST", Zone: true}).WithCode("registration_closed")
 		}
 		dup, err := countWhere(tx, "meeting_id = ? AND email = ? AND status IN ?", m.ID, a.Email, ActiveStatuses)
 		if err != nil {
