@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
@@ -186,8 +188,8 @@ const MaxReason = 1000
 
 // deadlinePassed is the answer to an objection that comes too late.
 func deadlinePassed(n *models.NonObjectionNotice) error {
-	return apperr.Conflict("the deadline of this notice passed on %s: objections are no longer received",
-		n.Deadline.UTC().Format("2 January 2006 at 15:04 UTC")).WithCode("deadline_passed")
+	return apperr.Say(apperr.KindConflict, "err.deadline_passed",
+		"When", locale.Moment{T: n.Deadline.UTC(), Layout: "2 January 2006 at 15:04 UTC", Zone: true}).WithCode("deadline_passed")
 }
 
 // Object records the objection of the mission missionID (acting for
@@ -200,16 +202,16 @@ func (s *Service) Object(ctx context.Context, meetingID, missionID, id, orgID ui
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
-		f.Add("reason", "is required: the secretariat reads it (no organization nor other State does)")
+		f.Say("reason", "err.field.reason_required")
 	case len([]rune(reason)) > MaxReason:
-		f.Add("reason", fmt.Sprintf("must be at most %d characters", MaxReason))
+		f.SayN("reason", "err.field.too_long", MaxReason, "Max", strconv.Itoa(MaxReason))
 	default:
-		if p := textcheck.Problem(reason, true); p != "" {
-			f.Add("reason", p)
+		if id, r := textcheck.Fault(reason, true); id != "" {
+			f.Say("reason", id, "Char", fmt.Sprintf("U+%04X", r))
 		}
 	}
 	if orgID == 0 {
-		f.Add("organization_id", "is required")
+		f.Say("organization_id", "err.field.required")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -221,7 +223,7 @@ func (s *Service) Object(ctx context.Context, meetingID, missionID, id, orgID ui
 			return err
 		}
 		if n.ID == 0 {
-			return apperr.NotFound("no notice %d for this meeting", id)
+			return apperr.Say(apperr.KindNotFound, "err.no_notice", "ID", id)
 		}
 		now := s.now()
 		if n.State != models.NoticeOpen || !now.Before(n.Deadline) {
@@ -232,7 +234,7 @@ func (s *Service) Object(ctx context.Context, meetingID, missionID, id, orgID ui
 			return err
 		}
 		if entry.ID == 0 {
-			return apperr.Invalid("some fields are invalid", map[string]string{"organization_id": "is not an organization of this notice"})
+			return notInNotice()
 		}
 		o = models.Objection{NoticeID: id, OrganizationID: orgID, MissionID: missionID, Reason: reason, CreatedAt: now}
 		res := tx.Omit(clause.Associations).Clauses(clause.OnConflict{DoNothing: true}).Create(&o)
@@ -240,7 +242,7 @@ func (s *Service) Object(ctx context.Context, meetingID, missionID, id, orgID ui
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return apperr.Conflict("your mission has already objected to this organization in this notice").WithCode("already_objected")
+			return apperr.Say(apperr.KindConflict, "err.already_objected").WithCode("already_objected")
 		}
 		return nil
 	})
@@ -248,4 +250,12 @@ func (s *Service) Object(ctx context.Context, meetingID, missionID, id, orgID ui
 		return nil, err
 	}
 	return &o, nil
+}
+
+// notInNotice is the answer to an objection to an organization the
+// notice does not name.
+func notInNotice() error {
+	f := apperr.Fields{}
+	f.Say("organization_id", "err.field.not_in_notice")
+	return f.Err()
 }

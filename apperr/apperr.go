@@ -7,6 +7,9 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"slices"
+
+	"rostrum/locale"
 )
 
 // Kind is the class of a domain error.
@@ -79,13 +82,94 @@ func CodeOf(err error) string {
 }
 
 // Error is a domain error with a kind, a message for people and, for
-// validation errors, a message per field.
+// validation errors, a message per field. Message and Fields are English
+// (logs read them, and so do the tests written in English); Msg and
+// FieldMsgs name them in the catalogues of package locale, so that the
+// one place errors become answers writes them in the reader's language.
 type Error struct {
 	Kind    Kind
 	Message string
 	Fields  map[string]string
 	// Code is a short machine-readable reason, e.g. "list_closed".
 	Code string
+	// Msg is Message's id in the catalogues and its arguments; its zero
+	// value means Message is English only (the staff's errors).
+	Msg Msg
+	// FieldMsgs holds the catalogue's id of each of Fields' messages
+	// that has one.
+	FieldMsgs map[string]Msg
+}
+
+// Msg is a message for people as the catalogues name it: its id, and
+// the values of its {{.Name}} fields as name, value pairs. It says what
+// to write without choosing a language.
+type Msg struct {
+	ID   string
+	Args []any
+	// Plural marks a plural message, whose form Count chooses.
+	Plural bool
+	Count  int
+}
+
+// In is m written in language code (English for an unknown one). An
+// argument that is written differently in each language (a date: a
+// locale.Moment) is written in code too.
+func (m Msg) In(code string) string {
+	args := m.Args
+	for i, a := range m.Args {
+		if l, ok := a.(localized); ok {
+			if &args[0] == &m.Args[0] { // copy once: m is shared
+				args = slices.Clone(m.Args)
+			}
+			args[i] = l.In(code)
+		}
+	}
+	if m.Plural {
+		return locale.N(code, m.ID, m.Count, args...)
+	}
+	return locale.T(code, m.ID, args...)
+}
+
+// localized is an argument that each language writes its own way.
+type localized interface{ In(code string) string }
+
+// Say returns an error of kind k whose message is id in the catalogues,
+// filled from args (name, value pairs); its Message is the English text.
+func Say(k Kind, id string, args ...any) *Error {
+	m := Msg{ID: id, Args: args}
+	return &Error{Kind: k, Message: m.In(locale.Default), Msg: m}
+}
+
+// SayN is Say with a plural message, whose form count chooses (its
+// {{.Count}} is count written as the language writes numbers).
+func SayN(k Kind, id string, count int, args ...any) *Error {
+	m := Msg{ID: id, Args: args, Plural: true, Count: count}
+	return &Error{Kind: k, Message: m.In(locale.Default), Msg: m}
+}
+
+// MessageIn is e's message in language code: the catalogue's when e has
+// a Msg, else the English Message.
+func (e *Error) MessageIn(code string) string {
+	if e.Msg.ID == "" {
+		return e.Message
+	}
+	return e.Msg.In(code)
+}
+
+// FieldsIn is e's field messages in language code, translated where the
+// catalogue has them; nil when e has none.
+func (e *Error) FieldsIn(code string) map[string]string {
+	if e.Fields == nil {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for f, text := range e.Fields {
+		if m, ok := e.FieldMsgs[f]; ok {
+			text = m.In(code)
+		}
+		out[f] = text
+	}
+	return out
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -127,12 +211,37 @@ func KindOf(err error) Kind {
 func Is(err error, k Kind) bool { return KindOf(err) == k }
 
 // Fields collects field errors while validating input.
-type Fields map[string]string
+type Fields map[string]FieldMessage
 
-// Add records msg for field unless the field already has a message.
+// FieldMessage is one field's message: English text, and its id in the
+// catalogues when it has one.
+type FieldMessage struct {
+	Text string
+	Msg  Msg
+}
+
+// Add records msg (English only) for field unless the field already has
+// a message.
 func (f Fields) Add(field, msg string) {
 	if _, ok := f[field]; !ok {
-		f[field] = msg
+		f[field] = FieldMessage{Text: msg}
+	}
+}
+
+// Say records message id of the catalogues, filled from args, for field
+// unless the field already has a message.
+func (f Fields) Say(field, id string, args ...any) {
+	f.say(field, Msg{ID: id, Args: args})
+}
+
+// SayN is Say with a plural message, whose form count chooses.
+func (f Fields) SayN(field, id string, count int, args ...any) {
+	f.say(field, Msg{ID: id, Args: args, Plural: true, Count: count})
+}
+
+func (f Fields) say(field string, m Msg) {
+	if _, ok := f[field]; !ok {
+		f[field] = FieldMessage{Text: m.In(locale.Default), Msg: m}
 	}
 }
 
@@ -141,5 +250,20 @@ func (f Fields) Err() error {
 	if len(f) == 0 {
 		return nil
 	}
-	return Invalid("some fields are invalid", map[string]string(f))
+	return Say(KindInvalid, "err.fields_invalid").WithFields(f)
+}
+
+// WithFields returns e with the field messages f collected.
+func (e *Error) WithFields(f Fields) *Error {
+	e.Fields = make(map[string]string, len(f))
+	for field, fm := range f {
+		e.Fields[field] = fm.Text
+		if fm.Msg.ID != "" {
+			if e.FieldMsgs == nil {
+				e.FieldMsgs = map[string]Msg{}
+			}
+			e.FieldMsgs[field] = fm.Msg
+		}
+	}
+	return e
 }

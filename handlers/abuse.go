@@ -66,7 +66,7 @@ func (h *Handler) registrationThrottle() fiber.Handler {
 	}
 	return h.throttled(throttle{name: "register", max: perMinute, window: time.Minute,
 		refuse: func(retry string) error {
-			return apperr.RateLimited("too many registrations from this address; try again in %s seconds", retry)
+			return tooMany("err.rate.registrations", retry)
 		}})
 }
 
@@ -96,10 +96,17 @@ func (h *Handler) participantThrottle(ctx context.Context, a auth.Actor) (retryA
 		return "", nil
 	}
 	retry := retrySeconds(left)
-	return retry, apperr.RateLimited("too many commands on the list of speakers from you; try again in %s seconds", retry)
+	return retry, tooMany("err.rate.commands", retry)
 }
 
 // retrySeconds is Retry-After for a window with left to run.
+// tooMany is a RateLimited error saying message id of the catalogues,
+// whose {{.Count}} is the seconds to wait (retry, as Retry-After gives it).
+func tooMany(id, retry string) error {
+	n, _ := strconv.Atoi(retry)
+	return apperr.SayN(apperr.KindRateLimited, id, n)
+}
+
 func retrySeconds(left time.Duration) string {
 	return strconv.Itoa(max(1, int(math.Ceil(left.Seconds()))))
 }

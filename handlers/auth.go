@@ -52,7 +52,7 @@ func (h *Handler) identify(c *fiber.Ctx) error {
 				}
 			}
 			if f == nil {
-				return apperr.Unauthorized("this participant link is not valid")
+				return apperr.Say(apperr.KindUnauthorized, "err.link_invalid")
 			}
 			c.Locals(focalPointKey, f)
 			break
@@ -130,7 +130,7 @@ func (h *Handler) staff(roles ...string) fiber.Handler {
 // participant lets through a request carrying a participant's token.
 func (h *Handler) participant(c *fiber.Ctx) error {
 	if actor(c).Registration == nil {
-		return apperr.Unauthorized("send your participant token as Authorization: Bearer <token>")
+		return apperr.Say(apperr.KindUnauthorized, "err.participant_token")
 	}
 	return c.Next()
 }

@@ -26,7 +26,7 @@ func focalPoint(c *fiber.Ctx) *delegations.FocalPoint {
 // A participant's token is not one: it gets 401 like no token.
 func (h *Handler) mission(c *fiber.Ctx) error {
 	if focalPoint(c) == nil {
-		return apperr.Unauthorized("send your mission's focal-point token as Authorization: Bearer <token>")
+		return apperr.Say(apperr.KindUnauthorized, "err.mission_token")
 	}
 	return c.Next()
 }
@@ -171,7 +171,7 @@ func (h *Handler) registerDelegate(c *fiber.Ctx) error {
 func (h *Handler) withdrawDelegate(c *fiber.Ctx) error {
 	id, err := c.ParamsInt("id")
 	if err != nil || id <= 0 {
-		return apperr.NotFound("no such member")
+		return apperr.Say(apperr.KindNotFound, "err.no_member")
 	}
 	o, err := h.Delegations.Withdraw(c.UserContext(), focalPoint(c), uint(id))
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/live"
+	"rostrum/locale"
 	"rostrum/safely"
 )
 
@@ -56,6 +57,7 @@ func (h *Handler) liveUpgrade(c *fiber.Ctx) error {
 		return apperr.Forbidden("this websocket must be opened from Rostrum's own pages")
 	}
 	c.Locals(localsMeeting, m.ID)
+	setErrorLanguage(c, errorLanguage(c)) // the socket's errors speak the page's language
 	return c.Next()
 }
 
@@ -239,6 +241,7 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 	// A viewer that answers neither of two pings (plus a second's grace)
 	// is dead: its read deadline passes and the connection ends.
 	pongWait := h.Hub.PongWait()
+	lang, _ := conn.Locals(errorLangKey).(string) // liveUpgrade's
 	conn.SetReadLimit(maxFrame)
 	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
@@ -256,25 +259,25 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			h.wsReplyError(v, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame))
+			h.wsReplyError(v, lang, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame))
 			continue
 		}
 		if mt != websocket.TextMessage {
-			h.wsReplyError(v, "", apperr.BadRequest("send JSON text frames").WithCode("bad_frame"))
+			h.wsReplyError(v, lang, "", apperr.BadRequest("send JSON text frames").WithCode("bad_frame"))
 			continue
 		}
 		// A text frame must be UTF-8 (RFC 6455); encoding/json would turn
 		// bad bytes into U+FFFD and act on text the sender never wrote.
 		if !utf8.Valid(b) {
-			h.wsReplyError(v, "", apperr.BadRequest("frames must be valid UTF-8 text").WithCode("bad_utf8"))
+			h.wsReplyError(v, lang, "", apperr.BadRequest("frames must be valid UTF-8 text").WithCode("bad_utf8"))
 			continue
 		}
-		h.liveFrame(v, a, meetingID, b)
+		h.liveFrame(v, lang, a, meetingID, b)
 	}
 }
 
 // liveFrame handles one frame from a viewer.
-func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []byte) {
+func (h *Handler) liveFrame(v *live.Viewer, lang string, a auth.Actor, meetingID uint, b []byte) {
 	var in wsIn
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -283,11 +286,11 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 		if err != nil {
 			msg += ": " + jsonErrText(err)
 		}
-		h.wsReplyError(v, in.ID, apperr.BadRequest("%s", msg).WithCode("bad_json"))
+		h.wsReplyError(v, lang, in.ID, apperr.BadRequest("%s", msg).WithCode("bad_json"))
 		return
 	}
 	if len(in.ID) > 100 {
-		h.wsReplyError(v, "", apperr.Invalid("id too long", map[string]string{"id": "at most 100 characters"}))
+		h.wsReplyError(v, lang, "", apperr.Invalid("id too long", map[string]string{"id": "at most 100 characters"}))
 		return
 	}
 	switch in.Type {
@@ -299,29 +302,29 @@ func (h *Handler) liveFrame(v *live.Viewer, a auth.Actor, meetingID uint, b []by
 			known = known || act == in.Action
 		}
 		if !known {
-			h.wsReplyError(v, in.ID, apperr.BadRequest("unknown action %q", in.Action).WithCode("unknown_action"))
+			h.wsReplyError(v, lang, in.ID, apperr.BadRequest("unknown action %q", in.Action).WithCode("unknown_action"))
 			return
 		}
 		ctx, cancel := liveContext()
 		defer cancel()
 		a, err := h.socketActor(ctx, a)
 		if err != nil {
-			h.wsReplyError(v, in.ID, err)
+			h.wsReplyError(v, lang, in.ID, err)
 			return
 		}
 		if _, err := h.participantThrottle(ctx, a); err != nil {
-			h.wsReplyError(v, in.ID, err)
+			h.wsReplyError(v, lang, in.ID, err)
 			return
 		}
 		res, err := h.Live.Do(ctx, a, meetingID, in.Command)
 		if err != nil {
-			h.wsReplyError(v, in.ID, err)
+			h.wsReplyError(v, lang, in.ID, err)
 			return
 		}
 		out, _ := json.Marshal(wsAck{Type: "ack", ID: in.ID, Seq: res.Seq, Speaker: res.Speaker})
 		v.Reply(out)
 	default:
-		h.wsReplyError(v, in.ID, apperr.BadRequest("unknown message type %q (want cmd or resync)", in.Type).WithCode("unknown_type"))
+		h.wsReplyError(v, lang, in.ID, apperr.BadRequest("unknown message type %q (want cmd or resync)", in.Type).WithCode("unknown_type"))
 	}
 }
 
@@ -344,21 +347,25 @@ func socketActor(ctx context.Context, authn *auth.Service, a auth.Actor) (auth.A
 	case a.User != nil && now.User == nil:
 		return auth.Actor{}, apperr.Unauthorized("your session has ended; log in again")
 	case a.Registration != nil && now.Registration == nil:
-		return auth.Actor{}, apperr.Unauthorized("this participant link is no longer valid")
+		return auth.Actor{}, apperr.Say(apperr.KindUnauthorized, "err.link_no_longer_valid")
 	}
 	return now, nil
 }
 
 // wsReplyError answers a frame with an error, the websocket's form of
-// ErrorHandler: domain errors say what went wrong, others are logged.
-func (h *Handler) wsReplyError(v *live.Viewer, id string, err error) {
+// ErrorHandler: domain errors say what went wrong, in the language of the
+// page that opened the socket (lang; "" is English), others are logged.
+func (h *Handler) wsReplyError(v *live.Viewer, lang, id string, err error) {
+	if lang == "" {
+		lang = locale.Default
+	}
 	out := wsError{Type: "error", ID: id}
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
-		out.Code, out.Message, out.Fields = apperr.CodeOf(ae), ae.Message, ae.Fields
+		out.Code, out.Message, out.Fields = apperr.CodeOf(ae), ae.MessageIn(lang), ae.FieldsIn(lang)
 	} else {
 		h.Log.Error("live command failed", "err", err)
-		out.Code, out.Message = apperr.CodeInternal, "internal error; it has been logged"
+		out.Code, out.Message = apperr.CodeInternal, locale.T(lang, "err.internal")
 	}
 	b, _ := json.Marshal(out)
 	v.Reply(b)

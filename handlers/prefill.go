@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"rostrum/apperr"
 )
 
 // prefillsPerAddress is how many pre-fill links one address may be sent
@@ -27,7 +25,7 @@ func (h *Handler) prefillThrottle() fiber.Handler {
 	}
 	return h.throttled(throttle{name: "prefill", max: perMinute, window: time.Minute,
 		refuse: func(retry string) error {
-			return apperr.RateLimited("too many requests for a link from this address; try again in %s seconds", retry)
+			return tooMany("err.rate.link", retry)
 		}})
 }
 
@@ -41,7 +39,7 @@ func (h *Handler) prefillOpenThrottle() fiber.Handler {
 	}
 	return h.throttled(throttle{name: "prefill-open", max: perMinute, window: time.Minute, skipSuccess: true,
 		refuse: func(retry string) error {
-			return apperr.RateLimited("too many attempts from this address; try again in %s seconds", retry)
+			return tooMany("err.rate.attempts", retry)
 		}})
 }
 

@@ -52,7 +52,7 @@ func (h *Handler) registerForm(c *fiber.Ctx) error {
 	status := fiber.StatusCreated
 	var err error
 	if len(c.Body()) > maxRegistrationBody {
-		err = apperr.TooLarge("a registration must be smaller than %d KiB", maxRegistrationBody>>10)
+		err = apperr.Say(apperr.KindTooLarge, "err.registration_too_large", "KiB", maxRegistrationBody>>10)
 	} else if !isForm(c) {
 		err = apperr.BadRequest("send the registration form as an HTML form")
 	} else if reg, rerr := h.Registrations.Register(c.UserContext(), slug, registrationFromForm(c, lang)); rerr != nil {
@@ -63,7 +63,7 @@ func (h *Handler) registerForm(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		var body ErrorBody
-		status, body = Status(err)
+		status, body = StatusIn(err, lang)
 		if status >= 500 {
 			return err
 		}

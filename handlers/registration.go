@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/qr"
@@ -165,7 +166,7 @@ func registrationFromForm(c *fiber.Ctx, lang string) registration.Input {
 // post (Accept: text/html) gets 303 to the manage page instead.
 func (h *Handler) register(c *fiber.Ctx) error {
 	if len(c.Body()) > maxRegistrationBody {
-		return apperr.TooLarge("a registration must be smaller than %d KiB", maxRegistrationBody>>10)
+		return apperr.Say(apperr.KindTooLarge, "err.registration_too_large", "KiB", maxRegistrationBody>>10)
 	}
 	var in registration.Input
 	form := isForm(c)
@@ -175,9 +176,12 @@ func (h *Handler) register(c *fiber.Ctx) error {
 		return err
 	}
 	// A registration without a language of its own keeps the one its
-	// client reads (the stored choice, Accept-Language).
+	// client reads (the stored choice, Accept-Language); one with a
+	// language gets its errors in it.
 	if in.Language == "" {
 		in.Language = language(c)
+	} else if lang, ok := locale.Parse(in.Language); ok {
+		setErrorLanguage(c, lang)
 	}
 	reg, err := h.Registrations.Register(c.UserContext(), c.Params("slug"), in)
 	if err != nil {

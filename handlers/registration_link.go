@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"rostrum/apperr"
 )
 
 // newLinksPerAddress is how many new links one address may be sent an
@@ -28,7 +26,7 @@ func (h *Handler) newLinkThrottle() fiber.Handler {
 	}
 	return h.throttled(throttle{name: "new-link", max: perMinute, window: time.Minute,
 		refuse: func(retry string) error {
-			return apperr.RateLimited("too many requests for a link from this address; try again in %s seconds", retry)
+			return tooMany("err.rate.link", retry)
 		}})
 }
 

@@ -103,6 +103,12 @@ func conflict(code, format string, args ...any) error {
 	return apperr.Conflict(format, args...).WithCode(code)
 }
 
+// say is conflict for what a participant meets: message id of the
+// catalogues, so that they read it in their language.
+func say(code, id string, args ...any) error {
+	return apperr.Say(apperr.KindConflict, id, args...).WithCode(code)
+}
+
 // MaxExtendSeconds bounds one extension of a speaking time.
 const MaxExtendSeconds = 3600
 
@@ -113,7 +119,7 @@ func (f *Floor) List(itemID uint) (*ListOfSpeakers, error) {
 			return l, nil
 		}
 	}
-	return nil, apperr.NotFound("no agenda item %d in this meeting", itemID)
+	return nil, apperr.Say(apperr.KindNotFound, "err.live.no_item", "ID", itemID)
 }
 
 // Entry returns the entry with id and its list, or NotFound. A withdrawn
@@ -121,7 +127,7 @@ func (f *Floor) List(itemID uint) (*ListOfSpeakers, error) {
 // rules refuse a command that names it by its state.
 func (f *Floor) Entry(id uint) (*Entry, *ListOfSpeakers, error) {
 	if id == 0 {
-		return nil, nil, apperr.NotFound("no speaker entry 0 in this meeting")
+		return nil, nil, apperr.Say(apperr.KindNotFound, "err.live.no_entry", "ID", 0)
 	}
 	for _, l := range f.Lists {
 		for _, e := range l.Entries {
@@ -140,7 +146,7 @@ func (f *Floor) Entry(id uint) (*Entry, *ListOfSpeakers, error) {
 			return e, nil, nil
 		}
 	}
-	return nil, nil, apperr.NotFound("no speaker entry %d in this meeting", id)
+	return nil, nil, apperr.Say(apperr.KindNotFound, "err.live.no_entry", "ID", id)
 }
 
 // Speaking returns the entry that has the floor in this meeting, if any.
@@ -312,15 +318,15 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 		return nil, err
 	}
 	if !sp.Approved {
-		return nil, conflict(CodeNotApproved, "only approved participants can take the floor")
+		return nil, say(CodeNotApproved, "err.live.not_approved")
 	}
 	for _, e := range l.Entries {
 		if e.RegistrationID == sp.RegistrationID && e.State == models.SpeakerWaiting {
-			return nil, conflict(CodeAlreadyWaiting, "%s is already waiting on this list", sp.Name)
+			return nil, say(CodeAlreadyWaiting, "err.live.already_waiting", "Name", sp.Name)
 		}
 	}
 	if l.Closed && kind != models.KindPointOfOrder {
-		return nil, conflict(CodeListClosed, "the list of speakers is closed; only points of order are taken")
+		return nil, say(CodeListClosed, "err.live.list_closed")
 	}
 	waiting := l.Waiting()
 	leadingPoO := 0

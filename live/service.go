@@ -92,13 +92,13 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 		return nil
 	case a.Registration != nil:
 		if a.Registration.MeetingID != meetingID {
-			return apperr.Forbidden("your registration is for another meeting")
+			return apperr.Say(apperr.KindForbidden, "err.live.other_meeting")
 		}
 		// A registration withdrawn, rejected or sent back to the waiting
 		// list after its holder joined the list no longer acts on it; the
 		// moderator deals with any request it left.
 		if a.Registration.Status != models.StatusApproved {
-			return conflict(CodeNotApproved, "only approved participants can take part in the list of speakers")
+			return say(CodeNotApproved, "err.live.not_approved_list")
 		}
 		switch cmd.Action {
 		case ActAddSpeaker:
@@ -106,7 +106,7 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 				cmd.RegistrationID = a.Registration.ID
 			}
 			if cmd.RegistrationID != a.Registration.ID {
-				return apperr.Forbidden("a participant can only ask for the floor for themselves")
+				return apperr.Say(apperr.KindForbidden, "err.live.for_themselves")
 			}
 			return nil
 		case ActRemoveSpeaker:
@@ -187,7 +187,7 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 			return nil, err
 		}
 		if a.User == nil && (a.Registration == nil || e.RegistrationID != a.Registration.ID) {
-			return nil, apperr.Forbidden("a participant can only withdraw their own request")
+			return nil, apperr.Say(apperr.KindForbidden, "err.live.own_request")
 		}
 		return f.Remove(e.ID)
 	case ActStart, ActStop, ActPause, ActResume, ActExtend:
@@ -265,7 +265,7 @@ func (cmd *Command) entry(f *Floor) (*Entry, error) {
 		return nil, err
 	}
 	if cmd.ItemID != 0 && e.AgendaItemID != cmd.ItemID {
-		return nil, apperr.NotFound("no speaker entry %d on agenda item %d", cmd.SpeakerID, cmd.ItemID)
+		return nil, apperr.Say(apperr.KindNotFound, "err.live.no_entry_on_item", "ID", cmd.SpeakerID, "Item", cmd.ItemID)
 	}
 	return e, nil
 }

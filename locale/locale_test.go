@@ -201,3 +201,17 @@ func TestDatesAreWrittenAsEachLanguageWritesThem(t *testing.T) {
 		t.Errorf("Arabic month: %q", Day("ar", s))
 	}
 }
+
+func TestAMomentInAMessageIsWrittenAsEachLanguageWritesATime(t *testing.T) {
+	m := Moment{T: time.Date(2019, 12, 2, 10, 30, 0, 0, time.UTC), Layout: "2 January 2006 at 15:04 UTC", Zone: true}
+	cases := map[string]string{
+		"en": "2 December 2019 at 10:30 UTC",
+		"fr": "2 décembre 2019 à 10:30 UTC",
+		"es": "2 de diciembre de 2019 a las 10:30 UTC",
+	}
+	for code, want := range cases {
+		if got := m.In(code); got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+}

@@ -80,3 +80,25 @@ func Days(lang string, s, e time.Time) string {
 // Clock writes t's time of day as lang does (24-hour everywhere but
 // English, which the UN writes 24-hour too in its programmes).
 func Clock(t time.Time) string { return t.Format("15:04") }
+
+// Moment is a time as the argument of a message: English writes it with
+// Layout (as the English messages always did), the other languages as
+// date.at writes a day and a time, followed by the zone's abbreviation
+// when Zone is set.
+type Moment struct {
+	T      time.Time
+	Layout string
+	Zone   bool
+}
+
+// In writes m in language lang.
+func (m Moment) In(lang string) string {
+	if !Supported(lang) || lang == Default {
+		return m.T.Format(m.Layout)
+	}
+	s := T(lang, "date.at", "Date", Day(lang, m.T), "Time", Clock(m.T))
+	if m.Zone {
+		s += " " + m.T.Format("MST")
+	}
+	return s
+}

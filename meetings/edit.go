@@ -69,9 +69,7 @@ func CheckHeld(m *models.Meeting, h Held) error {
 	if len(f) == 0 {
 		return nil
 	}
-	e := apperr.Conflict("the new limits are below what registrations already hold").WithCode(CodeBelowHeld)
-	e.Fields = f
-	return e
+	return apperr.Conflict("the new limits are below what registrations already hold").WithCode(CodeBelowHeld).WithFields(f)
 }
 
 // Edit changes the meeting named slug for actor a: change edits the

@@ -309,7 +309,7 @@ func BySlug(ctx context.Context, db *gorm.DB, slug string) (*models.Meeting, err
 	var m models.Meeting
 	err := db.WithContext(ctx).Where("slug = ?", slug).First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("no meeting %q", slug)
+		return nil, apperr.Say(apperr.KindNotFound, "err.no_meeting", "Slug", strconv.Quote(slug))
 	}
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func (in DelegateInput) validate() (DelegateInput, error) {
 		if e, ok := ValidEmail(email); ok {
 			out.Email = e
 		} else {
-			f.Add(FieldEmail, "must be an email address such as name@example.org")
+			f.Say(FieldEmail, "err.field.email")
 		}
 	}
 	return out, f.Err()
@@ -80,7 +80,7 @@ func stateRecord(db *gorm.DB, country string) *gorm.DB {
 // already has active of them when the meeting allows limit (0: no limit).
 func CheckDelegationLimit(state string, limit, active int) error {
 	if limit > 0 && active >= limit {
-		return apperr.Conflict("the delegation of %s already has %d members registered for this meeting, the limit per delegation", state, limit).WithCode("delegation_limit")
+		return apperr.SayN(apperr.KindConflict, "err.delegation_limit", limit, "State", state).WithCode("delegation_limit")
 	}
 	return nil
 }
@@ -119,7 +119,7 @@ func (s *Service) RegisterDelegate(ctx context.Context, meetingID uint, st State
 			return err
 		}
 		if dup > 0 {
-			return apperr.Conflict("%s is already registered for this meeting", d.Email).WithCode("duplicate_email")
+			return apperr.Say(apperr.KindConflict, "err.already_registered", "Email", d.Email).WithCode("duplicate_email")
 		}
 		active, err := countWhere(tx, "meeting_id = ? AND organization_id = ? AND status IN ?", m.ID, org.ID, ActiveStatuses)
 		if err != nil {
@@ -171,7 +171,7 @@ func (s *Service) WithdrawDelegate(ctx context.Context, meetingID uint, country 
 		return nil, err
 	}
 	if reg.ID == 0 {
-		return nil, apperr.NotFound("no member %s of this delegation", fmt.Sprint(id))
+		return nil, apperr.Say(apperr.KindNotFound, "err.no_member_of_delegation", "ID", fmt.Sprint(id))
 	}
 	return s.Withdraw(ctx, id)
 }

@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"fmt"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -97,21 +98,28 @@ func checkText(f apperr.Fields, field, v string, required bool, max int) string 
 // multiline is set.
 func checkTextLines(f apperr.Fields, field, v string, required bool, max int, multiline bool) string {
 	if !utf8.ValidString(v) {
-		f.Add(field, "must be valid UTF-8 text")
+		f.Say(field, "err.field.utf8")
 		return ""
 	}
 	v = strings.TrimSpace(v)
 	switch {
 	case required && v == "":
-		f.Add(field, "is required")
+		f.Say(field, "err.field.required")
 	case utf8.RuneCountInString(v) > max:
-		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+		tooLong(f, field, max)
 	default:
-		if p := textcheck.Problem(v, multiline); p != "" {
-			f.Add(field, p)
+		if id, r := textcheck.Fault(v, multiline); id != "" {
+			f.Say(field, id, "Char", fmt.Sprintf("U+%04X", r))
 		}
 	}
 	return v
+}
+
+// tooLong records that field holds more than max characters; the
+// message's plural form follows max (Russian and Arabic need it), its
+// number is written as digits alone, as the English text always was.
+func tooLong(f apperr.Fields, field string, max int) {
+	f.SayN(field, "err.field.too_long", max, "Max", strconv.Itoa(max))
 }
 
 func oneOf(v string, set []string) bool {
@@ -141,7 +149,7 @@ func checkOrgName(f apperr.Fields, field, v string) (name, key string) {
 	name = checkText(f, field, v, true, MaxOrgName)
 	key = NameKey(name)
 	if name != "" && key == "" {
-		f.Add(field, "is required")
+		f.Say(field, "err.field.required")
 	}
 	return name, key
 }
@@ -149,9 +157,9 @@ func checkOrgName(f apperr.Fields, field, v string) (name, key string) {
 func checkOrgType(f apperr.Fields, field, v string) string {
 	switch t := strings.TrimSpace(v); {
 	case t == "":
-		f.Add(field, "Choose the type of your organization")
+		f.Say(field, "err.field.org_type")
 	case !oneOf(t, models.OrganizationTypes):
-		f.Add(field, "Choose the type of your organization from the list")
+		f.Say(field, "err.field.org_type_list")
 	default:
 		return t
 	}
@@ -160,9 +168,9 @@ func checkOrgType(f apperr.Fields, field, v string) string {
 
 func checkCountry(f apperr.Fields, field, v string) string {
 	if strings.TrimSpace(v) == "" {
-		f.Add(field, "Choose a country")
+		f.Say(field, "err.field.country")
 	} else if c, ok := Country(v); !ok {
-		f.Add(field, "Choose a country from the list")
+		f.Say(field, "err.field.country_list")
 	} else {
 		return c
 	}
@@ -178,9 +186,9 @@ func checkWebsite(f apperr.Fields, field, v string) (website, key string) {
 	w, ok := NormalizeWebsite(web)
 	switch {
 	case !ok:
-		f.Add(field, "must be a web address such as https://example.org")
+		f.Say(field, "err.field.website")
 	case utf8.RuneCountInString(w) > MaxWebsite:
-		f.Add(field, "must be at most "+strconv.Itoa(MaxWebsite)+" characters")
+		tooLong(f, field, MaxWebsite)
 	default:
 		return w, WebsiteKey(w)
 	}
@@ -193,7 +201,7 @@ func checkECOSOC(f apperr.Fields, field, v string) string {
 	case st == "":
 		return "none"
 	case !oneOf(st, models.ECOSOCStatuses):
-		f.Add(field, "Choose a consultative status from the list")
+		f.Say(field, "err.field.ecosoc_list")
 	default:
 		return st
 	}
@@ -246,13 +254,13 @@ func (in Input) ValidateFor(m *models.Meeting) (Applicant, error) {
 		if e, ok := ValidEmail(email); ok {
 			a.Email = e
 		} else {
-			f.Add(FieldEmail, "must be an email address such as name@example.org")
+			f.Say(FieldEmail, "err.field.email")
 		}
 	}
 	a.JobTitle = checkText(f, FieldJobTitle, in.JobTitle, false, MaxJobTitle)
 	a.Language = checkLanguage(f, in.Language)
 	if !in.Consent {
-		f.Add(FieldConsent, "you must agree to the processing of your data for this meeting")
+		f.Say(FieldConsent, "err.field.consent")
 	}
 	if err := f.Err(); err != nil {
 		return Applicant{}, err
@@ -271,9 +279,9 @@ func (in Input) CheckConsentVersion(f apperr.Fields, m *models.Meeting) {
 	}
 	switch {
 	case in.ConsentVersion == nil || *in.ConsentVersion == 0:
-		f.Add(FieldConsentVer, "this meeting has a privacy notice (version "+strconv.Itoa(m.PrivacyNoticeVersion)+"): read it on the registration form and agree to it")
+		f.Say(FieldConsentVer, "err.field.notice_unread", "Version", m.PrivacyNoticeVersion)
 	case *in.ConsentVersion != m.PrivacyNoticeVersion:
-		f.Add(FieldConsentVer, "the privacy notice has changed since this form was opened (you saw version "+strconv.Itoa(*in.ConsentVersion)+", it is now version "+strconv.Itoa(m.PrivacyNoticeVersion)+"): reload the form, read the new notice and agree again")
+		f.Say(FieldConsentVer, "err.field.notice_changed", "Seen", *in.ConsentVersion, "Version", m.PrivacyNoticeVersion)
 	}
 }
 
@@ -322,7 +330,7 @@ func checkLanguage(f apperr.Fields, v string) string {
 	}
 	code, ok := locale.Parse(v)
 	if !ok {
-		f.Add(FieldLanguage, "must be one of the languages "+strings.Join(locale.Codes, ", "))
+		f.Say(FieldLanguage, "err.field.language", "Codes", strings.Join(locale.Codes, ", "))
 		return ""
 	}
 	return code

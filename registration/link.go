@@ -31,7 +31,7 @@ func (s *Service) SendNewLink(ctx context.Context, slug, email string) error {
 	}
 	addr, ok := ValidEmail(email)
 	if !ok {
-		return apperr.Invalid("check the address", map[string]string{FieldEmail: "must be an email address such as name@example.org"})
+		return badAddress()
 	}
 	return s.write(ctx, func(tx *gorm.DB) error {
 		var reg models.Registration
@@ -78,4 +78,12 @@ func replaceToken(tx *gorm.DB, reg *models.Registration) error {
 	}
 	reg.Token, reg.TokenHash = token, auth.HashToken(token)
 	return nil
+}
+
+// badAddress is the answer to an address that is not one, on the forms
+// that ask for a link.
+func badAddress() error {
+	f := apperr.Fields{}
+	f.Say(FieldEmail, "err.field.email")
+	return apperr.Say(apperr.KindInvalid, "err.check_address").WithFields(f)
 }

@@ -13,6 +13,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
@@ -76,7 +77,7 @@ func (s *Service) SendPrefill(ctx context.Context, slug, email string) error {
 	}
 	addr, ok := ValidEmail(email)
 	if !ok {
-		return apperr.Invalid("check the address", map[string]string{FieldEmail: "must be an email address such as name@example.org"})
+		return badAddress()
 	}
 	return s.write(ctx, func(tx *gorm.DB) error {
 		others, err := meetings.ProcessMeetingIDs(tx, m.ID)
@@ -137,19 +138,19 @@ func (s *Service) OpenPrefill(ctx context.Context, slug, token string) (*Prefill
 		var link models.PrefillLink
 		err := tx.Where("token_hash = ? AND meeting_id = ?", auth.HashToken(strings.TrimSpace(token)), m.ID).First(&link).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return apperr.NotFound("this link is not known; ask for a new one from the registration form")
+			return apperr.Say(apperr.KindNotFound, "err.link_unknown")
 		}
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		used := apperr.Conflict("this link has been used already; ask for a new one from the registration form").WithCode(auth.CodeLinkUsed)
+		used := apperr.Say(apperr.KindConflict, "err.link_used").WithCode(auth.CodeLinkUsed)
 		if link.UsedAt != nil {
 			return used
 		}
 		if !now.Before(link.ExpiresAt) {
-			return apperr.Gone("this link expired on %s UTC; ask for a new one from the registration form",
-				link.ExpiresAt.UTC().Format("2 January 2006 15:04")).WithCode(auth.CodeLinkExpired)
+			return apperr.Say(apperr.KindGone, "err.link_expired",
+				"When", locale.Moment{T: link.ExpiresAt.UTC(), Layout: "2 January 2006 15:04"}).WithCode(auth.CodeLinkExpired)
 		}
 		// Spent only by the request that changes it: two at once cannot
 		// both read the form.

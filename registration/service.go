@@ -11,6 +11,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/store"
@@ -180,15 +181,15 @@ func (s *Service) Register(ctx context.Context, slug string, in Input) (*models.
 			return f.Err()
 		}
 		if !now.Before(m.RegistrationClosesAt) {
-			return apperr.Conflict("registration for %s closed on %s", m.Title,
-				m.RegistrationClosesAt.Format("2 January 2006 at 15:04 MST")).WithCode("registration_closed")
+			return apperr.Say(apperr.KindConflict, "err.registration_closed", "Meeting", m.Title,
+				"When", locale.Moment{T: m.RegistrationClosesAt, Layout: "2 January 2006 at 15:04 MST", Zone: true}).WithCode("registration_closed")
 		}
 		dup, err := countWhere(tx, "meeting_id = ? AND email = ? AND status IN ?", m.ID, a.Email, ActiveStatuses)
 		if err != nil {
 			return err
 		}
 		if dup > 0 {
-			return apperr.Conflict("%s is already registered for this meeting: use the link in the confirmation mail to manage that registration, or withdraw it to register again", a.Email).WithCode("duplicate_email")
+			return apperr.Say(apperr.KindConflict, "err.duplicate_email", "Email", a.Email).WithCode("duplicate_email")
 		}
 		org, err := findOrCreateOrganization(tx, a.Organization)
 		if err != nil {
@@ -549,7 +550,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return apperr.Conflict("your registration changed meanwhile (a decision or a withdrawal); reload and try again").WithCode("changed")
+			return apperr.Say(apperr.KindConflict, "err.registration_changed").WithCode("changed")
 		}
 		reg.JobTitle = d.JobTitle
 		return nil
@@ -561,7 +562,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 }
 
 func errWithdrawn() error {
-	return apperr.Conflict("this registration was withdrawn and can no longer be changed").WithCode("withdrawn")
+	return apperr.Say(apperr.KindConflict, "err.registration_withdrawn").WithCode("withdrawn")
 }
 
 // DecideNameChange accepts or refuses the new name the participant of

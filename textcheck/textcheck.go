@@ -29,22 +29,45 @@ func IsBidiControl(r rune) bool {
 	return false
 }
 
-// Problem returns why a line of text v is refused, or "" when it is
-// fine: it must hold no control characters (line breaks, tabs and other
-// C0/C1 controls; multiline allows line breaks and tabs) and no
+// Problem returns why a line of text v is refused, in English, or ""
+// when it is fine: it must hold no control characters (line breaks, tabs
+// and other C0/C1 controls; multiline allows line breaks and tabs) and no
 // bidirectional controls. v is assumed to be valid UTF-8.
 func Problem(v string, multiline bool) string {
-	if i := strings.IndexFunc(v, IsBidiControl); i >= 0 {
-		r := []rune(v[i:])[0]
+	switch id, r := Fault(v, multiline); id {
+	case FaultBidi:
 		return fmt.Sprintf("must not contain invisible characters that change the direction of text (U+%04X)", r)
-	}
-	if strings.IndexFunc(v, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}) >= 0 {
-		if multiline {
-			return "must not contain control characters"
-		}
+	case FaultControls:
+		return "must not contain control characters"
+	case FaultSingleLine:
 		return "must be a single line without control characters"
 	}
 	return ""
+}
+
+// The faults Fault reports, as ids of the messages that explain them in
+// the catalogues of package locale (whose {{.Char}} names the character).
+const (
+	FaultBidi       = "err.field.bidi"
+	FaultControls   = "err.field.controls"
+	FaultSingleLine = "err.field.single_line"
+)
+
+// Fault is Problem as a message id and the character at fault ("" when
+// v is fine), for callers that write the message in the reader's
+// language.
+func Fault(v string, multiline bool) (id string, r rune) {
+	if i := strings.IndexFunc(v, IsBidiControl); i >= 0 {
+		return FaultBidi, []rune(v[i:])[0]
+	}
+	if i := strings.IndexFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+	}); i >= 0 {
+		r := []rune(v[i:])[0]
+		if multiline {
+			return FaultControls, r
+		}
+		return FaultSingleLine, r
+	}
+	return "", 0
 }
