@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"math"
 	"strconv"
 	"time"
@@ -60,14 +62,38 @@ func (h *Handler) throttled(t throttle) fiber.Handler {
 // so that a script cannot try addresses or fill a meeting from one host.
 // The JSON API and the HTML form share one count (one throttle name).
 func (h *Handler) registrationThrottle() fiber.Handler {
+	return h.asRegistrations("register", "err.rate.registrations", false)
+}
+
+// asRegistrations is a throttle counted per client address as
+// registrations are (Opts.RegistrationRateLimit a minute; 0 lets
+// everything through), in a count of its own (name), refusing with
+// message refuse; skipSuccess takes successful requests back, so that
+// only failed attempts count.
+func (h *Handler) asRegistrations(name, refuse string, skipSuccess bool) fiber.Handler {
 	perMinute := h.Opts.RegistrationRateLimit
 	if perMinute <= 0 {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
-	return h.throttled(throttle{name: "register", max: perMinute, window: time.Minute,
+	return h.throttled(throttle{name: name, max: perMinute, window: time.Minute, skipSuccess: skipSuccess,
 		refuse: func(retry string) error {
-			return tooMany("err.rate.registrations", retry)
+			return tooMany(refuse, retry)
 		}})
+}
+
+// mayMail counts one more mail of kind name to address email for the
+// meeting of c's :slug in the current hour and says whether it may go
+// (at most max an hour, whoever asks). The count's key is a digest, so
+// the throttles' table holds no address; when the count cannot be read
+// the mail goes, as every throttle lets through when its store fails.
+func (h *Handler) mayMail(c *fiber.Ctx, name, email string, max int) bool {
+	sum := sha256.Sum256([]byte(c.Params("slug") + "\x00" + email))
+	hits, _, err := h.Limits.Hit(c.UserContext(), name+":"+hex.EncodeToString(sum[:16]), time.Hour)
+	if err != nil {
+		h.Log.Warn("rate limit unavailable", "throttle", name, "err", err)
+		return true
+	}
+	return hits <= max
 }
 
 // participantThrottle counts a participant's command on the live list

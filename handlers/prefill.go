@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -19,28 +16,14 @@ const prefillsPerAddress = 3
 // lets everything through), in a count of its own, so that a script
 // cannot try addresses from one host.
 func (h *Handler) prefillThrottle() fiber.Handler {
-	perMinute := h.Opts.RegistrationRateLimit
-	if perMinute <= 0 {
-		return func(c *fiber.Ctx) error { return c.Next() }
-	}
-	return h.throttled(throttle{name: "prefill", max: perMinute, window: time.Minute,
-		refuse: func(retry string) error {
-			return tooMany("err.rate.link", retry)
-		}})
+	return h.asRegistrations("prefill", "err.rate.link", false)
 }
 
 // prefillOpenThrottle counts failed attempts to open a pre-fill link per
 // client address (successes are taken back), as registrations are
 // counted.
 func (h *Handler) prefillOpenThrottle() fiber.Handler {
-	perMinute := h.Opts.RegistrationRateLimit
-	if perMinute <= 0 {
-		return func(c *fiber.Ctx) error { return c.Next() }
-	}
-	return h.throttled(throttle{name: "prefill-open", max: perMinute, window: time.Minute, skipSuccess: true,
-		refuse: func(retry string) error {
-			return tooMany("err.rate.attempts", retry)
-		}})
+	return h.asRegistrations("prefill-open", "err.rate.attempts", true)
 }
 
 // prefillMessage is the one answer to a request for a pre-fill link,
@@ -60,12 +43,7 @@ func (h *Handler) sendPrefill(c *fiber.Ctx) error {
 		return err
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	sum := sha256.Sum256([]byte(c.Params("slug") + "\x00" + email))
-	hits, _, err := h.Limits.Hit(c.UserContext(), "prefill-to:"+hex.EncodeToString(sum[:16]), time.Hour)
-	if err != nil {
-		h.Log.Warn("rate limit unavailable", "throttle", "prefill-to", "err", err)
-	}
-	if err == nil && hits > prefillsPerAddress {
+	if !h.mayMail(c, "prefill-to", email, prefillsPerAddress) {
 		h.Log.Info("pre-fill link not sent: too many for this address this hour", "meeting", c.Params("slug"))
 	} else if err := h.Registrations.SendPrefill(c.UserContext(), c.Params("slug"), email); err != nil {
 		return err

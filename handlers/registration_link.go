@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -20,14 +17,7 @@ const newLinksPerAddress = 3
 // everything through), in a count of its own, so that a script cannot
 // try addresses from one host.
 func (h *Handler) newLinkThrottle() fiber.Handler {
-	perMinute := h.Opts.RegistrationRateLimit
-	if perMinute <= 0 {
-		return func(c *fiber.Ctx) error { return c.Next() }
-	}
-	return h.throttled(throttle{name: "new-link", max: perMinute, window: time.Minute,
-		refuse: func(retry string) error {
-			return tooMany("err.rate.link", retry)
-		}})
+	return h.asRegistrations("new-link", "err.rate.link", false)
 }
 
 type resendLinkInput struct {
@@ -48,14 +38,7 @@ func (h *Handler) resendLink(c *fiber.Ctx) error {
 		return err
 	}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
-	// One count per address, whoever asks; the key is a digest so that
-	// the throttles' table holds no address.
-	sum := sha256.Sum256([]byte(c.Params("slug") + "\x00" + email))
-	hits, _, err := h.Limits.Hit(c.UserContext(), "new-link-to:"+hex.EncodeToString(sum[:16]), time.Hour)
-	if err != nil {
-		h.Log.Warn("rate limit unavailable", "throttle", "new-link-to", "err", err)
-	}
-	if err == nil && hits > newLinksPerAddress {
+	if !h.mayMail(c, "new-link-to", email, newLinksPerAddress) {
 		h.Log.Info("new link not sent: too many for this address this hour", "meeting", c.Params("slug"))
 	} else if err := h.Registrations.SendNewLink(c.UserContext(), c.Params("slug"), email); err != nil {
 		return err
