@@ -22,14 +22,28 @@ function unsaved() {
 }
 
 // ask shows the confirmation dialog and resolves true on its yes button.
+// A dialog's close event is queued, not dispatched at once, so the close
+// of an earlier question can arrive after the next one is open (a quick
+// Cancel, then Approve again): each question answers only to its own
+// close, and an earlier one's is taken as its "no".
+let asked = 0;
 function ask(title, text, yes) {
   const d = $('confirm');
+  const question = ++asked;
   $('confirm-h').textContent = title;
   $('confirm-text').textContent = text;
   $('confirm-yes').textContent = yes;
   d.returnValue = '';
   d.showModal();
-  return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'yes'), { once: true }));
+  return new Promise((resolve) => {
+    const closed = () => {
+      const current = question === asked;
+      if (current && d.open) return; // the earlier question's close
+      d.removeEventListener('close', closed);
+      resolve(current && d.returnValue === 'yes');
+    };
+    d.addEventListener('close', closed);
+  });
 }
 
 function say(text, isError = false) {
