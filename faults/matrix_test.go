@@ -609,6 +609,7 @@ var authorizationMatrix = map[string]matrixRow{
 	"GET /p/:slug":                    {path: "/p/oewg", who: public, ok: 200},
 	"GET /m/:slug/checkin":            {path: "/m/m/checkin", who: public, ok: 200},
 	"GET /i18n/:lang.json":            {path: "/i18n/fr.json", who: public, ok: 200},
+	"GET /i18n/staff/:lang.json":      {path: "/i18n/staff/es.json", who: public, ok: 200},
 }
 
 func (f *matrixFixture) fill(path string) string {

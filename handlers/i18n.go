@@ -43,6 +43,19 @@ func (h *Handler) catalogue(c *fiber.Ctx) error {
 	return c.Send(locale.Catalogue(code))
 }
 
+// staffCatalogue: GET /i18n/staff/:lang.json, public: what a staff page
+// in that language reads (both sets of messages; English for a language
+// the staff's set lacks), as the staff's pages embed it.
+func (h *Handler) staffCatalogue(c *fiber.Ctx) error {
+	code := c.Params("lang")
+	if !locale.IsStaff(code) {
+		return apperr.NotFound("no staff catalogue for language %q: the staff's pages speak %v", code, locale.StaffCodes)
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(locale.StaffCatalogue(code))
+}
+
 // pageData is what every server-rendered page knows: its language and
 // direction, its title, the language switch, the meeting it is about (if
 // any) with its pages, and the catalogue its scripts read.
@@ -81,9 +94,21 @@ func (p *pageData) N(id string, n int, args ...any) string { return locale.N(p.L
 // newPage starts the data of a page at the request's path in the
 // reader's language.
 func newPage(c *fiber.Ctx, lang string) *pageData {
-	p := &pageData{Lang: lang, Dir: locale.Dir(lang), Catalogue: template.JS(locale.Catalogue(lang))}
+	return pageIn(c, lang, locale.Codes, locale.Catalogue(lang))
+}
+
+// newStaffPage starts the data of a staff page: in the reader's language
+// when the staff's catalogues have it (English otherwise), its switch
+// offering those languages, its scripts reading both sets of messages.
+func newStaffPage(c *fiber.Ctx) *pageData {
+	lang := locale.ForStaff(language(c))
+	return pageIn(c, lang, locale.StaffCodes, locale.StaffCatalogue(lang))
+}
+
+func pageIn(c *fiber.Ctx, lang string, codes []string, catalogue []byte) *pageData {
+	p := &pageData{Lang: lang, Dir: locale.Dir(lang), Catalogue: template.JS(catalogue)}
 	path := c.Path()
-	for _, code := range locale.Codes {
+	for _, code := range codes {
 		p.Languages = append(p.Languages, langLink{
 			Code: code, Name: locale.Names[code], Current: code == lang,
 			Href: path + "?lang=" + url.QueryEscape(code),

@@ -104,6 +104,18 @@ func localized(name, title string) fiber.Handler {
 	}
 }
 
+// staffPage serves staff page name in the reader's language among the
+// staff's (English, French, Spanish), its scripts reading both sets of
+// messages: the pages of the secretariat, moderators, rapporteurs and
+// registrars, shells whose scripts log in and call the API.
+func staffPage(name, title string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p := newStaffPage(c)
+		p.Title = p.T(title)
+		return render(c, fiber.StatusOK, name, p)
+	}
+}
+
 // withMeeting names meeting m in the page's header, with its public
 // pages; current is the one the reader is on.
 func (p *pageData) withMeeting(m *models.Meeting, current string) {

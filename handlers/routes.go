@@ -185,7 +185,8 @@ func (h *Handler) Routes(app *fiber.App) {
 	// whose scripts call the API above (they log in themselves); the
 	// registration form also posts without JavaScript.
 	app.Get("/", h.homePage)
-	app.Get("/i18n/:lang.json", h.catalogue) // a language's messages, as the pages embed them
+	app.Get("/i18n/:lang.json", h.catalogue)            // a language's messages, as the pages embed them
+	app.Get("/i18n/staff/:lang.json", h.staffCatalogue) // and a staff page's
 	app.Get("/admin", page("admin.html"))
 	app.Get("/m/:slug/register", h.registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
@@ -195,7 +196,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/d/:token", noStore, localized("delegation.html", "delegation.title"))                   // its address is the mission's key
 	app.Get("/d/:token/non-objection/:id", noStore, localized("delegation.html", "delegation.title")) // the focal point's page, at one notice
 	app.Get("/m/:slug/link", h.linkPage)                                                              // lost your link?
-	app.Get("/reset/:token", noStore, page("reset.html"))                                             // a staff member's one-time link
+	app.Get("/reset/:token", noStore, staffPage("reset.html", "reset.title"))                         // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", h.screenPage)
 	app.Get("/m/:slug/notes", page("notes.html"))

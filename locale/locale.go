@@ -5,6 +5,13 @@
 // them. Pages, mail and the summary's fixed wording ask it for their
 // words; the pages' scripts read the same catalogues (GET /i18n/{lang}.json
 // or the copy embedded in each page).
+//
+// Two sets of catalogues: catalogues/{code}.json hold what participants
+// and the room read, in all six languages; catalogues/staff/{code}.json
+// hold the words only the secretariat's staff read (their pages, the API's
+// errors to them, their mail), in English, French and Spanish, the
+// working languages of the Secretariat. A staff message asked for in
+// another language is English.
 package locale
 
 import (
@@ -20,7 +27,7 @@ import (
 	"golang.org/x/text/message"
 )
 
-//go:embed catalogues/*.json
+//go:embed catalogues/*.json catalogues/staff/*.json
 var files embed.FS
 
 // Default is the language of a reader who asks for none Rostrum has.
@@ -29,6 +36,10 @@ const Default = "en"
 // Codes are the languages Rostrum speaks, the six official languages of
 // the United Nations, in the order the language switch lists them.
 var Codes = []string{"ar", "zh", "en", "fr", "ru", "es"}
+
+// StaffCodes are the languages of the staff's pages and messages, in the
+// order their language switch lists them.
+var StaffCodes = []string{"en", "fr", "es"}
 
 // tags are Codes as language tags, for the matcher and CLDR's names.
 var tags = map[string]language.Tag{
@@ -46,6 +57,8 @@ var (
 	localizers = map[string]*i18n.Localizer{}
 	raw        = map[string]map[string]any{}
 	rawJSON    = map[string][]byte{}
+	rawStaff   = map[string]map[string]any{}
+	staffJSON  = map[string][]byte{} // a staff page's catalogue: both sets
 	matcher    language.Matcher
 )
 
@@ -71,6 +84,29 @@ func init() {
 		rawJSON[code] = compact
 		localizers[code] = i18n.NewLocalizer(bundle, code)
 		supported = append(supported, tags[code])
+	}
+	for _, code := range StaffCodes {
+		name := "catalogues/staff/" + code + ".json"
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			panic(err)
+		}
+		if _, err := bundle.ParseMessageFileBytes(b, name); err != nil {
+			panic(fmt.Sprintf("locale: %s: %v", name, err))
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(err)
+		}
+		rawStaff[code] = m
+		both := make(map[string]any, len(m)+len(raw[code]))
+		for id, v := range raw[code] {
+			both[id] = v
+		}
+		for id, v := range m {
+			both[id] = v
+		}
+		staffJSON[code], _ = json.Marshal(both)
 	}
 	// The matcher prefers English when nothing matches: it comes first.
 	matcher = language.NewMatcher(append([]language.Tag{language.English}, supported...))
@@ -115,6 +151,25 @@ func Choose(query, cookie, acceptLanguage string) string {
 				return Codes[i-1]
 			}
 		}
+	}
+	return Default
+}
+
+// IsStaff reports whether code is one of StaffCodes.
+func IsStaff(code string) bool {
+	for _, c := range StaffCodes {
+		if c == code {
+			return true
+		}
+	}
+	return false
+}
+
+// ForStaff is the language a staff page is shown in for a reader of
+// code: code when the staff's catalogues have it, else English.
+func ForStaff(code string) string {
+	if IsStaff(code) {
+		return code
 	}
 	return Default
 }
@@ -200,6 +255,23 @@ func Catalogue(code string) []byte {
 	return rawJSON[Default]
 }
 
+// StaffCatalogue is what a staff page in language code reads: its
+// catalogue of both sets, as JSON (English's for a code the staff's set
+// lacks).
+func StaffCatalogue(code string) []byte {
+	return staffJSON[ForStaff(code)]
+}
+
+// StaffIDs lists the message ids of code's staff catalogue, sorted.
+func StaffIDs(code string) []string {
+	var out []string
+	for id := range rawStaff[code] {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // IDs lists the message ids of code's catalogue, sorted.
 func IDs(code string) []string {
 	var out []string
@@ -210,10 +282,10 @@ func IDs(code string) []string {
 	return out
 }
 
-// Forms lists the plural forms message id has in code's catalogue, or nil
-// when it is a plain message.
+// Forms lists the plural forms message id has in code's catalogue (of
+// either set), or nil when it is a plain message.
 func Forms(code, id string) []string {
-	m, ok := raw[code][id].(map[string]any)
+	m, ok := messageOf(code, id).(map[string]any)
 	if !ok {
 		return nil
 	}
@@ -225,8 +297,15 @@ func Forms(code, id string) []string {
 	return out
 }
 
-// Has reports whether code's catalogue holds message id.
+// Has reports whether code's catalogue (of either set) holds message id.
 func Has(code, id string) bool {
-	_, ok := raw[code][id]
-	return ok
+	return messageOf(code, id) != nil
+}
+
+// messageOf is id in code's catalogues, participants' first.
+func messageOf(code, id string) any {
+	if m, ok := raw[code][id]; ok {
+		return m
+	}
+	return rawStaff[code][id]
 }

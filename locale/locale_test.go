@@ -25,10 +25,10 @@ func fieldsOf(code, id string) []string {
 	var texts []string
 	if forms := Forms(code, id); forms != nil {
 		for _, f := range forms {
-			texts = append(texts, raw[code][id].(map[string]any)[f].(string))
+			texts = append(texts, messageOf(code, id).(map[string]any)[f].(string))
 		}
 	} else {
-		texts = append(texts, raw[code][id].(string))
+		texts = append(texts, messageOf(code, id).(string))
 	}
 	set := map[string]bool{}
 	for _, t := range texts {
@@ -213,5 +213,67 @@ func TestAMomentInAMessageIsWrittenAsEachLanguageWritesATime(t *testing.T) {
 		if got := m.In(code); got != want {
 			t.Errorf("%s: %q, want %q", code, got, want)
 		}
+	}
+}
+
+func TestEveryStaffCatalogueHasEveryStaffMessageOfEveryOther(t *testing.T) {
+	all := map[string]bool{}
+	for _, code := range StaffCodes {
+		for _, id := range StaffIDs(code) {
+			all[id] = true
+		}
+	}
+	for _, code := range StaffCodes {
+		for id := range all {
+			if _, ok := rawStaff[code][id]; !ok {
+				t.Errorf("staff/%s.json lacks %q", code, id)
+			}
+		}
+	}
+}
+
+// A message lives in one set: a staff page reads both, and one id with
+// two texts would show whichever came last.
+func TestNoMessageIsInBothSets(t *testing.T) {
+	for _, code := range StaffCodes {
+		for _, id := range StaffIDs(code) {
+			if _, ok := raw[code][id]; ok {
+				t.Errorf("%q is in both %s.json and staff/%s.json", id, code, code)
+			}
+		}
+	}
+}
+
+func TestStaffMessagesAreTranslatedAndFillEnglishsFields(t *testing.T) {
+	// Words French and Spanish write as English does.
+	same := map[string]bool{"staff.role.rapporteur": true}
+	for _, id := range StaffIDs(Default) {
+		want := fieldsOf(Default, id)
+		for _, code := range StaffCodes[1:] {
+			if got := fieldsOf(code, id); !slices.Equal(got, want) {
+				t.Errorf("staff %s: %q fills %v, English fills %v", code, id, got, want)
+			}
+			if Forms(code, id) == nil && rawStaff[code][id] == rawStaff[Default][id] && !same[id] {
+				t.Errorf("staff %s: %q is still English: %q", code, id, rawStaff[code][id])
+			}
+			if forms := Forms(code, id); forms != nil && !slices.Equal(forms, pluralForms[code]) {
+				t.Errorf("staff %s: %q has forms %v, the language needs %v", code, id, forms, pluralForms[code])
+			}
+		}
+	}
+}
+
+func TestAStaffPageInALanguageTheStaffSetLacksIsEnglish(t *testing.T) {
+	for code, want := range map[string]string{"fr": "fr", "es": "es", "en": "en", "ar": "en", "zh": "en", "ru": "en"} {
+		if got := ForStaff(code); got != want {
+			t.Errorf("ForStaff(%s) = %s, want %s", code, got, want)
+		}
+	}
+	id := StaffIDs(Default)[0]
+	if T("ar", id) != T("en", id) || T("fr", id) == T("en", id) {
+		t.Errorf("%q: ar %q, en %q, fr %q", id, T("ar", id), T("en", id), T("fr", id))
+	}
+	if !strings.Contains(string(StaffCatalogue("ar")), `"`+id+`"`) || !strings.Contains(string(StaffCatalogue("fr")), `"home.title"`) {
+		t.Error("a staff page's catalogue lacks one of the two sets")
 	}
 }

@@ -16,18 +16,20 @@ import (
 // The pages, scripts and mail converted to the message catalogues
 // (package locale) hold no words of their own: every word a participant
 // or the room reads comes from a catalogue. These tests fail when an
-// English literal comes back into one of them. The staff's pages
-// (console, desk, notes, admin, reset) and their scripts are not
-// converted yet and are not listed.
+// English literal comes back into one of them. The staff's pages read
+// the staff's catalogues too (locale/catalogues/staff), in English,
+// French and Spanish.
 var (
 	convertedPages = []string{
 		"pages/layout.tmpl", "pages/index.html", "pages/register.tmpl", "pages/registered.tmpl",
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
+		"pages/reset.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
+		"js/reset.js", "js/staff.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )

@@ -5,13 +5,12 @@
 // one text per CLDR plural form, chosen by Intl.PluralRules.
 
 const node = document.getElementById("i18n");
-// A page the server does not render (the staff's, in English for now)
-// embeds no catalogue: it reads English's.
-const catalogue = node ? JSON.parse(node.textContent) : await fetchCatalogue("en");
+// A page that embeds none reads English's, both sets (a staff page's).
+const catalogue = node ? JSON.parse(node.textContent) : await fetchCatalogue("staff/en");
 
-async function fetchCatalogue(code) {
+async function fetchCatalogue(path) {
   try {
-    const res = await fetch(`/i18n/${code}.json`, { headers: { Accept: "application/json" }, credentials: "omit" });
+    const res = await fetch(`/i18n/${path}.json`, { headers: { Accept: "application/json" }, credentials: "omit" });
     if (res.ok) return await res.json();
   } catch {
     // fall through: ids stand in for words

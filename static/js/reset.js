@@ -2,6 +2,7 @@
 // link the secretariat mailed. The token goes to the API in the body,
 // never in an address the server logs.
 import { $, api, clearFieldErrors, say, showError, showFieldErrors } from "./api.js";
+import { t } from "./i18n.js";
 
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const form = $("#reset");
@@ -10,7 +11,7 @@ const status = $("#status");
 async function check() {
   try {
     const u = await api("POST", "/api/password-reset/check", { token });
-    $("#account").textContent = `For the staff account ${u.email}`;
+    $("#account").textContent = t("reset.for", { Email: u.email });
     form.hidden = false;
     $("#password").focus();
   } catch (err) {
@@ -23,7 +24,7 @@ form.addEventListener("submit", async (ev) => {
   clearFieldErrors(form);
   const password = $("#password").value;
   if (password !== $("#again").value) {
-    const { first } = showFieldErrors(form, { again: "is not the same password" });
+    const { first } = showFieldErrors(form, { again: t("reset.not_same") });
     first?.focus();
     return;
   }
@@ -33,7 +34,7 @@ form.addEventListener("submit", async (ev) => {
     const res = await api("POST", "/api/password-reset", { token, password });
     form.hidden = true;
     $("#done").hidden = false;
-    say(status, `The password of ${res.email} is set. Log in with it now.`, "success");
+    say(status, t("reset.done", { Email: res.email }), "success");
     status.tabIndex = -1;
     status.focus();
   } catch (err) {
