@@ -101,16 +101,31 @@ func newA11yFixture(t *testing.T) *a11yFixture {
 
 // a11yPage is a page and the condition that says it has loaded.
 // Translated pages are tried in each of a11yLanguages (their conditions
-// hold in every language); the staff's pages, in English.
+// hold in every language); the staff's pages (staff: in the staff's
+// catalogues) in staffA11yLanguages, the others in English.
 type a11yPage struct {
 	name, path, ready string
-	translated        bool
+	translated, staff bool
 	before            func(t *testing.T, ctx context.Context) // after loading, before axe
 }
 
 // a11yLanguages are the languages translated pages are tried in: the
 // one they were written in, a longer Latin one, a right-to-left one.
 var a11yLanguages = []string{"en", "fr", "ar"}
+
+// staffA11yLanguages are the staff's: English and the longer French.
+var staffA11yLanguages = []string{"en", "fr"}
+
+// a11yLanguagesOf are the languages page p is tried in.
+func a11yLanguagesOf(p a11yPage) []string {
+	switch {
+	case p.translated:
+		return a11yLanguages
+	case p.staff:
+		return staffA11yLanguages
+	}
+	return []string{"en"}
+}
 
 func (f *a11yFixture) pages() []a11yPage {
 	return []a11yPage{
@@ -141,7 +156,7 @@ func (f *a11yFixture) pages() []a11yPage {
 		{name: "public summary", path: "/m/a11y/summary", translated: true, ready: `document.querySelector("#downloads") && !document.querySelector("#downloads").hidden`},
 		{name: "process", path: "/p/oewg", ready: `document.querySelector("#meetings li")`},
 		{name: "documents", path: "/m/a11y/documents", ready: `!document.querySelector("#documents").hidden && document.querySelector("#documents tbody tr")`},
-		{name: "reset", path: "/reset/" + f.resetToken, ready: `document.querySelector("#account").textContent.includes("rap@example.org")`},
+		{name: "reset", path: "/reset/" + f.resetToken, staff: true, ready: `document.querySelector("#account").textContent.includes("rap@example.org")`},
 		{name: "console", path: "/m/a11y/console", ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
 		{name: "notes", path: "/m/a11y/notes", ready: `document.querySelector("button.entry") !== null`},
 		{name: "summary desk", path: "/m/a11y/summary/desk", ready: `document.querySelector("#preview h1") !== null`},
@@ -204,11 +219,7 @@ func TestEveryPagePassesAxeAtDesktopPhoneAndProjectorSizes(t *testing.T) {
 		browser.FailOnPageErrors(t, tab)
 		setViewport(t, tab, vp.width, vp.height, vp.mobile)
 		for _, p := range f.pages() {
-			langs := []string{"en"}
-			if p.translated {
-				langs = a11yLanguages
-			}
-			for _, lang := range langs {
+			for _, lang := range a11yLanguagesOf(p) {
 				t.Run(vp.name+"/"+p.name+"/"+lang, func(t *testing.T) {
 					loadA11yPage(t, tab, f, p, lang)
 					screenshot(t, tab, fmt.Sprintf("axe-%s-%s-%s", strings.ReplaceAll(p.name, " ", "-"), lang, vp.name))
@@ -252,10 +263,10 @@ func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *t
 	browser.FailOnPageErrors(t, ctx)
 	setViewport(t, ctx, 390, 844, true)
 	for _, p := range f.pages() {
-		if !p.translated {
-			continue
-		}
-		for _, lang := range []string{"fr", "ar"} {
+		for _, lang := range a11yLanguagesOf(p) {
+			if lang == "en" {
+				continue
+			}
 			t.Run(p.name+"/"+lang, func(t *testing.T) {
 				loadA11yPage(t, ctx, f, p, lang)
 				got := browser.Value(t, ctx, chromedp.Evaluate[pageFit](`(() => {
