@@ -31,6 +31,10 @@ func TestAFocalPointRegistersAndWithdrawsAMemberOnAPhone(t *testing.T) {
 	if h := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#title"))); h != "Delegation of Singapore" {
 		t.Fatalf("heading %q, want the State's name", h)
 	}
+	// With nobody registered yet, the page says so once.
+	if said := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector("#delegation").innerText`)); strings.Count(strings.ToLower(said), "registered") != 1 {
+		t.Fatalf("the empty delegation reads %q", said)
+	}
 	browser.Do(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#name"), "David Koh"),
 		chromedp.SendKeys(chromedp.CSS("#email"), "david.koh@example.org"),

@@ -23,9 +23,10 @@ function render(d) {
   document.title = `${t("delegation.of", { State: d.state })} · Rostrum`;
   replace($("#meeting"), el("bdi", { text: m.title }), ` · ${meetingDates(m)} · `, el("bdi", { text: d.mission }));
   const active = d.members.filter((x) => x.status !== "withdrawn");
+  // With no limit and nobody yet, #empty says it: the count would say it twice.
   replace($("#limit"), m.max_per_delegation > 0
     ? t("delegation.limit", { Count: active.length, Max: m.max_per_delegation })
-    : nplural("delegation.count", active.length));
+    : active.length > 0 ? nplural("delegation.count", active.length) : "");
   $("#empty").hidden = d.members.length > 0;
   replace($("#members"), d.members.map((x) => el("li", { class: "member", "data-id": String(x.id) },
     el("strong", {}, el("bdi", { text: x.name })),
