@@ -4,6 +4,7 @@ package handlers_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,63 @@ func TestRegistrarChecksInOnAPhoneBySearchScanAndCode(t *testing.T) {
 	// Another registrar's work reaches this page's count.
 	e.Staff(models.RoleRegistrar).MustJSON("POST", "/api/meetings/m/checkins", map[string]any{"registration_id": cai.ID}, 201, nil)
 	liveWaitText(t, ctx, "#door-count", "3 of 3 checked in")
+}
+
+// The door speaks the registrar's language: the page, its answers and
+// count, api.js's own words (a time's zone, a field's error) in French;
+// a time's zone by its offset, as the server names it in French.
+func TestARegistrarChecksInInFrench(t *testing.T) {
+	e := testenv.New(t)
+	registrationMeeting(t, e, "m", 0, 0)
+	ana := approvedIn(t, e, "m", "Access Now", "Ana Souza")
+	if _, err := e.App.Auth.CreateUser(t.Context(), auth.NewUserInput{Email: "door@example.org", Role: models.RoleRegistrar, Password: testenv.Password, Name: "Door"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	phone(t, ctx)
+	browser.Do(t, ctx,
+		chromedp.Navigate(e.URL+"/m/m/checkin?lang=fr"),
+		chromedp.WaitVisible(chromedp.CSS("#login-email")),
+		chromedp.SendKeys(chromedp.CSS("#login-email"), "door@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#login-password"), "not the password"),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
+	)
+	liveWaitText(t, ctx, "#login-error", "Adresse électronique ou mot de passe incorrect.")
+	browser.Do(t, ctx,
+		chromedp.SetValue(chromedp.CSS("#login-password"), testenv.Password),
+		chromedp.Click(chromedp.CSS("#login button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#door")),
+	)
+	liveWaitText(t, ctx, "#door-count", "Entrées : 0 sur 1")
+
+	// The same code twice: admitted, then already in since a time.
+	code := participantDoor(t, e, ana.Token()).CheckinCode
+	for _, step := range []struct{ kind, says string }{{"ok", "Bienvenue"}, {"again", "Entrée déjà enregistrée"}} {
+		browser.Do(t, ctx,
+			chromedp.SendKeys(chromedp.CSS("#code"), code),
+			chromedp.Click(chromedp.CSS("#code-form button[type=submit]")),
+			chromedp.WaitVisible(chromedp.CSS("#answer")),
+		)
+		answerIs(t, ctx, step.kind, step.says)
+		if step.kind == "ok" {
+			liveWaitText(t, ctx, "#door-count", "Entrées : 1 sur 1")
+		} else if detail := browser.Value(t, ctx, chromedp.Text(chromedp.CSS("#answer-detail"))); !regexp.MustCompile(`^Première entrée enregistrée le .+ UTC[−+]\d\d:\d\d\.$`).MatchString(detail) || strings.Contains(detail, "New York") {
+			t.Errorf("the first check-in is said %q, want its time with the zone's offset", detail)
+		}
+		next(t, ctx)
+	}
+
+	// A field error the form cannot place is listed by the field's name.
+	listed := browser.Value(t, ctx, chromedp.Evaluate[string](`(async () => {
+		const { ApiError, showError } = await import("/static/js/api.js");
+		const region = document.getElementById("door-message");
+		showError(region, new ApiError(422, "x", { "organization.country": "est obligatoire" }), document.getElementById("code-form"));
+		return region.querySelector("li").textContent;
+	})()`, chromedp.EvalAwaitPromise))
+	if listed != "Pays du siège : est obligatoire" {
+		t.Errorf("an unplaced field error is listed as %q", listed)
+	}
 }
 
 // answerIs checks the full-screen answer's kind and that it says text.

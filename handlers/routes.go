@@ -200,7 +200,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", h.screenPage)
 	app.Get("/m/:slug/notes", page("notes.html"))
-	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
+	app.Get("/m/:slug/checkin", staffPage("checkin.html", "checkin.title")) // registrars at the door
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", h.summaryPage)
 	app.Get("/m/:slug/documents", page("documents.html"))

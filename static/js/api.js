@@ -52,17 +52,23 @@ export async function api(method, path, body, opts = {}) {
   if (body !== undefined && body !== null) headers["Content-Type"] = "application/json";
   if (csrfToken && method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
   if (opts.token) headers.Authorization = "Bearer " + opts.token;
+  return send(path, {
+    method,
+    headers,
+    body: body === undefined || body === null ? undefined : JSON.stringify(body),
+    // A participant's request carries only their token: a staff session
+    // cookie in the same browser would otherwise take precedence.
+    credentials: opts.token ? "omit" : "same-origin",
+  });
+}
+
+// send fetches path and reads the JSON answer: the decoded body, or an
+// ApiError with the server's message (ours when it gave none).
+async function send(path, init) {
   let res;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined || body === null ? undefined : JSON.stringify(body),
-      // A participant's request carries only their token: a staff session
-      // cookie in the same browser would otherwise take precedence.
-      credentials: opts.token ? "omit" : "same-origin",
-    });
-  } catch (e) {
+    res = await fetch(path, init);
+  } catch {
     throw new ApiError(0, t("error.unreachable"));
   }
   const text = await res.text();
@@ -80,24 +86,10 @@ export async function api(method, path, body, opts = {}) {
 // upload posts a multipart form (files included) as staff, with the CSRF
 // token, and answers as api() does.
 export async function upload(path, formData) {
-  let res;
-  try {
-    res = await fetch(path, {
-      method: "POST", body: formData, credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRF-Token": csrfToken, ...pageLanguage() },
-    });
-  } catch (e) {
-    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
-  }
-  const text = await res.text();
-  let data = null;
-  if (text) {
-    try { data = JSON.parse(text); } catch { data = null; }
-  }
-  if (!res.ok) {
-    throw new ApiError(res.status, (data && data.error) || `The request failed (${res.status}).`, data && data.fields, data && data.code);
-  }
-  return data;
+  return send(path, {
+    method: "POST", body: formData, credentials: "same-origin",
+    headers: { Accept: "application/json", "X-CSRF-Token": csrfToken, ...pageLanguage() },
+  });
 }
 
 // el builds an element. attrs: class, text, and any attribute; on* keys
@@ -167,23 +159,26 @@ function zoneOf(tz) {
 }
 
 // zoneName names meeting m's zone as it is at time s (its start by
-// default): "New York time (EST)". The city is the server's zone_city (the
-// UN city of the zone: Geneva for Europe/Zurich), else the IANA name's.
-// Other languages than English name the zone by its offset, as the
-// server does ("UTC−05:00"): the cities are known by English names only.
+// default): "New York time (EST)" (api.zone). The city is the server's
+// zone_city (the UN city of the zone: Geneva for Europe/Zurich), else the
+// IANA name's. Other languages than English name the zone by its offset,
+// as the server does ("UTC−05:00"): the cities are known by English names
+// only, and a page must not name a zone two ways.
 export function zoneName(m, s = m.starts_at) {
   const tz = zoneOf(m.timezone) || "UTC";
   if (tz === "UTC") return "UTC";
   const city = m.zone_city || tz.slice(tz.lastIndexOf("/") + 1).replaceAll("_", " ");
   const d = s ? new Date(s) : new Date();
   if (lang !== "en") {
+    // The offset is written the server's one way whatever the language:
+    // Intl's own names differ ("GMT-5" in Spanish).
     const off = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" })
       .formatToParts(isNaN(d) ? new Date() : d).find((p) => p.type === "timeZoneName")?.value || "GMT";
     return off === "GMT" ? "UTC" : off.replace("GMT", "UTC").replace("-", "−");
   }
-  const abbr = new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "short" })
+  const abbr = new Intl.DateTimeFormat(locale, { timeZone: tz, timeZoneName: "short" })
     .formatToParts(isNaN(d) ? new Date() : d).find((p) => p.type === "timeZoneName")?.value;
-  return abbr ? `${city} time (${abbr})` : `${city} time`;
+  return abbr ? t("api.zone", { City: city, Abbr: abbr }) : t("api.zone_city", { City: city });
 }
 
 // meetingDates shows meeting m's days in its zone, with the zone named:
@@ -287,9 +282,22 @@ export function showFieldErrors(form, fields) {
   return { unmatched, first };
 }
 
-// labelFor turns an API field key into words ("organization.country" →
-// "organization country").
-export function labelFor(key) { return key.replace(/[._]/g, " "); }
+// fieldLabels are the catalogue's names of the fields a participant's
+// form sends, by their API key.
+const fieldLabels = {
+  name: "field.name", email: "field.email", job_title: "field.job_title", language: "field.language",
+  consent: "field.consent", consent_version: "field.consent_version", organization: "field.organization",
+  "organization.name": "field.org_name", "organization.acronym": "field.acronym", "organization.type": "field.type",
+  "organization.country": "field.country", "organization.website": "field.website",
+  "organization.ecosoc_status": "field.ecosoc", "organization.description": "field.org_description",
+};
+
+// labelFor names an API field key in the page's language; a key the
+// catalogue does not name (a staff form's) is shown as its words
+// ("signature.titles" → "signature titles").
+export function labelFor(key) {
+  return key in fieldLabels ? t(fieldLabels[key]) : key.replace(/[._]/g, " ");
+}
 
 // say writes a message into a live region (role="status" or "alert");
 // kind picks the notice style: "", "success", "error", "warning".
@@ -308,8 +316,8 @@ export function showError(region, err, form) {
     ({ first, unmatched } = showFieldErrors(form, err.fields));
   }
   const msg = err instanceof ApiError ? err.message : t("error.generic", { Error: err });
-  const extra = unmatched.map(([k, v]) => labelFor(k) + ": " + v);
-  say(region, extra.length ? el("div", {}, el("p", { text: msg }), el("ul", {}, extra.map((t) => el("li", { text: t })))) : msg, "error");
+  const extra = unmatched.map(([k, v]) => t("api.field_error", { Field: labelFor(k), Message: v }));
+  say(region, extra.length ? el("div", {}, el("p", { text: msg }), el("ul", {}, extra.map((line) => el("li", { text: line })))) : msg, "error");
   if (first) first.focus();
   else { region.tabIndex = -1; region.focus(); }
 }

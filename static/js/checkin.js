@@ -10,6 +10,7 @@
 // checked-in participants over approved ones follows their work by
 // asking GET …/attendance every few seconds (and after each check-in).
 import { $, api, ApiError, el, meetingTime, replace, say, setCSRF, staffSession } from "./api.js";
+import { locale, n, t } from "./i18n.js";
 import { typeLabel } from "./vocabulary.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
@@ -21,6 +22,8 @@ let shown = null;        // the registration on the answer screen, for undo
 let busy = false;        // a check-in is on its way: scans wait
 let lastScan = { code: "", at: 0 };
 const countEvery = 4000; // ms between counts while the page is open
+const searchLimit = 20;  // names a search shows at most
+const numbers = new Intl.NumberFormat(locale);
 
 // ---- the answer -----------------------------------------------------------
 
@@ -63,7 +66,7 @@ $("#answer-undo").addEventListener("click", async () => {
     const out = await api("DELETE", `${base}/checkins/${r.id}`);
     showCount(out.counts);
     closeAnswer();
-    say(message, `The check-in of ${r.name} was undone.`, "success");
+    say(message, t("checkin.undone", { Name: r.name }), "success");
   } catch (err) {
     closeAnswer();
     say(message, err.message, "error");
@@ -81,15 +84,15 @@ async function checkIn(body) {
     showCount(out.counts);
     const r = out.registration;
     if (out.first) {
-      showAnswer("ok", "Welcome", r, "Checked in.");
+      showAnswer("ok", t("checkin.welcome"), r, t("checkin.done"));
     } else {
-      showAnswer("again", "Already checked in", r, `First checked in ${meetingTime(meeting, r.checked_in_at)}.`);
+      showAnswer("again", t("checkin.already"), r, t("checkin.first_at", { Time: meetingTime(meeting, r.checked_in_at) }));
     }
   } catch (err) {
-    if (err instanceof ApiError && err.status === 409) showAnswer("refused", "Not admitted", null, err.message);
-    else if (err instanceof ApiError && err.status === 404) showAnswer("refused", "Unknown code", null, "No participant of this meeting has this code.");
-    else if (err instanceof ApiError && err.status === 422) { busy = false; say(message, "Type the code printed under the QR code.", "error"); }
-    else showAnswer("refused", "Not checked in", null, err.message);
+    if (err instanceof ApiError && err.status === 409) showAnswer("refused", t("checkin.not_admitted"), null, err.message);
+    else if (err instanceof ApiError && err.status === 404) showAnswer("refused", t("checkin.unknown_code"), null, t("checkin.no_such_code"));
+    else if (err instanceof ApiError && err.status === 422) { busy = false; say(message, t("checkin.type_code"), "error"); }
+    else showAnswer("refused", t("checkin.not_checked_in"), null, err.message);
   }
 }
 
@@ -113,12 +116,12 @@ $("#code-form").addEventListener("submit", (ev) => {
 $("#search-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const q = $("#q").value.trim();
-  if (q.length < 2) { replace($("#search-status"), "Type at least two letters."); return; }
-  replace($("#search-status"), "Searching…");
+  if (q.length < 2) { replace($("#search-status"), t("checkin.too_short")); return; }
+  replace($("#search-status"), t("checkin.searching"));
   try {
-    const { registrations } = await api("GET", `${base}/registrations?limit=20&q=${encodeURIComponent(q)}`);
+    const { registrations } = await api("GET", `${base}/registrations?limit=${searchLimit}&q=${encodeURIComponent(q)}`);
     const regs = registrations || [];
-    replace($("#search-status"), regs.length ? `${regs.length === 20 ? "The first 20" : regs.length} found.` : "Nobody found.");
+    replace($("#search-status"), regs.length === searchLimit ? t("checkin.found_first", { Count: numbers.format(regs.length) }) : regs.length ? n("checkin.found", regs.length) : t("checkin.nobody"));
     replace($("#results"), regs.map(resultRow));
   } catch (err) {
     replace($("#search-status"), err.message);
@@ -126,18 +129,18 @@ $("#search-form").addEventListener("submit", async (ev) => {
 });
 
 function resultRow(r) {
-  const state = r.status !== "approved" ? ` (${r.status})` : r.checked_in_at ? " (checked in)" : "";
+  const state = r.status !== "approved" ? t(`status.${r.status}`) : r.checked_in_at ? t("checkin.state_checked_in") : "";
   return el("li", { "data-id": r.id },
-    el("div", { class: "who" }, r.name + state, el("span", { text: orgLine(r) })),
+    el("div", { class: "who" }, r.name, state && ` (${state})`, el("span", { text: orgLine(r) })),
     el("button", { type: "button", class: "small", onclick: () => checkIn({ registration_id: r.id }) },
-      "Check in", el("span", { class: "visually-hidden", text: ` ${r.name}` })));
+      t("checkin.check_in"), el("span", { class: "visually-hidden", text: ` ${r.name}` })));
 }
 
 // ---- the count --------------------------------------------------------------
 
 function showCount(c) {
   if (!c) return;
-  replace($("#door-count"), `${c.checked_in} of ${c.approved} checked in`);
+  replace($("#door-count"), t("checkin.count", { Count: numbers.format(c.checked_in), Approved: numbers.format(c.approved) }));
 }
 
 async function count() {
@@ -159,7 +162,7 @@ async function startCamera() {
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
   } catch (err) {
-    say(message, "The camera could not be opened: type the code or search by name instead.", "error");
+    say(message, t("checkin.no_camera"), "error");
     return;
   }
   video.srcObject = stream;
@@ -186,7 +189,7 @@ async function startCamera() {
 
 function stopCamera() {
   scanning = false;
-  if (stream) for (const t of stream.getTracks()) t.stop();
+  if (stream) for (const track of stream.getTracks()) track.stop();
   stream = null;
   $("#scan-video").hidden = true;
   $("#scan-start").hidden = false;
@@ -201,7 +204,7 @@ $("#scan-stop").addEventListener("click", stopCamera);
 async function begin(me) {
   if (!["registrar", "admin"].includes(me.user.role)) {
     $("#door").hidden = false;
-    say(message, `You are logged in as ${me.user.role}; checking participants in needs a registrar or admin account.`, "error");
+    say(message, t("checkin.wrong_role", { Role: t(`staff.role.${me.user.role}`) }), "error");
     for (const f of document.querySelectorAll("#door form, #scan-section")) f.hidden = true;
     return;
   }
@@ -244,7 +247,7 @@ $("#login").addEventListener("submit", async (ev) => {
     $("#login").hidden = true;
     begin(me);
   } catch (err) {
-    say($("#login-error"), err.status === 401 ? "Wrong email or password." : err.message, "error");
+    say($("#login-error"), err.status === 401 ? t("checkin.wrong_login") : err.message, "error");
   }
 });
 
