@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -98,6 +99,12 @@ func Value[T any](t testing.TB, ctx context.Context, a chromedp.Action[T]) T {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
+	if err != nil && strings.Contains(err.Error(), "Cannot find context with specified id") {
+		// chromedp asked a page's script context that Chromium had just
+		// replaced (a navigation's events arriving late on a busy
+		// machine): the action never ran there, so it runs again once.
+		v, err = chromedp.Run(ctx, a)
+	}
 	if err != nil {
 		t.Fatalf("browser: %v", err)
 	}
