@@ -157,7 +157,7 @@ func (f *a11yFixture) pages() []a11yPage {
 		{name: "process", path: "/p/oewg", ready: `document.querySelector("#meetings li")`},
 		{name: "documents", path: "/m/a11y/documents", ready: `!document.querySelector("#documents").hidden && document.querySelector("#documents tbody tr")`},
 		{name: "reset", path: "/reset/" + f.resetToken, staff: true, ready: `document.querySelector("#account").textContent.includes("rap@example.org")`},
-		{name: "console", path: "/m/a11y/console", ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
+		{name: "console", path: "/m/a11y/console", staff: true, ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
 		{name: "notes", path: "/m/a11y/notes", ready: `document.querySelector("button.entry") !== null`},
 		{name: "summary desk", path: "/m/a11y/summary/desk", ready: `document.querySelector("#preview h1") !== null`},
 		{name: "check-in", path: "/m/a11y/checkin", ready: `!document.querySelector("#door").hidden && /\d/.test(document.querySelector("#door-count").textContent)`,
@@ -260,6 +260,8 @@ type pageFit struct {
 func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := browser.New(t)
+	// One login serves every staff page (the session cookie).
+	consoleLogin(t, ctx, f.e, "")
 	browser.FailOnPageErrors(t, ctx)
 	setViewport(t, ctx, 390, 844, true)
 	for _, p := range f.pages() {

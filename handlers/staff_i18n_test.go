@@ -11,6 +11,7 @@ import (
 // Spanish show (from locale/catalogues/staff).
 var staffPages = []struct{ path, fr, es string }{
 	{"/reset/not-a-token", "Définir un nouveau mot de passe", "Establecer una nueva contraseña"},
+	{"/m/m/console", "Orateur suivant", "Siguiente orador"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's
