@@ -158,7 +158,7 @@ func (f *a11yFixture) pages() []a11yPage {
 		{name: "process", path: "/p/oewg", ready: `document.querySelector("#meetings li")`},
 		{name: "documents", path: "/m/a11y/documents", ready: `!document.querySelector("#documents").hidden && document.querySelector("#documents tbody tr")`},
 		{name: "reset", path: "/reset/" + f.resetToken, staff: true, ready: `document.querySelector("#account").textContent.includes("rap@example.org")`},
-		{name: "console", path: "/m/a11y/console", ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
+		{name: "console", path: "/m/a11y/console", staff: true, ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
 		{name: "notes", path: "/m/a11y/notes", ready: `document.querySelector("button.entry") !== null`},
 		{name: "summary desk", path: "/m/a11y/summary/desk", ready: `document.querySelector("#preview h1") !== null`},
 		{name: "check-in", path: "/m/a11y/checkin", staff: true, ready: `!document.querySelector("#door").hidden && /\d/.test(document.querySelector("#door-count").textContent)`,

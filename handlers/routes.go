@@ -197,7 +197,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/d/:token/non-objection/:id", noStore, localized("delegation.html", "delegation.title")) // the focal point's page, at one notice
 	app.Get("/m/:slug/link", h.linkPage)                                                              // lost your link?
 	app.Get("/reset/:token", noStore, staffPage("reset.html", "reset.title"))                         // a staff member's one-time link
-	app.Get("/m/:slug/console", page("console.html"))
+	app.Get("/m/:slug/console", staffPage("console.html", "console.title"))
 	app.Get("/m/:slug/screen", h.screenPage)
 	app.Get("/m/:slug/notes", page("notes.html"))
 	app.Get("/m/:slug/checkin", staffPage("checkin.html", "checkin.title")) // registrars at the door

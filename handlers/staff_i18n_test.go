@@ -12,6 +12,7 @@ import (
 var staffPages = []struct{ path, fr, es string }{
 	{"/reset/not-a-token", "Définir un nouveau mot de passe", "Establecer una nueva contraseña"},
 	{"/m/m/checkin", "Rechercher par nom ou organisation", "Buscar por nombre u organización"},
+	{"/m/m/console", "Orateur suivant", "Siguiente orador"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's

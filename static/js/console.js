@@ -8,6 +8,7 @@ import {
 } from "./livestate.js";
 import { categories, groupLabel, typeLabel } from "./vocabulary.js";
 import { accountBar } from "./staff.js";
+import { locale, parts, t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const $ = (id) => document.getElementById(id);
@@ -17,6 +18,7 @@ let selected = null; // the agenda item shown; follows the current item
 let lastCurrent = undefined;
 let participants = []; // approved registrations for the add form
 let canRun = false; // a moderator or admin runs the list; a rapporteur only watches
+const numbers = new Intl.NumberFormat(locale);
 
 async function getJSON(path) {
   const res = await fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" });
@@ -26,8 +28,9 @@ async function getJSON(path) {
 }
 
 async function main() {
+  for (const button of [$("extend30"), $("extend60")]) button.textContent = extension(Number(button.dataset.seconds));
   fetch(`/api/meetings/${encodeURIComponent(slug)}`).then((r) => r.ok ? r.json() : null).then((m) => {
-    if (m) { $("meeting-title").textContent = `· ${m.title}`; document.title = `Console · ${m.title}`; }
+    if (m) { $("meeting-title").textContent = `· ${m.title}`; document.title = t("console.doc_title", { Title: m.title }); }
   });
   let me = null;
   try { me = await getJSON("/api/me"); } catch (err) { if (err.status !== 401) { say(err.message); } }
@@ -37,7 +40,7 @@ async function main() {
 
 function showLogin() {
   $("login").hidden = false;
-  $("connection").textContent = "Not logged in";
+  $("connection").textContent = t("console.not_logged_in");
   $("login-email").focus();
   $("login").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -49,7 +52,7 @@ function showLogin() {
     }).catch(() => null);
     const body = res ? await res.json().catch(() => null) : null;
     if (!res || !res.ok) {
-      $("login-error").textContent = (body && body.error) || "The server cannot be reached.";
+      $("login-error").textContent = (body && body.error) || t("error.unreachable");
       return;
     }
     $("login").hidden = true;
@@ -64,7 +67,7 @@ function begin(me) {
   for (const n of document.querySelectorAll(".run-only")) n.hidden = !canRun;
   if (!canRun) {
     $("main").hidden = false;
-    say(`You are logged in as ${me.user.role}: you can follow the list; running it needs a moderator or admin account.`);
+    say(t("console.watch_only", { Role: t(`staff.role.${me.user.role}`) }));
   }
   $("main").hidden = false;
   conn = new LiveConnection(slug, {
@@ -87,7 +90,7 @@ async function loadParticipants() {
     $("participants").replaceChildren(...participants.map((r) => h("option", { value: optionText(r) })));
   } catch {
     participants = [];
-    $("add-hint").textContent = "The list of participants is not available; type a registration number instead.";
+    $("add-hint").textContent = t("console.participants_unavailable");
   }
 }
 
@@ -124,20 +127,21 @@ function render() {
   if (sel.dataset.key !== key) {
     sel.dataset.key = key;
     sel.replaceChildren(...state.items.map((i) => h("option", { value: i.id, selected: i.id === selected },
-      `${i.title}${i.id === state.current_item_id ? " (current)" : ""}`)));
+      i.id === state.current_item_id ? t("console.current_item", { Title: i.title }) : i.title)));
   }
   const it = item();
   $("set-current").disabled = !it || it.id === state.current_item_id;
-  $("item-state").textContent = it ? (it.closed ? "The list is closed: only points of order are taken." : "The list is open.") : "No agenda items yet.";
-  $("close-list").textContent = it && it.closed ? "Reopen the list" : "Close the list";
+  $("item-state").textContent = it ? t(it.closed ? "floor.closed" : "console.list_open") : t("floor.no_item");
+  $("close-list").textContent = t(it && it.closed ? "console.reopen_list" : "console.close_list");
 
   const sp = speaking(state);
-  const name = sp ? sp.entry.name : "Nobody";
+  const name = sp ? sp.entry.name : t("floor.nobody");
   if ($("now-name").textContent !== name) {
     $("now-name").textContent = name;
-    $("now-org").textContent = sp ? `${sp.entry.organization} · ${kindLabel(sp.entry.kind)}${sp.item.id !== selected ? ` · on “${sp.item.title}”` : ""}` : "";
+    $("now-org").textContent = sp ? [sp.entry.organization, kindLabel(sp.entry.kind),
+      sp.item.id !== selected ? t("console.on_item", { Title: sp.item.title }) : null].filter(Boolean).join(" · ") : "";
   }
-  $("pause").firstChild.textContent = sp && sp.item.timer && sp.item.timer.paused_at ? "Resume " : "Pause ";
+  $("pause").firstChild.textContent = `${t(sp && sp.item.timer && sp.item.timer.paused_at ? "console.resume" : "console.pause")} `;
   for (const id of ["pause", "stop", "extend30", "extend60"]) $(id).disabled = !sp;
 
   renderQueue(it);
@@ -157,10 +161,10 @@ function renderQueue(it) {
         h("bdi", { class: "queue-org", text: e.organization })),
       h("span", { class: `badge kind-${e.kind}`, text: kindLabel(e.kind) }),
       !canRun ? null : h("span", { class: "queue-buttons" },
-        h("button", { type: "button", class: "small secondary", "aria-label": `Move ${e.name} up`, "data-focus-key": `up-${e.id}`, disabled: i === 0, onclick: () => move(e.id, -1) }, "Up"),
-        h("button", { type: "button", class: "small secondary", "aria-label": `Move ${e.name} down`, "data-focus-key": `down-${e.id}`, disabled: i === list.length - 1, onclick: () => move(e.id, 1) }, "Down"),
-        h("button", { type: "button", class: "small", "aria-label": `Give the floor to ${e.name}`, "data-focus-key": `start-${e.id}`, onclick: () => run("start", { speaker_id: e.id }) }, "Give the floor"),
-        h("button", { type: "button", class: "small danger", "aria-label": `Remove ${e.name}`, "data-focus-key": `remove-${e.id}`, onclick: () => run("remove_speaker", { speaker_id: e.id }) }, "Remove")));
+        h("button", { type: "button", class: "small secondary", "aria-label": t("console.move_up", { Name: e.name }), "data-focus-key": `up-${e.id}`, disabled: i === 0, onclick: () => move(e.id, -1) }, t("console.up")),
+        h("button", { type: "button", class: "small secondary", "aria-label": t("console.move_down", { Name: e.name }), "data-focus-key": `down-${e.id}`, disabled: i === list.length - 1, onclick: () => move(e.id, 1) }, t("console.down")),
+        h("button", { type: "button", class: "small", "aria-label": t("console.give_floor_to", { Name: e.name }), "data-focus-key": `start-${e.id}`, onclick: () => run("start", { speaker_id: e.id }) }, t("console.give_floor")),
+        h("button", { type: "button", class: "small danger", "aria-label": t("console.remove_name", { Name: e.name }), "data-focus-key": `remove-${e.id}`, onclick: () => run("remove_speaker", { speaker_id: e.id }) }, t("console.remove"))));
     li.addEventListener("dragstart", (ev) => { ev.dataTransfer.setData("text/plain", String(e.id)); li.classList.add("dragging"); });
     li.addEventListener("dragend", () => li.classList.remove("dragging"));
     li.addEventListener("dragover", (ev) => { ev.preventDefault(); li.classList.add("drop-target"); });
@@ -173,7 +177,7 @@ function renderQueue(it) {
     });
     return li;
   });
-  if (!rows.length) rows.push(h("li", { class: "empty", text: "Nobody is waiting." }));
+  if (!rows.length) rows.push(h("li", { class: "empty", text: t("screen.nobody") }));
   $("queue").replaceChildren(...rows);
   if (focusedID) {
     const again = document.querySelector(`[data-focus-key="${focusedID}"]`);
@@ -186,20 +190,20 @@ function renderQueue(it) {
 function renderHistory(it) {
   const done = it ? it.speakers.filter((e) => e.state === "done") : [];
   $("history").replaceChildren(...done.map((e) => h("li", {},
-    h("bdi", { text: e.name }), " (", h("bdi", { text: e.organization }), `) — spoke ${clock(e.spoken_ms)}`)));
+    ...parts("console.spoke", { Name: h("bdi", { text: e.name }), Org: h("bdi", { text: e.organization }), Time: clock(e.spoken_ms) }))));
 }
 
 function renderBalance() {
   const b = state.balance || {};
-  const order = categories.map((t) => t.key); // States first, in the order of precedence
-  const rank = (t) => (order.includes(t) ? order.indexOf(t) : order.length);
+  const order = categories.map((c) => c.key); // States first, in the order of precedence
+  const rank = (type) => (order.includes(type) ? order.indexOf(type) : order.length);
   const types = Object.keys(b).sort((x, y) => rank(x) - rank(y));
-  const maxS = Math.max(1, ...types.map((t) => b[t].statements));
-  const maxT = Math.max(1, ...types.map((t) => b[t].speaking_ms));
-  $("balance").tBodies[0].replaceChildren(...types.map((t) => h("tr", {},
-    h("th", { scope: "row", text: groupLabel(t) }),
-    h("td", {}, h("meter", { min: 0, max: maxS, value: b[t].statements, "aria-label": `${groupLabel(t)}: statements` }), ` ${b[t].statements}`),
-    h("td", {}, h("meter", { min: 0, max: maxT, value: b[t].speaking_ms, "aria-label": `${groupLabel(t)}: speaking time` }), ` ${clock(b[t].speaking_ms)}`))));
+  const maxS = Math.max(1, ...types.map((type) => b[type].statements));
+  const maxT = Math.max(1, ...types.map((type) => b[type].speaking_ms));
+  $("balance").tBodies[0].replaceChildren(...types.map((type) => h("tr", {},
+    h("th", { scope: "row", text: groupLabel(type) }),
+    h("td", {}, h("meter", { min: 0, max: maxS, value: b[type].statements, "aria-label": t("console.meter_statements", { Group: groupLabel(type) }) }), ` ${numbers.format(b[type].statements)}`),
+    h("td", {}, h("meter", { min: 0, max: maxT, value: b[type].speaking_ms, "aria-label": t("console.meter_time", { Group: groupLabel(type) }) }), ` ${clock(b[type].speaking_ms)}`))));
 }
 
 let countdown = null;
@@ -243,6 +247,13 @@ function pauseOrResume() {
   run(sp.item.timer && sp.item.timer.paused_at ? "resume" : "pause", { speaker_id: sp.entry.id });
 }
 
+// extension writes "+30 s", "+1 min" as the page's language abbreviates
+// its units (Intl knows them; a catalogue would repeat them).
+function extension(seconds) {
+  const unit = seconds % 60 === 0 ? { unit: "minute", value: seconds / 60 } : { unit: "second", value: seconds };
+  return new Intl.NumberFormat(locale, { style: "unit", unit: unit.unit, unitDisplay: "short", signDisplay: "always" }).format(unit.value);
+}
+
 function wire() {
   $("item-select").addEventListener("change", (ev) => { selected = Number(ev.target.value); render(); });
   $("set-current").addEventListener("click", () => { if (item()) run("set_current", { item_id: item().id }); });
@@ -250,8 +261,10 @@ function wire() {
   $("next").addEventListener("click", next);
   $("pause").addEventListener("click", pauseOrResume);
   $("stop").addEventListener("click", () => { const sp = speaking(state); if (sp) run("stop", { speaker_id: sp.entry.id }); });
-  $("extend30").addEventListener("click", () => { const sp = speaking(state); if (sp) run("extend", { speaker_id: sp.entry.id, seconds: 30 }); });
-  $("extend60").addEventListener("click", () => { const sp = speaking(state); if (sp) run("extend", { speaker_id: sp.entry.id, seconds: 60 }); });
+  for (const button of [$("extend30"), $("extend60")]) {
+    const seconds = Number(button.dataset.seconds);
+    button.addEventListener("click", () => { const sp = speaking(state); if (sp) run("extend", { speaker_id: sp.entry.id, seconds }); });
+  }
   $("suggest").addEventListener("click", suggest);
   $("add-form").addEventListener("submit", add);
   document.addEventListener("keydown", (ev) => {
@@ -270,11 +283,11 @@ async function suggest() {
   const box = $("suggestion");
   try {
     const res = await getJSON(`/api/meetings/${encodeURIComponent(slug)}/agenda/${it.id}/suggest`);
-    if (!res.speaker) { box.replaceChildren("Nobody is waiting."); return; }
+    if (!res.speaker) { box.replaceChildren(t("screen.nobody")); return; }
     const e = res.speaker;
     box.replaceChildren(
-      h("span", {}, "Suggested next: ", h("strong", { text: e.name }), ` (${e.organization}, ${typeLabel(e.stakeholder_type)}) — their group has had the least of the floor so far. `),
-      h("button", { type: "button", class: "small", id: "suggest-start", onclick: () => { box.replaceChildren(); run("start", { speaker_id: e.id }); } }, `Give the floor to ${e.name}`));
+      h("span", {}, ...parts("console.suggested", { Name: h("strong", { text: e.name }), Org: e.organization, Type: typeLabel(e.stakeholder_type) }), " "),
+      h("button", { type: "button", class: "small", id: "suggest-start", onclick: () => { box.replaceChildren(); run("start", { speaker_id: e.id }); } }, t("console.give_floor_to", { Name: e.name })));
   } catch (err) {
     box.replaceChildren(err.message);
   }
@@ -292,12 +305,12 @@ async function add(ev) {
     const hits = participants.filter((r) => r.name.toLowerCase() === text.toLowerCase());
     if (hits.length === 1) id = hits[0].id;
   }
-  if (!id) { say("Pick a participant from the suggestions (or type a registration number)."); return; }
+  if (!id) { say(t("console.pick_participant")); return; }
   const kind = $("add-kind").value;
   const fields = { item_id: it.id, registration_id: id, kind };
   if (kind === "reply") {
     const sp = speaking(state);
-    if (!sp || sp.item.id !== it.id) { say("A reply answers the speaker: nobody is speaking on this item."); return; }
+    if (!sp || sp.item.id !== it.id) { say(t("console.reply_nobody")); return; }
     fields.reply_to = sp.entry.id;
   }
   if (await run("add_speaker", fields)) {
