@@ -99,7 +99,10 @@ func TestNonEnglishParticipantMessagesAreTranslated(t *testing.T) {
 	same := map[string]bool{"date.day": true, "date.with_zone": true, "summary.documents": true, "nav.programme": true, "meeting.dates": true,
 		// UN documents in Arabic, Chinese and Russian keep "Distr.: General";
 		// French and Spanish write some words as English does.
-		"summary.distr": true, "summary.introduction": true, "summary.col_interventions": true, "summary.total": true}
+		"summary.distr": true,
+		// The order of a clause's subject and verb: French, Spanish,
+		// Russian and Arabic put them as English does.
+		"summary.clause": true, "summary.introduction": true, "summary.col_interventions": true, "summary.total": true}
 	for _, code := range Codes {
 		if code == Default {
 			continue
