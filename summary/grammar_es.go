@@ -122,6 +122,10 @@ func reportedSpanish(p *point) (verb, obj string) {
 			return "note", "que " + spanishMid(text)
 		}
 	}
+	if p.note {
+		// A note is a sentence, never a topic to call for: it is quoted.
+		return "quoted", quoteIn("es", p.text)
+	}
 	return "topic", spanishMid(text)
 }
 

@@ -205,6 +205,10 @@ func reportedFrench(p *point) (verb, obj string) {
 			return "note", frenchQue(frenchMid(text))
 		}
 	}
+	if p.note {
+		// A note is a sentence, never a topic to call for: it is quoted.
+		return "quoted", quoteIn("fr", p.text)
+	}
 	return "topic", frenchMid(text)
 }
 
