@@ -546,9 +546,23 @@ func (d *drafter) annexProgramme() {
 	d.linef("| %s | %s | %s |", d.t("summary.col_no"), d.t("programme.time"), d.t("summary.col_item"))
 	d.line("| ---: | --- | --- |")
 	for i, it := range d.r.Items {
-		d.linef("| %d | %s | %s |", i+1, Escape(Slot(it.StartsAt, it.EndsAt, d.r.Timezone)), Escape(it.Title))
+		d.linef("| %d | %s | %s |", i+1, Escape(d.slot(it.StartsAt, it.EndsAt)), Escape(it.Title))
 	}
 	d.line("")
+}
+
+// slot is Slot in the meeting's language: "2 décembre 2019, 10:00–13:00".
+func (d *drafter) slot(start, end *time.Time) string {
+	if d.english() || start == nil || end == nil {
+		return Slot(start, end, d.r.Timezone)
+	}
+	loc := location(d.r.Timezone)
+	s, e := start.In(loc), end.In(loc)
+	from := locale.Day(d.r.lang(), s) + ", " + locale.Clock(s)
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return from + "–" + locale.Clock(e)
+	}
+	return from + " – " + locale.Day(d.r.lang(), e) + ", " + locale.Clock(e)
 }
 
 // Slot shows an agenda item's slot in the meeting's time zone: "2

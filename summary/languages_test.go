@@ -61,6 +61,13 @@ func TestFrenchSummarySaysItsSentencesInFrench(t *testing.T) {
 			t.Errorf("French draft lacks %q:\n%s", want, md)
 		}
 	}
+	// The programme's slots are dated in French too.
+	r := meetingIn("fr", models.AttributionChathamHouse)
+	from, to := r.StartsAt, r.StartsAt.Add(3*time.Hour)
+	r.Items[0].StartsAt, r.Items[0].EndsAt = &from, &to
+	if want := "| 1 | 2 décembre 2019, 16:00–19:00 | Menaces |"; !strings.Contains(Draft(r), want) {
+		t.Errorf("French programme lacks %q", want)
+	}
 	att := Draft(meetingIn("fr", models.AttributionAttributed))
 	if want := "les représentants de Zeta Droits (Kenya) et d'Université de Genève (Suisse) ont appelé à renforcer"; !strings.Contains(att, want) {
 		t.Errorf("attributed French draft lacks %q:\n%s", want, att)
