@@ -52,8 +52,8 @@ type drafter struct {
 func (d *drafter) line(s string) { d.b.WriteString(s); d.b.WriteString("\n") }
 
 // t is a fixed phrase of the summary in the meeting's language (the
-// catalogues' summary.* messages). The sentences the grammar builds
-// (grammar.go) are English whatever the language: see the README.
+// catalogues' summary.* messages). The sentences the grammar builds are
+// English's in grammar.go, the other languages' in phrasing.go.
 func (d *drafter) t(id string, args ...any) string { return locale.T(d.r.lang(), id, args...) }
 
 // group names the participants of category key together, in the
@@ -118,6 +118,10 @@ func (d *drafter) heading() {
 	d.linef("**%s**", Escape(r.Title))
 	d.line("")
 	where := Dates(r.StartsAt, r.EndsAt, r.Timezone)
+	if !d.english() {
+		loc := location(r.Timezone)
+		where = Capitalize(locale.Days(r.lang(), r.StartsAt.In(loc), r.EndsAt.In(loc)))
+	}
 	if strings.TrimSpace(r.Venue) != "" {
 		where += ", " + Escape(r.Venue)
 	}
@@ -169,6 +173,11 @@ func (d *drafter) introduction() {
 	r := d.r
 	d.line("## " + d.t("summary.introduction"))
 	d.line("")
+	if !d.english() {
+		d.introductionIn()
+		d.numbered(d.t(map[bool]string{true: "summary.chatham", false: "summary.attributed"}[r.chathamHouse()]))
+		return
+	}
 	s := Capitalize(d.titleAndBody())
 	s += " was held"
 	if strings.TrimSpace(r.Venue) != "" {
@@ -242,6 +251,13 @@ func (d *drafter) item(n int, it Item) {
 	d.line("")
 	if len(it.Interventions) == 0 {
 		d.numbered(d.t("summary.no_interventions"))
+		return
+	}
+	if !d.english() {
+		d.numbered(d.tookTheFloorIn(it))
+		for _, th := range themesOf(it) {
+			d.numbered(d.themeParagraphIn(th))
+		}
 		return
 	}
 	d.numbered(d.tookTheFloor(it))
@@ -530,9 +546,23 @@ func (d *drafter) annexProgramme() {
 	d.linef("| %s | %s | %s |", d.t("summary.col_no"), d.t("programme.time"), d.t("summary.col_item"))
 	d.line("| ---: | --- | --- |")
 	for i, it := range d.r.Items {
-		d.linef("| %d | %s | %s |", i+1, Escape(Slot(it.StartsAt, it.EndsAt, d.r.Timezone)), Escape(it.Title))
+		d.linef("| %d | %s | %s |", i+1, Escape(d.slot(it.StartsAt, it.EndsAt)), Escape(it.Title))
 	}
 	d.line("")
+}
+
+// slot is Slot in the meeting's language: "2 décembre 2019, 10:00–13:00".
+func (d *drafter) slot(start, end *time.Time) string {
+	if d.english() || start == nil || end == nil {
+		return Slot(start, end, d.r.Timezone)
+	}
+	loc := location(d.r.Timezone)
+	s, e := start.In(loc), end.In(loc)
+	from := locale.Day(d.r.lang(), s) + ", " + locale.Clock(s)
+	if s.YearDay() == e.YearDay() && s.Year() == e.Year() {
+		return from + "–" + locale.Clock(e)
+	}
+	return from + " – " + locale.Day(d.r.lang(), e) + ", " + locale.Clock(e)
 }
 
 // Slot shows an agenda item's slot in the meeting's time zone: "2
