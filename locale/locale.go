@@ -80,8 +80,7 @@ func init() {
 			panic(err)
 		}
 		raw[code] = m
-		compact, _ := json.Marshal(m)
-		rawJSON[code] = compact
+		rawJSON[code], _ = json.Marshal(forScripts(m))
 		localizers[code] = i18n.NewLocalizer(bundle, code)
 		supported = append(supported, tags[code])
 	}
@@ -106,10 +105,37 @@ func init() {
 		for id, v := range m {
 			both[id] = v
 		}
-		staffJSON[code], _ = json.Marshal(both)
+		staffJSON[code], _ = json.Marshal(forScripts(both))
 	}
 	// The matcher prefers English when nothing matches: it comes first.
 	matcher = language.NewMatcher(append([]language.Tag{language.English}, supported...))
+}
+
+// serverOnly are the prefixes of the messages only the server writes:
+// the summary's wording, mail, and errors (the API sends them written).
+// Pages' scripts never ask for them, so the catalogue a page embeds
+// leaves them out: they were half its bytes.
+var serverOnly = []string{"summary.", "mail.", "err.", "circ."}
+
+// ForScripts reports whether message id is in the catalogues the pages'
+// scripts read (GET /i18n/…, the copy each page embeds).
+func ForScripts(id string) bool {
+	for _, p := range serverOnly {
+		if strings.HasPrefix(id, p) {
+			return false
+		}
+	}
+	return true
+}
+
+func forScripts(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for id, v := range m {
+		if ForScripts(id) {
+			out[id] = v
+		}
+	}
+	return out
 }
 
 // Supported reports whether code is one of Codes.
@@ -247,7 +273,8 @@ func Tag(code string) language.Tag {
 
 // Catalogue is language code's catalogue as JSON: message id → text, or
 // → {plural form → text} (CLDR's forms: zero, one, two, few, many,
-// other). The pages' scripts read it.
+// other), without the server's own messages (ForScripts). The pages'
+// scripts read it.
 func Catalogue(code string) []byte {
 	if b, ok := rawJSON[code]; ok {
 		return b

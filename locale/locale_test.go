@@ -1,6 +1,7 @@
 package locale
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -280,5 +281,27 @@ func TestAStaffPageInALanguageTheStaffSetLacksIsEnglish(t *testing.T) {
 	}
 	if !strings.Contains(string(StaffCatalogue("ar")), `"`+id+`"`) || !strings.Contains(string(StaffCatalogue("fr")), `"home.title"`) {
 		t.Error("a staff page's catalogue lacks one of the two sets")
+	}
+}
+
+// The catalogue a page embeds is what its scripts ask for, not the
+// server's mail, errors and summary wording.
+func TestThePagesCatalogueLeavesTheServersMessagesOut(t *testing.T) {
+	for _, code := range Codes {
+		var m map[string]any
+		if err := json.Unmarshal(Catalogue(code), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["floor.request"] == nil {
+			t.Errorf("%s: the pages' catalogue lacks floor.request", code)
+		}
+		for id := range m {
+			if !ForScripts(id) {
+				t.Errorf("%s: the pages' catalogue holds the server's %q", code, id)
+			}
+		}
+		if Has(code, "summary.disclaimer") && m["summary.disclaimer"] != nil {
+			t.Errorf("%s: summary wording embedded", code)
+		}
 	}
 }

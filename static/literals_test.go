@@ -207,6 +207,11 @@ func TestEveryMessageTheConvertedFilesUseIsInTheCatalogue(t *testing.T) {
 			if !locale.Has(locale.Default, m[1]) {
 				t.Errorf("%s uses message %q, which the catalogues lack", p, m[1])
 			}
+			// A script reads the catalogue its page embeds, which leaves
+			// the server's own messages out.
+			if strings.HasSuffix(p, ".js") && !locale.ForScripts(m[1]) {
+				t.Errorf("%s uses message %q, which only the server has", p, m[1])
+			}
 		}
 	}
 	goUse := regexp.MustCompile(`(?:\bT\(\w+,\s*|\.T\(|\.N\(|\bt\(|\bsay\("[a-z_.]+",\s*)"([a-z_]+(?:\.[a-z0-9_]+)+)"`)
