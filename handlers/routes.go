@@ -203,10 +203,10 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
 	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
 	app.Get("/m/:slug/summary", h.summaryPage)
-	app.Get("/m/:slug/documents", page("documents.html"))
-	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
-	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
-	app.Get("/favicon.ico", favicon)                    // browsers ask for it on every page
+	app.Get("/m/:slug/documents", localized("documents.html", "summary.documents"))
+	app.Get("/m/:slug/calendar.ics", h.meetingCalendar)             // the agenda's slots, for a calendar
+	app.Get("/p/:slug", localized("process.html", "process.title")) // a process's meetings and summaries
+	app.Get("/favicon.ico", favicon)                                // browsers ask for it on every page
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 

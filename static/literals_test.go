@@ -24,12 +24,12 @@ var (
 		"pages/layout.tmpl", "pages/index.html", "pages/register.tmpl", "pages/registered.tmpl",
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
-		"pages/reset.html",
+		"pages/reset.html", "pages/process.html", "pages/documents.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
-		"js/reset.js", "js/staff.js",
+		"js/reset.js", "js/staff.js", "js/process.js", "js/documents.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )
@@ -92,8 +92,8 @@ var (
 )
 
 // notEnglish are literals of the converted scripts that nobody reads:
-// HTTP headers and names of code.
-var notEnglish = map[string]bool{"Accept": true, "Authorization": true, "Bearer": true, "ApiError": true}
+// HTTP headers, names of code, and the names of formats ("Word").
+var notEnglish = map[string]bool{"Accept": true, "Authorization": true, "Bearer": true, "ApiError": true, "Word": true}
 
 func english(s string) bool {
 	s = strings.TrimSpace(interpolated.ReplaceAllString(s, " "))
