@@ -199,9 +199,9 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/reset/:token", noStore, staffPage("reset.html", "reset.title"))                         // a staff member's one-time link
 	app.Get("/m/:slug/console", page("console.html"))
 	app.Get("/m/:slug/screen", h.screenPage)
-	app.Get("/m/:slug/notes", page("notes.html"))
+	app.Get("/m/:slug/notes", staffPage("notes.html", "notes.title"))
 	app.Get("/m/:slug/checkin", page("checkin.html")) // registrars at the door
-	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
+	app.Get("/m/:slug/summary/desk", staffPage("summary-desk.html", "desk.title"))
 	app.Get("/m/:slug/summary", h.summaryPage)
 	app.Get("/m/:slug/documents", localized("documents.html", "summary.documents"))
 	app.Get("/m/:slug/calendar.ics", h.meetingCalendar)             // the agenda's slots, for a calendar

@@ -11,6 +11,8 @@ import (
 // Spanish show (from locale/catalogues/staff).
 var staffPages = []struct{ path, fr, es string }{
 	{"/reset/not-a-token", "Définir un nouveau mot de passe", "Establecer una nueva contraseña"},
+	{"/m/m/notes", "Points essentiels (un par ligne)", "Puntos clave (uno por línea)"},
+	{"/m/m/summary/desk", "Établir un nouveau projet à partir du compte rendu", "Elaborar un nuevo borrador a partir del acta"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's

@@ -24,19 +24,20 @@ var (
 		"pages/layout.tmpl", "pages/index.html", "pages/register.tmpl", "pages/registered.tmpl",
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
-		"pages/reset.html", "pages/process.html", "pages/documents.html",
+		"pages/reset.html", "pages/process.html", "pages/documents.html", "pages/notes.html", "pages/summary-desk.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
-		"js/reset.js", "js/staff.js", "js/process.js", "js/documents.js",
+		"js/reset.js", "js/staff.js", "js/process.js", "js/documents.js", "js/notes.js", "js/summary-desk.js",
+		"js/summary-common.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )
 
 // notWords are the Latin words a converted page may show in any
 // language: names and formats.
-var notWords = map[string]bool{"Rostrum": true, "PDF": true, "Word": true, "DOCX": true, "Markdown": true, "ics": true}
+var notWords = map[string]bool{"Rostrum": true, "PDF": true, "Word": true, "DOCX": true, "Markdown": true, "HTML": true, "ics": true}
 
 var (
 	action     = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
