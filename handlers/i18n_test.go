@@ -71,7 +71,7 @@ func TestEveryPublicPageOffersTheSixLanguagesAndIsRightToLeftInArabic(t *testing
 	e := testenv.New(t)
 	pagesMeeting(t, e, "m")
 	reg, _ := pagesRegister(t, e, "m", sampleRegistration("grace@example.org"))
-	for _, path := range []string{"/", "/m/m/register", "/m/m/programme", "/m/m/organizations", "/m/m/summary", reg, "/d/not-a-token"} {
+	for _, path := range []string{"/", "/m/m/register", "/m/m/programme", "/m/m/organizations", "/m/m/summary", "/m/m/documents", "/p/any", reg, "/d/not-a-token"} {
 		res := getPage(t, e, path+"?lang=ar", nil)
 		if l, d := langDir(t, res.Body); l != "ar" || d != "rtl" {
 			t.Errorf("%s: lang=%s dir=%s", path, l, d)

@@ -155,12 +155,12 @@ func (f *a11yFixture) pages() []a11yPage {
 		{name: "notice", path: f.noticePath, translated: true, ready: `document.querySelector("#notice-list li[data-org]")`},
 		{name: "screen", path: "/m/a11y/screen", translated: true, ready: `document.querySelector("#speaker-name").textContent.includes("Ana")`},
 		{name: "public summary", path: "/m/a11y/summary", translated: true, ready: `document.querySelector("#downloads") && !document.querySelector("#downloads").hidden`},
-		{name: "process", path: "/p/oewg", ready: `document.querySelector("#meetings li")`},
-		{name: "documents", path: "/m/a11y/documents", ready: `!document.querySelector("#documents").hidden && document.querySelector("#documents tbody tr")`},
+		{name: "process", path: "/p/oewg", translated: true, ready: `document.querySelector("#meetings li")`},
+		{name: "documents", path: "/m/a11y/documents", translated: true, ready: `!document.querySelector("#documents").hidden && document.querySelector("#documents tbody tr")`},
 		{name: "reset", path: "/reset/" + f.resetToken, staff: true, ready: `document.querySelector("#account").textContent.includes("rap@example.org")`},
 		{name: "console", path: "/m/a11y/console", staff: true, ready: `document.querySelector("#now-name").textContent.includes("Ana")`},
-		{name: "notes", path: "/m/a11y/notes", ready: `document.querySelector("button.entry") !== null`},
-		{name: "summary desk", path: "/m/a11y/summary/desk", ready: `document.querySelector("#preview h1") !== null`},
+		{name: "notes", path: "/m/a11y/notes", staff: true, ready: `document.querySelector("button.entry") !== null`},
+		{name: "summary desk", path: "/m/a11y/summary/desk", staff: true, ready: `document.querySelector("#preview h1") !== null`},
 		{name: "check-in", path: "/m/a11y/checkin", staff: true, ready: `!document.querySelector("#door").hidden && /\d/.test(document.querySelector("#door-count").textContent)`,
 			before: func(t *testing.T, ctx context.Context) {
 				// The registrar has searched: the results are on the page.
@@ -256,9 +256,8 @@ type pageFit struct {
 // TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInEveryLanguage:
 // each translated page in Arabic says dir="rtl" and lays its text out
 // right to left; in every language but English (the staff's pages in
-// French), at 390 px, nothing
-// makes the page wider than the phone, and no value of a list of details
-// is squeezed to a few letters a line.
+// French), at 390 px, nothing makes the page wider than the phone, and no
+// value of a list of details is squeezed to a few letters a line.
 func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInEveryLanguage(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := browser.New(t)

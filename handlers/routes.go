@@ -199,14 +199,14 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/reset/:token", noStore, staffPage("reset.html", "reset.title"))                         // a staff member's one-time link
 	app.Get("/m/:slug/console", staffPage("console.html", "console.title"))
 	app.Get("/m/:slug/screen", h.screenPage)
-	app.Get("/m/:slug/notes", page("notes.html"))
+	app.Get("/m/:slug/notes", staffPage("notes.html", "notes.title"))
 	app.Get("/m/:slug/checkin", staffPage("checkin.html", "checkin.title")) // registrars at the door
-	app.Get("/m/:slug/summary/desk", page("summary-desk.html"))
+	app.Get("/m/:slug/summary/desk", staffPage("summary-desk.html", "desk.title"))
 	app.Get("/m/:slug/summary", h.summaryPage)
-	app.Get("/m/:slug/documents", page("documents.html"))
-	app.Get("/m/:slug/calendar.ics", h.meetingCalendar) // the agenda's slots, for a calendar
-	app.Get("/p/:slug", page("process.html"))           // a process's meetings and summaries
-	app.Get("/favicon.ico", favicon)                    // browsers ask for it on every page
+	app.Get("/m/:slug/documents", localized("documents.html", "documents.heading"))
+	app.Get("/m/:slug/calendar.ics", h.meetingCalendar)             // the agenda's slots, for a calendar
+	app.Get("/p/:slug", localized("process.html", "process.title")) // a process's meetings and summaries
+	app.Get("/favicon.ico", favicon)                                // browsers ask for it on every page
 	app.Use("/static", filesystem.New(filesystem.Config{Root: static.HTTP(), MaxAge: 3600}))
 }
 

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"rostrum/internal/testenv"
+	"rostrum/locale"
+	"rostrum/models"
 )
 
 // staffPages are the staff's pages, each with a word its French and
@@ -13,6 +15,8 @@ var staffPages = []struct{ path, fr, es string }{
 	{"/reset/not-a-token", "Définir un nouveau mot de passe", "Establecer una nueva contraseña"},
 	{"/m/m/checkin", "Rechercher par nom ou organisation", "Buscar por nombre u organización"},
 	{"/m/m/console", "Orateur suivant", "Siguiente orador"},
+	{"/m/m/notes", "Points essentiels (un par ligne)", "Puntos clave (uno por línea)"},
+	{"/m/m/summary/desk", "Établir un nouveau projet à partir du compte rendu", "Elaborar un nuevo borrador a partir del acta"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's
@@ -55,5 +59,24 @@ func TestStaffPagesSpeakEnglishFrenchAndSpanish(t *testing.T) {
 	}
 	if res := e.Anon().Do("GET", "/i18n/staff/ar.json", nil); res.Status != 404 {
 		t.Fatalf("staff/ar: %d", res.Status)
+	}
+}
+
+// The desk names each state the API sends (a version's, a circulation's,
+// a recipient's mail's) by a staff message built from it: every state
+// the models define has its words.
+func TestTheDeskHasWordsForEveryStateItShows(t *testing.T) {
+	for prefix, states := range map[string][]string{
+		"desk.state.":             {models.SummaryDraft, models.SummaryApproved, models.SummaryCirculated},
+		"desk.circulation_state.": {models.CirculationScheduled, models.CirculationSent, models.CirculationCancelled},
+		"desk.recipient.":         {models.OutboxPending, models.OutboxSent, models.OutboxFailed},
+	} {
+		for _, s := range states {
+			for _, lang := range locale.StaffCodes {
+				if !locale.Has(lang, prefix+s) {
+					t.Errorf("%s lacks %s%s", lang, prefix, s)
+				}
+			}
+		}
 	}
 }

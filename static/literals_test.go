@@ -24,19 +24,21 @@ var (
 		"pages/layout.tmpl", "pages/index.html", "pages/register.tmpl", "pages/registered.tmpl",
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
-		"pages/reset.html", "pages/checkin.html", "pages/console.html",
+		"pages/reset.html", "pages/checkin.html", "pages/console.html", "pages/process.html", "pages/documents.html",
+		"pages/notes.html", "pages/summary-desk.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
 		"js/reset.js", "js/staff.js", "js/api.js", "js/checkin.js", "js/console.js",
+		"js/process.js", "js/documents.js", "js/notes.js", "js/summary-desk.js", "js/summary-common.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )
 
 // notWords are the Latin words a converted page may show in any
 // language: names and formats.
-var notWords = map[string]bool{"Rostrum": true, "PDF": true, "Word": true, "DOCX": true, "Markdown": true, "ics": true}
+var notWords = map[string]bool{"Rostrum": true, "PDF": true, "Word": true, "DOCX": true, "Markdown": true, "HTML": true, "ics": true}
 
 var (
 	action     = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
@@ -92,8 +94,8 @@ var (
 )
 
 // notEnglish are literals of the converted scripts that nobody reads:
-// HTTP headers, names of code and of keys.
-var notEnglish = map[string]bool{"Accept": true, "Authorization": true, "Bearer": true, "ApiError": true, "Escape": true}
+// HTTP headers, names of code and of keys, and the names of formats ("Word").
+var notEnglish = map[string]bool{"Accept": true, "Authorization": true, "Bearer": true, "ApiError": true, "Escape": true, "Word": true}
 
 func english(s string) bool {
 	s = strings.TrimSpace(interpolated.ReplaceAllString(s, " "))

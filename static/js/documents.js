@@ -2,29 +2,39 @@
 // the secretariat also sees the unpublished ones, adds documents and
 // publishes them.
 import { api, el, replace, $, staffSession, upload, say, showError, clearFieldErrors } from "./api.js";
+import { locale, n, t } from "./i18n.js";
 
 const slug = decodeURIComponent(location.pathname.split("/")[2] || "");
 const base = `/api/meetings/${encodeURIComponent(slug)}`;
-const languages = { ar: "Arabic", zh: "Chinese", en: "English", fr: "French", ru: "Russian", es: "Spanish" };
 let admin = false;
 
-function size(n) {
-  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`;
+// A document's language by name ("French"), in the page's language.
+const languageNames = new Intl.DisplayNames([locale], { type: "language" });
+const languageName = (code) => { try { return languageNames.of(code) || code; } catch { return code; } };
+
+// size is a file's size as the page's language writes it ("1.2 MB", "1,2 Mo").
+const megabytes = new Intl.NumberFormat(locale, { style: "unit", unit: "megabyte", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const kilobytes = new Intl.NumberFormat(locale, { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 });
+// "PDF, 1.2 MB", with the language's comma.
+const formatAndSize = new Intl.ListFormat(locale, { type: "unit", style: "short" });
+function size(bytes) {
+  return bytes >= 1 << 20 ? megabytes.format(bytes / (1 << 20)) : kilobytes.format(Math.max(1, Math.round(bytes / 1024)));
 }
 
 async function show() {
   const { documents } = await api("GET", `${base}/documents`);
   const rows = documents.map((d) => el("tr", {},
     el("td", { text: d.symbol || "—" }),
-    el("td", {}, d.title, d.published ? "" : el("span", { class: "badge pending", text: " unpublished" })),
-    el("td", { text: languages[d.language] || d.language }),
+    el("td", {}, d.title, d.published ? "" : el("span", { class: "badge pending", text: ` ${t("documents.unpublished")}` })),
+    el("td", { text: languageName(d.language) }),
     el("td", {},
-      el("a", { href: `${base}/documents/${d.id}/file`, text: `${d.content_type === "application/pdf" ? "PDF" : "Word"}, ${size(d.size)}` }),
-      admin && !d.published ? el("button", { type: "button", onclick: () => publish(d), text: "Publish", "aria-label": `Publish ${d.title}` }) : ""),
+      el("a", { href: `${base}/documents/${d.id}/file`, text: formatAndSize.format([d.content_type === "application/pdf" ? "PDF" : "Word", size(d.size)]) }),
+      admin && !d.published ? el("button", { type: "button", onclick: () => publish(d), text: t("documents.publish"), "aria-label": t("documents.publish_named", { Title: d.title }) }) : ""),
   ));
   replace($("#documents tbody"), rows);
   $("#documents").hidden = documents.length === 0;
-  say($("#status"), documents.length ? `${documents.length} document${documents.length === 1 ? "" : "s"}.` : "No documents have been published yet.");
+  $("#documents-wrap").hidden = documents.length === 0;
+  say($("#status"), documents.length ? n("documents.count", documents.length) : t("documents.none"));
 }
 
 async function publish(d) {
@@ -37,8 +47,8 @@ async function publish(d) {
 async function start() {
   try {
     const m = await api("GET", base);
-    $("#title").textContent = `Documents · ${m.title}`;
-    document.title = `Documents · ${m.title} · Rostrum`;
+    $("#title").textContent = `${t("documents.heading")} · ${m.title}`;
+    document.title = `${t("documents.heading")} · ${m.title} · Rostrum`;
   } catch { /* the list says what is wrong */ }
   const me = await staffSession().catch(() => null);
   admin = !!(me && me.user && me.user.role === "admin");
@@ -49,7 +59,7 @@ async function start() {
     clearFieldErrors(form);
     try {
       const d = await upload(`${base}/documents`, new FormData(form));
-      say($("#upload-msg"), `Uploaded “${d.title}”. Publish it when it is ready.`, "ok");
+      say($("#upload-msg"), t("documents.uploaded", { Title: d.title }), "ok");
       form.reset();
       await show();
     } catch (err) { showError($("#upload-msg"), err, form); }
@@ -57,4 +67,4 @@ async function start() {
   await show();
 }
 
-start().catch((err) => say($("#status"), `The documents could not be loaded: ${err.message}`, "error"));
+start().catch((err) => say($("#status"), t("documents.load_failed", { Error: err.message }), "error"));

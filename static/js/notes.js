@@ -6,6 +6,7 @@ import { accountBar } from './staff.js';
 import { api, el, login, slug, HTTPError } from './summary-common.js';
 import { countryName, typeLabel } from './vocabulary.js';
 import { kindLabel } from './livestate.js';
+import { n, t } from './i18n.js';
 
 const storeKey = `rostrum:notes:${slug}`;
 const status = document.getElementById('save-status');
@@ -37,13 +38,13 @@ function setStatus(state, text) {
 }
 
 function showSaved() {
-  const n = Object.keys(pending()).length;
-  if (n === 0) setStatus('saved', 'All notes saved');
-  else setStatus('dirty', `${n} unsaved note${n > 1 ? 's' : ''}`);
+  const count = Object.keys(pending()).length;
+  if (count === 0) setStatus('saved', t("notes.all_saved"));
+  else setStatus('dirty', n("notes.unsaved", count));
 }
 
 // What the live list's states mean to a rapporteur.
-const stateWords = { speaking: 'speaking now', done: 'has spoken', waiting: 'waiting' };
+const stateWords = { speaking: t("notes.state.speaking"), done: t("notes.state.done"), waiting: t("notes.state.waiting") };
 
 function label(e) {
   return `${e.organization} (${e.country ? countryName(e.country) : '—'}) · ${typeLabel(e.stakeholder_type)}`;
@@ -60,17 +61,17 @@ function render() {
   for (const [itemID, es] of byItem) {
     const ul = el('ul', { class: 'interventions' });
     for (const e of es) {
-      const has = (p[e.speaker_id] ? p[e.speaker_id].text : e.text) ? ' · noted' : '';
+      const has = (p[e.speaker_id] ? p[e.speaker_id].text : e.text) ? ` · ${t("notes.noted")}` : '';
       ul.append(el('li', {},
         el('button', {
           type: 'button', class: `entry ${e.state}${e.speaker_id === selected ? ' selected' : ''}`,
           'data-id': e.speaker_id, 'aria-current': e.speaker_id === selected ? 'true' : false,
           onclick: () => select(e.speaker_id),
-        }, e.state === 'speaking' ? el('strong', {}, 'Speaking now: ') : '', label(e), has)));
+        }, e.state === 'speaking' ? el('strong', {}, `${t("notes.speaking_now")} `) : '', label(e), has)));
     }
-    list.append(el('h3', {}, items.get(itemID) || `Item ${itemID}`), ul);
+    list.append(el('h3', {}, items.get(itemID) || t("notes.item", { ID: itemID })), ul);
   }
-  if (entries.length === 0) list.append(el('p', { class: 'muted' }, 'Nobody has had the floor yet.'));
+  if (entries.length === 0) list.append(el('p', { class: 'muted' }, t("notes.nobody")));
 }
 
 function select(id) {
@@ -100,7 +101,7 @@ function suggestThemes(itemID) {
     if (e.agenda_item_id !== itemID) continue;
     for (const k of e.key_points || []) if (k && k.theme) seen.add(k.theme);
   }
-  themeList.replaceChildren(...[...seen].map((t) => el('option', { value: t })));
+  themeList.replaceChildren(...[...seen].map((theme) => el('option', { value: theme })));
 }
 
 function edited() {
@@ -112,7 +113,7 @@ function edited() {
       .map((text) => ({ text, theme: themeBox.value.trim() })),
   };
   setPending(p);
-  setStatus('dirty', 'Unsaved changes');
+  setStatus('dirty', t("notes.unsaved_changes"));
   clearTimeout(saveTimer);
   saveTimer = setTimeout(flush, 700);
 }
@@ -126,7 +127,7 @@ async function flush() {
   const ids = Object.keys(p);
   if (ids.length === 0) { showSaved(); return; }
   saving = true;
-  setStatus('saving', 'Saving…');
+  setStatus('saving', t("notes.saving"));
   try {
     for (const id of ids) {
       const sent = JSON.stringify(p[id]);
@@ -137,12 +138,12 @@ async function flush() {
       } catch (err) {
         if (!(err instanceof HTTPError) || err.status >= 500 || err.status === 429) throw err;
         if (err.status === 401 || err.status === 403) {
-          setStatus('error', 'Your session has ended: reload the page and log in; your notes are kept on this device.');
+          setStatus('error', t("notes.session_ended"));
           return;
         }
         // A note the server refuses (e.g. too long) stays on this device
         // with the reason shown; other notes still go out.
-        setStatus('error', `Not saved: ${err.message}`);
+        setStatus('error', t("notes.not_saved", { Error: err.message }));
         continue;
       }
       const now = pending();
@@ -152,7 +153,7 @@ async function flush() {
     if (status.dataset.state !== 'error') showSaved();
     render();
   } catch {
-    setStatus('offline', 'Offline — notes are kept on this device and will be saved when the connection returns');
+    setStatus('offline', t("notes.offline"));
     saveTimer = setTimeout(flush, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 15000);
   } finally {
@@ -180,10 +181,10 @@ function refreshSoon() { clearTimeout(refreshTimer); refreshTimer = setTimeout(r
 function connect(delay = 1000) {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(`${proto}//${location.host}/ws/meetings/${encodeURIComponent(slug)}`);
-  ws.onopen = () => { liveStatus.textContent = 'Following the live list'; delay = 1000; refreshSoon(); flush(); };
+  ws.onopen = () => { liveStatus.textContent = t("notes.following"); delay = 1000; refreshSoon(); flush(); };
   ws.onmessage = () => refreshSoon();
   ws.onclose = () => {
-    liveStatus.textContent = 'Live list disconnected — reconnecting…';
+    liveStatus.textContent = t("notes.disconnected");
     setTimeout(() => connect(Math.min(delay * 2, 15000)), delay);
   };
 }

@@ -3,6 +3,7 @@
 // circulation's progress.
 import { api, el, login, slug, when } from './summary-common.js';
 import { accountBar } from './staff.js';
+import { locale, n, t } from './i18n.js';
 
 const base = `/api/meetings/${encodeURIComponent(slug)}`;
 const $ = (id) => document.getElementById(id);
@@ -15,7 +16,7 @@ let canEdit = false; // only an admin builds, saves, approves and circulates
 // The text typed into a draft and not yet saved is kept in this browser
 // (localStorage, per meeting and version) so that it survives a reload or
 // a crash; saving forgets it.
-const draftKey = (n) => `rostrum:desk:${slug}:${n}`;
+const draftKey = (version) => `rostrum:desk:${slug}:${version}`;
 
 function unsaved() {
   return !!current && current.state === 'draft' && canEdit && $('markdown').value !== current.markdown;
@@ -61,24 +62,24 @@ async function loadVersions() {
   body.replaceChildren();
   for (const v of out.versions) {
     body.append(el('tr', { 'data-version': v.version },
-      el('td', {}, String(v.version)), el('td', { class: `state ${v.state}` }, v.state), el('td', {}, v.author),
+      el('td', {}, String(v.version)), el('td', { class: `state ${v.state}` }, t(`desk.state.${v.state}`)), el('td', {}, v.author),
       el('td', {}, when(v.updated_at, meeting)), el('td', {}, String(v.revisions)),
-      el('td', {}, el('button', { type: 'button', class: 'open', onclick: () => guard(() => open(v.version)) }, `Open version ${v.version}`))));
+      el('td', {}, el('button', { type: 'button', class: 'open', onclick: () => guard(() => open(v.version)) }, t("desk.open_version", { Version: v.version })))));
   }
   return out.versions;
 }
 
-async function open(n) {
-  current = await api('GET', `${base}/summary/${n}`);
+async function open(version) {
+  current = await api('GET', `${base}/summary/${version}`);
   $('version').hidden = false;
-  $('version-h').textContent = `Version ${current.version} · ${current.state}`;
+  $('version-h').textContent = t("desk.version_state", { Version: current.version, State: t(`desk.state.${current.state}`) });
   $('markdown').value = current.markdown;
   const draft = current.state === 'draft';
   $('draft-note').textContent = '';
   const kept = draft && canEdit ? localStorage.getItem(draftKey(current.version)) : null;
   if (kept !== null && kept !== current.markdown) {
     $('markdown').value = kept;
-    $('draft-note').textContent = 'Your unsaved text from this browser is restored; save it to keep it.';
+    $('draft-note').textContent = t("desk.restored");
   } else if (kept !== null) {
     localStorage.removeItem(draftKey(current.version));
   }
@@ -115,11 +116,9 @@ function showConflicts() {
     offset += line.length + 1;
   });
   $('conflicts').hidden = found.length === 0;
-  $('conflicts-count').textContent = found.length === 1
-    ? '1 conflict between the secretariat\'s edits and the new draft: keep one text and delete its markers before approving.'
-    : `${found.length} conflicts between the secretariat's edits and the new draft: keep one text of each and delete the markers before approving.`;
+  $('conflicts-count').textContent = n("desk.conflicts", found.length);
   $('conflicts-list').replaceChildren(...found.map((c) => el('li', {},
-    el('button', { type: 'button', class: 'jump', onclick: () => jump(c) }, `Go to conflict ${c.number} (line ${c.line + 1})`))));
+    el('button', { type: 'button', class: 'jump', onclick: () => jump(c) }, t("desk.go_to_conflict", { Number: c.number, Line: c.line + 1 })))));
 }
 
 function jump(c) {
@@ -143,13 +142,13 @@ async function loadRevisions() {
   $('diff-from').replaceChildren();
   $('diff-to').replaceChildren();
   for (const r of out.revisions) {
-    ol.append(el('li', { value: r.revision }, `Revision ${r.revision} by ${r.author}, ${when(r.created_at, meeting)}`));
+    ol.append(el('li', { value: r.revision }, t("desk.revision_by", { Revision: r.revision, Author: r.author, When: when(r.created_at, meeting) })));
     $('diff-from').append(el('option', { value: r.revision }, String(r.revision)));
     $('diff-to').append(el('option', { value: r.revision }, String(r.revision)));
   }
-  const n = out.revisions.length;
-  if (n > 1) $('diff-from').value = String(out.revisions[n - 2].revision);
-  if (n > 0) $('diff-to').value = String(out.revisions[n - 1].revision);
+  const count = out.revisions.length;
+  if (count > 1) $('diff-from').value = String(out.revisions[count - 2].revision);
+  if (count > 0) $('diff-to').value = String(out.revisions[count - 1].revision);
 }
 
 async function compare() {
@@ -160,34 +159,32 @@ async function compare() {
     const cls = line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : '';
     pre.append(el('span', { class: cls }, line), '\n');
   }
-  if (!out.diff) pre.append('No difference.');
+  if (!out.diff) pre.append(t("desk.no_difference"));
 }
 
 async function save() {
   current = await api('PUT', `${base}/summary/${current.version}`, { markdown: $('markdown').value });
   if ($('markdown').value === current.markdown) localStorage.removeItem(draftKey(current.version));
   $('draft-note').textContent = '';
-  say(`Saved version ${current.version} (revision ${current.revisions}).`);
+  say(t("desk.saved", { Version: current.version, Revision: current.revisions }));
   await loadRevisions();
   await loadVersions();
 }
 
 async function approve() {
-  const ok = await ask(`Approve version ${current.version}?`,
-    'Approving freezes this version: nobody can change it afterwards, and it can then be circulated.',
-    'Approve and freeze');
-  if (!ok) { say('Not approved.'); return; }
+  const ok = await ask(t("desk.approve_q", { Version: current.version }), t("desk.approve_text"), t("desk.approve_yes"));
+  if (!ok) { say(t("desk.not_approved")); return; }
   if ($('markdown').value !== current.markdown) await save();
   await api('POST', `${base}/summary/${current.version}/approve`);
-  say(`Version ${current.version} approved: it can no longer be changed.`);
+  say(t("desk.approved", { Version: current.version }));
   await loadVersions();
   await open(current.version);
 }
 
 async function build() {
   const v = await api('POST', `${base}/summary`);
-  const n = (v.conflicts || []).length;
-  say(`Built version ${v.version} from the record, with the edits of the version before${n ? ` (${n} conflict${n > 1 ? 's' : ''} to resolve)` : ''}.`);
+  const conflicts = (v.conflicts || []).length;
+  say(conflicts ? n("desk.built_conflicts", conflicts, { Version: v.version }) : t("desk.built", { Version: v.version }));
   await loadVersions();
   await open(v.version);
 }
@@ -196,15 +193,14 @@ async function circulate() {
   const extra = $('extra').value.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
   // The consequence, counted now: every approved participant gets a mail.
   const m = await api('GET', base);
-  const n = (m.counts && m.counts.approved) || 0;
-  const people = `${n} participant${n === 1 ? '' : 's'}`;
-  const others = extra.length ? ` and ${extra.length} other address${extra.length === 1 ? '' : 'es'}` : '';
-  const ok = await ask(`Circulate version ${current.version}?`,
-    `This mails ${people}${others} at once, with the summary attached. It cannot be called back.`,
-    `Mail ${people}${others}`);
-  if (!ok) { say('Not circulated.'); return; }
+  const approved = (m.counts && m.counts.approved) || 0;
+  const who = { People: n("desk.participants", approved), Others: n("desk.other_addresses", extra.length) };
+  const ok = extra.length
+    ? await ask(t("desk.circulate_q", { Version: current.version }), t("desk.circulate_text_extra", who), t("desk.circulate_yes_extra", who))
+    : await ask(t("desk.circulate_q", { Version: current.version }), t("desk.circulate_text", who), t("desk.circulate_yes", who));
+  if (!ok) { say(t("desk.not_circulated")); return; }
   const out = await api('POST', `${base}/summary/${current.version}/circulate`, { extra });
-  say(`Circulating version ${current.version} to ${out.total} recipients.`);
+  say(n("desk.circulating", out.total, { Version: current.version }));
   await loadVersions();
   $('circulate').disabled = true;
   await loadCirculations();
@@ -216,14 +212,14 @@ function showProgress(c) {
   $('progress').dataset.circulation = c.id;
   $('progress-bar').max = c.total;
   $('progress-bar').value = c.sent;
-  $('progress-text').textContent = `${c.sent} of ${c.total} sent · ${c.failed} failed · ${c.pending} pending`;
+  $('progress-text').textContent = t("desk.progress", { Sent: c.sent, Total: c.total, Failed: c.failed, Pending: c.pending });
   $('progress-text').dataset.sent = c.sent;
   $('progress-text').dataset.total = c.total;
   $('resend').disabled = c.failed === 0;
   const body = $('recipients');
   body.replaceChildren();
   for (const r of c.recipients) {
-    body.append(el('tr', {}, el('td', {}, r.address), el('td', { class: `state ${r.status}` }, r.status),
+    body.append(el('tr', {}, el('td', {}, r.address), el('td', { class: `state ${r.status}` }, t(`desk.recipient.${r.status}`)),
       el('td', {}, String(r.attempts)), el('td', {}, r.last_error)));
   }
 }
@@ -249,13 +245,15 @@ function countdown(t) {
   const d = Math.floor(s / 86400); s -= d * 86400;
   const h = Math.floor(s / 3600); s -= h * 3600;
   const m = Math.floor(s / 60); s -= m * 60;
-  if (d > 0) return `in ${d} day${d === 1 ? '' : 's'} ${h} h`;
-  if (h > 0) return `in ${h} h ${m} min`;
-  if (m > 0) return `in ${m} min ${s} s`;
-  return s > 0 ? `in ${s} s` : 'now';
+  if (d > 0) return n("desk.in_days", d, { Hours: h });
+  if (h > 0) return t("desk.in_hours", { Hours: h, Minutes: m });
+  if (m > 0) return t("desk.in_minutes", { Minutes: m, Seconds: s });
+  return s > 0 ? t("desk.in_seconds", { Seconds: s }) : t("desk.now");
 }
 
 let circulations = [];
+// "letter 3 and summary version 2", joined as the page's language joins.
+const and = new Intl.ListFormat(locale, { type: 'conjunction' });
 
 // loadCirculations lists the meeting's circulations; the scheduled ones
 // count down to their time, every second.
@@ -264,21 +262,22 @@ async function loadCirculations() {
   const body = $('circulations');
   body.replaceChildren();
   for (const c of circulations) {
-    const what = [c.letter ? `letter ${c.letter}` : '', c.version ? `summary version ${c.version}` : ''].filter(Boolean).join(' and ') || 'documents';
+    const what = and.format([c.letter ? t("desk.what_letter", { Number: c.letter }) : '', c.version ? t("desk.what_summary", { Version: c.version }) : ''].filter(Boolean))
+      || t("desk.what_documents");
     const goes = c.state === 'scheduled'
       ? el('span', {}, when(c.send_at, meeting), ' · ', el('span', { class: 'countdown', 'data-at': c.send_at }, countdown(c.send_at)))
       : (c.sent_at ? when(c.sent_at, meeting) : '—');
     body.append(el('tr', { 'data-circulation': c.id },
-      el('td', {}, String(c.id)), el('td', {}, what), el('td', { class: `state ${c.state}` }, c.state), el('td', {}, goes),
+      el('td', {}, String(c.id)), el('td', {}, what), el('td', { class: `state ${c.state}` }, t(`desk.circulation_state.${c.state}`)), el('td', {}, goes),
       el('td', {}, String(c.total)),
       el('td', {}, c.state === 'scheduled'
-        ? el('button', { type: 'button', onclick: () => guard(() => cancel(c.id)) }, `Cancel circulation ${c.id}`) : '')));
+        ? el('button', { type: 'button', onclick: () => guard(() => cancel(c.id)) }, t("desk.cancel_circulation", { Number: c.id })) : '')));
   }
 }
 
 async function cancel(id) {
   await api('DELETE', `${base}/circulations/${id}`);
-  say(`Circulation ${id} cancelled.`);
+  say(t("desk.cancelled", { Number: id }));
   await loadCirculations();
 }
 
@@ -323,7 +322,7 @@ async function main() {
   if (versions.length) await open(versions[0].version);
   await loadCirculations();
   setInterval(tick, 1000);
-  say('Ready.');
+  say(t("desk.ready"));
 }
 
 main().catch((err) => say(err.message, true));
