@@ -168,7 +168,7 @@ func (f *a11yFixture) pages() []a11yPage {
 				)
 				waitJS(t, ctx, `document.querySelector("#results li") !== null`)
 			}},
-		{name: "admin", path: "/admin#m=a11y", ready: `document.querySelector("#regs-table tbody tr[data-id]") !== null && document.querySelector("#agenda li") !== null`},
+		{name: "admin", path: "/admin#m=a11y", staff: true, ready: `document.querySelector("#regs-table tbody tr[data-id]") !== null && document.querySelector("#agenda li") !== null`},
 	}
 }
 
@@ -260,6 +260,8 @@ type pageFit struct {
 func TestTranslatedPagesAreRightToLeftInArabicAndFitAPhoneInFrenchAndArabic(t *testing.T) {
 	f := newA11yFixture(t)
 	ctx := browser.New(t)
+	// One login serves every staff page (the session cookie).
+	consoleLogin(t, ctx, f.e, "")
 	browser.FailOnPageErrors(t, ctx)
 	setViewport(t, ctx, 390, 844, true)
 	for _, p := range f.pages() {

@@ -11,6 +11,7 @@ import (
 // Spanish show (from locale/catalogues/staff).
 var staffPages = []struct{ path, fr, es string }{
 	{"/reset/not-a-token", "Définir un nouveau mot de passe", "Establecer una nueva contraseña"},
+	{"/admin", "Console du secrétariat", "Consola de la secretaría"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's
@@ -54,4 +55,53 @@ func TestStaffPagesSpeakEnglishFrenchAndSpanish(t *testing.T) {
 	if res := e.Anon().Do("GET", "/i18n/staff/ar.json", nil); res.Status != 404 {
 		t.Fatalf("staff/ar: %d", res.Status)
 	}
+}
+
+// The secretariat's two meeting forms are one set of fields written
+// once (the "meeting-fields" template): each has every shared field under
+// its own ids, and only its own extras: the create form the short name and
+// its presets, the edit form the keeping of personal data and the privacy
+// notice.
+func TestTheMeetingFormsShareTheirFieldsAndKeepTheirOwn(t *testing.T) {
+	e := testenv.New(t)
+	body := string(getPage(t, e, "/admin?lang=fr", nil).Body)
+	create, edit := formOf(t, body, "create-meeting"), formOf(t, body, "edit-meeting")
+	for _, f := range []string{"title", "venue", "symbol", "body", "body-acronym", "process", "kind", "chair",
+		"starts", "ends", "closes", "timezone", "capacity", "max", "speaker-order", "language", "attribution"} {
+		if !strings.Contains(create, `id="m-`+f+`"`) || !strings.Contains(create, `for="m-`+f+`"`) {
+			t.Errorf("the create form lacks m-%s or its label", f)
+		}
+		if !strings.Contains(edit, `id="e-`+f+`"`) || !strings.Contains(edit, `for="e-`+f+`"`) {
+			t.Errorf("the edit form lacks e-%s or its label", f)
+		}
+	}
+	for _, own := range []struct{ form, in, notIn, want string }{
+		{"create", create, edit, `id="m-slug"`},
+		{"create", create, edit, `name="timezone" type="text" value="UTC"`},
+		{"create", create, edit, "Lettres minuscules"},
+		{"edit", edit, create, `id="e-retention"`},
+		{"edit", edit, create, `id="e-notice"`},
+		{"edit", edit, create, "pas moins que les places déjà attribuées"},
+	} {
+		if !strings.Contains(own.in, own.want) {
+			t.Errorf("the %s form lacks %s", own.form, own.want)
+		}
+		if strings.Contains(own.notIn, own.want) {
+			t.Errorf("%s is in both forms, not the %s form's alone", own.want, own.form)
+		}
+	}
+	if strings.Contains(create+edit, "{{") || strings.Contains(edit, "e-slug") || strings.Contains(create, "m-retention") {
+		t.Error("the fields were not filled in for their form")
+	}
+}
+
+// formOf is the markup of form id in page.
+func formOf(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<form id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no form %s", id)
+	}
+	j := strings.Index(page[i:], "</form>")
+	return page[i : i+j]
 }

@@ -24,12 +24,12 @@ var (
 		"pages/layout.tmpl", "pages/index.html", "pages/register.tmpl", "pages/registered.tmpl",
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
-		"pages/reset.html",
+		"pages/reset.html", "pages/admin.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
-		"js/reset.js", "js/staff.js",
+		"js/reset.js", "js/staff.js", "js/admin.js", "js/admin-meeting.js", "js/admin-staff.js", "js/admin-tracks.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )
