@@ -127,8 +127,14 @@ function notice(nt) {
   );
 }
 
+let noticesSeq = 0; // only the latest request may draw the notices
+
 export async function loadNotices() {
+  const seq = ++noticesSeq;
   const d = await api("GET", `/api/meetings/${encodeURIComponent(meeting.slug)}/non-objection`);
+  // Choosing the tab and circulating both ask: an earlier answer arriving
+  // last would hide the notice just circulated.
+  if (seq !== noticesSeq) return;
   replace($("#notice-list"), d.notices.length ? d.notices.map(notice) : el("p", { class: "hint", text: t("admin.notice.none") }));
 }
 
