@@ -476,7 +476,15 @@ async function start() {
   }
 }
 
+// The language switch keeps the meeting on show (#m=slug), which the
+// server that wrote its links never sees.
+function switchKeepsMeeting() {
+  for (const a of document.querySelectorAll(".lang-switch a")) a.hash = location.hash;
+}
+switchKeepsMeeting();
+
 window.addEventListener("hashchange", () => {
+  switchKeepsMeeting();
   if (!consoleEl.hidden) showMeeting(selectedSlug()).catch((err) => showError(status, err));
 });
 
