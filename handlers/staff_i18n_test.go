@@ -1,10 +1,15 @@
 package handlers_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"rostrum/internal/testenv"
+	"rostrum/locale"
 )
 
 // staffPages are the staff's pages, each with a word its French and
@@ -104,4 +109,45 @@ func formOf(t *testing.T, page, id string) string {
 	}
 	j := strings.Index(page[i:], "</form>")
 	return page[i : i+j]
+}
+
+// auditAction finds an action the server records in the audit log: the
+// Act… constants of its packages ("add_speaker", "check_in", …).
+var auditAction = regexp.MustCompile(`\bAct[A-Z]\w*\s*=\s*"([a-z_]+)"`)
+
+// Every action the server records has a name in the console's audit log,
+// in the staff's three languages (a new one without a name would show
+// its code).
+func TestEveryAuditActionIsNamedInTheConsole(t *testing.T) {
+	seen := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range auditAction.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			for _, code := range locale.StaffCodes {
+				if id := "admin.audit.action." + m[1]; !locale.Has(code, id) {
+					t.Errorf("%s: action %q (%s) has no name in %s", path, m[1], id, code)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 20 {
+		t.Fatalf("found only %d audit actions: the pattern no longer finds them", seen)
+	}
 }
