@@ -116,3 +116,17 @@ func pageIn(c *fiber.Ctx, lang string, codes []string, catalogue []byte) *pageDa
 	}
 	return p
 }
+
+// formPart is the data of fields a page shows in two forms (the
+// secretariat's meeting fields, in the form that creates a meeting and the
+// one that edits it): the page, the prefix of the copy's element ids, and
+// whether the form edits what exists.
+type formPart struct {
+	*pageData
+	ID   string
+	Edit bool
+}
+
+// FormPart is page p's data for one copy of such fields:
+// {{template "meeting-fields" .FormPart "e" true}}.
+func (p *pageData) FormPart(id string, edit bool) formPart { return formPart{p, id, edit} }

@@ -169,7 +169,7 @@ func (f *a11yFixture) pages() []a11yPage {
 				)
 				waitJS(t, ctx, `document.querySelector("#results li") !== null`)
 			}},
-		{name: "admin", path: "/admin#m=a11y", ready: `document.querySelector("#regs-table tbody tr[data-id]") !== null && document.querySelector("#agenda li") !== null`},
+		{name: "admin", path: "/admin#m=a11y", staff: true, ready: `document.querySelector("#regs-table tbody tr[data-id]") !== null && document.querySelector("#agenda li") !== null`},
 	}
 }
 

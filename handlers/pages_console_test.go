@@ -177,3 +177,34 @@ func TestModeratorSeesRegistrationsInTheConsoleButNoDecisionControls(t *testing.
 		t.Fatalf("a moderator is offered admin controls: %+v", got)
 	}
 }
+
+// The console switches to French and stays on the meeting it showed (the
+// #m= the server never sees), its words and the meeting's now French.
+func TestTheConsoleSwitchesToFrenchOnTheMeetingItShows(t *testing.T) {
+	e := testenv.New(t)
+	pagesMeeting(t, e, "m")
+	ctx := browser.New(t)
+	browser.FailOnPageErrors(t, ctx)
+	desktop(t, ctx)
+	consoleLogin(t, ctx, e, "#m=m")
+	browser.Do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS("#meeting-links a")),
+		chromedp.Click(chromedp.CSS(`.lang-switch a[hreflang="fr"]`)),
+	)
+	waitThroughNavigation(t, ctx, `document.documentElement.lang === "fr" && location.hash === "#m=m" && !document.querySelector("#meeting-panel").hidden && document.querySelector("#meeting-links a") !== null`)
+	for sel, want := range map[string]string{
+		"#console-title":  "Console du secrétariat",
+		"#meeting-links":  "Console en direct",
+		"#meeting-facts":  "clôture des inscriptions",
+		"#counts-state":   "En attente",
+		"#filters":        "Tous les états",
+		"#audit-details":  "Journal d’audit",
+		"#agenda-title":   "Ordre du jour",
+		"#track-tabs":     "Approbation tacite",
+		"#create-details": "Créer une réunion",
+	} {
+		if got := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(sel)+`).textContent`)); !strings.Contains(got, want) {
+			t.Errorf("%s reads %q, want %q", sel, got, want)
+		}
+	}
+}

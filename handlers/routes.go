@@ -187,7 +187,7 @@ func (h *Handler) Routes(app *fiber.App) {
 	app.Get("/", h.homePage)
 	app.Get("/i18n/:lang.json", h.catalogue)            // a language's messages, as the pages embed them
 	app.Get("/i18n/staff/:lang.json", h.staffCatalogue) // and a staff page's
-	app.Get("/admin", page("admin.html"))
+	app.Get("/admin", staffPage("admin.html", "admin.title"))
 	app.Get("/m/:slug/register", h.registerPage)
 	app.Post("/m/:slug/register", h.registrationThrottle(), h.registerForm)
 	app.Get("/m/:slug/programme", h.programmePage)

@@ -1,6 +1,10 @@
 package handlers_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -17,6 +21,7 @@ var staffPages = []struct{ path, fr, es string }{
 	{"/m/m/console", "Orateur suivant", "Siguiente orador"},
 	{"/m/m/notes", "Points essentiels (un par ligne)", "Puntos clave (uno por línea)"},
 	{"/m/m/summary/desk", "Établir un nouveau projet à partir du compte rendu", "Elaborar un nuevo borrador a partir del acta"},
+	{"/admin", "Console du secrétariat", "Consola de la secretaría"},
 }
 
 // The staff's pages speak English, French and Spanish (the staff's
@@ -59,6 +64,96 @@ func TestStaffPagesSpeakEnglishFrenchAndSpanish(t *testing.T) {
 	}
 	if res := e.Anon().Do("GET", "/i18n/staff/ar.json", nil); res.Status != 404 {
 		t.Fatalf("staff/ar: %d", res.Status)
+	}
+}
+
+// The secretariat's two meeting forms are one set of fields written
+// once (the "meeting-fields" template): each has every shared field under
+// its own ids, and only its own extras: the create form the short name and
+// its presets, the edit form the keeping of personal data and the privacy
+// notice.
+func TestTheMeetingFormsShareTheirFieldsAndKeepTheirOwn(t *testing.T) {
+	e := testenv.New(t)
+	body := string(getPage(t, e, "/admin?lang=fr", nil).Body)
+	create, edit := formOf(t, body, "create-meeting"), formOf(t, body, "edit-meeting")
+	for _, f := range []string{"title", "venue", "symbol", "body", "body-acronym", "process", "kind", "chair",
+		"starts", "ends", "closes", "timezone", "capacity", "max", "speaker-order", "language", "attribution"} {
+		if !strings.Contains(create, `id="m-`+f+`"`) || !strings.Contains(create, `for="m-`+f+`"`) {
+			t.Errorf("the create form lacks m-%s or its label", f)
+		}
+		if !strings.Contains(edit, `id="e-`+f+`"`) || !strings.Contains(edit, `for="e-`+f+`"`) {
+			t.Errorf("the edit form lacks e-%s or its label", f)
+		}
+	}
+	for _, own := range []struct{ form, in, notIn, want string }{
+		{"create", create, edit, `id="m-slug"`},
+		{"create", create, edit, `name="timezone" type="text" value="UTC"`},
+		{"create", create, edit, "Lettres minuscules"},
+		{"edit", edit, create, `id="e-retention"`},
+		{"edit", edit, create, `id="e-notice"`},
+		{"edit", edit, create, "pas moins que les places déjà attribuées"},
+	} {
+		if !strings.Contains(own.in, own.want) {
+			t.Errorf("the %s form lacks %s", own.form, own.want)
+		}
+		if strings.Contains(own.notIn, own.want) {
+			t.Errorf("%s is in both forms, not the %s form's alone", own.want, own.form)
+		}
+	}
+	if strings.Contains(create+edit, "{{") || strings.Contains(edit, "e-slug") || strings.Contains(create, "m-retention") {
+		t.Error("the fields were not filled in for their form")
+	}
+}
+
+// formOf is the markup of form id in page.
+func formOf(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<form id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no form %s", id)
+	}
+	j := strings.Index(page[i:], "</form>")
+	return page[i : i+j]
+}
+
+// auditAction finds an action the server records in the audit log: the
+// Act… constants of its packages ("add_speaker", "check_in", …).
+var auditAction = regexp.MustCompile(`\bAct[A-Z]\w*\s*=\s*"([a-z_]+)"`)
+
+// Every action the server records has a name in the console's audit log,
+// in the staff's three languages (a new one without a name would show
+// its code).
+func TestEveryAuditActionIsNamedInTheConsole(t *testing.T) {
+	seen := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range auditAction.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			for _, code := range locale.StaffCodes {
+				if id := "admin.audit.action." + m[1]; !locale.Has(code, id) {
+					t.Errorf("%s: action %q (%s) has no name in %s", path, m[1], id, code)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen < 20 {
+		t.Fatalf("found only %d audit actions: the pattern no longer finds them", seen)
 	}
 }
 

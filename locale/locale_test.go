@@ -252,7 +252,10 @@ func TestNoMessageIsInBothSets(t *testing.T) {
 
 func TestStaffMessagesAreTranslatedAndFillEnglishsFields(t *testing.T) {
 	// Words French and Spanish write as English does.
-	same := map[string]bool{"staff.role.rapporteur": true, "desk.versions": true, "desk.col.version": true, "desk.version_state": true}
+	same := map[string]bool{"staff.role.rapporteur": true, "desk.versions": true, "desk.col.version": true, "desk.version_state": true,
+		"admin.staff.role.rapporteur": true,
+		"admin.col.dates":             true, "admin.link.notes": true, "admin.link.badges": true, // French
+		"admin.track.ecosoc": true, "admin.track.ecosoc_status": true, "admin.decided.refused_line": true} // names and fields only
 	for _, id := range StaffIDs(Default) {
 		want := fieldsOf(Default, id)
 		for _, code := range StaffCodes[1:] {

@@ -25,13 +25,14 @@ var (
 		"pages/participant.html", "pages/delegation.html", "pages/screen.html", "pages/summary.html",
 		"pages/organizations.html", "pages/programme.html", "pages/notfound.html", "pages/link.html",
 		"pages/reset.html", "pages/checkin.html", "pages/console.html", "pages/process.html", "pages/documents.html",
-		"pages/notes.html", "pages/summary-desk.html",
+		"pages/notes.html", "pages/summary-desk.html", "pages/admin.html",
 	}
 	convertedScripts = []string{
 		"js/i18n.js", "js/register.js", "js/participant.js", "js/floor.js", "js/screen.js",
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
 		"js/reset.js", "js/staff.js", "js/api.js", "js/checkin.js", "js/console.js",
 		"js/process.js", "js/documents.js", "js/notes.js", "js/summary-desk.js", "js/summary-common.js",
+		"js/admin.js", "js/admin-meeting.js", "js/admin-staff.js", "js/admin-tracks.js",
 	}
 	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
 )

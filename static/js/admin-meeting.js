@@ -2,6 +2,7 @@
 // agenda items (edit, move, delete) and its audit log. admin.js shows the
 // meeting and calls showMeetingEditors with it.
 import { $, api, clearFieldErrors, el, fillForm, formJSON, formatDate, meetingTime, replace, wallClock, say, showError } from "./api.js";
+import { n, t } from "./i18n.js";
 
 const status = $("#status");
 const editForm = $("#edit-meeting");
@@ -27,7 +28,7 @@ export async function showMeetingEditors(m, admin, changed) {
   fillForm(editForm, values);
   initial = formJSON(editForm);
   replace($("#e-notice-version"), m.privacy_notice
-    ? `Registrants now agree to version ${m.privacy_notice_version}.` : "Without a notice the form shows its built-in text.");
+    ? t("admin.notice_version", { Version: m.privacy_notice_version }) : t("admin.notice_builtin"));
   const details = $("#audit-details");
   if (details.open) await loadAudit(true);
   await loadAgenda();
@@ -46,12 +47,12 @@ editForm.addEventListener("submit", async (ev) => {
     if (v !== initial[k] || (zoneChanged && timeFields.includes(k))) body[k] = v;
   }
   if (Object.keys(body).length === 0) {
-    say(status, "Nothing changed.");
+    say(status, t("admin.nothing_changed"));
     return;
   }
   try {
     const m = await api("PATCH", slugPath(), body);
-    say(status, `Meeting “${m.title}” saved.`, "success");
+    say(status, t("admin.meeting.saved", { Title: m.title }), "success");
     await onChanged();
   } catch (err) {
     // below_held names the limits (capacity, max_per_organization) beside their fields.
@@ -76,14 +77,14 @@ function slotText(it) {
 function agendaItem(it, i, list) {
   const li = el("li", { "data-id": it.id },
     el("span", { class: "item-title", text: it.title }), " ",
-    el("small", { text: `(${it.speaking_time_seconds} s per speaker${slotText(it)})` }));
+    el("small", { text: `(${n("admin.item.seconds", it.speaking_time_seconds)}${slotText(it)})` }));
   if (!isAdmin) return li;
-  const named = (verb) => el("span", {}, verb, el("span", { class: "visually-hidden", text: ` “${it.title}”` }));
+  const named = (id) => el("span", {}, t(id), el("span", { class: "visually-hidden", text: " " + t("admin.quoted", { Title: it.title }) }));
   li.append(el("div", { class: "actions" },
-    el("button", { type: "button", class: "secondary small", "data-act": "edit", onclick: () => editItem(li, it) }, named("Edit")),
-    el("button", { type: "button", class: "secondary small", "data-act": "up", disabled: i === 0, onclick: () => move(list, i, -1) }, named("Move up")),
-    el("button", { type: "button", class: "secondary small", "data-act": "down", disabled: i === list.length - 1, onclick: () => move(list, i, 1) }, named("Move down")),
-    el("button", { type: "button", class: "danger small", "data-act": "delete", onclick: () => removeItem(it) }, named("Delete"))));
+    el("button", { type: "button", class: "secondary small", "data-act": "edit", onclick: () => editItem(li, it) }, named("admin.item.edit")),
+    el("button", { type: "button", class: "secondary small", "data-act": "up", disabled: i === 0, onclick: () => move(list, i, -1) }, named("admin.item.up")),
+    el("button", { type: "button", class: "secondary small", "data-act": "down", disabled: i === list.length - 1, onclick: () => move(list, i, 1) }, named("admin.item.down")),
+    el("button", { type: "button", class: "danger small", "data-act": "delete", onclick: () => removeItem(it) }, named("admin.item.delete"))));
   return li;
 }
 
@@ -95,18 +96,18 @@ async function move(list, i, by) {
     const act = by < 0 ? "up" : "down";
     // Focus stays on the moved item's button (or its other one at an end).
     await loadAgenda(`#agenda li[data-id="${list[i].id}"] button[data-act="${act}"]:not(:disabled), #agenda li[data-id="${list[i].id}"] button[data-act="edit"]`);
-    say(status, `“${list[i].title}” moved ${act}.`, "success");
+    say(status, t(`admin.item.moved_${act}`, { Title: list[i].title }), "success");
   } catch (err) {
     showError(status, err);
   }
 }
 
 async function removeItem(it) {
-  if (!confirm(`Delete the agenda item “${it.title}”?`)) return;
+  if (!confirm(t("admin.item.confirm_delete", { Title: it.title }))) return;
   try {
     await api("DELETE", `${slugPath()}/agenda/${it.id}`);
     await loadAgenda();
-    say(status, `Agenda item “${it.title}” deleted.`, "success");
+    say(status, t("admin.item.deleted", { Title: it.title }), "success");
     $("#item-title").focus();
   } catch (err) {
     showError(status, err); // 409 item_spoken: someone has spoken on it
@@ -116,17 +117,17 @@ async function removeItem(it) {
 function editItem(li, it) {
   const id = `ai-${it.id}`;
   const form = el("form", { class: "card", novalidate: true },
-    el("div", { class: "field" }, el("label", { for: `${id}-title`, text: "Title" }),
+    el("div", { class: "field" }, el("label", { for: `${id}-title`, text: t("admin.field.title") }),
       el("input", { id: `${id}-title`, name: "title", type: "text", maxlength: "300", required: true })),
-    el("div", { class: "field" }, el("label", { for: `${id}-time`, text: "Speaking time (seconds)" }),
+    el("div", { class: "field" }, el("label", { for: `${id}-time`, text: t("admin.item.time") }),
       el("input", { id: `${id}-time`, name: "speaking_time_seconds", type: "number", min: "10" })),
-    el("div", { class: "field" }, el("label", { for: `${id}-starts` }, "Slot starts ", el("span", { class: "optional", text: "(optional)" })),
+    el("div", { class: "field" }, el("label", { for: `${id}-starts` }, t("admin.item.slot_starts"), " ", el("span", { class: "optional", text: t("field.optional") })),
       el("input", { id: `${id}-starts`, name: "starts_at", type: "datetime-local" })),
-    el("div", { class: "field" }, el("label", { for: `${id}-ends` }, "Slot ends ", el("span", { class: "optional", text: "(optional)" })),
+    el("div", { class: "field" }, el("label", { for: `${id}-ends` }, t("admin.item.slot_ends"), " ", el("span", { class: "optional", text: t("field.optional") })),
       el("input", { id: `${id}-ends`, name: "ends_at", type: "datetime-local" })),
     el("div", { class: "actions" },
-      el("button", { type: "submit", text: "Save the item" }),
-      el("button", { type: "button", class: "secondary", text: "Cancel", onclick: () => loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`) })));
+      el("button", { type: "submit", text: t("admin.item.save") }),
+      el("button", { type: "button", class: "secondary", text: t("common.cancel"), onclick: () => loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`) })));
   fillForm(form, { title: it.title, speaking_time_seconds: it.speaking_time_seconds, starts_at: wallClock(it.starts_at, meeting.timezone), ends_at: wallClock(it.ends_at, meeting.timezone) });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -137,7 +138,7 @@ function editItem(li, it) {
     try {
       await api("PATCH", `${slugPath()}/agenda/${it.id}`, body);
       await loadAgenda(`#agenda li[data-id="${it.id}"] button[data-act="edit"]`);
-      say(status, `Agenda item “${body.title}” saved.`, "success");
+      say(status, t("admin.item.saved", { Title: body.title }), "success");
     } catch (err) {
       showError(status, err, form);
     }
@@ -150,13 +151,13 @@ export { loadAgenda };
 
 // ---- audit log ----------------------------------------------------------------
 
-const actionLabels = {
-  decide_registration: "Registration decision", decide_name_change: "Name change decision",
-  edit_organization: "Organization edited", merge_organization: "Organizations merged", edit_meeting: "Meeting edited",
-  create_summary_version: "Summary drafted", edit_summary: "Summary edited", approve_summary: "Summary approved",
-  circulate_summary: "Summary circulated", add_item: "Agenda item added", edit_item: "Agenda item edited",
-  reorder_items: "Agenda reordered", remove_item: "Agenda item deleted",
-};
+// actionName names an audit action (admin.audit.action.*; a test holds
+// that every action the server records has a name), else shows its code.
+function actionName(action) {
+  const id = `admin.audit.action.${action}`;
+  const name = t(id);
+  return name === id ? action.replace(/_/g, " ") : name;
+}
 
 function detailText(d) {
   if (!d || typeof d !== "object") return d == null ? "" : String(d);
@@ -175,7 +176,7 @@ async function loadAudit(fresh) {
       table.tBodies[0].append(el("tr", {},
         el("td", { text: meetingTime(meeting, ev.at) }),
         el("td", { text: ev.actor }),
-        el("td", { text: actionLabels[ev.action] || ev.action.replace(/_/g, " ") }),
+        el("td", { text: actionName(ev.action) }),
         el("td", { text: detailText(ev.detail) })));
     }
     if (events && events.length) auditBefore = events[events.length - 1].at;

@@ -3,9 +3,10 @@
 // "change my password".
 import { $, api, clearFieldErrors, el, formJSON, replace, say, showError } from "./api.js";
 import { staffRoles } from "./vocabulary.js";
+import { t } from "./i18n.js";
 
 const status = $("#status");
-const roles = staffRoles.map(({ key, label }) => [key, label]);
+const roles = staffRoles.map(({ key }) => [key, t(`admin.staff.role.${key}`)]);
 let me = null;
 
 // showStaff lists the accounts for an admin; others see only their own
@@ -26,21 +27,21 @@ function staffRow(u) {
   const roleId = `role-${u.id}`;
   const select = el("select", { id: roleId, "data-act": "role" },
     roles.map(([key, label]) => el("option", { value: key, text: label, selected: key === u.role })));
-  select.addEventListener("change", () => change(u, { role: select.value }, `Role of ${u.email} changed to ${select.value}.`, "role"));
+  select.addEventListener("change", () => change(u, { role: select.value }, t("admin.staff.role_changed", { Email: u.email, Role: t(`staff.role.${select.value}`) }), "role"));
   const self = me && u.email === me.email;
   return el("tr", { "data-id": u.id, "data-email": u.email },
     el("th", { scope: "row" }, u.name || u.email, el("span", { class: "cell-sub mono", text: u.email })),
-    el("td", {}, el("label", { for: roleId, class: "visually-hidden", text: `Role of ${u.email}` }), select),
-    el("td", { text: u.disabled ? "disabled" : "active" }),
+    el("td", {}, el("label", { for: roleId, class: "visually-hidden", text: t("admin.staff.role_of", { Email: u.email }) }), select),
+    el("td", { text: t(u.disabled ? "admin.staff.disabled" : "admin.staff.active") }),
     el("td", {}, el("div", { class: "actions" },
       el("button", {
         type: "button", class: u.disabled ? "secondary small" : "danger small", "data-act": "disable",
-        onclick: () => change(u, { disabled: !u.disabled }, `${u.email} is ${u.disabled ? "enabled" : "disabled"}.`, "disable"),
-      }, u.disabled ? "Enable" : "Disable", el("span", { class: "visually-hidden", text: ` ${u.email}` })),
+        onclick: () => change(u, { disabled: !u.disabled }, t(u.disabled ? "admin.staff.enabled_done" : "admin.staff.disabled_done", { Email: u.email }), "disable"),
+      }, t(u.disabled ? "admin.staff.enable" : "admin.staff.disable"), el("span", { class: "visually-hidden", text: ` ${u.email}` })),
       el("button", {
         type: "button", class: "secondary small", "data-act": "reset", disabled: u.disabled || self,
         onclick: (ev) => sendReset(u, ev.currentTarget),
-      }, "Send a reset link", el("span", { class: "visually-hidden", text: ` to ${u.email}` })))));
+      }, t("admin.staff.reset"), el("span", { class: "visually-hidden", text: " " + t("admin.staff.reset_to", { Email: u.email }) })))));
 }
 
 async function change(u, body, done, act) {
@@ -58,7 +59,7 @@ async function sendReset(u, button) {
   button.disabled = true;
   try {
     await api("POST", `/api/users/${u.id}/reset`);
-    say(status, `A link to set a new password is on its way to ${u.email}. It works once, for 24 hours.`, "success");
+    say(status, t("admin.staff.reset_sent", { Email: u.email }), "success");
   } catch (err) {
     showError(status, err);
   } finally {
@@ -74,7 +75,7 @@ pwForm.addEventListener("submit", async (ev) => {
     await api("POST", "/api/me/password", formJSON(pwForm));
     pwForm.reset();
     $("#password-details").open = false;
-    say(status, "Your password is changed. Your other sessions have ended.", "success");
+    say(status, t("admin.password.changed"), "success");
     status.tabIndex = -1;
     status.focus();
   } catch (err) {

@@ -5,17 +5,13 @@
 // countdown to its deadline, and the objections (the secretariat's
 // alone to read).
 import { $, api, badge, clearFieldErrors, el, meetingTime, replace, say, showError, upload, zoneName } from "./api.js";
-import { typeLabel } from "./vocabulary.js";
+import { countryNameOr, typeLabel } from "./vocabulary.js";
+import { locale, n, parts, t } from "./i18n.js";
 
 const tabs = [...document.querySelectorAll("#track-tabs [role=tab]")];
 const section = $("#notices-section");
 const status = $("#status");
-const HINTS = {
-  "": "",
-  ecosoc: "Organizations in consultative status with ECOSOC (on the imported list): the secretariat accredits them once their status is verified.",
-  non_objection: "Organizations not on the ECOSOC list: select their registrations and circulate them to the Member States; at the deadline those without objection are approved and the others rejected.",
-  delegation: "Members of States' delegations, registered by their missions' focal points and accredited at once.",
-};
+const hinted = new Set(["ecosoc", "non_objection", "delegation"]); // admin.track.hint.*
 
 let meeting = null;
 let isAdmin = false;
@@ -46,7 +42,7 @@ export function initTracks(o) {
 export function showTracks(m, admin) {
   meeting = m;
   isAdmin = admin;
-  replace($("#notice-deadline-hint"), `In ${zoneName(m)}, the meeting's time.`);
+  replace($("#notice-deadline-hint"), t("admin.notice.deadline_hint", { Zone: zoneName(m) }));
   select(tabs[0]);
 }
 
@@ -56,7 +52,7 @@ function select(tab) {
     t.tabIndex = t === tab ? 0 : -1;
   }
   $("#f-track").value = tab.dataset.track;
-  replace($("#track-hint"), HINTS[tab.dataset.track] || "");
+  replace($("#track-hint"), hinted.has(tab.dataset.track) ? t(`admin.track.hint.${tab.dataset.track}`) : "");
   section.hidden = !(isAdmin && tab.dataset.track === "non_objection");
   $("#ecosoc-section").hidden = !(isAdmin && tab.dataset.track === "ecosoc");
 }
@@ -68,18 +64,18 @@ async function importList(ev) {
   const form = ev.currentTarget;
   clearFieldErrors(form);
   if (!form.file.files.length) {
-    say(status, "Choose the CSV file of the list first.", "warning");
+    say(status, t("admin.ecosoc.choose"), "warning");
     return;
   }
   try {
     const r = await upload("/api/ecosoc/import", new FormData(form));
     form.reset();
     replace($("#ecosoc-report"),
-      el("p", {}, `${r.matched} matched, ${r.new} new, ${r.removed} no longer listed, ${r.ambiguous.length} left to you.`),
+      el("p", {}, t("admin.ecosoc.report", { Matched: r.matched, New: r.new, Removed: r.removed, Left: r.ambiguous.length })),
       r.ambiguous.length ? el("ul", { class: "ambiguous" }, ...r.ambiguous.map((a) => el("li", {},
         el("strong", { text: a.name }), `: ${a.why}`,
-        a.candidates.length ? ` (records: ${a.candidates.map((c) => c.name).join("; ")})` : ""))) : "");
-    say(status, "The ECOSOC list is imported.", "success");
+        a.candidates.length ? " " + t("admin.ecosoc.records", { Names: a.candidates.map((c) => c.name).join("; ") }) : ""))) : "");
+    say(status, t("admin.ecosoc.imported"), "success");
     await opts.reload();
   } catch (err) {
     showError(status, err, form);
@@ -96,41 +92,50 @@ async function choose(tab) {
   }
 }
 
-// left says how long until deadline: "2 days 3 hours left".
-export function left(deadline) {
+// left says how long until deadline, the units as the browser writes
+// them in the page's language (Intl), as the focal point's page does:
+// "2 days, 3 hours left".
+const unit = (u) => new Intl.NumberFormat(locale, { style: "unit", unit: u, unitDisplay: "long" });
+const units = new Intl.ListFormat(locale, { style: "long", type: "unit" });
+function left(deadline) {
   let s = Math.floor((new Date(deadline) - Date.now()) / 1000);
-  if (s <= 0) return "deadline passed";
+  if (s <= 0) return t("notice.deadline_passed");
   const d = Math.floor(s / 86400); s -= d * 86400;
   const h = Math.floor(s / 3600); s -= h * 3600;
-  const m = Math.floor(s / 60);
-  const plural = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
-  if (d > 0) return `${plural(d, "day")} ${plural(h, "hour")} left`;
-  if (h > 0) return `${plural(h, "hour")} ${plural(m, "minute")} left`;
-  return m > 0 ? `${plural(m, "minute")} left` : "less than a minute left";
+  const m = Math.max(1, Math.floor(s / 60));
+  const shown = d > 0 ? [unit("day").format(d), unit("hour").format(h)]
+    : h > 0 ? [unit("hour").format(h), unit("minute").format(m)] : [unit("minute").format(m)];
+  return t("notice.left", { Time: units.format(shown) });
 }
 
-function notice(n) {
-  const c = n.counts || {};
-  const open = n.state === "open";
-  return el("article", { class: "notice-item", id: `staff-notice-${n.id}` },
-    el("h5", {}, `Notice ${n.id} `, badge(n.state)),
-    el("p", {}, open ? "Objections until " : "Deadline was ", meetingTime(meeting, n.deadline),
-      open ? el("span", { class: "countdown", "data-deadline": n.deadline, text: ` (${left(n.deadline)})` }) : "",
-      ` · sent to ${n.missions} ${n.missions === 1 ? "mission" : "missions"}`,
-      ` · ${c.organizations} ${c.organizations === 1 ? "organization" : "organizations"}, ${c.objections} ${c.objections === 1 ? "objection" : "objections"}`,
-      open ? "" : ` · ${c.approved} approved, ${c.rejected} rejected`),
-    el("ul", { class: "notice-orgs" }, ...n.organizations.map((o) => el("li", { class: "notice-org", "data-org": String(o.id) },
-      el("strong", { text: o.name }), ` · ${typeLabel(o.type)}`, o.country_name ? ` · ${o.country_name}` : "",
-      ` · ${o.objections} ${o.objections === 1 ? "objection" : "objections"}`,
+function notice(nt) {
+  const c = nt.counts || {};
+  const open = nt.state === "open";
+  return el("article", { class: "notice-item", id: `staff-notice-${nt.id}` },
+    el("h5", {}, t("notice.heading", { Id: nt.id }), " ", badge(nt.state)),
+    el("p", {}, t(open ? "notice.until" : "admin.notice.deadline_was"), " ", meetingTime(meeting, nt.deadline),
+      open ? el("span", { class: "countdown", "data-deadline": nt.deadline, text: ` (${left(nt.deadline)})` }) : "",
+      " · " + n("admin.notice.missions", nt.missions),
+      " · " + n("notice.orgs", c.organizations) + ", " + n("admin.notice.objections", c.objections),
+      open ? "" : " · " + t("admin.notice.outcome", { Approved: c.approved, Rejected: c.rejected })),
+    el("ul", { class: "notice-orgs" }, ...nt.organizations.map((o) => el("li", { class: "notice-org", "data-org": String(o.id) },
+      el("strong", { text: o.name }), ` · ${typeLabel(o.type)}`, o.country || o.country_name ? ` · ${countryNameOr(o.country, o.country_name)}` : "",
+      " · " + n("admin.notice.objections", o.objections),
       o.outcome ? [" · ", badge(o.outcome)] : ""))),
-    n.objections.length ? el("ul", { class: "objections" }, ...n.objections.map((x) => el("li", {},
-      el("strong", { text: x.state }), ` objected to ${x.organization}: `, el("q", { text: x.reason })))) : "",
+    nt.objections.length ? el("ul", { class: "objections" }, ...nt.objections.map((x) => el("li", {},
+      ...parts("admin.notice.objected", { State: el("strong", { text: countryNameOr(x.country, x.state) }), Organization: x.organization }), " ", el("q", { text: x.reason })))) : "",
   );
 }
 
+let noticesSeq = 0; // only the latest request may draw the notices
+
 export async function loadNotices() {
+  const seq = ++noticesSeq;
   const d = await api("GET", `/api/meetings/${encodeURIComponent(meeting.slug)}/non-objection`);
-  replace($("#notice-list"), d.notices.length ? d.notices.map(notice) : el("p", { class: "hint", text: "No notice yet." }));
+  // Choosing the tab and circulating both ask: an earlier answer arriving
+  // last would hide the notice just circulated.
+  if (seq !== noticesSeq) return;
+  replace($("#notice-list"), d.notices.length ? d.notices.map(notice) : el("p", { class: "hint", text: t("admin.notice.none") }));
 }
 
 async function circulate(ev) {
@@ -139,15 +144,15 @@ async function circulate(ev) {
   clearFieldErrors(form);
   const ids = [...new Set(opts.selectedOrganizations())];
   if (!ids.length) {
-    say(status, "Select the registrations whose organizations to circulate first.", "warning");
+    say(status, t("admin.notice.select_first"), "warning");
     return;
   }
   try {
-    const n = await api("POST", `/api/meetings/${encodeURIComponent(meeting.slug)}/non-objection`,
+    const nt = await api("POST", `/api/meetings/${encodeURIComponent(meeting.slug)}/non-objection`,
       { organization_ids: ids, deadline: form.deadline.value });
     form.reset();
     await loadNotices();
-    say(status, `Notice ${n.id} circulated to ${n.missions} missions: ${n.organizations.map((o) => o.name).join(", ")}.`, "success");
+    say(status, n("admin.notice.circulated", nt.missions, { Id: nt.id, Names: nt.organizations.map((o) => o.name).join(", ") }), "success");
   } catch (err) {
     showError(status, err, form);
   }

@@ -9,7 +9,8 @@
 import {
   $, api, ApiError, badge, clearFieldErrors, el, formJSON, meetingDates, meetingTime, replace, say, setCSRF, showError, staffSession,
 } from "./api.js";
-import { countryName, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
+import { countryNameOr, ecosocLabel, registrationStatuses, stakeholderTypes, typeLabel } from "./vocabulary.js";
+import { locale, n, parts, t } from "./i18n.js";
 import { loadAgenda, showMeetingEditors } from "./admin-meeting.js";
 import { showStaff } from "./admin-staff.js";
 import { initTracks, showTracks } from "./admin-tracks.js";
@@ -34,6 +35,8 @@ let meeting = null;      // the meeting on show
 let shown = [];          // the registrations in the table
 let deciding = null;     // {ids, label, returnFocus} while the dialog is open
 
+const numbers = new Intl.NumberFormat(locale);
+
 const slugPath = () => `/api/meetings/${encodeURIComponent(meeting.slug)}`;
 
 for (const { key, label } of registrationStatuses) $("#f-status").append(el("option", { value: key, text: label }));
@@ -45,10 +48,10 @@ function showConsole(me) {
   setCSRF(me.csrf_token);
   isAdmin = me.user.role === "admin";
   user = me.user;
-  for (const n of document.querySelectorAll(".admin-only")) n.hidden = !isAdmin;
+  for (const node of document.querySelectorAll(".admin-only")) node.hidden = !isAdmin;
   // The audit log is the moderators' and admins'.
-  for (const n of document.querySelectorAll(".moderator-up")) n.hidden = !["admin", "moderator"].includes(me.user.role);
-  replace($("#whoami"), `${me.user.email} (${me.user.role})`);
+  for (const node of document.querySelectorAll(".moderator-up")) node.hidden = !["admin", "moderator"].includes(me.user.role);
+  replace($("#whoami"), `${me.user.email} (${t(`staff.role.${me.user.role}`)})`);
   $("#account").hidden = false;
   loginSection.hidden = true;
   consoleEl.hidden = false;
@@ -72,7 +75,7 @@ loginForm.addEventListener("submit", async (ev) => {
     await start();
     $("#console-title").focus();
   } catch (err) {
-    showError(status, err.status === 401 ? new ApiError(401, "Wrong email or password.") : err, loginForm);
+    showError(status, err.status === 401 ? new ApiError(401, t("admin.login.wrong")) : err, loginForm);
     if (err.status === 401) $("#login-password").focus();
   }
 });
@@ -80,7 +83,7 @@ loginForm.addEventListener("submit", async (ev) => {
 $("#logout").addEventListener("click", async () => {
   try { await api("POST", "/api/logout"); } catch { /* the session is gone either way */ }
   showLogin();
-  say(status, "You are logged out.");
+  say(status, t("admin.logged_out"));
   $("#login-email").focus();
 });
 
@@ -93,9 +96,9 @@ async function loadMeetings() {
       el("th", { scope: "row" }, m.title, el("span", { class: "cell-sub mono", text: m.slug })),
       el("td", { text: meetingDates(m) }),
       el("td", { text: meetingTime(m, m.registration_closes_at) }),
-      el("td", { class: "num", text: m.capacity ? String(m.capacity) : "no limit" }),
+      el("td", { class: "num", text: m.capacity ? numbers.format(m.capacity) : t("admin.no_limit") }),
       el("td", {}, el("a", { class: "button small secondary", href: `#m=${encodeURIComponent(m.slug)}` },
-        "Open", el("span", { class: "visually-hidden", text: ` ${m.title}` }))))));
+        t("admin.open"), el("span", { class: "visually-hidden", text: ` ${m.title}` }))))));
 }
 
 // ---- processes ------------------------------------------------------------
@@ -106,7 +109,7 @@ async function loadProcesses() {
   replace($("#processes"), list.length
     ? list.map((p) => el("li", {}, el("a", { href: `/p/${encodeURIComponent(p.slug)}` }, p.title), p.acronym ? ` (${p.acronym})` : "",
       " ", el("span", { class: "mono muted", text: p.slug })))
-    : el("li", { class: "muted", text: "No process yet." }));
+    : el("li", { class: "muted", text: t("admin.process.none") }));
   replace($("#processes-list"), list.map((p) => el("option", { value: p.slug, text: p.title })));
 }
 
@@ -119,7 +122,7 @@ $("#create-process").addEventListener("submit", async (ev) => {
     form.reset();
     $("#create-process-details").open = false;
     await loadProcesses();
-    say(status, `Process “${p.title}” created: give its meetings the process ${p.slug}.`, "success");
+    say(status, t("admin.process.created", { Title: p.title, Slug: p.slug }), "success");
   } catch (err) {
     showError(status, err, form);
   }
@@ -137,7 +140,7 @@ $("#create-meeting").addEventListener("submit", async (ev) => {
     form.reset();
     $("#create-details").open = false;
     await loadMeetings();
-    say(status, `Meeting “${m.title}” created.`, "success");
+    say(status, t("admin.meeting.created", { Title: m.title }), "success");
     location.hash = `m=${encodeURIComponent(m.slug)}`;
   } catch (err) {
     showError(status, err, form);
@@ -161,9 +164,9 @@ async function showMeeting(slug) {
   replace($("#meeting-title"), meeting.title);
   replace($("#meeting-facts"), [
     meetingDates(meeting), meeting.venue,
-    `registration closes ${meetingTime(meeting, meeting.registration_closes_at)}`,
-    meeting.capacity ? `${meeting.capacity} seats` : "no seat limit",
-    meeting.max_per_organization ? `at most ${meeting.max_per_organization} per organization` : "",
+    t("admin.facts.closes", { Time: meetingTime(meeting, meeting.registration_closes_at) }),
+    meeting.capacity ? n("admin.facts.seats", meeting.capacity) : t("admin.facts.no_seat_limit"),
+    meeting.max_per_organization ? n("admin.facts.max", meeting.max_per_organization) : "",
   ].filter(Boolean).join(" · "));
   const base = `/m/${encodeURIComponent(meeting.slug)}`;
   // Each role sees the pages it may work on: a registrar the door.
@@ -171,16 +174,16 @@ async function showMeeting(slug) {
   const link = (roles, href, text) => roles.includes(role) ? el("a", { class: "button secondary small", href }, text) : null;
   const apiBase = `/api/meetings/${encodeURIComponent(meeting.slug)}`;
   replace($("#meeting-links"), [
-    link(["admin", "moderator"], `${base}/console`, "Live console"),
-    link(["admin", "moderator", "rapporteur"], `${base}/screen`, "Room screen"),
-    link(["admin", "rapporteur"], `${base}/notes`, "Notes"),
-    link(["admin", "moderator", "rapporteur"], `${base}/summary/desk`, "Summary desk"),
-    link(["admin", "registrar"], `${base}/checkin`, "Check-in at the door"),
-    link(["admin", "registrar"], `${apiBase}/badges.pdf?status=approved`, "Badges (PDF, A4)"),
-    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.pdf`, "List of participants (PDF)"),
-    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.docx`, "List of participants (DOCX)"),
-    link(["admin", "moderator", "rapporteur", "registrar"], `${base}/register`, "Registration form"),
-    meeting.process ? el("a", { class: "button secondary small", href: `/p/${encodeURIComponent(meeting.process)}` }, "Process page") : null,
+    link(["admin", "moderator"], `${base}/console`, t("admin.link.console")),
+    link(["admin", "moderator", "rapporteur"], `${base}/screen`, t("admin.link.screen")),
+    link(["admin", "rapporteur"], `${base}/notes`, t("admin.link.notes")),
+    link(["admin", "moderator", "rapporteur"], `${base}/summary/desk`, t("admin.link.desk")),
+    link(["admin", "registrar"], `${base}/checkin`, t("admin.link.checkin")),
+    link(["admin", "registrar"], `${apiBase}/badges.pdf?status=approved`, t("admin.link.badges")),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.pdf`, t("admin.link.participants_pdf")),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${apiBase}/participants.docx`, t("admin.link.participants_docx")),
+    link(["admin", "moderator", "rapporteur", "registrar"], `${base}/register`, t("admin.link.register")),
+    meeting.process ? el("a", { class: "button secondary small", href: `/p/${encodeURIComponent(meeting.process)}` }, t("admin.link.process")) : null,
   ].filter(Boolean));
   filters.reset();
   showTracks(meeting, isAdmin);
@@ -199,7 +202,7 @@ $("#add-item").addEventListener("submit", async (ev) => {
     const item = await api("POST", `${slugPath()}/agenda`, formJSON(form));
     form.reset();
     await loadAgenda();
-    say(status, `Agenda item “${item.title}” added.`, "success");
+    say(status, t("admin.item.added", { Title: item.title }), "success");
     $("#item-title").focus();
   } catch (err) {
     showError(status, err, form);
@@ -223,34 +226,33 @@ function renderCounts(counts) {
   const byType = (counts && counts.by_type) || {};
   const states = registrationStatuses.map((st) => st.key);
   replace($("#counts-state"), registrationStatuses.map(({ key, label }) =>
-    el("li", {}, label, el("b", { text: String(byStatus[key] || 0) }))));
+    el("li", {}, label, el("b", { text: numbers.format(byStatus[key] || 0) }))));
   replace($("#counts-type tbody"), stakeholderTypes.map(({ key, label }) => {
     const c = byType[key] || {};
     return el("tr", {}, el("th", { scope: "row", text: label }),
-      ["total", ...states].map((k) => el("td", { class: "num", text: String(c[k] || 0) })));
+      ["total", ...states].map((k) => el("td", { class: "num", text: numbers.format(c[k] || 0) })));
   }));
 }
 
 function decisionButtons(r) {
   if (!isAdmin) return null;
   const can = { pending: ["approve", "waitlist", "reject"], waitlisted: ["approve", "reject"] }[r.status] || [];
-  const labels = { approve: "Approve", waitlist: "Waitlist", reject: "Reject" };
   return el("div", { class: "row" }, can.map((d) =>
     el("button", {
       type: "button", class: "small" + (d === "approve" ? "" : " secondary"),
       "data-decision": d, "data-id": r.id,
       onclick: (ev) => openDecision([r.id], d, `${r.name} (${r.organization?.name || ""})`, ev.currentTarget),
-    }, labels[d], el("span", { class: "visually-hidden", text: ` ${r.name}` }))));
+    }, t(`admin.decide.${d}`), el("span", { class: "visually-hidden", text: ` ${r.name}` }))));
 }
 
 // The organization's fields as the claim and the record show them.
 const CLAIM_FIELDS = {
-  name: ["Name", (o) => o.name],
-  acronym: ["Acronym", (o) => o.acronym],
-  type: ["Type", (o) => typeLabel(o.type)],
-  country: ["Country", (o) => o.country_name || countryName(o.country)],
-  website: ["Website", (o) => o.website],
-  ecosoc_status: ["ECOSOC status", (o) => ecosocLabel(o.ecosoc_status)],
+  name: ["admin.claim.name", (o) => o.name],
+  acronym: ["field.acronym", (o) => o.acronym],
+  type: ["admin.col.type", (o) => typeLabel(o.type)],
+  country: ["field.country_short", (o) => countryNameOr(o.country, o.country_name)],
+  website: ["field.website", (o) => o.website],
+  ecosoc_status: ["field.ecosoc_short", (o) => ecosocLabel(o.ecosoc_status)],
 };
 
 // claimTable sets what the registrant claimed beside the organization
@@ -260,13 +262,13 @@ function claimTable(r) {
   const fields = (r.claim_differs || []).filter((f) => CLAIM_FIELDS[f]);
   if (!r.claim || !fields.length) return null;
   return el("table", { class: "compact claim" },
-    el("caption", { text: "The registrant's claim differs from the record" }),
+    el("caption", { text: t("admin.claim.caption") }),
     el("thead", {}, el("tr", {},
-      el("th", { scope: "col", text: "Field" }), el("th", { scope: "col", text: "Claimed" }), el("th", { scope: "col", text: "Record" }))),
+      el("th", { scope: "col", text: t("admin.claim.field") }), el("th", { scope: "col", text: t("admin.claim.claimed") }), el("th", { scope: "col", text: t("admin.claim.record") }))),
     el("tbody", {}, fields.map((f) => {
       const [label, show] = CLAIM_FIELDS[f];
       return el("tr", { "data-field": f },
-        el("th", { scope: "row", text: label }),
+        el("th", { scope: "row", text: t(label) }),
         el("td", { class: "claimed", text: show(r.claim) || "—" }),
         el("td", { class: "record", text: show(r.organization || {}) || "—" }));
     })));
@@ -277,12 +279,12 @@ function claimTable(r) {
 function nameChange(r) {
   if (!r.pending_name) return null;
   return el("div", { class: "name-change" },
-    el("span", { class: "cell-sub" }, "Asks to be shown as ", el("strong", { text: r.pending_name })),
+    el("span", { class: "cell-sub" }, ...parts("admin.name.asks", { Name: el("strong", { text: r.pending_name }) })),
     isAdmin ? el("div", { class: "row" },
       el("button", { type: "button", class: "small", "data-name-change": "accept", onclick: (ev) => decideName(r, true, ev.currentTarget) },
-        "Accept", el("span", { class: "visually-hidden", text: ` the new name of ${r.name}` })),
+        t("admin.name.accept"), el("span", { class: "visually-hidden", text: " " + t("admin.name.of", { Name: r.name }) })),
       el("button", { type: "button", class: "small secondary", "data-name-change": "refuse", onclick: (ev) => decideName(r, false, ev.currentTarget) },
-        "Refuse", el("span", { class: "visually-hidden", text: ` the new name of ${r.name}` }))) : null);
+        t("admin.name.refuse"), el("span", { class: "visually-hidden", text: " " + t("admin.name.of", { Name: r.name }) }))) : null);
 }
 
 async function decideName(r, accept, button) {
@@ -292,7 +294,7 @@ async function decideName(r, accept, button) {
     // another since, the server refuses and the list shows the new one.
     await api("POST", `/api/registrations/${r.id}/name-change`, { accept, name: r.pending_name });
     await loadRegistrations();
-    say(status, accept ? `${r.name} is now shown as “${r.pending_name}”.` : `The new name “${r.pending_name}” was refused; ${r.name} keeps the name.`, "success");
+    say(status, t(accept ? "admin.name.accepted" : "admin.name.refused", { Name: r.name, New: r.pending_name }), "success");
   } catch (err) {
     showError(status, err);
     await loadRegistrations().catch(() => {});
@@ -303,33 +305,33 @@ async function decideName(r, accept, button) {
 function row(r) {
   const org = r.organization || {};
   // An erased registration keeps its organization and state, not its name.
-  const name = r.anonymized_at ? `Personal data erased (registration ${r.id})` : r.name;
+  const name = r.anonymized_at ? t("admin.erased", { Id: r.id }) : r.name;
   return el("tr", { "data-id": r.id },
     el("td", { class: "pick" }, isAdmin ? el("input", {
-      type: "checkbox", value: r.id, "aria-label": `Select ${name}`, onchange: updateSelection,
+      type: "checkbox", value: r.id, "aria-label": t("admin.select", { Name: name }), onchange: updateSelection,
     }) : null),
     el("th", { scope: "row", tabindex: "-1" }, name,
       el("span", { class: "cell-sub", text: r.email }),
       r.job_title ? el("span", { class: "cell-sub", text: r.job_title }) : null,
       nameChange(r)),
     el("td", {}, org.acronym ? `${org.name} (${org.acronym})` : org.name,
-      el("span", { class: "cell-sub", text: [org.country_name || countryName(org.country), org.website].filter(Boolean).join(" · ") }),
+      el("span", { class: "cell-sub", text: [countryNameOr(org.country, org.country_name), org.website].filter(Boolean).join(" · ") }),
       claimTable(r)),
     el("td", {}, typeLabel(org.type), trackNote(r)),
     el("td", {}, badge(r.status), r.reason ? el("span", { class: "cell-sub", text: r.reason }) : null,
-      r.checked_in_at ? el("span", { class: "cell-sub", text: `checked in ${meetingTime(meeting, r.checked_in_at)}` }) : null),
+      r.checked_in_at ? el("span", { class: "cell-sub", text: t("admin.checked_in", { Time: meetingTime(meeting, r.checked_in_at) }) }) : null),
     el("td", {}, decisionButtons(r)));
 }
 
 // trackNote says which accreditation track a registration is on.
 function trackNote(r) {
   const text = {
-    ecosoc: `ECOSOC (${ecosocLabel(r.ecosoc_verified_status)})`,
-    non_objection: "Non-objection",
-    delegation: "Delegation",
+    ecosoc: t("admin.track.ecosoc_status", { Status: ecosocLabel(r.ecosoc_verified_status) }),
+    non_objection: t("admin.track.non_objection"),
+    delegation: t("admin.track.delegation"),
   }[r.track];
   return el("span", { class: "cell-sub track" }, text || "",
-    r.claim_unverified ? el("strong", { class: "claim-unverified", text: " · claims a status the ECOSOC list does not confirm" }) : null);
+    r.claim_unverified ? el("strong", { class: "claim-unverified", text: " · " + t("admin.claim_unverified") }) : null);
 }
 
 let listSeq = 0; // only the latest list request may draw the table
@@ -351,9 +353,9 @@ async function loadRegistrations() {
   shown = data.registrations || [];
   renderCounts(data.counts);
   const total = data.total ?? shown.length;
-  replace($("#regs-caption"), `${shown.length} of ${total} matching registration${total === 1 ? "" : "s"} shown`);
+  replace($("#regs-caption"), n("admin.regs.caption", total, { Shown: numbers.format(shown.length) }));
   replace(regsBody, shown.length ? shown.map(row)
-    : el("tr", {}, el("td", { colspan: "6", text: "No registration matches these filters." })));
+    : el("tr", {}, el("td", { colspan: "6", text: t("admin.regs.none") })));
   selectAll.checked = false;
   updateSelection();
 }
@@ -371,9 +373,9 @@ function selectedIds() {
 }
 
 function updateSelection() {
-  const n = selectedIds().length;
-  bulkButton.disabled = n === 0;
-  replace($("#selected-count"), n ? `${n} selected` : "");
+  const count = selectedIds().length;
+  bulkButton.disabled = count === 0;
+  replace($("#selected-count"), count ? n("admin.selected", count) : "");
 }
 
 selectAll.addEventListener("change", () => {
@@ -385,7 +387,7 @@ filters.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   try {
     await loadRegistrations();
-    say(status, `${shown.length} registration${shown.length === 1 ? "" : "s"} shown.`);
+    say(status, n("admin.regs.shown", shown.length));
   } catch (err) {
     showError(status, err);
   }
@@ -394,7 +396,7 @@ for (const id of ["#f-status", "#f-type", "#f-name-change"]) $(id).addEventListe
 
 bulkButton.addEventListener("click", () => {
   const ids = selectedIds();
-  openDecision(ids, "approve", `${ids.length} selected registration${ids.length === 1 ? "" : "s"}`, bulkButton);
+  openDecision(ids, "approve", n("admin.regs.selected", ids.length), bulkButton);
 });
 
 // ---- decisions ------------------------------------------------------------
@@ -404,7 +406,7 @@ function openDecision(ids, decision, label, returnFocus) {
   decideForm.reset();
   clearFieldErrors(decideForm);
   say(decideStatus, "");
-  replace($("#decide-title"), ids.length > 1 ? "Decide on several registrations" : "Decide on a registration");
+  replace($("#decide-title"), t(ids.length > 1 ? "admin.decide.several" : "admin.decide.one"));
   replace($("#decide-who"), label);
   decideForm.querySelector(`input[name=decision][value=${decision}]`).checked = true;
   // Only approval is done in bulk.
@@ -425,8 +427,6 @@ $("#decide-cancel").addEventListener("click", () => {
   back?.returnFocus?.focus();
 });
 dialog.addEventListener("cancel", () => { const back = deciding; deciding = null; back?.returnFocus?.focus(); });
-
-const PAST = { approve: "approved", reject: "rejected", waitlist: "waitlisted" };
 
 decideForm.addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -455,10 +455,10 @@ decideForm.addEventListener("submit", async (ev) => {
   if (failed.length) {
     const name = (id) => shown.find((r) => r.id === id)?.name || `#${id}`;
     say(status, el("div", {},
-      el("p", { text: `${label}: ${ids.length - failed.length} ${PAST[choice]}, ${failed.length} refused:` }),
-      el("ul", {}, failed.map((f) => el("li", { text: `${name(f.id)}: ${f.error}` })))), "warning");
+      el("p", { text: t(`admin.decided.partial.${choice}`, { Label: label, Done: ids.length - failed.length, Refused: failed.length }) }),
+      el("ul", {}, failed.map((f) => el("li", { text: t("admin.decided.refused_line", { Name: name(f.id), Error: f.error }) })))), "warning");
   } else {
-    say(status, `${label}: ${PAST[choice]}.`, "success");
+    say(status, t(`admin.decided.${choice}`, { Label: label }), "success");
   }
   // Focus goes back to the row decided on (or the table after a bulk action).
   const cell = ids.length === 1 ? regsBody.querySelector(`tr[data-id="${ids[0]}"] th`) : null;
@@ -476,7 +476,15 @@ async function start() {
   }
 }
 
+// The language switch keeps the meeting on show (#m=slug), which the
+// server that wrote its links never sees.
+function switchKeepsMeeting() {
+  for (const a of document.querySelectorAll(".lang-switch a")) a.hash = location.hash;
+}
+switchKeepsMeeting();
+
 window.addEventListener("hashchange", () => {
+  switchKeepsMeeting();
   if (!consoleEl.hidden) showMeeting(selectedSlug()).catch((err) => showError(status, err));
 });
 

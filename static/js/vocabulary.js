@@ -52,3 +52,6 @@ export function statusLabel(key) { return states.get(key)?.label || key || ""; }
 export function ecosocLabel(key) { return ecosoc.get(key)?.label || key || ""; }
 // countryName names an ISO 3166-1 alpha-2 code.
 export function countryName(code) { return countryByCode.get(code)?.name || code || ""; }
+// countryNameOr names code in the page's language, else as the server
+// named it (in English), for a code the vocabulary lacks.
+export function countryNameOr(code, name) { return countryByCode.get(code)?.name || name || code || ""; }
