@@ -232,10 +232,20 @@ func TestCataloguesAreServedForScripts(t *testing.T) {
 	var v struct {
 		Countries        []struct{ Code, Name string }
 		StakeholderTypes []struct{ Key, Label string } `json:"stakeholder_types"`
+		MeetingKinds     []struct{ Key, Label string } `json:"meeting_kinds"`
 	}
 	e.Anon().MustJSON("GET", "/api/vocabulary?lang=ru", nil, 200, &v)
 	if v.StakeholderTypes[0].Label != "Неправительственная организация" {
 		t.Fatalf("vocabulary in Russian: %+v", v.StakeholderTypes[0])
+	}
+	// A process's page names each meeting's kind in the reader's language.
+	for _, k := range v.MeetingKinds {
+		if k.Key == "substantive_session" && k.Label != "Основная сессия" {
+			t.Fatalf("a substantive session in Russian: %q", k.Label)
+		}
+	}
+	if len(v.MeetingKinds) != 3 {
+		t.Fatalf("meeting kinds: %+v", v.MeetingKinds)
 	}
 	for _, c := range v.Countries {
 		if c.Code == "DE" && c.Name != "Германия" {

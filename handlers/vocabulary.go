@@ -62,6 +62,7 @@ func buildVocabulary(lang string) Vocabulary {
 	if lang != locale.Default {
 		v.ECOSOCStatuses = translated(models.ECOSOCStatusTerms, func(k string) string { return locale.T(lang, "ecosoc."+k) })
 		v.RegistrationStatuses = translated(models.RegistrationStatusTerms, func(k string) string { return locale.T(lang, "status."+k) })
+		v.MeetingKinds = translated(models.MeetingKindTerms, func(k string) string { return locale.T(lang, "meeting_kind."+k) })
 	}
 	for _, t := range models.StakeholderTypes {
 		v.StakeholderTypes = append(v.StakeholderTypes, stakeholderTermView{t.Key, name("type."+t.Key, t.Label), name("type."+t.Key+".group", t.Group)})
