@@ -253,6 +253,21 @@ func (f Fields) Err() error {
 	return Say(KindInvalid, "err.fields_invalid").WithFields(f)
 }
 
+// WithField returns e with field's message id of the catalogues, filled
+// from args, beside the messages it has.
+func (e *Error) WithField(field, id string, args ...any) *Error {
+	m := Msg{ID: id, Args: args}
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if e.FieldMsgs == nil {
+		e.FieldMsgs = map[string]Msg{}
+	}
+	e.Fields[field] = m.In(locale.Default)
+	e.FieldMsgs[field] = m
+	return e
+}
+
 // WithFields returns e with the field messages f collected.
 func (e *Error) WithFields(f Fields) *Error {
 	e.Fields = make(map[string]string, len(f))
