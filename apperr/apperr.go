@@ -268,6 +268,24 @@ func (e *Error) WithField(field, id string, args ...any) *Error {
 	return e
 }
 
+// WithFieldOf returns e with field's message the message of cause, in
+// every language cause's message has (a domain error that names a field's
+// missing thing: "no distribution list 3").
+func (e *Error) WithFieldOf(field string, cause error) *Error {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	e.Fields[field] = cause.Error()
+	var c *Error
+	if errors.As(cause, &c) && c.Msg.ID != "" {
+		if e.FieldMsgs == nil {
+			e.FieldMsgs = map[string]Msg{}
+		}
+		e.Fields[field], e.FieldMsgs[field] = c.Message, c.Msg
+	}
+	return e
+}
+
 // WithFields returns e with the field messages f collected.
 func (e *Error) WithFields(f Fields) *Error {
 	e.Fields = make(map[string]string, len(f))
