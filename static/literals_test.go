@@ -31,7 +31,7 @@ var (
 		"js/delegation.js", "js/livestate.js", "js/vocabulary.js", "js/link.js",
 		"js/reset.js", "js/staff.js",
 	}
-	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
+	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go", "../accreditation/mail.go", "../auth/mail.go"}
 )
 
 // notWords are the Latin words a converted page may show in any
