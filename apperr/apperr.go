@@ -93,7 +93,8 @@ type Error struct {
 	// Code is a short machine-readable reason, e.g. "list_closed".
 	Code string
 	// Msg is Message's id in the catalogues and its arguments; its zero
-	// value means Message is English only (the staff's errors).
+	// value means Message is English only (an error built with the
+	// constructors below, which the converted files no longer use).
 	Msg Msg
 	// FieldMsgs holds the catalogue's id of each of Fields' messages
 	// that has one.
