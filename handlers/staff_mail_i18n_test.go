@@ -100,9 +100,10 @@ func TestANonObjectionNoticeIsInTheMeetingsLanguage(t *testing.T) {
 }
 
 // A letter of the Chair, or documents, circulated: each recipient's
-// subject is in their registration's language, an address without one
-// (a list's, an extra one) in the meeting's.
-func TestACirculationsSubjectIsInEachRecipientsLanguage(t *testing.T) {
+// subject and the words around the letter or the documents are in their
+// registration's language, an address without one (a list's, an extra
+// one) in the meeting's.
+func TestACirculationsSubjectAndWordsAreInEachRecipientsLanguage(t *testing.T) {
 	mail := mailtest.Start(t)
 	e := testenv.New(t, testenv.WithSMTP(mail.Host(), mail.Port()))
 	participants, docs, letter := circulationFixture(t, e, "circ", 100)
@@ -116,17 +117,23 @@ func TestACirculationsSubjectIsInEachRecipientsLanguage(t *testing.T) {
 	}
 	for i, tc := range []struct {
 		what                     map[string]any
-		french, spanish, english string
+		french, spanish, english [2]string // the subject's beginning, a sentence of the body
 	}{
-		{map[string]any{"letter": letter}, "Lettre du Président : ", "Carta de la Presidencia: ", "Letter of the Chair: "},
-		{map[string]any{"documents": []uint{docs[0].ID}}, "Distribution : ", "Distribución: ", "Circulation: "},
+		{map[string]any{"letter": letter},
+			[2]string{"Lettre du Président : ", "La lettre est jointe au format PDF."},
+			[2]string{"Carta de la Presidencia: ", "La carta se adjunta en formato PDF."},
+			[2]string{"Letter of the Chair: ", "The letter is attached as a PDF."}},
+		{map[string]any{"documents": []uint{docs[0].ID}},
+			[2]string{"Distribution : ", "Veuillez trouver ci-joint les documents de la réunion"},
+			[2]string{"Distribución: ", "Adjunto encontrará los documentos de la reunión"},
+			[2]string{"Circulation: ", "Please find enclosed the documents of the"}},
 	} {
-		want := map[string]string{french: tc.french, spanish: tc.spanish, english: tc.english, extra: tc.spanish}
+		want := map[string][2]string{french: tc.french, spanish: tc.spanish, english: tc.english, extra: tc.spanish}
 		body := tc.what
 		body["to"] = map[string]any{"participants": true, "extra": []string{extra}}
 		admin.MustJSON("POST", "/api/meetings/circ/circulations", body, 202, nil)
 		got := byRecipient(mail.WaitFor((i+1)*(len(participants)+1), 60*time.Second))
-		for addr, prefix := range want {
+		for addr, w := range want {
 			ms := got[strings.ToLower(addr)]
 			if len(ms) != i+1 {
 				t.Fatalf("%s got %d messages, want %d", addr, len(ms), i+1)
@@ -135,10 +142,10 @@ func TestACirculationsSubjectIsInEachRecipientsLanguage(t *testing.T) {
 			found := false
 			for _, m := range ms {
 				subjects = append(subjects, m.Subject)
-				found = found || strings.HasPrefix(m.Subject, prefix)
+				found = found || (strings.HasPrefix(m.Subject, w[0]) && strings.Contains(m.Text, w[1]))
 			}
 			if !found {
-				t.Errorf("%s: subjects %q, want one beginning %q", addr, subjects, prefix)
+				t.Errorf("%s: subjects %q, want one beginning %q saying %q", addr, subjects, w[0], w[1])
 			}
 		}
 	}

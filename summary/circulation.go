@@ -117,7 +117,7 @@ func (s *Service) enqueueCirculation(tx *gorm.DB, circ *models.Circulation, rcpt
 		if ml.in != nil {
 			subject, text, htmlBody = ml.in(r)
 		} else {
-			subject, text, htmlBody = ml.subject(r), ml.text(r.name), ml.html(r.name)
+			subject, text, htmlBody = ml.subject(r), ml.text(r), ml.html(r)
 		}
 		msg, err := outbox.Enqueue(tx, outbox.Message{
 			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,

@@ -287,7 +287,7 @@ func (s *Service) audience(ctx context.Context, m *models.Meeting, to Audience, 
 type mailing struct {
 	// subject is the message's subject in the recipient's language.
 	subject     func(r recipient) string
-	text, html  func(name string) string
+	text, html  func(r recipient) string
 	attachments []outbox.Attachment
 	// in, when set, writes the message for one recipient in their
 	// language instead (the summary circulated alone).
@@ -323,6 +323,7 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 	}
 	type enclosure struct {
 		title, link string
+		summary     bool // the Chair's summary, titled in each language
 		att         outbox.Attachment
 	}
 	var encl []enclosure
@@ -331,7 +332,7 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		if err != nil {
 			return nil, relabelNotFound(err, "summary")
 		}
-		encl = append(encl, enclosure{title: fmt.Sprintf("Chair's summary of the %s", cleanText(m.Title)),
+		encl = append(encl, enclosure{summary: true,
 			link: base + "/m/" + m.Slug + "/summary", att: outbox.Attachment{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}})
 	}
 	for i, id := range in.Documents {
@@ -378,39 +379,58 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		ml.attachments = append(ml.attachments, outbox.Attachment{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data})
 		letterText = LetterText(l)
 	}
-	var list strings.Builder
-	var listHTML strings.Builder
 	for _, e := range encl {
-		if linked {
-			fmt.Fprintf(&list, "- %s: %s\n", e.title, e.link)
-			fmt.Fprintf(&listHTML, `<li><a href="%s">%s</a></li>`, html.EscapeString(e.link), html.EscapeString(xmlSafe(e.title)))
-		} else {
-			fmt.Fprintf(&list, "- %s (attached)\n", e.title)
-			fmt.Fprintf(&listHTML, "<li>%s (attached)</li>", html.EscapeString(xmlSafe(e.title)))
+		if !linked {
 			ml.attachments = append(ml.attachments, e.att)
 		}
 	}
-	intro := "Please find enclosed the documents of the " + cleanText(m.Title) + "."
-	if linked {
-		intro = "The documents of the " + cleanText(m.Title) + " are too large to attach together: follow the links to download them."
+	// The words around the letter and the enclosures are in the
+	// recipient's language; the letter is as the secretariat wrote it.
+	list := func(lang string) (text, htmlList string) {
+		var t, h strings.Builder
+		for _, e := range encl {
+			title := e.title
+			if e.summary {
+				title = locale.T(lang, "circ.enclosure_summary", "Meeting", cleanText(m.Title))
+			}
+			if linked {
+				fmt.Fprintf(&t, "- %s: %s\n", title, e.link)
+				fmt.Fprintf(&h, `<li><a href="%s">%s</a></li>`, html.EscapeString(e.link), html.EscapeString(xmlSafe(title)))
+			} else {
+				attached := locale.T(lang, "circ.attached", "Title", title)
+				fmt.Fprintf(&t, "- %s\n", attached)
+				fmt.Fprintf(&h, "<li>%s</li>", html.EscapeString(xmlSafe(attached)))
+			}
+		}
+		return t.String(), h.String()
 	}
-	ml.text = func(name string) string {
+	intro := func(lang string) string {
+		if linked {
+			return locale.T(lang, "circ.documents_linked", "Meeting", cleanText(m.Title))
+		}
+		return locale.T(lang, "circ.documents_enclosed", "Meeting", cleanText(m.Title))
+	}
+	ml.text = func(r recipient) string {
+		lang := r.language(m)
+		listText, _ := list(lang)
 		var b strings.Builder
 		if letterText != "" {
 			b.WriteString(letterText + "\n\n")
 			if len(encl) > 0 {
-				b.WriteString("The letter is attached as a PDF.")
+				b.WriteString(locale.T(lang, "circ.letter_attached"))
 				if linked {
-					b.WriteString(" The enclosures are linked:")
+					b.WriteString(" " + locale.T(lang, "circ.enclosures_linked"))
 				}
-				b.WriteString("\n" + list.String())
+				b.WriteString("\n" + listText)
 			}
 		} else {
-			b.WriteString(greeting(name) + "\n\n" + intro + "\n\n" + list.String() + "\nThe secretariat\n")
+			b.WriteString(greeting(lang, r.name) + "\n\n" + intro(lang) + "\n\n" + listText + "\n" + locale.T(lang, "circ.signature") + "\n")
 		}
 		return b.String()
 	}
-	ml.html = func(name string) string {
+	ml.html = func(r recipient) string {
+		lang := r.language(m)
+		_, listHTML := list(lang)
 		esc := func(s string) string { return html.EscapeString(xmlSafe(s)) }
 		if letterText != "" {
 			var b strings.Builder
@@ -418,20 +438,21 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 				b.WriteString("<p>" + strings.ReplaceAll(esc(p), "\n", "<br>") + "</p>")
 			}
 			if len(encl) > 0 {
-				b.WriteString("<ul>" + listHTML.String() + "</ul>")
+				b.WriteString("<ul>" + listHTML + "</ul>")
 			}
 			return b.String()
 		}
-		return "<p>" + esc(greeting(name)) + "</p><p>" + esc(intro) + "</p><ul>" + listHTML.String() + "</ul><p>The secretariat</p>"
+		return "<p>" + esc(greeting(lang, r.name)) + "</p><p>" + esc(intro(lang)) + "</p><ul>" + listHTML + "</ul><p>" + esc(locale.T(lang, "circ.signature")) + "</p>"
 	}
 	return ml, nil
 }
 
-func greeting(name string) string {
+// greeting is the salutation of a recipient called name in lang.
+func greeting(lang, name string) string {
 	if n := cleanText(name); n != "" {
-		return "Dear " + n + ","
+		return locale.T(lang, "mail.dear", "Name", n)
 	}
-	return "Dear participant,"
+	return locale.T(lang, "circ.dear_participant")
 }
 
 func relabelNotFound(err error, field string) error {
