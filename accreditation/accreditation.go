@@ -99,7 +99,7 @@ func (s *Service) Create(ctx context.Context, slug string, ids []uint, deadlineT
 		return nil, err
 	}
 	if !deadline.After(s.now()) {
-		return nil, apperr.Invalid("some fields are invalid", map[string]string{"deadline": "must be in the future"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.fields_invalid").WithField("deadline", "err.accreditation.future")
 	}
 	orgs, err := s.Registrations.ForNotice(ctx, m.ID, ids)
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Service) Create(ctx context.Context, slug string, ids []uint, deadlineT
 		return nil, err
 	}
 	if len(missions) == 0 {
-		return nil, apperr.Conflict("no mission is invited to %s: invite the missions first, so that the notice reaches the Member States", m.Title).WithCode("no_missions")
+		return nil, apperr.Say(apperr.KindConflict, "err.accreditation.no_missions", "Meeting", m.Title).WithCode("no_missions")
 	}
 	out := &Created{Organizations: orgs, Deadline: deadline.UTC(), Missions: len(missions)}
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -129,7 +129,7 @@ func (s *Service) Create(ctx context.Context, slug string, ids []uint, deadlineT
 			}
 		}
 		if len(busy) > 0 {
-			return apperr.Conflict("already in an open notice of this meeting: %s", strings.Join(busy, "; ")).WithCode("already_circulated")
+			return apperr.Say(apperr.KindConflict, "err.accreditation.already_open", "Organizations", strings.Join(busy, "; ")).WithCode("already_circulated")
 		}
 		n := models.NonObjectionNotice{MeetingID: m.ID, Deadline: deadline.UTC(), State: models.NoticeOpen, CreatedAt: s.now()}
 		if err := tx.Omit(clause.Associations).Create(&n).Error; err != nil {

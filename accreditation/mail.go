@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/outbox"
@@ -17,74 +18,93 @@ import (
 // mission (outbox.Message.Kind).
 const mailNotice = "non_objection_notice"
 
+// noticeLetter is what a notice's mail says, in the meeting's language (a
+// mission has no language of its own on record): every word comes from
+// the catalogue.
 type noticeLetter struct {
-	Mission, State, Meeting, Deadline, Link string
-	Organizations                           []noticeOrg
+	Lang, Dir                     string
+	Subject, To, Lead, ObjectText string
+	ObjectHTML, Answer, Link      string
+	Accredited, Keep              string
+	Organizations                 []noticeOrg
 }
 
 type noticeOrg struct {
 	Name, Type, Country, Website, Description string
 }
 
-var noticeText = texttemplate.Must(texttemplate.New("text").Parse(`To the {{.Mission}},
+var noticeText = texttemplate.Must(texttemplate.New("text").Parse(`{{.To}}
 
-The secretariat circulates, on a non-objection basis, the names of the
-organizations below, which have asked to take part in {{.Meeting}} and
-are not in consultative status with ECOSOC.
+{{.Lead}}
 
-If {{.State}} objects to any of them, please say so, with a reason,
-before {{.Deadline}}, with this private link:
+{{.ObjectText}}
 {{.Link}}
 
-Organizations without objection at that time will be accredited. An
-objection is read by the secretariat only: neither the organization nor
-any other State learns which State objected.
+{{.Accredited}}
 {{range .Organizations}}
 - {{.Name}} ({{.Type}}{{if .Country}}, {{.Country}}{{end}}){{if .Website}}
   {{.Website}}{{end}}{{if .Description}}
   {{.Description}}{{end}}
 {{- end}}
 
-Keep this link within the mission: it acts for your delegation to this
-meeting, as the link of your invitation does.
+{{.Keep}}
 `))
 
 var noticeHTML = htmltemplate.Must(htmltemplate.New("html").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Non-objection notice: {{.Meeting}}</title></head>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body>
-<p>To the {{.Mission}},</p>
-<p>The secretariat circulates, on a non-objection basis, the names of the organizations below, which have asked to take part in {{.Meeting}} and are not in consultative status with ECOSOC.</p>
-<p>If {{.State}} objects to any of them, please say so, with a reason, before {{.Deadline}}: <a href="{{.Link}}">answer the notice</a>.</p>
-<p>Organizations without objection at that time will be accredited. An objection is read by the secretariat only: neither the organization nor any other State learns which State objected.</p>
+<p>{{.To}}</p>
+<p>{{.Lead}}</p>
+<p>{{.ObjectHTML}} <a href="{{.Link}}">{{.Answer}}</a>.</p>
+<p>{{.Accredited}}</p>
 <ul>
 {{- range .Organizations}}
 <li><strong>{{.Name}}</strong> ({{.Type}}{{if .Country}}, {{.Country}}{{end}}){{if .Website}} {{.Website}}{{end}}{{if .Description}}<br>{{.Description}}{{end}}</li>
 {{- end}}
 </ul>
-<p>Keep this link within the mission: it acts for your delegation to this meeting, as the link of your invitation does.</p>
+<p>{{.Keep}}</p>
 </body></html>
 `))
 
 // enqueue queues notice n's mail to mission ms with the link of token, in
 // tx; the outbox forgets the link once the mail is delivered.
 func (s *Service) enqueue(tx *gorm.DB, m *models.Meeting, ms *models.Mission, n *models.NonObjectionNotice, orgs []registration.Circulated, token string) error {
-	l := noticeLetter{Mission: ms.Name, State: registration.CountryName(ms.Country), Meeting: m.Title,
-		Deadline: meetings.FormatInZone(m, n.Deadline), Link: s.NoticeURL(token, n.ID)}
-	for _, o := range orgs {
-		l.Organizations = append(l.Organizations, noticeOrg{Name: o.Name, Type: models.StakeholderTypeOf(o.Type).Label,
-			Country: o.CountryName, Website: o.Website, Description: o.Description})
+	lang := m.Language
+	if !locale.Supported(lang) {
+		lang = locale.Default
 	}
-	var t, h strings.Builder
-	if err := noticeText.Execute(&t, l); err != nil {
+	deadline := meetings.FormatInZone(m, n.Deadline)
+	if lang != locale.Default {
+		deadline = meetings.TimeIn(lang, m, n.Deadline)
+	}
+	t := func(id string) string {
+		return locale.T(lang, id, "Meeting", m.Title, "Mission", ms.Name,
+			"State", registration.CountryNameIn(lang, ms.Country), "Deadline", deadline)
+	}
+	l := noticeLetter{
+		Lang: lang, Dir: locale.Dir(lang), Subject: t("notice.subject"), To: t("invite.to"), Lead: t("notice.lead"),
+		ObjectText: t("notice.object_text"), ObjectHTML: t("notice.object_html"), Answer: t("notice.answer"),
+		Link: s.NoticeURL(token, n.ID), Accredited: t("notice.accredited"), Keep: t("notice.keep"),
+	}
+	for _, o := range orgs {
+		country := ""
+		if o.Country != "" {
+			country = registration.CountryNameIn(lang, o.Country)
+		}
+		l.Organizations = append(l.Organizations, noticeOrg{Name: o.Name, Type: locale.T(lang, "type."+models.StakeholderTypeOf(o.Type).Key),
+			Country: country, Website: o.Website, Description: o.Description})
+	}
+	var tb, hb strings.Builder
+	if err := noticeText.Execute(&tb, l); err != nil {
 		return err
 	}
-	if err := noticeHTML.Execute(&h, l); err != nil {
+	if err := noticeHTML.Execute(&hb, l); err != nil {
 		return err
 	}
 	_, err := outbox.Enqueue(tx, outbox.Message{
 		Kind: mailNotice, To: ms.Email, ToName: ms.Name,
-		Subject: strings.Join(strings.Fields("Non-objection notice: "+m.Title), " "),
-		Text:    t.String(), HTML: h.String(), Secret: token,
+		Subject: strings.Join(strings.Fields(l.Subject), " "),
+		Text:    tb.String(), HTML: hb.String(), Secret: token,
 	})
 	return err
 }

@@ -73,7 +73,7 @@ func (s *Service) Notice(ctx context.Context, meetingID, id uint) (*StaffNotice,
 		return nil, err
 	}
 	if n.ID == 0 {
-		return nil, apperr.NotFound("no notice %d for this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.no_notice", "ID", id)
 	}
 	return s.staffView(ctx, &n)
 }

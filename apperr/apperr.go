@@ -93,7 +93,8 @@ type Error struct {
 	// Code is a short machine-readable reason, e.g. "list_closed".
 	Code string
 	// Msg is Message's id in the catalogues and its arguments; its zero
-	// value means Message is English only (the staff's errors).
+	// value means Message is English only (an error built with the
+	// constructors below, which the converted files no longer use).
 	Msg Msg
 	// FieldMsgs holds the catalogue's id of each of Fields' messages
 	// that has one.
@@ -251,6 +252,39 @@ func (f Fields) Err() error {
 		return nil
 	}
 	return Say(KindInvalid, "err.fields_invalid").WithFields(f)
+}
+
+// WithField returns e with field's message id of the catalogues, filled
+// from args, beside the messages it has.
+func (e *Error) WithField(field, id string, args ...any) *Error {
+	m := Msg{ID: id, Args: args}
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	if e.FieldMsgs == nil {
+		e.FieldMsgs = map[string]Msg{}
+	}
+	e.Fields[field] = m.In(locale.Default)
+	e.FieldMsgs[field] = m
+	return e
+}
+
+// WithFieldOf returns e with field's message the message of cause, in
+// every language cause's message has (a domain error that names a field's
+// missing thing: "no distribution list 3").
+func (e *Error) WithFieldOf(field string, cause error) *Error {
+	if e.Fields == nil {
+		e.Fields = map[string]string{}
+	}
+	e.Fields[field] = cause.Error()
+	var c *Error
+	if errors.As(cause, &c) && c.Msg.ID != "" {
+		if e.FieldMsgs == nil {
+			e.FieldMsgs = map[string]Msg{}
+		}
+		e.Fields[field], e.FieldMsgs[field] = c.Message, c.Msg
+	}
+	return e
 }
 
 // WithFields returns e with the field messages f collected.

@@ -34,7 +34,7 @@ type UserChange struct {
 // once cannot both succeed.
 func (s *Service) ChangeUser(ctx context.Context, id uint, ch UserChange) (*models.User, error) {
 	if ch.Role != nil && !models.ValidRole(*ch.Role) {
-		return nil, apperr.Invalid("invalid role", map[string]string{"role": "must be admin, moderator or rapporteur"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.auth.invalid_role").WithField("role", "err.auth.role")
 	}
 	var u models.User
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -44,7 +44,7 @@ func (s *Service) ChangeUser(ctx context.Context, id uint, ch UserChange) (*mode
 		}
 		if err := tx.Where("id = ?", id).First(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("no staff account %d", id)
+				return apperr.Say(apperr.KindNotFound, "err.auth.no_account", "Account", id)
 			}
 			return err
 		}
@@ -56,7 +56,7 @@ func (s *Service) ChangeUser(ctx context.Context, id uint, ch UserChange) (*mode
 			u.Disabled = *ch.Disabled
 		}
 		if wasActiveAdmin && (u.Role != models.RoleAdmin || u.Disabled) && len(admins) <= 1 {
-			return apperr.Conflict("%s is the last active admin: make another admin first", u.Email).WithCode(CodeLastAdmin)
+			return apperr.Say(apperr.KindConflict, "err.auth.last_admin", "Email", u.Email).WithCode(CodeLastAdmin)
 		}
 		if err := tx.Model(&models.User{}).Where("id = ?", u.ID).
 			Updates(map[string]any{"role": u.Role, "disabled": u.Disabled}).Error; err != nil {

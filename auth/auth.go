@@ -124,16 +124,16 @@ func (s *Service) CreateUser(ctx context.Context, in NewUserInput) (*models.User
 	f := apperr.Fields{}
 	email := strings.ToLower(strings.TrimSpace(in.Email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		f.Add("email", "enter a valid email address")
+		f.Say("email", "err.auth.email")
 	}
 	if !models.ValidRole(in.Role) {
-		f.Add("role", "must be admin, moderator or rapporteur")
+		f.Say("role", "err.auth.role")
 	}
-	if msg := PasswordProblem(in.Password, email); msg != "" {
-		f.Add("password", msg)
+	if m := passwordProblem(in.Password, email); m.ID != "" {
+		f.Say("password", m.ID, m.Args...)
 	}
 	if len(in.Name) > 200 {
-		f.Add("name", "must be at most 200 characters")
+		f.Say("name", "err.auth.name_long")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -145,7 +145,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUserInput) (*models.User
 	u := &models.User{Email: email, Name: strings.TrimSpace(in.Name), Role: in.Role, PasswordHash: string(hash)}
 	if err := s.DB.WithContext(ctx).Create(u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, apperr.Conflict("a staff account with the email %s already exists", email)
+			return nil, apperr.Say(apperr.KindConflict, "err.auth.email_taken", "Email", email)
 		}
 		return nil, err
 	}
@@ -184,16 +184,16 @@ func (s *Service) Login(ctx context.Context, email, password string) (string, *m
 	err := s.DB.WithContext(ctx).Where("email = ?", email).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", nil, apperr.Unauthorized("wrong email or password")
+		return "", nil, apperr.Say(apperr.KindUnauthorized, "err.auth.wrong_login")
 	}
 	if err != nil {
 		return "", nil, err
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-		return "", nil, apperr.Unauthorized("wrong email or password")
+		return "", nil, apperr.Say(apperr.KindUnauthorized, "err.auth.wrong_login")
 	}
 	if u.Disabled {
-		return "", nil, apperr.Unauthorized("this staff account is disabled")
+		return "", nil, apperr.Say(apperr.KindUnauthorized, "err.auth.disabled")
 	}
 	token := NewToken()
 	sess := &models.Session{
@@ -262,7 +262,7 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*models.User, 
 	var u models.User
 	if err := s.DB.WithContext(ctx).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).First(&u).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, apperr.NotFound("no staff account %s", email)
+			return nil, apperr.Say(apperr.KindNotFound, "err.auth.no_account", "Account", email)
 		}
 		return nil, err
 	}

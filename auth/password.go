@@ -2,10 +2,12 @@ package auth
 
 import (
 	_ "embed"
-	"fmt"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"rostrum/apperr"
+	"rostrum/locale"
 )
 
 // Limits of a staff password. bcrypt reads at most 72 bytes, so a longer
@@ -53,25 +55,34 @@ func IsCommonPassword(p string) bool {
 // one, one character repeated, the account's own address), rather than
 // rules about kinds of characters.
 func PasswordProblem(password, email string) string {
+	if m := passwordProblem(password, email); m.ID != "" {
+		return m.In(locale.Default)
+	}
+	return ""
+}
+
+// passwordProblem is PasswordProblem's message in the staff's
+// catalogues, or the zero Msg when password may be used.
+func passwordProblem(password, email string) apperr.Msg {
 	n := utf8.RuneCountInString(password)
 	lower := strings.ToLower(password)
 	email = strings.ToLower(strings.TrimSpace(email))
 	local, _, _ := strings.Cut(email, "@")
 	switch {
 	case !utf8.ValidString(password):
-		return "must be valid UTF-8 text"
+		return apperr.Msg{ID: "err.field.utf8"}
 	case n < MinPasswordRunes:
-		return fmt.Sprintf("must be at least %d characters (this one has %d)", MinPasswordRunes, n)
+		return apperr.Msg{ID: "err.auth.password_short", Args: []any{"Min", MinPasswordRunes, "Has", n}}
 	case len(password) > MaxPasswordBytes:
-		return fmt.Sprintf("must be at most %d bytes (this one has %d)", MaxPasswordBytes, len(password))
+		return apperr.Msg{ID: "err.auth.password_long", Args: []any{"Max", MaxPasswordBytes, "Has", len(password)}}
 	case strings.Count(password, string([]rune(password)[:1])) == n:
-		return "must not be one character repeated"
+		return apperr.Msg{ID: "err.auth.password_repeated"}
 	case IsCommonPassword(password):
-		return "is one of the 10,000 most common passwords, which are tried first; choose another"
+		return apperr.Msg{ID: "err.auth.password_common"}
 	case email != "" && strings.Contains(lower, email):
-		return "must not contain the account's email address"
+		return apperr.Msg{ID: "err.auth.password_email"}
 	case utf8.RuneCountInString(local) >= 4 && strings.Contains(lower, local):
-		return "must not contain the account's email name (" + local + ")"
+		return apperr.Msg{ID: "err.auth.password_email_name", Args: []any{"Name", local}}
 	}
-	return ""
+	return apperr.Msg{}
 }

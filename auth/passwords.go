@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,8 +10,8 @@ import (
 	"gorm.io/gorm"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
-	"rostrum/outbox"
 	"rostrum/store"
 )
 
@@ -26,22 +25,24 @@ const (
 )
 
 // SendReset mails account id a one-time link, valid ResetValidity, to the
-// page where they set a new password. The link and its mail are stored in
-// one transaction; only the SHA-256 of its token is kept, and the outbox
-// forgets the token once the mail is delivered. Earlier links of the
-// account keep working until one of them is used.
-func (s *Service) SendReset(ctx context.Context, id uint) error {
+// page where they set a new password. The mail is in lang, the language
+// of the admin's request: an account has no language on record, and the
+// admin who sends the link knows the colleague who reads it. The link and
+// its mail are stored in one transaction; only the SHA-256 of its token
+// is kept, and the outbox forgets the token once the mail is delivered.
+// Earlier links of the account keep working until one of them is used.
+func (s *Service) SendReset(ctx context.Context, id uint, lang string) error {
 	token := NewToken()
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var u models.User
 		if err := tx.Where("id = ?", id).First(&u).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("no staff account %d", id)
+				return apperr.Say(apperr.KindNotFound, "err.auth.no_account", "Account", id)
 			}
 			return err
 		}
 		if u.Disabled {
-			return apperr.Conflict("%s is disabled: enable the account first", u.Email).WithCode("disabled")
+			return apperr.Say(apperr.KindConflict, "err.auth.disabled_enable", "Email", u.Email).WithCode("disabled")
 		}
 		expires := time.Now().UTC().Add(ResetValidity)
 		pr := models.PasswordReset{UserID: u.ID, TokenHash: HashToken(token), ExpiresAt: expires}
@@ -49,25 +50,12 @@ func (s *Service) SendReset(ctx context.Context, id uint) error {
 			return err
 		}
 		link := strings.TrimRight(s.PublicURL, "/") + "/reset/" + token
-		text := fmt.Sprintf("Hello %s,\n\nThe secretariat sent you a link to set a new password for your Rostrum staff account %s:\n\n%s\n\n"+
-			"The link works once, until %s UTC. Setting a password ends every session of the account.\n"+
-			"If you did not expect this mail, ignore it: your password stays as it is.\n",
-			nameOr(u), u.Email, link, expires.Format("2 January 2006 15:04"))
-		_, err := outbox.Enqueue(tx, outbox.Message{Kind: "password_reset", To: u.Email, ToName: u.Name,
-			Subject: "Set a new password for Rostrum", Text: text, Secret: token})
-		return err
+		return enqueueReset(tx, &u, link, expires, token, lang)
 	})
 	if err == nil && s.Notify != nil {
 		s.Notify()
 	}
 	return err
-}
-
-func nameOr(u models.User) string {
-	if u.Name != "" {
-		return u.Name
-	}
-	return u.Email
 }
 
 // ResetLink returns the account a reset link is for, or the error using
@@ -92,23 +80,23 @@ func usableReset(tx *gorm.DB, token string, now time.Time) (*models.PasswordRese
 	var pr models.PasswordReset
 	err := store.LockForUpdate(tx).Where("token_hash = ?", HashToken(token)).First(&pr).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || token == "" {
-		return nil, apperr.NotFound("this link to set a password is not valid; ask the secretariat for a new one")
+		return nil, apperr.Say(apperr.KindNotFound, "err.auth.reset_invalid")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if pr.UsedAt != nil {
-		return nil, apperr.Conflict("this link has been used already; ask the secretariat for a new one").WithCode(CodeLinkUsed)
+		return nil, apperr.Say(apperr.KindConflict, "err.auth.reset_used").WithCode(CodeLinkUsed)
 	}
 	if !now.Before(pr.ExpiresAt) {
-		return nil, apperr.Gone("this link expired on %s UTC; ask the secretariat for a new one",
-			pr.ExpiresAt.UTC().Format("2 January 2006 15:04")).WithCode(CodeLinkExpired)
+		return nil, apperr.Say(apperr.KindGone, "err.auth.reset_expired",
+			"When", locale.Moment{T: pr.ExpiresAt.UTC(), Layout: "2 January 2006 15:04"}).WithCode(CodeLinkExpired)
 	}
 	if err := tx.Where("id = ?", pr.UserID).First(&pr.User).Error; err != nil {
 		return nil, err
 	}
 	if pr.User.Disabled {
-		return nil, apperr.Conflict("this staff account is disabled").WithCode("disabled")
+		return nil, apperr.Say(apperr.KindConflict, "err.auth.disabled").WithCode("disabled")
 	}
 	return &pr, nil
 }
@@ -151,7 +139,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID uint, sessionHash, 
 			return err
 		}
 		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
-			return apperr.Forbidden("the current password is wrong").WithCode("wrong_password")
+			return apperr.Say(apperr.KindForbidden, "err.auth.wrong_password").WithCode("wrong_password")
 		}
 		if err := s.setPassword(tx, &u, next, "new"); err != nil {
 			return err
@@ -163,8 +151,8 @@ func (s *Service) ChangePassword(ctx context.Context, userID uint, sessionHash, 
 // setPassword checks password against PasswordProblem (its error naming
 // field) and stores its hash for u.
 func (s *Service) setPassword(tx *gorm.DB, u *models.User, password, field string) error {
-	if msg := PasswordProblem(password, u.Email); msg != "" {
-		return apperr.Invalid("choose another password", map[string]string{field: msg})
+	if m := passwordProblem(password, u.Email); m.ID != "" {
+		return apperr.Say(apperr.KindInvalid, "err.auth.choose_another").WithField(field, m.ID, m.Args...)
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.Cost)
 	if err != nil {

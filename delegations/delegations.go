@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 
 	"rostrum/apperr"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
@@ -73,9 +75,9 @@ const MaxImport = 1000
 func validate(in []MissionInput) ([]models.Mission, error) {
 	f := apperr.Fields{}
 	if len(in) == 0 {
-		f.Add("missions", "list at least one mission")
+		f.Say("missions", "err.delegations.one")
 	} else if len(in) > MaxImport {
-		f.Add("missions", fmt.Sprintf("list at most %d missions at once", MaxImport))
+		f.Say("missions", "err.delegations.max", "Max", MaxImport)
 	}
 	out := make([]models.Mission, 0, len(in))
 	seen := map[string]int{}
@@ -84,30 +86,30 @@ func validate(in []MissionInput) ([]models.Mission, error) {
 		code, ok := registration.Country(m.Country)
 		switch {
 		case !ok:
-			f.Add(p+"country", "must be a country's ISO 3166-1 alpha-2 code, such as SG")
+			f.Say(p+"country", "err.delegations.country")
 		case seen[code] > 0:
-			f.Add(p+"country", fmt.Sprintf("%s is listed twice (also at %d)", registration.CountryName(code), seen[code]-1))
+			f.Say(p+"country", "err.delegations.twice", "Country", countryName(code), "At", seen[code]-1)
 		default:
 			seen[code] = i + 1
 		}
 		kind := strings.TrimSpace(m.Kind)
 		if kind != models.KindMemberState && kind != models.KindObserverState {
-			f.Add(p+"kind", `must be "member_state" or "observer_state"`)
+			f.Say(p+"kind", "err.delegations.kind")
 		}
 		name := strings.TrimSpace(m.Name)
 		switch {
 		case name == "":
-			f.Add(p+"name", "is required")
+			f.Say(p+"name", "err.field.required")
 		case len([]rune(name)) > 300:
-			f.Add(p+"name", "must be at most 300 characters")
+			f.Say(p+"name", "err.meetings.at_most_chars", "Max", 300)
 		default:
-			if pr := textcheck.Problem(name, false); pr != "" {
-				f.Add(p+"name", pr)
+			if id, r := textcheck.Fault(name, false); id != "" {
+				f.Say(p+"name", id, "Char", fmt.Sprintf("U+%04X", r))
 			}
 		}
 		email, ok := registration.ValidEmail(strings.TrimSpace(m.Email))
 		if !ok {
-			f.Add(p+"email", "must be an email address such as name@example.org")
+			f.Say(p+"email", "err.field.email")
 		}
 		out = append(out, models.Mission{Country: code, Kind: kind, Name: name, Email: email})
 	}
@@ -121,7 +123,7 @@ func ParseCSV(body []byte) ([]MissionInput, error) {
 	r.TrimLeadingSpace = true
 	head, err := r.Read()
 	if err != nil {
-		return nil, apperr.BadRequest("the CSV has no header row (country,kind,name,email)")
+		return nil, apperr.Say(apperr.KindBadRequest, "err.delegations.header")
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -129,7 +131,7 @@ func ParseCSV(body []byte) ([]MissionInput, error) {
 	}
 	for _, want := range []string{"country", "kind", "name", "email"} {
 		if _, ok := col[want]; !ok {
-			return nil, apperr.BadRequest("the CSV's header row lacks the column %q (country,kind,name,email)", want)
+			return nil, apperr.Say(apperr.KindBadRequest, "err.delegations.column", "Column", strconv.Quote(want))
 		}
 	}
 	var out []MissionInput
@@ -139,7 +141,7 @@ func ParseCSV(body []byte) ([]MissionInput, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, apperr.BadRequest("the CSV cannot be read: %v", err)
+			return nil, apperr.Say(apperr.KindBadRequest, "err.registration.csv_unreadable", "Why", err.Error())
 		}
 		get := func(k string) string {
 			if i := col[k]; i < len(rec) {
@@ -205,7 +207,7 @@ func (s *Service) Invite(ctx context.Context, slug string, countries []string) (
 		for i, c := range countries {
 			code, ok := registration.Country(c)
 			if !ok {
-				f.Add(fmt.Sprintf("countries.%d", i), "must be a country's ISO 3166-1 alpha-2 code, such as SG")
+				f.Say(fmt.Sprintf("countries.%d", i), "err.delegations.country")
 			}
 			codes = append(codes, code)
 		}
@@ -220,7 +222,7 @@ func (s *Service) Invite(ctx context.Context, slug string, countries []string) (
 			}
 			for i, c := range codes {
 				if !have[c] {
-					f.Add(fmt.Sprintf("countries.%d", i), "no mission of "+registration.CountryName(c)+" has been imported")
+					f.Say(fmt.Sprintf("countries.%d", i), "err.delegations.not_imported", "Country", countryName(c))
 				}
 			}
 			return nil, f.Err()
@@ -240,7 +242,7 @@ func (s *Service) Invite(ctx context.Context, slug string, countries []string) (
 		}
 		for _, x := range ms {
 			if !m.Categories.Admits(x.Kind) {
-				f.Add(fmt.Sprintf("countries.%d", at[x.Country]), registration.CountryName(x.Country)+" is a "+models.CategoryLabel(x.Kind)+", which this meeting does not admit")
+				f.Say(fmt.Sprintf("countries.%d", at[x.Country]), "err.delegations.not_admitted", "Country", countryName(x.Country), "Kind", stateKind(x.Kind))
 			}
 		}
 		if err := f.Err(); err != nil {
@@ -248,7 +250,7 @@ func (s *Service) Invite(ctx context.Context, slug string, countries []string) (
 		}
 	}
 	if len(ms) == 0 {
-		return nil, apperr.Conflict("no mission that this meeting admits has been imported yet: import the missions first").WithCode("no_missions")
+		return nil, apperr.Say(apperr.KindConflict, "err.delegations.none").WithCode("no_missions")
 	}
 	out := make([]Invited, 0, len(ms))
 	err = db.Transaction(func(tx *gorm.DB) error {
@@ -373,4 +375,21 @@ func (s *Service) ByIDs(ctx context.Context, ids []uint) (map[uint]models.Missio
 		out[m.ID] = m
 	}
 	return out, nil
+}
+
+// countryName is a country as an argument of a message: its name in each
+// language.
+type countryName string
+
+func (c countryName) In(lang string) string { return registration.CountryNameIn(lang, string(c)) }
+
+// stateKind is a kind of State as an argument of a message: "Member
+// State", "Observer State" in each language.
+type stateKind string
+
+func (k stateKind) In(lang string) string {
+	if lang == locale.Default {
+		return models.CategoryLabel(string(k))
+	}
+	return locale.T(lang, "type."+string(k))
 }

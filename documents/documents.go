@@ -167,31 +167,31 @@ func Check(in Upload) (string, error) {
 	line := func(field, v string, max int, required bool) {
 		switch {
 		case required && strings.TrimSpace(v) == "":
-			f.Add(field, "is required")
+			f.Say(field, "err.field.required")
 		case !utf8.ValidString(v):
-			f.Add(field, "must be valid UTF-8")
+			f.Say(field, "err.summary.utf8")
 		case utf8.RuneCountInString(v) > max:
-			f.Add(field, fmt.Sprintf("at most %d characters", max))
+			f.Say(field, "err.summary.at_most_chars", "Max", max)
 		default:
-			if p := textcheck.Problem(v, false); p != "" {
-				f.Add(field, p)
+			if id, r := textcheck.Fault(v, false); id != "" {
+				f.Say(field, id, "Char", fmt.Sprintf("U+%04X", r))
 			}
 		}
 	}
 	line("title", in.Title, 300, true)
 	line("symbol", in.Symbol, 60, false)
 	if _, ok := Languages[in.Language]; !ok {
-		f.Add("language", "one of the UN's languages: ar, zh, en, fr, ru or es")
+		f.Say("language", "err.documents.language")
 	}
 	ct := ""
 	switch {
 	case len(in.Data) == 0:
-		f.Add("file", "send the file in the field file")
+		f.Say("file", "err.documents.file")
 	case len(in.Data) > MaxSize:
-		f.Add("file", "at most 20 MB")
+		f.Say("file", "err.documents.file_size")
 	default:
 		if ct = Sniff(in.Data); ct == "" {
-			f.Add("file", "must be a PDF or a Word (.docx) document, whatever its name says")
+			f.Say("file", "err.documents.file_type")
 		}
 	}
 	return ct, f.Err()
@@ -265,7 +265,7 @@ func (s *Service) meta(db *gorm.DB, meetingID, id uint) (*models.Document, error
 		return nil, err
 	}
 	if d.ID == 0 {
-		return nil, apperr.NotFound("no document %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.documents.no_document", "ID", id)
 	}
 	return &d, nil
 }
@@ -335,7 +335,7 @@ func (s *Service) File(ctx context.Context, meetingID, id uint, staff bool) (*Fi
 		return nil, err
 	}
 	if d.ID == 0 {
-		return nil, apperr.NotFound("no document %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.documents.no_document", "ID", id)
 	}
 	return &File{View: view(&d), Data: d.Data}, nil
 }

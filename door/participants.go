@@ -3,6 +3,7 @@ package door
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,10 +90,15 @@ func heading(category string) string {
 	return models.CategoryLabel(category) // "Intergovernmental organizations and UN entities", "Non-governmental organizations"
 }
 
+// meetingDates is a meeting's dates as an argument of a message, written
+// as each language writes dates.
+type meetingDates struct{ m *models.Meeting }
+
+func (d meetingDates) In(lang string) string { return meetings.DatesIn(lang, d.m) }
+
 // errNotStarted is the answer to the public list before the meeting.
 func errNotStarted(m *models.Meeting) error {
-	return apperr.Forbidden("the list of participants is published once the meeting has started, %s",
-		meetings.Dates(m)).WithCode("meeting_not_started")
+	return apperr.Say(apperr.KindForbidden, "err.participants_not_yet", "Dates", meetingDates{m}).WithCode("meeting_not_started")
 }
 
 // List renders meeting m's list of participants (its approved
@@ -100,7 +106,7 @@ func errNotStarted(m *models.Meeting) error {
 // meeting has started (403 meeting_not_started before), names no person.
 func (s *Service) List(ctx context.Context, m *models.Meeting, format string, public bool, now time.Time) ([]byte, error) {
 	if _, ok := ListFormats[format]; !ok {
-		return nil, apperr.NotFound("no list format %q: use pdf or docx", format)
+		return nil, apperr.Say(apperr.KindNotFound, "err.door.no_list_format", "Format", strconv.Quote(format))
 	}
 	if public && now.Before(m.StartsAt) {
 		return nil, errNotStarted(m)

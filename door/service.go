@@ -25,10 +25,10 @@ const MaxBadgeIDs = 5000
 // a check-in code, which admits only the approved.
 func (s *Service) Badges(ctx context.Context, m *models.Meeting, ids []uint, format string) ([]byte, error) {
 	if format != FormatSheet && format != FormatA6 {
-		return nil, apperr.Invalid("unknown badge format", map[string]string{"format": `must be "a4" (eight badges to a sheet, the default) or "a6" (one a page)`})
+		return nil, apperr.Say(apperr.KindInvalid, "err.door.badge_format").WithField("format", "err.door.badge_formats")
 	}
 	if len(ids) > MaxBadgeIDs {
-		return nil, apperr.Invalid("too many registrations", map[string]string{"ids": fmt.Sprintf("name at most %d registrations", MaxBadgeIDs)})
+		return nil, apperr.Say(apperr.KindInvalid, "err.door.too_many").WithField("ids", "err.door.at_most", "Max", MaxBadgeIDs)
 	}
 	if s.Fonts == nil {
 		return nil, fmt.Errorf("door: the PDF fonts are not loaded (summary_font_dir)")
@@ -49,7 +49,7 @@ func (s *Service) Badges(ctx context.Context, m *models.Meeting, ids []uint, for
 		for _, id := range ids {
 			r, ok := byID[id]
 			if !ok {
-				return nil, apperr.Invalid("no badge for this registration", map[string]string{"ids": fmt.Sprintf("%d is not an approved registration of this meeting", id)})
+				return nil, apperr.Say(apperr.KindInvalid, "err.door.no_badge").WithField("ids", "err.door.not_approved", "ID", id)
 			}
 			if !seen[id] {
 				seen[id] = true

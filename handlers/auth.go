@@ -9,6 +9,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/auth"
 	"rostrum/delegations"
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/safely"
 )
@@ -104,7 +105,7 @@ func checkCSRF(c *fiber.Ctx, a auth.Actor) error {
 		return nil
 	}
 	if got := c.Get("X-CSRF-Token"); got == "" || !auth.EqualTokens(got, a.CSRFToken) {
-		return apperr.Forbidden("missing or wrong X-CSRF-Token header")
+		return apperr.Say(apperr.KindForbidden, "err.api.csrf")
 	}
 	return nil
 }
@@ -115,13 +116,13 @@ func (h *Handler) staff(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := actor(c)
 		if a.User == nil {
-			return apperr.Unauthorized("log in as staff first")
+			return apperr.Say(apperr.KindUnauthorized, "err.api.log_in")
 		}
 		if err := checkCSRF(c, a); err != nil {
 			return err
 		}
 		if !a.IsStaff(roles...) {
-			return apperr.Forbidden("this needs the %s role", strings.Join(roles, " or "))
+			return apperr.Say(apperr.KindForbidden, "err.api.needs_role", "Roles", roleList(roles))
 		}
 		return c.Next()
 	}
@@ -147,7 +148,7 @@ const (
 func (h *Handler) loginThrottle() fiber.Handler {
 	return h.throttled(throttle{name: "login", max: loginAttempts, window: loginWindow, skipSuccess: true,
 		refuse: func(string) error {
-			return apperr.RateLimited("too many failed logins from this address; try again later")
+			return apperr.Say(apperr.KindRateLimited, "err.api.login_attempts")
 		}})
 }
 
@@ -244,7 +245,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 func (h *Handler) me(c *fiber.Ctx) error {
 	a := actor(c)
 	if a.User == nil {
-		return apperr.Unauthorized("not logged in")
+		return apperr.Say(apperr.KindUnauthorized, "err.api.not_logged_in")
 	}
 	return c.JSON(fiber.Map{"csrf_token": a.CSRFToken, "user": viewUser(a.User)})
 }
@@ -260,4 +261,19 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(viewUser(u))
+}
+
+// roleList is the roles a route needs, as an argument of a message: each
+// language joins them with its own "or".
+type roleList []string
+
+func (r roleList) In(lang string) string {
+	if len(r) == 0 {
+		return ""
+	}
+	s := r[0]
+	for _, role := range r[1:] {
+		s = locale.T(lang, "err.api.or", "A", s, "B", role)
+	}
+	return s
 }

@@ -22,7 +22,7 @@ func (h *Handler) uploadDocument(c *fiber.Ctx) error {
 		return err
 	}
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
-		return apperr.BadRequest("send the document as multipart/form-data with the file in the field file")
+		return apperr.Say(apperr.KindBadRequest, "err.documents.multipart")
 	}
 	in := documents.Upload{Title: c.FormValue("title"), Symbol: c.FormValue("symbol"), Language: c.FormValue("language")}
 	if fh, err := c.FormFile("file"); err == nil {
@@ -188,11 +188,11 @@ func (h *Handler) saveList(c *fiber.Ctx) error {
 			v, err = h.Lists.Save(c.UserContext(), in.Input)
 		case "missions":
 			if len(in.Addresses) > 0 {
-				return apperr.Invalid("give addresses or a source, not both", map[string]string{"from": "leave out addresses when the list comes from the missions"})
+				return apperr.Say(apperr.KindInvalid, "err.lists.addresses_or_source").WithField("from", "err.lists.leave_out_addresses")
 			}
 			v, err = h.Lists.BuildMissions(c.UserContext(), in.Name)
 		default:
-			return apperr.Invalid("unknown source of addresses", map[string]string{"from": `"missions" or leave it out`})
+			return apperr.Say(apperr.KindInvalid, "err.lists.unknown_source").WithField("from", "err.lists.missions_or_nothing")
 		}
 	}
 	if err != nil {

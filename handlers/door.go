@@ -124,7 +124,7 @@ func (h *Handler) releaseNoShows(c *fiber.Ctx) error {
 	}
 	before, err := time.Parse(time.RFC3339, in.Before)
 	if err != nil {
-		return apperr.Invalid("before is not a time", map[string]string{"before": "give a time in RFC 3339, e.g. 2019-12-02T10:30:00-05:00"})
+		return apperr.Say(apperr.KindInvalid, "err.door.before_time").WithField("before", "err.door.before_example")
 	}
 	outs, err := h.Registrations.ReleaseNoShows(c.UserContext(), actor(c), m.ID, before)
 	if err != nil {
@@ -160,12 +160,12 @@ func (h *Handler) badges(c *fiber.Ctx) error {
 		for _, part := range strings.Split(s, ",") {
 			n, err := strconv.ParseUint(strings.TrimSpace(part), 10, 32)
 			if err != nil || n == 0 {
-				return apperr.Invalid("ids are not registration numbers", map[string]string{"ids": "give registration numbers separated by commas, e.g. 12,15"})
+				return apperr.Say(apperr.KindInvalid, "err.door.ids").WithField("ids", "err.door.ids_example")
 			}
 			ids = append(ids, uint(n))
 		}
 	} else if st := c.Query("status", models.StatusApproved); st != models.StatusApproved {
-		return apperr.Invalid("badges are for the approved", map[string]string{"status": `only "approved" registrations get badges`})
+		return apperr.Say(apperr.KindInvalid, "err.door.badges_approved").WithField("status", "err.door.badges_status")
 	}
 	pdf, err := h.Door.Badges(c.UserContext(), m, ids, c.Query("format", door.FormatSheet))
 	if err != nil {

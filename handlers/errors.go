@@ -47,8 +47,9 @@ func Status(err error) (int, ErrorBody) { return StatusIn(err, locale.Default) }
 
 // StatusIn is Status with the messages in language lang: a domain
 // error's message and field messages that name a catalogue's message are
-// written in it (the others, the staff's, stay English). The code and
-// the fields' names never change with the language.
+// written in it (English when the message is a staff one and lang is
+// none of the staff's languages). The code and the fields' names never
+// change with the language.
 func StatusIn(err error, lang string) (int, ErrorBody) {
 	var ae *apperr.Error
 	if errors.As(err, &ae) {

@@ -98,7 +98,7 @@ type AuditLog interface {
 func decodeJSON(c *fiber.Ctx, v any) error {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+		return apperr.Say(apperr.KindBadRequest, "err.api.json_body")
 	}
 	return decodeBody(c.Body(), v)
 }
@@ -109,34 +109,34 @@ func decodeBody(body []byte, v any) error {
 	// encoding/json would quietly turn invalid UTF-8 into U+FFFD and store
 	// text the sender never wrote.
 	if !utf8.Valid(body) {
-		return apperr.BadRequest("the body is not valid UTF-8")
+		return apperr.Say(apperr.KindBadRequest, "err.api.body_utf8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return apperr.BadRequest("malformed JSON body: %s", jsonErrText(err))
+		return apperr.Say(apperr.KindBadRequest, "err.api.malformed", "Why", jsonErrText(err))
 	}
 	if dec.More() {
-		return apperr.BadRequest("malformed JSON body: trailing data after the object")
+		return apperr.Say(apperr.KindBadRequest, "err.api.trailing")
 	}
 	return nil
 }
 
 // jsonErrText describes a decoding error without echoing the input.
-func jsonErrText(err error) string {
+func jsonErrText(err error) apperr.Msg {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te):
-		return "field " + strconv.Quote(te.Field) + " must be " + te.Type.String()
+		return apperr.Msg{ID: "err.json.field_type", Args: []any{"Field", strconv.Quote(te.Field), "Type", te.Type.String()}}
 	case errors.As(err, &se):
-		return "syntax error at byte " + strconv.FormatInt(se.Offset, 10)
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return strings.TrimPrefix(err.Error(), "json: ")
+		return apperr.Msg{ID: "err.json.syntax", Args: []any{"Byte", strconv.FormatInt(se.Offset, 10)}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return apperr.Msg{ID: "err.json.unknown_field", Args: []any{"Field", strings.TrimPrefix(err.Error(), "json: unknown field ")}}
 	case err.Error() == "EOF":
-		return "empty body"
+		return apperr.Msg{ID: "err.json.empty"}
 	default:
-		return "not a JSON object of the expected shape"
+		return apperr.Msg{ID: "err.json.shape"}
 	}
 }
 
@@ -144,7 +144,7 @@ func jsonErrText(err error) string {
 func paramID(c *fiber.Ctx, name string) (uint, error) {
 	n, err := strconv.ParseUint(c.Params(name), 10, 32)
 	if err != nil || n == 0 {
-		return 0, apperr.NotFound("no %s %q", name, c.Params(name))
+		return 0, apperr.Say(apperr.KindNotFound, "err.api.no_param", "Name", name, "Value", strconv.Quote(c.Params(name)))
 	}
 	return uint(n), nil
 }

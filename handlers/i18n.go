@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,7 +38,7 @@ func language(c *fiber.Ctx) string {
 func (h *Handler) catalogue(c *fiber.Ctx) error {
 	code := c.Params("lang")
 	if !locale.Supported(code) {
-		return apperr.NotFound("no catalogue for language %q: Rostrum speaks %v", code, locale.Codes)
+		return apperr.Say(apperr.KindNotFound, "err.api.no_catalogue", "Code", strconv.Quote(code), "Codes", fmt.Sprint(locale.Codes))
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
@@ -49,7 +51,7 @@ func (h *Handler) catalogue(c *fiber.Ctx) error {
 func (h *Handler) staffCatalogue(c *fiber.Ctx) error {
 	code := c.Params("lang")
 	if !locale.IsStaff(code) {
-		return apperr.NotFound("no staff catalogue for language %q: the staff's pages speak %v", code, locale.StaffCodes)
+		return apperr.Say(apperr.KindNotFound, "err.api.no_staff_catalogue", "Code", strconv.Quote(code), "Codes", fmt.Sprint(locale.StaffCodes))
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)

@@ -18,7 +18,7 @@ func (h *Handler) moderator() fiber.Handler {
 	staff := h.staff(models.RoleModerator, models.RoleAdmin)
 	return func(c *fiber.Ctx) error {
 		if a := actor(c); a.User == nil && a.Registration != nil {
-			return apperr.Forbidden("only a moderator can do this")
+			return apperr.Say(apperr.KindForbidden, "err.api.moderator_only")
 		}
 		return staff(c)
 	}
@@ -147,12 +147,12 @@ func (h *Handler) meetingAudit(c *fiber.Ctx) error {
 	}
 	limit := c.QueryInt("limit", 200)
 	if limit < 1 || limit > 1000 {
-		return apperr.Invalid("bad limit", map[string]string{"limit": "must be between 1 and 1000"})
+		return apperr.Say(apperr.KindInvalid, "err.api.bad_limit").WithField("limit", "err.api.limit_range")
 	}
 	var before time.Time
 	if b := c.Query("before"); b != "" {
 		if before, err = time.Parse(time.RFC3339Nano, b); err != nil {
-			return apperr.Invalid("bad before", map[string]string{"before": "must be a time in RFC 3339"})
+			return apperr.Say(apperr.KindInvalid, "err.api.bad_before").WithField("before", "err.api.rfc3339")
 		}
 	}
 	ctx := c.UserContext()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -54,7 +55,7 @@ func (h *Handler) liveUpgrade(c *fiber.Ctx) error {
 	}
 	a := actor(c)
 	if (a.User != nil || a.Registration != nil) && !sameOrigin(c) {
-		return apperr.Forbidden("this websocket must be opened from Rostrum's own pages")
+		return apperr.Say(apperr.KindForbidden, "err.ws.origin")
 	}
 	c.Locals(localsMeeting, m.ID)
 	setErrorLanguage(c, errorLanguage(c)) // the socket's errors speak the page's language
@@ -259,17 +260,17 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 			if _, err := io.Copy(io.Discard, r); err != nil {
 				return
 			}
-			h.wsReplyError(v, lang, "", apperr.TooLarge("frames are limited to %d bytes", maxCommandFrame))
+			h.wsReplyError(v, lang, "", apperr.Say(apperr.KindTooLarge, "err.ws.frame_size", "Bytes", maxCommandFrame))
 			continue
 		}
 		if mt != websocket.TextMessage {
-			h.wsReplyError(v, lang, "", apperr.BadRequest("send JSON text frames").WithCode("bad_frame"))
+			h.wsReplyError(v, lang, "", apperr.Say(apperr.KindBadRequest, "err.ws.text_frames").WithCode("bad_frame"))
 			continue
 		}
 		// A text frame must be UTF-8 (RFC 6455); encoding/json would turn
 		// bad bytes into U+FFFD and act on text the sender never wrote.
 		if !utf8.Valid(b) {
-			h.wsReplyError(v, lang, "", apperr.BadRequest("frames must be valid UTF-8 text").WithCode("bad_utf8"))
+			h.wsReplyError(v, lang, "", apperr.Say(apperr.KindBadRequest, "err.ws.utf8").WithCode("bad_utf8"))
 			continue
 		}
 		h.liveFrame(v, lang, a, meetingID, b)
@@ -282,15 +283,15 @@ func (h *Handler) liveFrame(v *live.Viewer, lang string, a auth.Actor, meetingID
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil || dec.More() {
-		msg := "malformed JSON"
+		bad := apperr.Say(apperr.KindBadRequest, "err.ws.malformed")
 		if err != nil {
-			msg += ": " + jsonErrText(err)
+			bad = apperr.Say(apperr.KindBadRequest, "err.ws.malformed_because", "Why", jsonErrText(err))
 		}
-		h.wsReplyError(v, lang, in.ID, apperr.BadRequest("%s", msg).WithCode("bad_json"))
+		h.wsReplyError(v, lang, in.ID, bad.WithCode("bad_json"))
 		return
 	}
 	if len(in.ID) > 100 {
-		h.wsReplyError(v, lang, "", apperr.Invalid("id too long", map[string]string{"id": "at most 100 characters"}))
+		h.wsReplyError(v, lang, "", apperr.Say(apperr.KindInvalid, "err.ws.id_long").WithField("id", "err.ws.id_max"))
 		return
 	}
 	switch in.Type {
@@ -302,7 +303,7 @@ func (h *Handler) liveFrame(v *live.Viewer, lang string, a auth.Actor, meetingID
 			known = known || act == in.Action
 		}
 		if !known {
-			h.wsReplyError(v, lang, in.ID, apperr.BadRequest("unknown action %q", in.Action).WithCode("unknown_action"))
+			h.wsReplyError(v, lang, in.ID, apperr.Say(apperr.KindBadRequest, "err.live.unknown_action", "Action", strconv.Quote(in.Action)).WithCode("unknown_action"))
 			return
 		}
 		ctx, cancel := liveContext()
@@ -324,7 +325,7 @@ func (h *Handler) liveFrame(v *live.Viewer, lang string, a auth.Actor, meetingID
 		out, _ := json.Marshal(wsAck{Type: "ack", ID: in.ID, Seq: res.Seq, Speaker: res.Speaker})
 		v.Reply(out)
 	default:
-		h.wsReplyError(v, lang, in.ID, apperr.BadRequest("unknown message type %q (want cmd or resync)", in.Type).WithCode("unknown_type"))
+		h.wsReplyError(v, lang, in.ID, apperr.Say(apperr.KindBadRequest, "err.ws.unknown_type", "Type", strconv.Quote(in.Type)).WithCode("unknown_type"))
 	}
 }
 
@@ -345,7 +346,7 @@ func socketActor(ctx context.Context, authn *auth.Service, a auth.Actor) (auth.A
 	}
 	switch {
 	case a.User != nil && now.User == nil:
-		return auth.Actor{}, apperr.Unauthorized("your session has ended; log in again")
+		return auth.Actor{}, apperr.Say(apperr.KindUnauthorized, "err.ws.session_ended")
 	case a.Registration != nil && now.Registration == nil:
 		return auth.Actor{}, apperr.Say(apperr.KindUnauthorized, "err.link_no_longer_valid")
 	}

@@ -68,7 +68,7 @@ func (h *Handler) createMeeting(c *fiber.Ctx) error {
 // fields that change; the rest keep their values.
 func (h *Handler) editMeeting(c *fiber.Ctx) error {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
-		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+		return apperr.Say(apperr.KindBadRequest, "err.api.json_body")
 	}
 	body := c.Body()
 	m, err := h.Meetings.Edit(c.UserContext(), actor(c), c.Params("slug"), func(in *meetings.Input) error {
@@ -167,7 +167,7 @@ func (h *Handler) editAgendaItem(c *fiber.Ctx) error {
 		return err
 	}
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
-		return apperr.BadRequest("send the body as JSON with Content-Type: application/json")
+		return apperr.Say(apperr.KindBadRequest, "err.api.json_body")
 	}
 	body := c.Body()
 	item, _, err := h.Live.EditItem(c.UserContext(), actor(c), m.ID, id, func(in *meetings.ItemEdit) error {

@@ -36,7 +36,7 @@ func (h *Handler) listOrganizations(c *fiber.Ctx) error {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return apperr.Invalid("bad query", map[string]string{name: "must be a whole number"})
+				return apperr.Say(apperr.KindInvalid, "err.api.bad_query").WithField(name, "err.api.whole_number")
 			}
 			*dst = n
 		}
@@ -111,7 +111,7 @@ func (h *Handler) importECOSOC(c *fiber.Ctx) error {
 	case fiber.MIMEMultipartForm:
 		fh, err := c.FormFile("file")
 		if err != nil {
-			return apperr.BadRequest(`send the list as the multipart form field "file"`)
+			return apperr.Say(apperr.KindBadRequest, "err.api.list_field")
 		}
 		f, err := fh.Open()
 		if err != nil {
@@ -122,10 +122,10 @@ func (h *Handler) importECOSOC(c *fiber.Ctx) error {
 			return err
 		}
 	default:
-		return apperr.BadRequest(`send the list as CSV (Content-Type: text/csv) or as the multipart form field "file"`)
+		return apperr.Say(apperr.KindBadRequest, "err.api.list_csv")
 	}
 	if !utf8.Valid(body) {
-		return apperr.BadRequest("the CSV is not valid UTF-8")
+		return apperr.Say(apperr.KindBadRequest, "err.api.csv_utf8")
 	}
 	rows, err := registration.ParseECOSOCCSV(body)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/safely"
 )
 
@@ -13,7 +14,7 @@ import (
 func (h *Handler) resetThrottle() fiber.Handler {
 	return h.throttled(throttle{name: "reset", max: loginAttempts, window: loginWindow, skipSuccess: true,
 		refuse: func(string) error {
-			return apperr.RateLimited("too many failed attempts from this address; try again later")
+			return apperr.Say(apperr.KindRateLimited, "err.auth.reset_attempts")
 		}})
 }
 
@@ -22,21 +23,23 @@ func (h *Handler) resetThrottle() fiber.Handler {
 func (h *Handler) passwordThrottle() fiber.Handler {
 	return h.throttled(throttle{name: "password", max: loginAttempts, window: loginWindow, skipSuccess: true,
 		refuse: func(string) error {
-			return apperr.RateLimited("too many failed password changes from this address; try again later")
+			return apperr.Say(apperr.KindRateLimited, "err.auth.password_attempts")
 		}})
 }
 
 // sendReset: POST /api/users/:id/reset (admin) mails the account a
-// one-time link, valid 24 hours, to set a new password → 202.
+// one-time link, valid 24 hours, to set a new password → 202. The mail
+// and the answer are in the admin's language.
 func (h *Handler) sendReset(c *fiber.Ctx) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := h.Auth.SendReset(c.UserContext(), id); err != nil {
+	lang := locale.ForStaff(errorLanguage(c))
+	if err := h.Auth.SendReset(c.UserContext(), id, lang); err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"message": "a link to set a new password is on its way"})
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"message": locale.T(lang, "mail.reset.sent")})
 }
 
 type resetInput struct {

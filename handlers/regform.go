@@ -54,7 +54,7 @@ func (h *Handler) registerForm(c *fiber.Ctx) error {
 	if len(c.Body()) > maxRegistrationBody {
 		err = apperr.Say(apperr.KindTooLarge, "err.registration_too_large", "KiB", maxRegistrationBody>>10)
 	} else if !isForm(c) {
-		err = apperr.BadRequest("send the registration form as an HTML form")
+		err = apperr.Say(apperr.KindBadRequest, "err.html_form")
 	} else if reg, rerr := h.Registrations.Register(c.UserContext(), slug, registrationFromForm(c, lang)); rerr != nil {
 		err = rerr
 	} else {

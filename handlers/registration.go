@@ -257,7 +257,7 @@ func (h *Handler) decideNameChange(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Accept == nil {
-		return apperr.Invalid("some fields are invalid", map[string]string{"accept": "is required: true to accept the new name, false to refuse it"})
+		return apperr.Say(apperr.KindInvalid, "err.fields_invalid").WithField("accept", "err.api.accept_name")
 	}
 	r, err := h.Registrations.DecideNameChange(c.UserContext(), actor(c), id, *in.Accept, in.Name)
 	if err != nil {
@@ -298,7 +298,7 @@ func filterFromQuery(c *fiber.Ctx) (registration.Filter, error) {
 		if v := c.Query(name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return f, apperr.Invalid("bad query", map[string]string{name: "must be a whole number"})
+				return f, apperr.Say(apperr.KindInvalid, "err.api.bad_query").WithField(name, "err.api.whole_number")
 			}
 			*dst = n
 		}
@@ -446,10 +446,10 @@ func (h *Handler) updateParticipant(c *fiber.Ctx) error {
 	}
 	f := apperr.Fields{}
 	if in.Email != nil && !strings.EqualFold(strings.TrimSpace(*in.Email), me.Email) {
-		f.Add("email", "cannot be changed: withdraw and register again with the new address")
+		f.Say("email", "err.field.email_fixed")
 	}
 	if len(in.Organization) > 0 && string(in.Organization) != "null" {
-		f.Add("organization", "cannot be changed: withdraw and register again for the other organization")
+		f.Say("organization", "err.field.organization_fixed")
 	}
 	if err := f.Err(); err != nil {
 		return err

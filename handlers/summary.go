@@ -12,7 +12,7 @@ import (
 func paramVersion(c *fiber.Ctx) (int, error) {
 	n, err := strconv.Atoi(c.Params("version"))
 	if err != nil || n <= 0 {
-		return 0, apperr.NotFound("no summary version %q", c.Params("version"))
+		return 0, apperr.Say(apperr.KindNotFound, "err.summary.no_version_param", "Version", strconv.Quote(c.Params("version")))
 	}
 	return n, nil
 }
@@ -110,7 +110,7 @@ func (h *Handler) previewSummary(c *fiber.Ctx) error {
 		return err
 	}
 	if len(in.Markdown) > summary.MaxMarkdown {
-		return apperr.TooLarge("the summary is longer than 1 MiB")
+		return apperr.Say(apperr.KindTooLarge, "err.summary.too_large")
 	}
 	return c.JSON(fiber.Map{"html": summary.HTML(summary.Parse(in.Markdown))})
 }
@@ -187,7 +187,7 @@ func (h *Handler) diffRevisions(c *fiber.Ctx) error {
 	from, err1 := strconv.Atoi(c.Query("from"))
 	to, err2 := strconv.Atoi(c.Query("to"))
 	if err1 != nil || err2 != nil {
-		return apperr.Invalid("say which revisions to compare", map[string]string{"from": "a revision number", "to": "a revision number"})
+		return apperr.Say(apperr.KindInvalid, "err.summary.compare").WithField("from", "err.summary.revision_number").WithField("to", "err.summary.revision_number")
 	}
 	d, err := h.Summary.Diff(c.UserContext(), m, n, from, to)
 	if err != nil {
@@ -226,7 +226,7 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 	}
 	format := c.Params("format")
 	if _, ok := summary.Formats[format]; !ok {
-		return apperr.NotFound("no document format %q: use md, html, pdf or docx", format)
+		return apperr.Say(apperr.KindNotFound, "err.summary.no_format", "Format", strconv.Quote(format))
 	}
 	a := actor(c)
 	if !a.IsStaff() {
@@ -234,9 +234,9 @@ func (h *Handler) summaryDocument(c *fiber.Ctx) error {
 		vs, err := h.Summary.Version(c.UserContext(), m, n)
 		if err != nil || !vs.Stage().Public() {
 			if a.User == nil && a.Registration == nil {
-				return apperr.Unauthorized("log in as staff to read versions that have not been circulated")
+				return apperr.Say(apperr.KindUnauthorized, "err.summary.log_in")
 			}
-			return apperr.Forbidden("this version has not been circulated")
+			return apperr.Say(apperr.KindForbidden, "err.summary.not_circulated")
 		}
 	}
 	doc, err := h.Summary.Document(c.UserContext(), m, n, format)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,20 +78,18 @@ func check(in *Input) ([]Address, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	switch {
 	case in.Name == "":
-		f.Add("name", "is required")
+		f.Say("name", "err.field.required")
 	case !utf8.ValidString(in.Name):
-		f.Add("name", "must be valid UTF-8")
+		f.Say("name", "err.summary.utf8")
 	case utf8.RuneCountInString(in.Name) > 200:
-		f.Add("name", "at most 200 characters")
+		f.Say("name", "err.summary.at_most_chars", "Max", 200)
 	default:
-		if p := textcheck.Problem(in.Name, false); p != "" {
-			f.Add("name", p)
-		}
+		checkFault(f, "name", in.Name)
 	}
 	if len(in.Addresses) == 0 {
-		f.Add("addresses", "give at least one address")
+		f.Say("addresses", "err.lists.one_address")
 	} else if len(in.Addresses) > MaxAddresses {
-		f.Add("addresses", fmt.Sprintf("at most %d addresses", MaxAddresses))
+		f.Say("addresses", "err.lists.at_most_addresses", "Max", MaxAddresses)
 	}
 	seen := map[string]bool{}
 	var out []Address
@@ -101,16 +100,15 @@ func check(in *Input) ([]Address, error) {
 		field := fmt.Sprintf("addresses[%d]", i)
 		e := Normalize(a.Email)
 		if e == "" {
-			f.Add(field+".email", "not an email address")
+			f.Say(field+".email", "err.summary.not_an_address")
 			continue
 		}
 		name := strings.TrimSpace(a.Name)
 		if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 200 {
-			f.Add(field+".name", "at most 200 characters of text")
+			f.Say(field+".name", "err.lists.name_text", "Max", 200)
 			continue
 		}
-		if p := textcheck.Problem(name, false); p != "" {
-			f.Add(field+".name", p)
+		if checkFault(f, field+".name", name) {
 			continue
 		}
 		if seen[strings.ToLower(e)] {
@@ -127,13 +125,13 @@ func check(in *Input) ([]Address, error) {
 // ignored).
 func ParseCSV(data []byte) ([]Address, error) {
 	if !utf8.Valid(data) {
-		return nil, apperr.Invalid("the CSV is not valid UTF-8", map[string]string{"csv": "save it as UTF-8"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.api.csv_utf8").WithField("csv", "err.lists.save_utf8")
 	}
 	r := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
 	r.FieldsPerRecord = -1
 	head, err := r.Read()
 	if err != nil {
-		return nil, apperr.Invalid("the CSV has no header row", map[string]string{"csv": "the first row names the columns name and email"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.lists.no_header").WithField("csv", "err.lists.header_columns")
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -141,7 +139,7 @@ func ParseCSV(data []byte) ([]Address, error) {
 	}
 	ei, ok := col["email"]
 	if !ok {
-		return nil, apperr.Invalid("the CSV has no email column", map[string]string{"csv": "the first row names the columns name and email"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.lists.no_email_column").WithField("csv", "err.lists.header_columns")
 	}
 	ni, hasName := col["name"]
 	var out []Address
@@ -151,7 +149,7 @@ func ParseCSV(data []byte) ([]Address, error) {
 			break
 		}
 		if err != nil {
-			return nil, apperr.Invalid("the CSV cannot be read", map[string]string{"csv": fmt.Sprintf("line %d: %v", line, err)})
+			return nil, apperr.Say(apperr.KindInvalid, "err.lists.csv_unreadable").WithField("csv", "err.lists.csv_line", "Line", line, "Why", err.Error())
 		}
 		if len(out) > MaxAddresses {
 			break // check says so
@@ -186,7 +184,7 @@ func (s *Service) Save(ctx context.Context, in Input) (*View, error) {
 			l = models.DistributionList{Name: in.Name}
 			if err := tx.Create(&l).Error; err != nil {
 				if errors.Is(err, gorm.ErrDuplicatedKey) {
-					return apperr.Conflict("a list named %q is being saved at the same time", in.Name)
+					return apperr.Say(apperr.KindConflict, "err.lists.saved_meanwhile", "Name", strconv.Quote(in.Name))
 				}
 				return err
 			}
@@ -225,7 +223,7 @@ func (s *Service) BuildMissions(ctx context.Context, name string) (*View, error)
 		return nil, err
 	}
 	if len(as) == 0 {
-		return nil, apperr.Invalid("no Permanent Missions to list", map[string]string{"from": "import the missions first (POST /api/missions)"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.lists.no_missions").WithField("from", "err.lists.import_missions")
 	}
 	return s.Save(ctx, Input{Name: name, Addresses: as})
 }
@@ -263,7 +261,7 @@ func (s *Service) Get(ctx context.Context, id uint) (*View, error) {
 		return nil, err
 	}
 	if l.ID == 0 {
-		return nil, apperr.NotFound("no distribution list %d", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.lists.no_list", "ID", id)
 	}
 	var rows []models.DistributionAddress
 	if err := db.Where("list_id = ?", l.ID).Order("position").Find(&rows).Error; err != nil {
@@ -288,4 +286,14 @@ func (s *Service) Addresses(ctx context.Context, ids ...uint) ([]Address, error)
 		out = append(out, v.Addresses...)
 	}
 	return out, nil
+}
+
+// checkFault says, for field, why v holds a character it may not, and
+// reports whether it does.
+func checkFault(f apperr.Fields, field, v string) bool {
+	id, r := textcheck.Fault(v, false)
+	if id != "" {
+		f.Say(field, id, "Char", fmt.Sprintf("U+%04X", r))
+	}
+	return id != ""
 }

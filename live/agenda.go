@@ -99,7 +99,7 @@ func (s *Service) RemoveItem(ctx context.Context, a auth.Actor, meetingID, itemI
 			return 0, err
 		}
 		if spoken > 0 {
-			return 0, conflict(CodeItemSpoken, "someone has spoken on this agenda item: it stays in the record of the meeting")
+			return 0, say(CodeItemSpoken, "err.live.item_spoken")
 		}
 		var withdrawn []uint
 		if err := tx.Model(&models.SpeakerEntry{}).Where("meeting_id = ? AND agenda_item_id = ? AND state = ?",

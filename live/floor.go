@@ -99,12 +99,8 @@ const (
 	CodeOtherItem      = "speaker_on_other_item"
 )
 
-func conflict(code, format string, args ...any) error {
-	return apperr.Conflict(format, args...).WithCode(code)
-}
-
-// say is conflict for what a participant meets: message id of the
-// catalogues, so that they read it in their language.
+// say is the conflict of code, its message id of the catalogues, so
+// that each reader reads it in their language.
 func say(code, id string, args ...any) error {
 	return apperr.Say(apperr.KindConflict, id, args...).WithCode(code)
 }
@@ -305,14 +301,14 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 	switch kind {
 	case models.KindStatement, models.KindPointOfOrder:
 		if replyTo != 0 {
-			fields.Add("reply_to", "only a reply names the entry it answers")
+			fields.Say("reply_to", "err.live.reply_only")
 		}
 	case models.KindReply:
 		if replyTo == 0 {
-			fields.Add("reply_to", "a reply names the entry it answers")
+			fields.Say("reply_to", "err.live.reply_names")
 		}
 	default:
-		fields.Add("kind", "must be statement, point_of_order or reply")
+		fields.Say("kind", "err.live.kind")
 	}
 	if err := fields.Err(); err != nil {
 		return nil, err
@@ -345,10 +341,10 @@ func (f *Floor) AddSpeaker(now time.Time, itemID uint, sp Speaker, kind string, 
 	case models.KindReply:
 		target, tl, err := f.Entry(replyTo)
 		if err == nil && target.State == models.SpeakerWithdrawn && target.AgendaItemID == l.ItemID {
-			return nil, conflict(CodeReplyTarget, "a withdrawn request cannot be answered")
+			return nil, say(CodeReplyTarget, "err.live.reply_withdrawn")
 		}
 		if err != nil || tl != l {
-			return nil, apperr.Invalid("no such entry to reply to", map[string]string{"reply_to": "must be an entry of this list"})
+			return nil, apperr.Say(apperr.KindInvalid, "err.live.no_reply_target").WithField("reply_to", "err.live.entry_of_list")
 		}
 		at = leadingPoO
 		if i := slices.Index(waiting, target); i >= 0 {
@@ -423,7 +419,7 @@ func (f *Floor) Remove(id uint) (*Entry, error) {
 		return nil, err
 	}
 	if e.State != models.SpeakerWaiting {
-		return nil, conflict(CodeNotWaiting, "only a waiting request can be withdrawn (this one is %s)", e.State)
+		return nil, say(CodeNotWaiting, "err.live.withdraw_waiting", "State", entryState(e.State))
 	}
 	e.State, e.Position = models.SpeakerWithdrawn, 0
 	l.Entries = slices.DeleteFunc(l.Entries, func(x *Entry) bool { return x == e })
@@ -445,13 +441,13 @@ func (f *Floor) Reorder(itemID uint, ids []uint) error {
 		byID[e.ID] = e
 	}
 	if len(ids) != len(waiting) {
-		return conflict(CodeReorderSet, "the new order must name exactly the %d waiting entries, each once", len(waiting))
+		return say(CodeReorderSet, "err.live.reorder", "Count", len(waiting))
 	}
 	order := make([]*Entry, 0, len(ids))
 	for _, id := range ids {
 		e, ok := byID[id]
 		if !ok {
-			return conflict(CodeReorderSet, "the new order must name exactly the %d waiting entries, each once", len(waiting))
+			return say(CodeReorderSet, "err.live.reorder", "Count", len(waiting))
 		}
 		delete(byID, id)
 		order = append(order, e)
@@ -468,10 +464,10 @@ func (f *Floor) Start(now time.Time, id uint) (*Entry, error) {
 		return nil, err
 	}
 	if e.State != models.SpeakerWaiting {
-		return nil, conflict(CodeNotWaiting, "only a waiting entry can be given the floor (this one is %s)", e.State)
+		return nil, say(CodeNotWaiting, "err.live.floor_waiting", "State", entryState(e.State))
 	}
 	if cur, _ := f.Speaking(); cur != nil {
-		return nil, conflict(CodeOneSpeaker, "%s still has the floor; stop that speech first", cur.Name)
+		return nil, say(CodeOneSpeaker, "err.live.still_speaking", "Name", cur.Name)
 	}
 	t := now
 	e.State, e.StartedAt, e.PausedAt, e.PausedMS, e.Position = models.SpeakerSpeaking, &t, nil, 0, 0
@@ -487,7 +483,7 @@ func (f *Floor) Stop(now time.Time, id uint) (*Entry, error) {
 		return nil, err
 	}
 	if e.State != models.SpeakerSpeaking {
-		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+		return nil, say(CodeNotSpeaking, "err.live.not_speaking", "State", entryState(e.State))
 	}
 	end := now
 	if e.PausedAt != nil {
@@ -514,11 +510,11 @@ func (f *Floor) Next(now time.Time, itemID uint) (*Entry, error) {
 	}
 	cur, cl := f.Speaking()
 	if cur != nil && cl != l {
-		return nil, conflict(CodeOtherItem, "%s has the floor on another agenda item; stop that speech first", cur.Name)
+		return nil, say(CodeOtherItem, "err.live.speaking_elsewhere", "Name", cur.Name)
 	}
 	waiting := l.Waiting()
 	if cur == nil && len(waiting) == 0 {
-		return nil, conflict(CodeNobodyWaiting, "nobody is speaking or waiting on this list")
+		return nil, say(CodeNobodyWaiting, "err.live.nobody")
 	}
 	if cur != nil {
 		if _, err := f.Stop(now, cur.ID); err != nil {
@@ -538,10 +534,10 @@ func (f *Floor) Pause(now time.Time, id uint) (*Entry, error) {
 		return nil, err
 	}
 	if e.State != models.SpeakerSpeaking {
-		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+		return nil, say(CodeNotSpeaking, "err.live.not_speaking", "State", entryState(e.State))
 	}
 	if e.PausedAt != nil {
-		return nil, conflict(CodeAlreadyPaused, "the timer is already paused")
+		return nil, say(CodeAlreadyPaused, "err.live.paused")
 	}
 	t := now
 	e.PausedAt = &t
@@ -557,10 +553,10 @@ func (f *Floor) Resume(now time.Time, id uint) (*Entry, error) {
 		return nil, err
 	}
 	if e.State != models.SpeakerSpeaking {
-		return nil, conflict(CodeNotSpeaking, "this entry does not have the floor (it is %s)", e.State)
+		return nil, say(CodeNotSpeaking, "err.live.not_speaking", "State", entryState(e.State))
 	}
 	if e.PausedAt == nil {
-		return nil, conflict(CodeNotPaused, "the timer is not paused")
+		return nil, say(CodeNotPaused, "err.live.not_paused")
 	}
 	e.PausedMS += now.Sub(*e.PausedAt).Milliseconds()
 	e.PausedAt = nil
@@ -572,14 +568,14 @@ func (f *Floor) Resume(now time.Time, id uint) (*Entry, error) {
 // Extend gives a waiting or speaking entry more time.
 func (f *Floor) Extend(id uint, seconds int) (*Entry, error) {
 	if seconds < 1 || seconds > MaxExtendSeconds {
-		return nil, apperr.Invalid("bad extension", map[string]string{"seconds": "must be between 1 and 3600"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.live.bad_extension").WithField("seconds", "err.live.extension_range")
 	}
 	e, l, err := f.Entry(id)
 	if err != nil {
 		return nil, err
 	}
 	if e.State != models.SpeakerSpeaking && e.State != models.SpeakerWaiting {
-		return nil, conflict(CodeNotSpeaking, "only a waiting or speaking entry can get more time (this one is %s)", e.State)
+		return nil, say(CodeNotSpeaking, "err.live.extend_state", "State", entryState(e.State))
 	}
 	e.TimeLimitSeconds += seconds
 	f.touch(e)
@@ -595,7 +591,7 @@ func (f *Floor) Close(itemID uint) error {
 		return err
 	}
 	if l.Closed {
-		return conflict(CodeAlreadyClosed, "the list is already closed")
+		return say(CodeAlreadyClosed, "err.live.already_closed")
 	}
 	l.Closed = true
 	f.touchList(l)
@@ -609,7 +605,7 @@ func (f *Floor) Reopen(itemID uint) error {
 		return err
 	}
 	if !l.Closed {
-		return conflict(CodeNotClosed, "the list is open")
+		return say(CodeNotClosed, "err.live.open")
 	}
 	l.Closed = false
 	f.touchList(l)
@@ -622,9 +618,20 @@ func (f *Floor) SetCurrent(itemID uint) error {
 		return err
 	}
 	if f.CurrentItemID == itemID {
-		return conflict(CodeAlreadyCurrent, "this item is already the current one")
+		return say(CodeAlreadyCurrent, "err.live.already_current")
 	}
 	f.CurrentItemID = itemID
 	f.currentChanged = true
 	return nil
 }
+
+// stateWords are the messages that name a speaker entry's state, for
+// the errors that say it.
+var stateWords = map[string]string{
+	models.SpeakerWaiting: "err.live.state_waiting", models.SpeakerSpeaking: "err.live.state_speaking",
+	models.SpeakerDone: "err.live.state_done", models.SpeakerWithdrawn: "err.live.state_withdrawn",
+}
+
+// entryState is state as an argument of a message: its word in each
+// language.
+func entryState(state string) apperr.Msg { return apperr.Msg{ID: stateWords[state]} }

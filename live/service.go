@@ -87,7 +87,7 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 	switch {
 	case a.User != nil:
 		if !a.IsStaff(models.RoleModerator, models.RoleAdmin) {
-			return apperr.Forbidden("running the list of speakers needs the moderator or admin role")
+			return apperr.Say(apperr.KindForbidden, "err.live.needs_moderator")
 		}
 		return nil
 	case a.Registration != nil:
@@ -112,9 +112,9 @@ func authorize(a auth.Actor, meetingID uint, cmd *Command) error {
 		case ActRemoveSpeaker:
 			return nil // own entries only: checked against the entry
 		}
-		return apperr.Forbidden("only a moderator can %s", cmd.Action)
+		return apperr.Say(apperr.KindForbidden, "err.live.moderator_only", "Action", cmd.Action)
 	}
-	return apperr.Unauthorized("log in as a moderator, or use your participant link")
+	return apperr.Say(apperr.KindUnauthorized, "err.live.log_in")
 }
 
 // Do runs cmd for actor a on the meeting: it checks the actor and the
@@ -224,7 +224,7 @@ func (s *Service) apply(tx *gorm.DB, f *Floor, a auth.Actor, now time.Time, cmd 
 			return nil, f.SetCurrent(cmd.ItemID)
 		}
 	}
-	return nil, apperr.BadRequest("unknown action %q", cmd.Action).WithCode("unknown_action")
+	return nil, apperr.Say(apperr.KindBadRequest, "err.live.unknown_action", "Action", strconv.Quote(cmd.Action)).WithCode("unknown_action")
 }
 
 // addSpeaker puts the registration the command names on the list, as a
@@ -234,7 +234,7 @@ func (s *Service) addSpeaker(tx *gorm.DB, f *Floor, now time.Time, cmd *Command)
 		return nil, err
 	}
 	if cmd.RegistrationID == 0 {
-		return nil, apperr.Invalid("who asks for the floor?", map[string]string{"registration_id": "is required"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.live.who").WithField("registration_id", "err.field.required")
 	}
 	if cmd.Kind == "" {
 		cmd.Kind = models.KindStatement
@@ -249,7 +249,7 @@ func (s *Service) addSpeaker(tx *gorm.DB, f *Floor, now time.Time, cmd *Command)
 // needItem refuses a command that names no agenda item.
 func (cmd *Command) needItem() error {
 	if cmd.ItemID == 0 {
-		return apperr.Invalid("which agenda item?", map[string]string{"item_id": "is required"})
+		return apperr.Say(apperr.KindInvalid, "err.live.which_item").WithField("item_id", "err.field.required")
 	}
 	return nil
 }
@@ -258,7 +258,7 @@ func (cmd *Command) needItem() error {
 // when one is named.
 func (cmd *Command) entry(f *Floor) (*Entry, error) {
 	if cmd.SpeakerID == 0 {
-		return nil, apperr.Invalid("which speaker entry?", map[string]string{"speaker_id": "is required"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.live.which_entry").WithField("speaker_id", "err.field.required")
 	}
 	e, _, err := f.Entry(cmd.SpeakerID)
 	if err != nil {

@@ -29,7 +29,7 @@ func (in ItemInput) Item(meetingID uint) (*models.AgendaItem, error) {
 		secs = 180
 	}
 	if secs < 10 || secs > 3600 {
-		f.Add("speaking_time_seconds", "must be between 10 and 3600 seconds")
+		f.Say("speaking_time_seconds", "err.meetings.speaking_time")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func itemOf(tx *gorm.DB, meetingID, id uint) (*models.AgendaItem, error) {
 		return nil, err
 	}
 	if len(items) == 0 {
-		return nil, apperr.NotFound("no agenda item %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.live.no_item", "ID", id)
 	}
 	return &items[0], nil
 }
@@ -115,14 +115,14 @@ func EditItem(tx *gorm.DB, meetingID, id uint, change func(*ItemEdit) error) (*m
 		return nil, err
 	}
 	if in.SpeakingTimeSeconds == 0 {
-		return nil, apperr.Invalid("invalid agenda item", map[string]string{"speaking_time_seconds": "must be between 10 and 3600 seconds"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.meetings.invalid_item").WithField("speaking_time_seconds", "err.meetings.speaking_time")
 	}
 	f := apperr.Fields{}
 	var starts, ends *time.Time
 	switch {
 	case in.StartsAt == nil && in.EndsAt == nil:
 	case in.StartsAt == nil || in.EndsAt == nil:
-		f.Add("ends_at", "a slot needs both starts_at and ends_at (null both to clear it)")
+		f.Say("ends_at", "err.meetings.slot_both")
 	default:
 		loc, err := meetingZone(tx, meetingID)
 		if err != nil {
@@ -130,7 +130,7 @@ func EditItem(tx *gorm.DB, meetingID, id uint, change func(*ItemEdit) error) (*m
 		}
 		s, e := parseTime(f, "starts_at", *in.StartsAt, loc), parseTime(f, "ends_at", *in.EndsAt, loc)
 		if len(f) == 0 && !e.After(s) {
-			f.Add("ends_at", "must be after starts_at")
+			f.Say("ends_at", "err.meetings.ends_after")
 		}
 		starts, ends = &s, &e
 	}
@@ -159,14 +159,12 @@ func ReorderItems(tx *gorm.DB, meetingID uint, ids []uint) error {
 	seen := map[uint]bool{}
 	for _, id := range ids {
 		if !have[id] || seen[id] {
-			return apperr.Invalid("the order must name each of the meeting's agenda items once",
-				map[string]string{"ids": "must name each of the meeting's agenda items exactly once"})
+			return badOrder()
 		}
 		seen[id] = true
 	}
 	if len(ids) != len(items) {
-		return apperr.Invalid("the order must name each of the meeting's agenda items once",
-			map[string]string{"ids": "must name each of the meeting's agenda items exactly once"})
+		return badOrder()
 	}
 	// Positions are unique per meeting: move every item out of the way
 	// (negative positions) before giving each its new place.
@@ -199,4 +197,10 @@ func meetingZone(tx *gorm.DB, meetingID uint) (*time.Location, error) {
 		return nil, err
 	}
 	return Zone(m.Timezone), nil
+}
+
+// badOrder is the error of an order that does not name each agenda item
+// of the meeting once.
+func badOrder() error {
+	return apperr.Say(apperr.KindInvalid, "err.meetings.order").WithField("ids", "err.meetings.order_ids")
 }

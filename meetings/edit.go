@@ -2,7 +2,6 @@ package meetings
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,15 +60,15 @@ func InputOf(m *models.Meeting) Input {
 func CheckHeld(m *models.Meeting, h Held) error {
 	f := apperr.Fields{}
 	if m.Capacity > 0 && m.Capacity < h.Seats {
-		f.Add("capacity", "cannot be below the "+strconv.Itoa(h.Seats)+" seats already held (pending and approved)")
+		f.Say("capacity", "err.meetings.capacity_held", "Seats", h.Seats)
 	}
 	if m.MaxPerOrganization > 0 && m.MaxPerOrganization < h.MostOfOneOrganization {
-		f.Add("max_per_organization", "cannot be below the "+strconv.Itoa(h.MostOfOneOrganization)+" active registrations of one organization")
+		f.Say("max_per_organization", "err.meetings.per_org_held", "Count", h.MostOfOneOrganization)
 	}
 	if len(f) == 0 {
 		return nil
 	}
-	return apperr.Conflict("the new limits are below what registrations already hold").WithCode(CodeBelowHeld).WithFields(f)
+	return apperr.Say(apperr.KindConflict, "err.meetings.below_held").WithCode(CodeBelowHeld).WithFields(f)
 }
 
 // Edit changes the meeting named slug for actor a: change edits the
@@ -107,7 +106,7 @@ func (s *Service) Edit(ctx context.Context, a auth.Actor, slug string, change fu
 			return err
 		}
 		if in.Slug != cur.Slug {
-			return apperr.Invalid("the slug cannot change", map[string]string{"slug": "cannot change: links already sent name it"})
+			return apperr.Say(apperr.KindInvalid, "err.meetings.slug_fixed").WithField("slug", "err.meetings.slug_fixed_why")
 		}
 		if next, err = in.Validate(); err != nil {
 			return err

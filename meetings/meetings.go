@@ -7,6 +7,7 @@ package meetings
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -74,23 +75,28 @@ const (
 	MaxRetentionDays = 3650
 )
 
+// checkFault says, for field, why v holds a character it may not.
+func checkFault(f apperr.Fields, field, v string, multiline bool) {
+	if id, r := textcheck.Fault(v, multiline); id != "" {
+		f.Say(field, id, "Char", fmt.Sprintf("U+%04X", r))
+	}
+}
+
 func checkText(f apperr.Fields, field, v string, min, max int) {
 	n := utf8.RuneCountInString(v)
 	switch {
 	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8 text")
+		f.Say(field, "err.field.utf8")
 	case n < min && min == 1:
-		f.Add(field, "is required")
+		f.Say(field, "err.field.required")
 	case n < min:
-		f.Add(field, "is too short")
+		f.Say(field, "err.meetings.too_short")
 	case n > max:
-		f.Add(field, "must be at most "+strconv.Itoa(max)+" characters")
+		f.Say(field, "err.meetings.at_most_chars", "Max", max)
 	default:
 		// Titles, venue and chair are shown on the room's screen and in
 		// the summary: one line, without controls that reorder text.
-		if p := textcheck.Problem(v, false); p != "" {
-			f.Add(field, p)
-		}
+		checkFault(f, field, v, false)
 	}
 }
 
@@ -106,7 +112,7 @@ var wallClockLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05"}
 // cannot be mistaken for an RFC 3339 one, so both forms share the field.
 func parseTime(f apperr.Fields, field, v string, loc *time.Location) time.Time {
 	if v == "" {
-		f.Add(field, "is required (RFC 3339, e.g. 2019-12-02T10:00:00-05:00)")
+		f.Say(field, "err.meetings.time_required")
 		return time.Time{}
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -117,7 +123,7 @@ func parseTime(f apperr.Fields, field, v string, loc *time.Location) time.Time {
 			return t.UTC()
 		}
 	}
-	f.Add(field, "must be an RFC 3339 time such as 2019-12-02T10:00:00-05:00, or 2019-12-02T10:00 in the meeting's time zone")
+	f.Say(field, "err.meetings.time_format")
 	return time.Time{}
 }
 
@@ -126,7 +132,7 @@ func (in Input) Validate() (*models.Meeting, error) {
 	f := apperr.Fields{}
 	slug := strings.TrimSpace(in.Slug)
 	if !slugRE.MatchString(slug) {
-		f.Add("slug", "use 1 to 64 lower-case letters, digits and hyphens")
+		f.Say("slug", "err.meetings.slug")
 	}
 	checkText(f, "title", strings.TrimSpace(in.Title), 1, 300)
 	checkText(f, "venue", in.Venue, 0, 300)
@@ -135,14 +141,14 @@ func (in Input) Validate() (*models.Meeting, error) {
 	checkText(f, "body", strings.TrimSpace(in.Body), 0, 300)
 	checkText(f, "body_acronym", strings.TrimSpace(in.BodyAcronym), 0, 60)
 	if strings.TrimSpace(in.BodyAcronym) != "" && strings.TrimSpace(in.Body) == "" {
-		f.Add("body_acronym", "give the body's full name too: the summary defines the acronym by it")
+		f.Say("body_acronym", "err.meetings.body_name")
 	}
 	kind := in.Kind
 	if kind == "" {
 		kind = models.MeetingKindOther
 	}
 	if !slices.Contains(models.MeetingKinds, kind) {
-		f.Add("kind", "must be one of "+strings.Join(models.MeetingKinds, ", "))
+		f.Say("kind", "err.meetings.kind", "Kinds", strings.Join(models.MeetingKinds, ", "))
 	}
 	tz := strings.TrimSpace(in.Timezone)
 	if tz == "" {
@@ -150,26 +156,26 @@ func (in Input) Validate() (*models.Meeting, error) {
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
-		f.Add("timezone", "must be an IANA time zone such as America/New_York")
+		f.Say("timezone", "err.meetings.timezone")
 		loc = time.UTC
 	}
 	starts := parseTime(f, "starts_at", in.StartsAt, loc)
 	ends := parseTime(f, "ends_at", in.EndsAt, loc)
 	closes := parseTime(f, "registration_closes_at", in.RegistrationClosesAt, loc)
 	if !starts.IsZero() && !ends.IsZero() && !ends.After(starts) {
-		f.Add("ends_at", "must be after starts_at")
+		f.Say("ends_at", "err.meetings.ends_after")
 	}
 	if !closes.IsZero() && !ends.IsZero() && closes.After(ends) {
-		f.Add("registration_closes_at", "must not be after ends_at")
+		f.Say("registration_closes_at", "err.meetings.closes_before_end")
 	}
 	if in.Capacity < 0 || in.Capacity > 1_000_000 {
-		f.Add("capacity", "must be between 0 (no limit) and 1000000")
+		f.Say("capacity", "err.meetings.limit_between", "Max", 1000000)
 	}
 	if in.MaxPerOrganization < 0 || in.MaxPerOrganization > 10_000 {
-		f.Add("max_per_organization", "must be between 0 (no limit) and 10000")
+		f.Say("max_per_organization", "err.meetings.limit_between", "Max", 10000)
 	}
 	if in.MaxPerDelegation < 0 || in.MaxPerDelegation > 10_000 {
-		f.Add("max_per_delegation", "must be between 0 (no limit) and 10000")
+		f.Say("max_per_delegation", "err.meetings.limit_between", "Max", 10000)
 	}
 	cats := checkCategories(f, in.Categories)
 	attr := in.Attribution
@@ -177,38 +183,36 @@ func (in Input) Validate() (*models.Meeting, error) {
 		attr = models.AttributionChathamHouse
 	}
 	if attr != models.AttributionChathamHouse && attr != models.AttributionAttributed {
-		f.Add("attribution", `must be "chatham_house" or "attributed"`)
+		f.Say("attribution", "err.meetings.attribution")
 	}
 	order := in.SpeakerOrder
 	if order == "" {
 		order = models.SpeakerOrderRequest
 	}
 	if order != models.SpeakerOrderRequest && order != models.SpeakerOrderPrecedence {
-		f.Add("speaker_order", `must be "request" or "precedence"`)
+		f.Say("speaker_order", "err.meetings.speaker_order")
 	}
 	notice := strings.TrimSpace(in.PrivacyNotice)
 	switch {
 	case !utf8.ValidString(notice):
-		f.Add("privacy_notice", "must be valid UTF-8 text")
+		f.Say("privacy_notice", "err.field.utf8")
 	case utf8.RuneCountInString(notice) > MaxPrivacyNotice:
-		f.Add("privacy_notice", "must be at most "+strconv.Itoa(MaxPrivacyNotice)+" characters")
+		f.Say("privacy_notice", "err.meetings.at_most_chars", "Max", MaxPrivacyNotice)
 	default:
-		if p := textcheck.Problem(notice, true); p != "" {
-			f.Add("privacy_notice", p)
-		}
+		checkFault(f, "privacy_notice", notice, true)
 	}
 	retention := DefaultRetentionDays
 	if in.RetentionDays != nil {
 		retention = *in.RetentionDays
 	}
 	if retention < 0 || retention > MaxRetentionDays {
-		f.Add("retention_days", "must be between 0 (erase at the first daily run after the meeting ends) and "+strconv.Itoa(MaxRetentionDays)+" days")
+		f.Say("retention_days", "err.meetings.retention", "Max", MaxRetentionDays)
 	}
 	lang := locale.Default
 	if strings.TrimSpace(in.Language) != "" {
 		var ok bool
 		if lang, ok = locale.Parse(in.Language); !ok {
-			f.Add("language", "must be one of the languages "+strings.Join(locale.Codes, ", "))
+			f.Say("language", "err.field.language", "Codes", strings.Join(locale.Codes, ", "))
 		}
 	}
 	if err := f.Err(); err != nil {
@@ -231,7 +235,7 @@ func checkCategories(f apperr.Fields, in []string) models.CategorySet {
 	seen := map[string]bool{}
 	for _, c := range in {
 		if !slices.Contains(models.Categories, c) {
-			f.Add("categories", "must list categories among "+strings.Join(models.Categories, ", "))
+			f.Say("categories", "err.meetings.categories", "Categories", strings.Join(models.Categories, ", "))
 			return nil
 		}
 		seen[c] = true
@@ -273,7 +277,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*models.Meeting, error)
 	})
 	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, apperr.Invalid("slug taken", map[string]string{"slug": "a meeting with this slug already exists"})
+			return nil, apperr.Say(apperr.KindInvalid, "err.meetings.slug_taken").WithField("slug", "err.meetings.meeting_slug_exists")
 		}
 		return nil, err
 	}
@@ -296,7 +300,7 @@ func ByID(db *gorm.DB, id uint) (*models.Meeting, error) {
 	var m models.Meeting
 	err := db.Where("id = ?", id).First(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("no meeting %d", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.no_meeting", "Slug", id)
 	}
 	if err != nil {
 		return nil, err

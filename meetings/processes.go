@@ -3,6 +3,7 @@ package meetings
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -27,7 +28,7 @@ func (in ProcessInput) Validate() (*models.Process, error) {
 	f := apperr.Fields{}
 	slug := strings.TrimSpace(in.Slug)
 	if !slugRE.MatchString(slug) {
-		f.Add("slug", "use 1 to 64 lower-case letters, digits and hyphens")
+		f.Say("slug", "err.meetings.slug")
 	}
 	checkText(f, "title", strings.TrimSpace(in.Title), 1, 300)
 	checkText(f, "acronym", strings.TrimSpace(in.Acronym), 0, 60)
@@ -45,7 +46,7 @@ func (s *Service) CreateProcess(ctx context.Context, in ProcessInput) (*models.P
 	}
 	if err := s.DB.WithContext(ctx).Create(p).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, apperr.Invalid("slug taken", map[string]string{"slug": "a process with this slug already exists"})
+			return nil, apperr.Say(apperr.KindInvalid, "err.meetings.slug_taken").WithField("slug", "err.meetings.process_slug_exists")
 		}
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *Service) ProcessBySlug(ctx context.Context, slug string) (*models.Proce
 	var p models.Process
 	err := s.DB.WithContext(ctx).Where("slug = ?", slug).First(&p).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("no process %q", slug)
+		return nil, apperr.Say(apperr.KindNotFound, "err.meetings.no_process", "Slug", strconv.Quote(slug))
 	}
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func processID(tx *gorm.DB, slug string) (*uint, error) {
 		return nil, err
 	}
 	if p.ID == 0 {
-		return nil, apperr.Invalid("unknown process", map[string]string{"process": "no process has this slug; create it first (POST /api/processes)"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.meetings.unknown_process").WithField("process", "err.meetings.create_process")
 	}
 	return &p.ID, nil
 }

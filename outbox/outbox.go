@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"mime"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -86,52 +87,52 @@ func (m Message) Validate() error {
 	f := apperr.Fields{}
 	switch {
 	case strings.TrimSpace(m.Kind) == "":
-		f.Add("kind", "is required")
+		f.Say("kind", "err.field.required")
 	case len(m.Kind) > maxKind:
-		f.Add("kind", fmt.Sprintf("at most %d characters", maxKind))
+		f.Say("kind", "err.summary.at_most_chars", "Max", maxKind)
 	}
 	if m.To == "" {
-		f.Add("to", "is required")
+		f.Say("to", "err.field.required")
 	} else if a, err := mail.ParseAddress(m.To); err != nil || a.Address != m.To || a.Name != "" {
-		f.Add("to", "must be a bare email address such as name@example.org")
+		f.Say("to", "err.outbox.bare_address")
 	} else if len(m.To) > maxAddr {
-		f.Add("to", fmt.Sprintf("at most %d characters", maxAddr))
+		f.Say("to", "err.summary.at_most_chars", "Max", maxAddr)
 	}
 	headerText(f, "to_name", m.ToName, maxName, false)
 	headerText(f, "subject", m.Subject, maxSubject, true)
 	if strings.TrimSpace(m.Text) == "" {
-		f.Add("text", "is required")
+		f.Say("text", "err.field.required")
 	} else if !utf8.ValidString(m.Text) {
-		f.Add("text", "must be valid UTF-8")
+		f.Say("text", "err.summary.utf8")
 	}
 	if !utf8.ValidString(m.HTML) {
-		f.Add("html", "must be valid UTF-8")
+		f.Say("html", "err.summary.utf8")
 	}
 	switch {
 	case m.Secret == "":
 	case len(m.Secret) < 16 || len(m.Secret) > maxSecret:
-		f.Add("secret", fmt.Sprintf("from 16 to %d bytes", maxSecret))
+		f.Say("secret", "err.outbox.secret_size", "Max", maxSecret)
 	case !strings.Contains(m.Text, m.Secret):
-		f.Add("secret", "must be in the text it is to be removed from")
+		f.Say("secret", "err.outbox.secret_in_text")
 	}
 	if len(m.Ref) > maxRef {
-		f.Add("ref", fmt.Sprintf("at most %d characters", maxRef))
+		f.Say("ref", "err.summary.at_most_chars", "Max", maxRef)
 	}
 	for i, a := range m.Attachments {
 		field := fmt.Sprintf("attachments[%d]", i)
 		headerText(f, field+".filename", a.Filename, maxFilename, true)
 		if strings.ContainsAny(a.Filename, `/\"`) {
-			f.Add(field+".filename", "must not contain / \\ or \"")
+			f.Say(field+".filename", "err.outbox.filename")
 		}
 		if a.ContentType != "" {
 			if mt, params, err := mime.ParseMediaType(a.ContentType); err != nil || len(params) > 0 || !strings.Contains(mt, "/") || len(a.ContentType) > 255 {
-				f.Add(field+".content_type", "must be a media type such as application/pdf, without parameters")
+				f.Say(field+".content_type", "err.outbox.media_type")
 			}
 		}
 		if len(a.Data) == 0 {
-			f.Add(field+".data", "is empty")
+			f.Say(field+".data", "err.outbox.empty")
 		} else if len(a.Data) > maxAttach {
-			f.Add(field+".data", fmt.Sprintf("at most %d bytes", maxAttach))
+			f.Say(field+".data", "err.outbox.at_most_bytes", "Max", maxAttach)
 		}
 	}
 	return f.Err()
@@ -141,15 +142,15 @@ func (m Message) Validate() error {
 func headerText(f apperr.Fields, field, v string, max int, required bool) {
 	switch {
 	case required && strings.TrimSpace(v) == "":
-		f.Add(field, "is required")
+		f.Say(field, "err.field.required")
 	case strings.ContainsAny(v, "\r\n"):
-		f.Add(field, "must be a single line")
+		f.Say(field, "err.outbox.single_line")
 	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8")
+		f.Say(field, "err.summary.utf8")
 	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\t' }):
-		f.Add(field, "must not contain control characters")
+		f.Say(field, "err.field.controls")
 	case utf8.RuneCountInString(v) > max:
-		f.Add(field, fmt.Sprintf("at most %d characters", max))
+		f.Say(field, "err.summary.at_most_chars", "Max", max)
 	}
 }
 
@@ -181,7 +182,7 @@ func Enqueue(tx *gorm.DB, m Message) (*models.OutboxMessage, error) {
 	}
 	if err := tx.Create(row).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, apperr.Conflict("a message with ref %q is being enqueued by another transaction", m.Ref)
+			return nil, apperr.Say(apperr.KindConflict, "err.outbox.ref_busy", "Ref", strconv.Quote(m.Ref))
 		}
 		return nil, fmt.Errorf("enqueue mail: %w", err)
 	}

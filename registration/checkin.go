@@ -69,7 +69,7 @@ type CheckIn struct {
 func (s *Service) CheckInAt(ctx context.Context, by auth.Actor, meetingID uint, code string, id uint) (*CheckIn, error) {
 	code = NormalizeCode(code)
 	if code == "" && id == 0 {
-		return nil, apperr.Invalid("say whom to check in", map[string]string{"code": "give the code of the participant's QR code, or registration_id"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.registration.whom").WithField("code", "err.registration.code_or_id")
 	}
 	out := &CheckIn{}
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -78,7 +78,7 @@ func (s *Service) CheckInAt(ctx context.Context, by auth.Actor, meetingID uint, 
 			return err
 		}
 		if reg.Status != models.StatusApproved {
-			return apperr.Conflict("%s is not approved: the registration is %s", reg.Name, reg.Status).
+			return apperr.Say(apperr.KindConflict, "err.registration.not_approved", "Name", reg.Name, "Status", statusWord(reg.Status)).
 				WithCode("not_approved")
 		}
 		now := s.now().Truncate(time.Microsecond)
@@ -119,7 +119,7 @@ func (s *Service) UndoCheckIn(ctx context.Context, by auth.Actor, meetingID, id 
 			return err
 		}
 		if reg.CheckedInAt == nil {
-			return apperr.Conflict("%s is not checked in", reg.Name).WithCode("not_checked_in")
+			return apperr.Say(apperr.KindConflict, "err.registration.not_checked_in", "Name", reg.Name).WithCode("not_checked_in")
 		}
 		res := tx.Model(&models.Registration{}).Where("id = ? AND checked_in_at IS NOT NULL", reg.ID).
 			Updates(map[string]any{"checked_in_at": nil, "checked_in_by": ""})
@@ -127,7 +127,7 @@ func (s *Service) UndoCheckIn(ctx context.Context, by auth.Actor, meetingID, id 
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return apperr.Conflict("%s is not checked in", reg.Name).WithCode("not_checked_in")
+			return apperr.Say(apperr.KindConflict, "err.registration.not_checked_in", "Name", reg.Name).WithCode("not_checked_in")
 		}
 		first := *reg.CheckedInAt
 		reg.CheckedInAt, reg.CheckedInBy = nil, ""
@@ -157,9 +157,9 @@ func findForDoor(tx *gorm.DB, meetingID uint, code string, id uint) (*models.Reg
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		if code != "" {
-			return nil, apperr.NotFound("no participant of this meeting has this code")
+			return nil, apperr.Say(apperr.KindNotFound, "err.registration.no_code")
 		}
-		return nil, apperr.NotFound("no registration %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.registration.not_in_meeting", "ID", id)
 	}
 	return &reg, err
 }
@@ -258,7 +258,7 @@ func SortForList(regs []models.Registration) {
 // someone came by then is not yet known. One audit line lists them.
 func (s *Service) ReleaseNoShows(ctx context.Context, by auth.Actor, meetingID uint, before time.Time) ([]Outcome, error) {
 	if before.After(s.now()) {
-		return nil, apperr.Invalid("before is in the future", map[string]string{"before": "must not be later than now: who has not come by then is not yet known"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.registration.before_future").WithField("before", "err.registration.before_now")
 	}
 	var out []Outcome
 	err := s.write(ctx, func(tx *gorm.DB) error {

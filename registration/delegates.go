@@ -66,7 +66,7 @@ const statePrefix = "State "
 // neither renamed, retyped nor merged.
 func notAState(org *models.Organization) error {
 	if strings.HasPrefix(org.NameKey, statePrefix) {
-		return apperr.Conflict("%s is a State's record: it follows the State and cannot be edited or merged", org.Name).WithCode("state_record")
+		return apperr.Say(apperr.KindConflict, "err.registration.state_record", "Name", org.Name).WithCode("state_record")
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func ParseECOSOCCSV(body []byte) ([]ECOSOCListing, error) {
 	r.FieldsPerRecord = -1
 	head, err := r.Read()
 	if err != nil {
-		return nil, apperr.BadRequest("the CSV has no header row (name,status,year)")
+		return nil, apperr.Say(apperr.KindBadRequest, "err.registration.ecosoc_header")
 	}
 	col := map[string]int{}
 	for i, h := range head {
@@ -86,7 +86,7 @@ func ParseECOSOCCSV(body []byte) ([]ECOSOCListing, error) {
 	}
 	for _, want := range []string{"name", "status"} {
 		if _, ok := col[want]; !ok {
-			return nil, apperr.BadRequest("the CSV's header row lacks the column %q (name,status,year)", want)
+			return nil, apperr.Say(apperr.KindBadRequest, "err.registration.ecosoc_column", "Column", strconv.Quote(want))
 		}
 	}
 	var out []ECOSOCListing
@@ -97,10 +97,10 @@ func ParseECOSOCCSV(body []byte) ([]ECOSOCListing, error) {
 			break
 		}
 		if err != nil {
-			return nil, apperr.BadRequest("the CSV cannot be read: %v", err)
+			return nil, apperr.Say(apperr.KindBadRequest, "err.registration.csv_unreadable", "Why", err.Error())
 		}
 		if len(out) >= MaxECOSOCImport {
-			return nil, apperr.TooLarge("the list may hold at most %d organizations", MaxECOSOCImport)
+			return nil, apperr.Say(apperr.KindTooLarge, "err.registration.ecosoc_max", "Max", MaxECOSOCImport)
 		}
 		get := func(k string) string {
 			if i, ok := col[k]; ok && i < len(rec) {
@@ -112,7 +112,7 @@ func ParseECOSOCCSV(body []byte) ([]ECOSOCListing, error) {
 		if y := get("year"); y != "" {
 			n, err := strconv.Atoi(y)
 			if err != nil {
-				f.Add(fmt.Sprintf("line %d.year", line), "must be a year such as 1998, or empty")
+				f.Say(fmt.Sprintf("line %d.year", line), "err.registration.year")
 			}
 			l.Year = n
 		}
@@ -129,10 +129,10 @@ func validListing(f apperr.Fields, p string, l ECOSOCListing) ECOSOCListing {
 	name, _ := checkOrgName(f, p+"name", l.Name)
 	st := strings.ToLower(strings.TrimSpace(l.Status))
 	if st != "general" && st != "special" && st != "roster" {
-		f.Add(p+"status", `must be "general", "special" or "roster"`)
+		f.Say(p+"status", "err.registration.ecosoc_status")
 	}
 	if l.Year != 0 && (l.Year < 1946 || l.Year > 2200) {
-		f.Add(p+"year", "must be a year from 1946 (when ECOSOC first granted status), or empty")
+		f.Say(p+"year", "err.registration.year_from")
 	}
 	return ECOSOCListing{Name: name, Status: st, Year: l.Year}
 }
@@ -190,7 +190,7 @@ func looseKey(name string) string {
 func (s *Service) ImportECOSOC(ctx context.Context, in []ECOSOCListing) (*ECOSOCReport, error) {
 	f := apperr.Fields{}
 	if len(in) == 0 {
-		f.Add("file", "the list holds no organization")
+		f.Say("file", "err.registration.empty_list")
 	}
 	listings := make([]ECOSOCListing, len(in))
 	for i, l := range in {

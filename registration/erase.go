@@ -54,7 +54,7 @@ func anonymize(tx *gorm.DB, reg *models.Registration, now time.Time) (Erased, er
 		return Erased{}, res.Error
 	}
 	if res.RowsAffected != 1 {
-		return Erased{}, apperr.Conflict("registration %d was erased meanwhile", reg.ID).WithCode("already_erased")
+		return Erased{}, apperr.Say(apperr.KindConflict, "err.registration.erased", "ID", reg.ID).WithCode("already_erased")
 	}
 	reg.Name, reg.Email, reg.JobTitle, reg.PendingName, reg.PendingNameAt = "", "", "", "", nil
 	reg.TokenHash, reg.AnonymizedAt, reg.CheckinCode = erasedTokenHash(reg.ID), &now, ""

@@ -56,7 +56,7 @@ func (s *Service) NewLink(ctx context.Context, id uint) (string, error) {
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", id).First(&reg).Error; err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("no registration %d", id)
+				return apperr.Say(apperr.KindNotFound, "err.registration.no_registration", "ID", id)
 			}
 			return err
 		}
@@ -74,7 +74,7 @@ func replaceToken(tx *gorm.DB, reg *models.Registration) error {
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return apperr.NotFound("no registration %d", reg.ID)
+		return apperr.Say(apperr.KindNotFound, "err.registration.no_registration", "ID", reg.ID)
 	}
 	reg.Token, reg.TokenHash = token, auth.HashToken(token)
 	return nil

@@ -45,9 +45,9 @@ type Circulated struct {
 func (s *Service) ForNotice(ctx context.Context, meetingID uint, ids []uint) ([]Circulated, error) {
 	f := apperr.Fields{}
 	if len(ids) == 0 {
-		f.Add("organization_ids", "name at least one organization")
+		f.Say("organization_ids", "err.registration.one_org")
 	} else if len(ids) > 500 {
-		f.Add("organization_ids", "name at most 500 organizations in one notice")
+		f.Say("organization_ids", "err.registration.notice_max", "Max", 500)
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -69,13 +69,13 @@ func (s *Service) ForNotice(ctx context.Context, meetingID uint, ids []uint) ([]
 		o := byID[id]
 		switch {
 		case seen[id]:
-			f.Add(key, "is named twice")
+			f.Say(key, "err.registration.named_twice")
 			continue
 		case o == nil:
-			f.Add(key, fmt.Sprintf("no organization %d", id))
+			f.Say(key, "err.registration.no_org", "ID", id)
 			continue
 		case IsState(o.Type):
-			f.Add(key, o.Name+" is a State: its delegation is accredited by its mission")
+			f.Say(key, "err.registration.is_state", "Name", o.Name)
 			continue
 		case o.ECOSOCVerified != "":
 			listed = append(listed, o.Name)
@@ -89,7 +89,7 @@ func (s *Service) ForNotice(ctx context.Context, meetingID uint, ids []uint) ([]
 			return nil, err
 		}
 		if len(regs) == 0 {
-			f.Add(key, o.Name+" has no pending or waitlisted registration for this meeting")
+			f.Say(key, "err.registration.nothing_to_decide", "Name", o.Name)
 			continue
 		}
 		c := circulated(o)
@@ -102,8 +102,7 @@ func (s *Service) ForNotice(ctx context.Context, meetingID uint, ids []uint) ([]
 		out = append(out, c)
 	}
 	if len(listed) > 0 {
-		return nil, apperr.Invalid(fmt.Sprintf("in consultative status with ECOSOC (on the imported list), so accredited by the secretariat, never on a non-objection basis: %s",
-			strings.Join(listed, "; ")), nil).WithCode("ecosoc_track")
+		return nil, apperr.Say(apperr.KindInvalid, "err.registration.ecosoc_track", "Organizations", strings.Join(listed, "; ")).WithCode("ecosoc_track")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package registration
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"rostrum/apperr"
 	"rostrum/audit"
 	"rostrum/auth"
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -38,16 +38,16 @@ func (f *OrganizationFilter) Validate() error {
 	fe := apperr.Fields{}
 	f.Q = strings.TrimSpace(f.Q)
 	if len(f.Q) > 200 {
-		fe.Add("q", "must be at most 200 characters")
+		fe.Say("q", "err.meetings.at_most_chars", "Max", 200)
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultOrganizationLimit
 	}
 	if f.Limit < 0 || f.Limit > MaxOrganizationLimit {
-		fe.Add("limit", fmt.Sprintf("must be between 1 and %d", MaxOrganizationLimit))
+		fe.Say("limit", "err.registration.between", "Max", MaxOrganizationLimit)
 	}
 	if f.Offset < 0 {
-		fe.Add("offset", "must not be negative")
+		fe.Say("offset", "err.registration.not_negative")
 	}
 	return fe.Err()
 }
@@ -174,7 +174,7 @@ func organizationByID(tx *gorm.DB, id uint) (*models.Organization, error) {
 	var o models.Organization
 	if err := tx.Where("id = ?", id).First(&o).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, apperr.NotFound("no organization %d", id)
+			return nil, apperr.Say(apperr.KindNotFound, "err.registration.no_org", "ID", id)
 		}
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func organizationByID(tx *gorm.DB, id uint) (*models.Organization, error) {
 // nameTaken is the conflict of a name whose folded form another
 // organization already has.
 func nameTaken(name string, other uint) error {
-	return apperr.Conflict("another organization (%d) already has the name \"%s\" (ignoring case and spaces): merge the two instead", other, name).
+	return apperr.Say(apperr.KindConflict, "err.registration.name_taken_by", "ID", other, "Name", name).
 		WithCode("organization_name_taken")
 }
 
@@ -215,7 +215,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, by auth.Actor, id uint
 		}
 		err = tx.Model(&models.Organization{}).Where("id = ?", id).Updates(cols).Error
 		if errors.Is(err, gorm.ErrDuplicatedKey) { // a registration created the name meanwhile
-			return apperr.Conflict("another organization already has the name \"%s\" (ignoring case and spaces): merge the two instead", org.Name).
+			return apperr.Say(apperr.KindConflict, "err.registration.name_taken", "Name", org.Name).
 				WithCode("organization_name_taken")
 		}
 		if err != nil {
@@ -264,18 +264,29 @@ type MergeCount struct {
 // (a waitlisted one moves to pending by itself when a seat frees up, with
 // no second look at its organization).
 func CheckMerge(counts []MergeCount) error {
-	var over []string
+	var over mergeOver
 	for _, c := range counts {
 		if c.Limit > 0 && c.Source > 0 && c.Source+c.Target > c.Limit {
-			over = append(over, fmt.Sprintf("%s (%d together, limit %d)", c.Meeting, c.Source+c.Target, c.Limit))
+			over = append(over, c)
 		}
 	}
 	if len(over) == 0 {
 		return nil
 	}
-	sort.Strings(over)
-	return apperr.Conflict("the merged organization would have more representatives than a meeting allows: %s; reject or withdraw some registrations first",
-		strings.Join(over, "; ")).WithCode("merge_exceeds_organization_limit")
+	sort.Slice(over, func(i, j int) bool { return over[i].Meeting < over[j].Meeting })
+	return apperr.Say(apperr.KindConflict, "err.registration.merge_over", "Meetings", over).WithCode("merge_exceeds_organization_limit")
+}
+
+// mergeOver lists the meetings whose limit a merge would pass, as an
+// argument of a message, in each language.
+type mergeOver []MergeCount
+
+func (o mergeOver) In(lang string) string {
+	parts := make([]string, len(o))
+	for i, c := range o {
+		parts[i] = locale.T(lang, "err.registration.merge_meeting", "Meeting", c.Meeting, "Together", c.Source+c.Target, "Limit", c.Limit)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // MergeResult is the organization kept and how many registrations moved to it.
@@ -293,9 +304,9 @@ type MergeResult struct {
 func (s *Service) MergeOrganizations(ctx context.Context, by auth.Actor, id, into uint) (*MergeResult, error) {
 	switch {
 	case into == 0:
-		return nil, apperr.Invalid("some fields are invalid", map[string]string{"into": "is required: the id of the organization to keep"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.fields_invalid").WithField("into", "err.registration.into_required")
 	case into == id:
-		return nil, apperr.Invalid("some fields are invalid", map[string]string{"into": "must be another organization than the one merged"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.fields_invalid").WithField("into", "err.registration.into_other")
 	}
 	var out MergeResult
 	err := s.write(ctx, func(tx *gorm.DB) error {

@@ -36,29 +36,29 @@ const (
 func (f *Filter) Validate() error {
 	fe := apperr.Fields{}
 	if f.Status != "" && !oneOf(f.Status, models.RegistrationStatuses) {
-		fe.Add("status", "must be one of "+strings.Join(models.RegistrationStatuses, ", "))
+		fe.Say("status", "err.meetings.kind", "Kinds", strings.Join(models.RegistrationStatuses, ", "))
 	}
 	if f.Type != "" && !oneOf(f.Type, models.Categories) {
-		fe.Add("type", "must be one of "+strings.Join(models.Categories, ", "))
+		fe.Say("type", "err.meetings.kind", "Kinds", strings.Join(models.Categories, ", "))
 	}
 	if f.Track != "" && !oneOf(f.Track, Tracks) {
-		fe.Add("track", "must be one of "+strings.Join(Tracks, ", "))
+		fe.Say("track", "err.meetings.kind", "Kinds", strings.Join(Tracks, ", "))
 	}
 	if f.NameChange != "" && f.NameChange != "pending" {
-		fe.Add("name_change", `must be "pending" or empty`)
+		fe.Say("name_change", "err.registration.pending_or_empty")
 	}
 	f.Q = strings.TrimSpace(f.Q)
 	if len(f.Q) > 200 {
-		fe.Add("q", "must be at most 200 characters")
+		fe.Say("q", "err.meetings.at_most_chars", "Max", 200)
 	}
 	if f.Limit == 0 {
 		f.Limit = DefaultLimit
 	}
 	if f.Limit < 0 || f.Limit > MaxLimit {
-		fe.Add("limit", "must be between 1 and 5000")
+		fe.Say("limit", "err.registration.between", "Max", MaxLimit)
 	}
 	if f.Offset < 0 {
-		fe.Add("offset", "must not be negative")
+		fe.Say("offset", "err.registration.not_negative")
 	}
 	return fe.Err()
 }
@@ -125,7 +125,7 @@ func (s *Service) Registration(tx *gorm.DB, meetingID, id uint) (*models.Registr
 	var r models.Registration
 	err := tx.Preload("Organization").Where("id = ? AND meeting_id = ?", id, meetingID).First(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("no registration %d for this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.registration.not_for_meeting", "ID", id)
 	}
 	if err != nil {
 		return nil, err

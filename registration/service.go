@@ -376,12 +376,12 @@ func lockRegistration(tx *gorm.DB, meetingID, id uint) (*models.Registration, *m
 	var reg models.Registration
 	if err := tx.Select("id", "meeting_id").Where("id = ?", id).First(&reg).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, nil, apperr.NotFound("no registration %d", id)
+			return nil, nil, apperr.Say(apperr.KindNotFound, "err.registration.no_registration", "ID", id)
 		}
 		return nil, nil, err
 	}
 	if meetingID != 0 && reg.MeetingID != meetingID {
-		return nil, nil, apperr.NotFound("no registration %d in this meeting", id)
+		return nil, nil, apperr.Say(apperr.KindNotFound, "err.registration.not_in_meeting", "ID", id)
 	}
 	m, _, err := lockMeeting(tx, reg.MeetingID)
 	if err != nil {
@@ -407,7 +407,7 @@ func (s *Service) move(tx *gorm.DB, reg *models.Registration, to string, extra m
 		return res.Error
 	}
 	if res.RowsAffected != 1 {
-		return apperr.Conflict("registration %d changed meanwhile; reload and try again", reg.ID)
+		return apperr.Say(apperr.KindConflict, "err.registration.changed", "ID", reg.ID)
 	}
 	if err := countSeat(tx, reg.MeetingID, reg.Status, to); err != nil {
 		return err
@@ -522,7 +522,7 @@ func (s *Service) UpdateDetails(ctx context.Context, id uint, in DetailsInput) (
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("no registration %d", id)
+				return apperr.Say(apperr.KindNotFound, "err.registration.no_registration", "ID", id)
 			}
 			return err
 		}
@@ -576,7 +576,7 @@ func (s *Service) DecideNameChange(ctx context.Context, by auth.Actor, id uint, 
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := withOrganizationAndMeeting(tx, &reg, "id = ?", id); err != nil {
 			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("no registration %d", id)
+				return apperr.Say(apperr.KindNotFound, "err.registration.no_registration", "ID", id)
 			}
 			return err
 		}
@@ -584,9 +584,9 @@ func (s *Service) DecideNameChange(ctx context.Context, by auth.Actor, id uint, 
 			return errWithdrawn()
 		}
 		if reg.PendingName == "" {
-			return apperr.Conflict("%s has asked for no change of name", reg.Name).WithCode("no_name_change")
+			return apperr.Say(apperr.KindConflict, "err.registration.no_name_change", "Name", reg.Name).WithCode("no_name_change")
 		}
-		changed := apperr.Conflict("the participant has since asked for another name, \"%s\": review it again", reg.PendingName).WithCode("name_change_changed")
+		changed := apperr.Say(apperr.KindConflict, "err.registration.name_change_changed", "Name", reg.PendingName).WithCode("name_change_changed")
 		if seen != "" && seen != reg.PendingName {
 			return changed
 		}
@@ -642,17 +642,17 @@ const MaxBulk = 1000
 func (s *Service) DecideMany(ctx context.Context, by auth.Actor, meetingID uint, ids []uint, decision, reason string) ([]BulkResult, error) {
 	f := apperr.Fields{}
 	if len(ids) == 0 {
-		f.Add("ids", "name at least one registration")
+		f.Say("ids", "err.registration.one_registration")
 	} else if len(ids) > MaxBulk {
-		f.Add("ids", "name at most 1000 registrations at once")
+		f.Say("ids", "err.registration.bulk_max", "Max", MaxBulk)
 	}
 	if _, err := TargetOf(decision); err != nil {
-		f.Add("decision", `must be "approve", "reject" or "waitlist"`)
+		f.Say("decision", "err.registration.decision")
 	}
 	if _, err := ValidReason(reason); err != nil {
 		var ae *apperr.Error
 		errors.As(err, &ae)
-		f.Add(FieldReason, ae.Fields[FieldReason])
+		f[FieldReason] = apperr.FieldMessage{Text: ae.Fields[FieldReason], Msg: ae.FieldMsgs[FieldReason]}
 	}
 	if err := f.Err(); err != nil {
 		return nil, err

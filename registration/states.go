@@ -8,9 +8,8 @@
 package registration
 
 import (
-	"fmt"
-
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/models"
 )
 
@@ -33,9 +32,7 @@ var decisionTarget = map[string]string{
 func TargetOf(decision string) (string, error) {
 	to, ok := decisionTarget[decision]
 	if !ok {
-		return "", apperr.Invalid("unknown decision", map[string]string{
-			"decision": `must be "approve", "reject" or "waitlist"`,
-		})
+		return "", apperr.Say(apperr.KindInvalid, "err.registration.unknown_decision").WithField("decision", "err.registration.decision")
 	}
 	return to, nil
 }
@@ -59,7 +56,7 @@ func CanTransition(from, to string) error {
 			return nil
 		}
 	}
-	return apperr.Conflict("a registration cannot go from %s to %s", from, to).WithCode("invalid_transition")
+	return apperr.Say(apperr.KindConflict, "err.registration.transition", "From", statusWord(from), "To", statusWord(to)).WithCode("invalid_transition")
 }
 
 func knownState(s string) bool {
@@ -138,7 +135,7 @@ func (s Seats) CheckMove(from, to string) error {
 		return err
 	}
 	if HoldsSeat(to) && !HoldsSeat(from) && s.Full() {
-		return apperr.Conflict("the meeting is at capacity: all %d seats are held by pending or approved registrations; reject, waitlist or wait for a withdrawal first", s.Capacity).WithCode("capacity_reached")
+		return apperr.Say(apperr.KindConflict, "err.registration.capacity", "Seats", s.Capacity).WithCode("capacity_reached")
 	}
 	return nil
 }
@@ -148,16 +145,9 @@ func (s Seats) CheckMove(from, to string) error {
 // meeting allows limit per organization (0 means no limit).
 func CheckOrganizationLimit(org string, limit, active int) error {
 	if limit > 0 && active >= limit {
-		return apperr.Conflict("\"%s\" already has %s registered for this meeting, the limit per organization", org, representatives(limit)).WithCode("organization_limit")
+		return apperr.SayN(apperr.KindConflict, "err.organization_limit", limit, "Organization", org).WithCode("organization_limit")
 	}
 	return nil
-}
-
-func representatives(n int) string {
-	if n == 1 {
-		return "1 representative"
-	}
-	return fmt.Sprintf("%d representatives", n)
 }
 
 // CheckCategory refuses a participant of category (an organization's
@@ -166,5 +156,37 @@ func CheckCategory(m *models.Meeting, category string) error {
 	if m.Categories.Admits(category) {
 		return nil
 	}
-	return apperr.Conflict("%s does not admit participants of this category (%s)", m.Title, models.CategoryLabel(category)).WithCode("category_not_admitted")
+	return apperr.Say(apperr.KindConflict, "err.category_not_admitted", "Meeting", m.Title, "Category", categoryName(category)).WithCode("category_not_admitted")
+}
+
+// statusWords are the messages that name a registration's status, for
+// the errors that say it.
+var statusWords = map[string]string{
+	models.StatusPending: "err.registration.status_pending", models.StatusApproved: "err.registration.status_approved",
+	models.StatusRejected: "err.registration.status_rejected", models.StatusWaitlisted: "err.registration.status_waitlisted",
+	models.StatusWithdrawn: "err.registration.status_withdrawn",
+}
+
+// statusWord is status as an argument of a message: its word in each
+// language (the status itself when it is none of the known ones).
+func statusWord(status string) any {
+	if id, ok := statusWords[status]; ok {
+		return apperr.Msg{ID: id}
+	}
+	return status
+}
+
+// categoryName is a category of participants as an argument of a
+// message: as the meeting's form names it in English, as the catalogue
+// names its group in the other languages.
+type categoryName string
+
+func (c categoryName) In(lang string) string {
+	if lang == locale.Default {
+		return models.CategoryLabel(string(c))
+	}
+	if c == "intergovernmental" {
+		return locale.T(lang, "category.intergovernmental")
+	}
+	return locale.T(lang, "type."+string(c)+".group")
 }

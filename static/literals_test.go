@@ -34,7 +34,7 @@ var (
 		"js/process.js", "js/documents.js", "js/notes.js", "js/summary-desk.js", "js/summary-common.js",
 		"js/admin.js", "js/admin-meeting.js", "js/admin-staff.js", "js/admin-tracks.js",
 	}
-	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go"}
+	convertedGo = []string{"../registration/mail.go", "../delegations/mail.go", "../accreditation/mail.go", "../auth/mail.go"}
 )
 
 // notWords are the Latin words a converted page may show in any

@@ -51,6 +51,19 @@ type RecipientView struct {
 // mail is written in.
 type recipient struct{ addr, name, lang string }
 
+// language is the language r reads m's mail in: their registration's,
+// else (an address of a list or an extra one) the meeting's, else
+// English.
+func (r recipient) language(m *models.Meeting) string {
+	if locale.Supported(r.lang) {
+		return r.lang
+	}
+	if locale.Supported(m.Language) {
+		return m.Language
+	}
+	return locale.Default
+}
+
 // normalizeAddress returns the bare address of s (lower-cased domain),
 // or "" when s is not an address: as distribution lists keep them.
 func normalizeAddress(s string) string { return lists.Normalize(s) }
@@ -68,7 +81,7 @@ func extraRecipients(extra []string) ([]recipient, error) {
 	for i, e := range extra {
 		a := normalizeAddress(e)
 		if a == "" {
-			return nil, apperr.Invalid("an extra address is not valid", map[string]string{fmt.Sprintf("extra[%d]", i): "not an email address"})
+			return nil, apperr.Say(apperr.KindInvalid, "err.summary.extra_invalid").WithField(fmt.Sprintf("extra[%d]", i), "err.summary.not_an_address")
 		}
 		out = append(out, recipient{addr: a})
 	}
@@ -100,11 +113,11 @@ func recipients(approved []models.Registration, extras []recipient) []recipient 
 func (s *Service) enqueueCirculation(tx *gorm.DB, circ *models.Circulation, rcpts []recipient, ml *mailing) error {
 	rows := make([]models.CirculationRecipient, 0, len(rcpts))
 	for _, r := range rcpts {
-		subject, text, htmlBody := ml.subject, "", ""
+		var subject, text, htmlBody string
 		if ml.in != nil {
 			subject, text, htmlBody = ml.in(r)
 		} else {
-			text, htmlBody = ml.text(r.name), ml.html(r.name)
+			subject, text, htmlBody = ml.subject(r), ml.text(r), ml.html(r)
 		}
 		msg, err := outbox.Enqueue(tx, outbox.Message{
 			Kind: "circulation", To: r.addr, ToName: cleanText(r.name), Subject: subject,
@@ -167,7 +180,7 @@ func (s *Service) Circulation(ctx context.Context, m *models.Meeting, id uint) (
 		return nil, err
 	}
 	if c.ID == 0 {
-		return nil, apperr.NotFound("no circulation %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_circulation", "ID", id)
 	}
 	var rs []models.CirculationRecipient
 	if err := db.Where("circulation_id = ?", c.ID).Order("id").Find(&rs).Error; err != nil {
@@ -212,7 +225,7 @@ func (s *Service) Resend(ctx context.Context, m *models.Meeting, id uint) (*Circ
 		return nil, err
 	}
 	if c.ID == 0 {
-		return nil, apperr.NotFound("no circulation %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_circulation", "ID", id)
 	}
 	var ids []uint
 	if err := db.Model(&models.CirculationRecipient{}).Where("circulation_id = ?", c.ID).

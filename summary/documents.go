@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"rostrum/apperr"
@@ -44,7 +45,7 @@ func Render(markdown, format string, fonts *Fonts, title string) ([]byte, error)
 	case "docx":
 		return DOCX(Parse(markdown), fonts, title)
 	}
-	return nil, apperr.NotFound("no document format %q: use md, html, pdf or docx", format)
+	return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_format", "Format", strconv.Quote(format))
 }
 
 // Document renders version n of m's summary. Frozen (approved or
@@ -53,7 +54,7 @@ func Render(markdown, format string, fonts *Fonts, title string) ([]byte, error)
 func (s *Service) Document(ctx context.Context, m *models.Meeting, n int, format string) (*Document, error) {
 	ct, ok := Formats[format]
 	if !ok {
-		return nil, apperr.NotFound("no document format %q: use md, html, pdf or docx", format)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_format", "Format", strconv.Quote(format))
 	}
 	v, err := s.version(ctx, s.DB.WithContext(ctx), m, n)
 	if err != nil {

@@ -130,14 +130,14 @@ func (in *LetterInput) validate() error {
 		*v = strings.TrimSpace(*v)
 		switch {
 		case *v == "":
-			f.Add(field, "is required")
+			f.Say(field, "err.field.required")
 		case !utf8.ValidString(*v):
-			f.Add(field, "must be valid UTF-8")
+			f.Say(field, "err.summary.utf8")
 		case utf8.RuneCountInString(*v) > max:
-			f.Add(field, fmt.Sprintf("at most %d characters", max))
+			f.Say(field, "err.summary.at_most_chars", "Max", max)
 		default:
-			if p := textcheck.Problem(*v, multiline); p != "" {
-				f.Add(field, p)
+			if id, r := textcheck.Fault(*v, multiline); id != "" {
+				f.Say(field, id, "Char", fmt.Sprintf("U+%04X", r))
 			}
 		}
 	}
@@ -148,25 +148,25 @@ func (in *LetterInput) validate() error {
 	text("closing", &in.Closing, 500, false)
 	text("signature.name", &in.Signature.Name, 200, false)
 	if _, err := time.Parse(letterDateInput, in.Date); err != nil {
-		f.Add("date", "a day such as 2019-12-31")
+		f.Say("date", "err.summary.day")
 	}
 	if len(in.Signature.Titles) > MaxTitles {
-		f.Add("signature.titles", fmt.Sprintf("at most %d lines", MaxTitles))
+		f.Say("signature.titles", "err.summary.at_most_lines", "Max", MaxTitles)
 	} else {
 		for i := range in.Signature.Titles {
 			text(fmt.Sprintf("signature.titles[%d]", i), &in.Signature.Titles[i], 200, false)
 		}
 	}
 	if len(in.Enclosures) > MaxEnclosures {
-		f.Add("enclosures", fmt.Sprintf("at most %d", MaxEnclosures))
+		f.Say("enclosures", "err.summary.at_most", "Max", MaxEnclosures)
 	}
 	seen := map[Enclosure]bool{}
 	for i, e := range in.Enclosures {
 		switch {
 		case e.Document == 0 && e.Summary == 0:
-			f.Add(fmt.Sprintf("enclosures[%d]", i), `a document's id or "summary:N"`)
+			f.Say(fmt.Sprintf("enclosures[%d]", i), "err.summary.enclosure_what")
 		case seen[e]:
-			f.Add(fmt.Sprintf("enclosures[%d]", i), "is enclosed twice")
+			f.Say(fmt.Sprintf("enclosures[%d]", i), "err.summary.enclosed_twice")
 		}
 		seen[e] = true
 	}
@@ -181,7 +181,7 @@ func (s *Service) enclosures(ctx context.Context, m *models.Meeting, es []Enclos
 		if e.Summary > 0 {
 			if _, err := s.version(ctx, s.DB.WithContext(ctx), m, e.Summary); err != nil {
 				if apperr.Is(err, apperr.KindNotFound) {
-					return nil, apperr.Invalid("an enclosure does not exist", map[string]string{field: fmt.Sprintf("this summary has no version %d", e.Summary)})
+					return nil, apperr.Say(apperr.KindInvalid, "err.summary.no_enclosure").WithField(field, "err.summary.summary_has_no_version", "Version", e.Summary)
 				}
 				return nil, err
 			}
@@ -194,7 +194,7 @@ func (s *Service) enclosures(ctx context.Context, m *models.Meeting, es []Enclos
 		ds, err := s.Library.Meta(ctx, m.ID, e.Document)
 		if err != nil {
 			if apperr.Is(err, apperr.KindNotFound) {
-				return nil, apperr.Invalid("an enclosure does not exist", map[string]string{field: fmt.Sprintf("this meeting has no document %d", e.Document)})
+				return nil, apperr.Say(apperr.KindInvalid, "err.summary.no_enclosure").WithField(field, "err.summary.meeting_has_no_document", "ID", e.Document)
 			}
 			return nil, err
 		}
@@ -268,7 +268,7 @@ func (s *Service) Letter(ctx context.Context, m *models.Meeting, id uint) (*Lett
 		return nil, err
 	}
 	if l.ID == 0 {
-		return nil, apperr.NotFound("no letter %d in this meeting", id)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_letter", "ID", id)
 	}
 	return s.letterView(ctx, m, &l)
 }
@@ -341,7 +341,7 @@ var LetterFormats = map[string]string{"pdf": Formats["pdf"], "docx": Formats["do
 func (s *Service) LetterDocument(ctx context.Context, m *models.Meeting, id uint, format string) (*Document, error) {
 	ct, ok := LetterFormats[format]
 	if !ok {
-		return nil, apperr.NotFound("no letter format %q: use pdf or docx", format)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_letter_format", "Format", strconv.Quote(format))
 	}
 	l, err := s.Letter(ctx, m, id)
 	if err != nil {

@@ -3,6 +3,7 @@ package summary
 import (
 	"rostrum/apperr"
 	"rostrum/models"
+	"strconv"
 )
 
 // Stage is where a version of the Chair's summary stands in its life:
@@ -22,12 +23,19 @@ type Stage struct {
 // StageOf is v's stage.
 func StageOf(v *models.SummaryVersion) Stage { return Stage{Number: v.Number, State: v.State} }
 
+// The messages that say a version is past its draft, one per state so
+// that each language agrees the state's word with "version".
+var (
+	frozenMsg  = map[string]string{models.SummaryApproved: "err.summary.frozen_approved", models.SummaryCirculated: "err.summary.frozen_circulated"}
+	alreadyMsg = map[string]string{models.SummaryApproved: "err.summary.already_approved", models.SummaryCirculated: "err.summary.already_circulated_state"}
+)
+
 // Editable: only a draft's text may change.
 func (s Stage) Editable() error {
 	if s.State == models.SummaryDraft {
 		return nil
 	}
-	return apperr.Conflict("version %d is %s and can no longer be changed: build a new version to edit", s.Number, s.State).WithCode("version_frozen")
+	return apperr.Say(apperr.KindConflict, frozenMsg[s.State], "Version", s.Number).WithCode("version_frozen")
 }
 
 // Approvable: only a draft is approved.
@@ -35,7 +43,7 @@ func (s Stage) Approvable() error {
 	if s.State == models.SummaryDraft {
 		return nil
 	}
-	return apperr.Conflict("version %d is already %s", s.Number, s.State).WithCode("not_draft")
+	return apperr.Say(apperr.KindConflict, alreadyMsg[s.State], "Version", s.Number).WithCode("not_draft")
 }
 
 // Circulable: an approved version is circulated, once.
@@ -44,9 +52,9 @@ func (s Stage) Circulable() error {
 	case models.SummaryApproved:
 		return nil
 	case models.SummaryCirculated:
-		return apperr.Conflict("version %d has already been circulated", s.Number).WithCode("already_circulated")
+		return apperr.Say(apperr.KindConflict, "err.summary.already_circulated", "Version", s.Number).WithCode("already_circulated")
 	}
-	return apperr.Conflict("version %d is a draft: approve it before circulating it", s.Number).WithCode("not_approved")
+	return apperr.Say(apperr.KindConflict, "err.summary.draft", "Version", s.Number).WithCode("not_approved")
 }
 
 // Frozen reports whether the version's text can no longer change, so that
@@ -65,5 +73,5 @@ func (s Stage) Next(action string) (string, error) {
 	case "circulate":
 		return models.SummaryCirculated, s.Circulable()
 	}
-	return "", apperr.BadRequest("unknown action %q on a summary version", action)
+	return "", apperr.Say(apperr.KindBadRequest, "err.summary.unknown_action", "Action", strconv.Quote(action))
 }

@@ -16,6 +16,14 @@ import (
 	"rostrum/models"
 )
 
+// notScheduledMsg says, for each state but scheduled, why a circulation
+// cannot be cancelled: one message per state, so that each language
+// agrees the state's word with "circulation".
+var notScheduledMsg = map[string]string{
+	models.CirculationSent:      "err.summary.not_scheduled_sent",
+	models.CirculationCancelled: "err.summary.not_scheduled_cancelled",
+}
+
 // Cancel cancels scheduled circulation id of m. One that has gone (or
 // is going at this moment) cannot be: 409.
 func (s *Service) Cancel(ctx context.Context, m *models.Meeting, id uint, by auth.Actor) (*CirculationView, error) {
@@ -31,9 +39,9 @@ func (s *Service) Cancel(ctx context.Context, m *models.Meeting, id uint, by aut
 				return err
 			}
 			if c.ID == 0 {
-				return apperr.NotFound("no circulation %d in this meeting", id)
+				return apperr.Say(apperr.KindNotFound, "err.summary.no_circulation", "ID", id)
 			}
-			return apperr.Conflict("circulation %d is %s: only a scheduled one can be cancelled", id, c.State).WithCode("not_scheduled")
+			return apperr.Say(apperr.KindConflict, notScheduledMsg[c.State], "ID", id).WithCode("not_scheduled")
 		}
 		return audit.Record(tx, time.Now().UTC(), audit.Entry{MeetingID: m.ID, Actor: by, Action: ActCancel,
 			Detail: map[string]any{"circulation_id": id}})

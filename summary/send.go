@@ -64,30 +64,30 @@ type CirculationInput struct {
 func (in *CirculationInput) validate(now time.Time) error {
 	f := apperr.Fields{}
 	if in.Letter == nil && in.Summary == nil && len(in.Documents) == 0 {
-		f.Add("letter", "send a letter, a version of the summary or documents")
+		f.Say("letter", "err.summary.send_what")
 	}
 	if len(in.Documents) > MaxEnclosures {
-		f.Add("documents", fmt.Sprintf("at most %d", MaxEnclosures))
+		f.Say("documents", "err.summary.at_most", "Max", MaxEnclosures)
 	}
 	seen := map[uint]bool{}
 	for i, d := range in.Documents {
 		if seen[d] {
-			f.Add(fmt.Sprintf("documents[%d]", i), "is sent twice")
+			f.Say(fmt.Sprintf("documents[%d]", i), "err.summary.sent_twice")
 		}
 		seen[d] = true
 	}
 	if !in.To.Participants && len(in.To.Lists) == 0 && len(in.To.Extra) == 0 {
-		f.Add("to", "say who it goes to: participants, lists or extra addresses")
+		f.Say("to", "err.summary.send_to")
 	}
 	if len(in.To.Extra) > MaxExtraAddresses {
-		f.Add("to.extra", "at most 500 addresses")
+		f.Say("to.extra", "err.summary.extra_max")
 	}
 	if in.SendAt != nil {
 		switch {
 		case !in.SendAt.After(now):
-			f.Add("send_at", "must be in the future (leave it out to send now)")
+			f.Say("send_at", "err.summary.send_at_future")
 		case in.SendAt.After(now.AddDate(2, 0, 0)):
-			f.Add("send_at", "at most two years ahead")
+			f.Say("send_at", "err.summary.send_at_max")
 		}
 	}
 	return f.Err()
@@ -117,7 +117,7 @@ func (s *Service) Send(ctx context.Context, m *models.Meeting, in CirculationInp
 		return nil, err
 	}
 	if len(rcpts) == 0 && in.SendAt == nil {
-		return nil, apperr.Invalid("nobody to circulate to", map[string]string{"extra": "no approved participants: give extra addresses"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.summary.nobody").WithField("extra", "err.summary.give_extra")
 	}
 	docs, _ := json.Marshal(nonNilIDs(in.Documents))
 	aud, _ := json.Marshal(in.To)
@@ -137,7 +137,7 @@ func (s *Service) Send(ctx context.Context, m *models.Meeting, in CirculationInp
 				return err
 			}
 			if n > 0 {
-				return apperr.Conflict("version %d is already scheduled to go", v.Number).WithCode("already_scheduled")
+				return apperr.Say(apperr.KindConflict, "err.summary.already_scheduled", "Version", v.Number).WithCode("already_scheduled")
 			}
 			circ.VersionID = &v.ID
 		}
@@ -158,7 +158,7 @@ func (s *Service) Send(ctx context.Context, m *models.Meeting, in CirculationInp
 	})
 	if err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, apperr.Conflict("this version is already being circulated").WithCode("already_scheduled")
+			return nil, apperr.Say(apperr.KindConflict, "err.summary.being_circulated").WithCode("already_scheduled")
 		}
 		return nil, err
 	}
@@ -236,11 +236,18 @@ func nonNilIDs(ids []uint) []uint {
 func relabel(err error, from, to string) error {
 	var e *apperr.Error
 	if errors.As(err, &e) && e.Fields != nil {
-		f := map[string]string{}
+		out := &apperr.Error{Kind: apperr.KindInvalid, Message: e.Message, Msg: e.Msg, Fields: map[string]string{}}
 		for k, v := range e.Fields {
-			f[strings.Replace(k, from, to, 1)] = v
+			k2 := strings.Replace(k, from, to, 1)
+			out.Fields[k2] = v
+			if m, ok := e.FieldMsgs[k]; ok {
+				if out.FieldMsgs == nil {
+					out.FieldMsgs = map[string]apperr.Msg{}
+				}
+				out.FieldMsgs[k2] = m
+			}
 		}
-		return apperr.Invalid(e.Message, f)
+		return out
 	}
 	return err
 }
@@ -264,7 +271,7 @@ func (s *Service) audience(ctx context.Context, m *models.Meeting, to Audience, 
 		as, err := s.Lists.Addresses(ctx, to.Lists...)
 		if err != nil {
 			if apperr.Is(err, apperr.KindNotFound) {
-				return nil, apperr.Invalid("a distribution list does not exist", map[string]string{"to.lists": err.Error()})
+				return nil, apperr.Say(apperr.KindInvalid, "err.summary.no_list").WithFieldOf("to.lists", err)
 			}
 			return nil, err
 		}
@@ -276,10 +283,11 @@ func (s *Service) audience(ctx context.Context, m *models.Meeting, to Audience, 
 }
 
 // mailing is one circulation's message, the same for every recipient
-// but for the greeting.
+// but for the greeting and the language of the subject.
 type mailing struct {
-	subject     string
-	text, html  func(name string) string
+	// subject is the message's subject in the recipient's language.
+	subject     func(r recipient) string
+	text, html  func(r recipient) string
 	attachments []outbox.Attachment
 	// in, when set, writes the message for one recipient in their
 	// language instead (the summary circulated alone).
@@ -302,13 +310,7 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 			// Each participant reads it in their registration's language
 			// (others in the meeting's).
 			in: func(r recipient) (string, string, string) {
-				lang := r.lang
-				if !locale.Supported(lang) {
-					lang = m.Language
-				}
-				if !locale.Supported(lang) {
-					lang = locale.Default
-				}
+				lang := r.language(m)
 				subject := cleanText(locale.T(lang, "circ.subject", "Meeting", m.Title))
 				if lang != locale.Default {
 					text, htmlBody := circulationMailIn(lang, m, r.name, link)
@@ -321,6 +323,7 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 	}
 	type enclosure struct {
 		title, link string
+		summary     bool // the Chair's summary, titled in each language
 		att         outbox.Attachment
 	}
 	var encl []enclosure
@@ -329,7 +332,7 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		if err != nil {
 			return nil, relabelNotFound(err, "summary")
 		}
-		encl = append(encl, enclosure{title: fmt.Sprintf("Chair's summary of the %s", cleanText(m.Title)),
+		encl = append(encl, enclosure{summary: true,
 			link: base + "/m/" + m.Slug + "/summary", att: outbox.Attachment{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data}})
 	}
 	for i, id := range in.Documents {
@@ -339,12 +342,12 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		f, err := s.Library.File(ctx, m.ID, id, true)
 		if err != nil {
 			if apperr.Is(err, apperr.KindNotFound) {
-				return nil, apperr.Invalid("a document does not exist", map[string]string{fmt.Sprintf("documents[%d]", i): fmt.Sprintf("this meeting has no document %d", id)})
+				return nil, apperr.Say(apperr.KindInvalid, "err.summary.no_document").WithField(fmt.Sprintf("documents[%d]", i), "err.summary.meeting_has_no_document", "ID", id)
 			}
 			return nil, err
 		}
 		if !f.Published {
-			return nil, apperr.Invalid("a document is not published", map[string]string{fmt.Sprintf("documents[%d]", i): "publish it first: the message may link to it"})
+			return nil, apperr.Say(apperr.KindInvalid, "err.summary.unpublished").WithField(fmt.Sprintf("documents[%d]", i), "err.summary.publish_first")
 		}
 		title := f.Title
 		if f.Symbol != "" {
@@ -358,7 +361,10 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		total += len(e.att.Data)
 	}
 	linked := total > MaxAttached
-	ml := &mailing{subject: cleanText("Circulation: " + m.Title)}
+	subjectID := "circ.subject_documents"
+	ml := &mailing{subject: func(r recipient) string {
+		return cleanText(locale.T(r.language(m), subjectID, "Meeting", m.Title))
+	}}
 	var letterText string
 	if in.Letter != nil {
 		l, err := s.Letter(ctx, m, *in.Letter)
@@ -369,43 +375,62 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 		if err != nil {
 			return nil, err
 		}
-		ml.subject = cleanText("Letter of the Chair: " + m.Title)
+		subjectID = "circ.subject_letter"
 		ml.attachments = append(ml.attachments, outbox.Attachment{Filename: doc.Filename, ContentType: doc.ContentType, Data: doc.Data})
 		letterText = LetterText(l)
 	}
-	var list strings.Builder
-	var listHTML strings.Builder
 	for _, e := range encl {
-		if linked {
-			fmt.Fprintf(&list, "- %s: %s\n", e.title, e.link)
-			fmt.Fprintf(&listHTML, `<li><a href="%s">%s</a></li>`, html.EscapeString(e.link), html.EscapeString(xmlSafe(e.title)))
-		} else {
-			fmt.Fprintf(&list, "- %s (attached)\n", e.title)
-			fmt.Fprintf(&listHTML, "<li>%s (attached)</li>", html.EscapeString(xmlSafe(e.title)))
+		if !linked {
 			ml.attachments = append(ml.attachments, e.att)
 		}
 	}
-	intro := "Please find enclosed the documents of the " + cleanText(m.Title) + "."
-	if linked {
-		intro = "The documents of the " + cleanText(m.Title) + " are too large to attach together: follow the links to download them."
+	// The words around the letter and the enclosures are in the
+	// recipient's language; the letter is as the secretariat wrote it.
+	list := func(lang string) (text, htmlList string) {
+		var t, h strings.Builder
+		for _, e := range encl {
+			title := e.title
+			if e.summary {
+				title = locale.T(lang, "circ.enclosure_summary", "Meeting", cleanText(m.Title))
+			}
+			if linked {
+				fmt.Fprintf(&t, "- %s: %s\n", title, e.link)
+				fmt.Fprintf(&h, `<li><a href="%s">%s</a></li>`, html.EscapeString(e.link), html.EscapeString(xmlSafe(title)))
+			} else {
+				attached := locale.T(lang, "circ.attached", "Title", title)
+				fmt.Fprintf(&t, "- %s\n", attached)
+				fmt.Fprintf(&h, "<li>%s</li>", html.EscapeString(xmlSafe(attached)))
+			}
+		}
+		return t.String(), h.String()
 	}
-	ml.text = func(name string) string {
+	intro := func(lang string) string {
+		if linked {
+			return locale.T(lang, "circ.documents_linked", "Meeting", cleanText(m.Title))
+		}
+		return locale.T(lang, "circ.documents_enclosed", "Meeting", cleanText(m.Title))
+	}
+	ml.text = func(r recipient) string {
+		lang := r.language(m)
+		listText, _ := list(lang)
 		var b strings.Builder
 		if letterText != "" {
 			b.WriteString(letterText + "\n\n")
 			if len(encl) > 0 {
-				b.WriteString("The letter is attached as a PDF.")
+				b.WriteString(locale.T(lang, "circ.letter_attached"))
 				if linked {
-					b.WriteString(" The enclosures are linked:")
+					b.WriteString(" " + locale.T(lang, "circ.enclosures_linked"))
 				}
-				b.WriteString("\n" + list.String())
+				b.WriteString("\n" + listText)
 			}
 		} else {
-			b.WriteString(greeting(name) + "\n\n" + intro + "\n\n" + list.String() + "\nThe secretariat\n")
+			b.WriteString(greeting(lang, r.name) + "\n\n" + intro(lang) + "\n\n" + listText + "\n" + locale.T(lang, "circ.signature") + "\n")
 		}
 		return b.String()
 	}
-	ml.html = func(name string) string {
+	ml.html = func(r recipient) string {
+		lang := r.language(m)
+		_, listHTML := list(lang)
 		esc := func(s string) string { return html.EscapeString(xmlSafe(s)) }
 		if letterText != "" {
 			var b strings.Builder
@@ -413,25 +438,26 @@ func (s *Service) mailing(ctx context.Context, m *models.Meeting, in *Circulatio
 				b.WriteString("<p>" + strings.ReplaceAll(esc(p), "\n", "<br>") + "</p>")
 			}
 			if len(encl) > 0 {
-				b.WriteString("<ul>" + listHTML.String() + "</ul>")
+				b.WriteString("<ul>" + listHTML + "</ul>")
 			}
 			return b.String()
 		}
-		return "<p>" + esc(greeting(name)) + "</p><p>" + esc(intro) + "</p><ul>" + listHTML.String() + "</ul><p>The secretariat</p>"
+		return "<p>" + esc(greeting(lang, r.name)) + "</p><p>" + esc(intro(lang)) + "</p><ul>" + listHTML + "</ul><p>" + esc(locale.T(lang, "circ.signature")) + "</p>"
 	}
 	return ml, nil
 }
 
-func greeting(name string) string {
+// greeting is the salutation of a recipient called name in lang.
+func greeting(lang, name string) string {
 	if n := cleanText(name); n != "" {
-		return "Dear " + n + ","
+		return locale.T(lang, "mail.dear", "Name", n)
 	}
-	return "Dear participant,"
+	return locale.T(lang, "circ.dear_participant")
 }
 
 func relabelNotFound(err error, field string) error {
 	if apperr.Is(err, apperr.KindNotFound) {
-		return apperr.Invalid("what is to be sent does not exist", map[string]string{field: err.Error()})
+		return apperr.Say(apperr.KindInvalid, "err.summary.nothing_to_send").WithFieldOf(field, err)
 	}
 	return err
 }

@@ -85,21 +85,21 @@ type NoteInput struct {
 func (in *NoteInput) Validate() error {
 	f := apperr.Fields{}
 	if !utf8.ValidString(in.Text) {
-		f.Add("text", "must be valid UTF-8")
+		f.Say("text", "err.summary.utf8")
 	}
 	if utf8.RuneCountInString(in.Text) > MaxNoteText {
-		f.Add("text", "at most 10000 characters")
+		f.Say("text", "err.summary.at_most_chars", "Max", MaxNoteText)
 	}
 	var kps []KeyPoint
 	for _, kp := range in.KeyPoints {
 		if !utf8.ValidString(kp.Text) || !utf8.ValidString(kp.Theme) {
-			f.Add("key_points", "must be valid UTF-8")
+			f.Say("key_points", "err.summary.utf8")
 		}
 		if utf8.RuneCountInString(kp.Text) > MaxKeyPointText {
-			f.Add("key_points", "each key point has at most 500 characters")
+			f.Say("key_points", "err.summary.key_point_max", "Max", MaxKeyPointText)
 		}
 		if utf8.RuneCountInString(kp.Theme) > MaxThemeText {
-			f.Add("key_points", "each theme has at most 100 characters")
+			f.Say("key_points", "err.summary.theme_max", "Max", MaxThemeText)
 		}
 		if strings.TrimSpace(kp.Text) != "" {
 			kp.Theme = strings.Join(strings.Fields(kp.Theme), " ")
@@ -107,7 +107,7 @@ func (in *NoteInput) Validate() error {
 		}
 	}
 	if len(kps) > MaxKeyPoints {
-		f.Add("key_points", "at most 20 key points")
+		f.Say("key_points", "err.summary.key_points_max", "Max", MaxKeyPoints)
 	}
 	in.KeyPoints = kps
 	return f.Err()
@@ -155,7 +155,7 @@ func (s *Service) SaveNote(ctx context.Context, m *models.Meeting, speakerID uin
 		}
 	}
 	if entry == nil {
-		return nil, apperr.NotFound("no speaker %d in this meeting", speakerID)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_speaker", "ID", speakerID)
 	}
 	kps := in.KeyPoints
 	if kps == nil {
@@ -410,7 +410,7 @@ func (s *Service) version(ctx context.Context, db *gorm.DB, m *models.Meeting, n
 		return nil, err
 	}
 	if v.ID == 0 {
-		return nil, apperr.NotFound("no version %d of this summary", n)
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.no_version", "Version", n)
 	}
 	return &v, nil
 }
@@ -433,7 +433,7 @@ func (s *Service) LatestCirculated(ctx context.Context, m *models.Meeting) (*Ver
 		return nil, err
 	}
 	if v.ID == 0 {
-		return nil, apperr.NotFound("no summary of this meeting has been circulated yet")
+		return nil, apperr.Say(apperr.KindNotFound, "err.summary.none_circulated")
 	}
 	return s.view(ctx, &v, true)
 }
@@ -442,10 +442,10 @@ func (s *Service) LatestCirculated(ctx context.Context, m *models.Meeting) (*Ver
 func (s *Service) SaveMarkdown(ctx context.Context, m *models.Meeting, n int, md string, by auth.Actor) (*VersionView, error) {
 	author := userID(by)
 	if !utf8.ValidString(md) {
-		return nil, apperr.Invalid("the summary is not valid", map[string]string{"markdown": "must be valid UTF-8"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.summary.not_valid").WithField("markdown", "err.summary.utf8")
 	}
 	if len(md) > MaxMarkdown {
-		return nil, apperr.Invalid("the summary is too long", map[string]string{"markdown": "at most 1 MiB"})
+		return nil, apperr.Say(apperr.KindInvalid, "err.summary.too_long").WithField("markdown", "err.summary.one_mib")
 	}
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		v, err := s.version(ctx, store.LockForUpdate(tx), m, n)
@@ -490,7 +490,7 @@ func (s *Service) Approve(ctx context.Context, m *models.Meeting, n int, by auth
 			return err
 		}
 		if cs := Conflicts(v.Markdown); len(cs) > 0 {
-			return apperr.Conflict("version %d still has %d conflict(s) between the secretariat's edits and the new draft: keep one text of each and remove the markers", n, len(cs)).
+			return apperr.Say(apperr.KindConflict, "err.summary.unresolved", "Version", n, "Count", len(cs)).
 				WithCode("unresolved_conflicts")
 		}
 		now := time.Now().UTC()
@@ -548,7 +548,7 @@ func (s *Service) Diff(ctx context.Context, m *models.Meeting, n, from, to int) 
 			return "", err
 		}
 		if r.ID == 0 {
-			return "", apperr.NotFound("no revision %d of version %d", k, n)
+			return "", apperr.Say(apperr.KindNotFound, "err.summary.no_revision", "Revision", k, "Version", n)
 		}
 		return r.Markdown, nil
 	}
