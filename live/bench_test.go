@@ -67,6 +67,28 @@ func BenchmarkModeratorCommandAfterHistory(b *testing.B) {
 	}
 }
 
+// BenchmarkNextOnAListOf64 measures the moderator's Next on a list of 64
+// waiting speakers, as a real meeting's moderator presses it: each Next
+// adds one speech to the history the list holds, and the one who spoke
+// asks for the floor again (not timed) so that 64 keep waiting.
+func BenchmarkNextOnAListOf64(b *testing.B) {
+	l, _ := withSpeakers(b, 64)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := l.svc.Do(ctx, l.mod, l.meeting, Command{Action: ActNext, ItemID: l.item})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if _, err := l.svc.Do(ctx, l.mod, l.meeting, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: res.Speaker.RegistrationID}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
 // BenchmarkRulesReorder100 measures the rules alone on a list of 100
 // waiting speakers.
 func BenchmarkRulesReorder100(b *testing.B) {

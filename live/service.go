@@ -70,6 +70,9 @@ type Service struct {
 	cacheMu sync.Mutex
 	cache   map[uint]cachedState
 	loadMu  sync.Mutex
+
+	floorMu sync.Mutex
+	floors  map[uint]*Floor // see keepFloor
 }
 
 // NewService returns a Service on db publishing on feed, asking registry
@@ -126,9 +129,10 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 		return Result{}, err
 	}
 	var res Result
+	var f *Floor
 	seq, err := s.change(ctx, meetingID, func(tx *gorm.DB, lm *models.LiveMeeting, now time.Time) (int64, error) {
-		f, err := loadFloor(tx, lm)
-		if err != nil {
+		var err error
+		if f, err = s.takeFloor(tx, lm); err != nil {
 			return 0, err
 		}
 		if res.Speaker, err = s.apply(tx, f, a, now, &cmd); err != nil {
@@ -139,6 +143,13 @@ func (s *Service) Do(ctx context.Context, a auth.Actor, meetingID uint, cmd Comm
 	if err != nil {
 		return Result{}, err
 	}
+	if res.Speaker != nil {
+		// The kept floor is the next command's to change; the answer
+		// holds its own copy.
+		e := *res.Speaker
+		res.Speaker = &e
+	}
+	s.keepFloor(f)
 	res.Seq = seq
 	return res, nil
 }
@@ -328,14 +339,6 @@ var liveStates = []string{models.SpeakerWaiting, models.SpeakerSpeaking, models.
 
 // loadFloor reads the whole live state of lm's meeting.
 func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
-	items, err := meetings.ItemsIn(db, lm.MeetingID)
-	if err != nil {
-		return nil, err
-	}
-	var lists []models.SpeakerList
-	if err := db.Where("meeting_id = ?", lm.MeetingID).Find(&lists).Error; err != nil {
-		return nil, err
-	}
 	// Withdrawn requests are not part of the live state (see
 	// ListOfSpeakers.Entries): leaving them out here, by the index on
 	// (meeting_id, state), keeps what a command reads to the entries that
@@ -343,6 +346,20 @@ func loadFloor(db *gorm.DB, lm *models.LiveMeeting) (*Floor, error) {
 	// and went before.
 	var entries []*Entry
 	if err := db.Where("meeting_id = ? AND state IN ?", lm.MeetingID, liveStates).Order("id").Find(&entries).Error; err != nil {
+		return nil, err
+	}
+	return assembleFloor(db, lm, entries)
+}
+
+// assembleFloor builds lm's floor from entries (in id order) and the
+// meeting's agenda items and lists, read from db.
+func assembleFloor(db *gorm.DB, lm *models.LiveMeeting, entries []*Entry) (*Floor, error) {
+	items, err := meetings.ItemsIn(db, lm.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	var lists []models.SpeakerList
+	if err := db.Where("meeting_id = ?", lm.MeetingID).Find(&lists).Error; err != nil {
 		return nil, err
 	}
 	m := &lm.Meeting // set by lockMeeting on a command's path
