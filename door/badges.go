@@ -3,10 +3,12 @@ package door
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
 
+	"rostrum/locale"
 	"rostrum/models"
 	"rostrum/qr"
 	"rostrum/summary"
@@ -47,20 +49,18 @@ var bandColours = map[string][3]int{
 	"other":                  {90, 90, 90},  // grey
 }
 
-// bandLabel is a badge's band text: the category's name for one person.
-func bandLabel(category string) string {
-	if models.IsState(category) {
-		return models.CategoryOf(category).Label
+// bandLabel is a badge's band text: the category's name for one person
+// ("Member State", "Non-governmental organization"), in language lang.
+func bandLabel(lang, category string) string {
+	if !slices.Contains(models.Categories, category) {
+		category = "other"
 	}
-	if category == "intergovernmental" {
-		return "Intergovernmental organization"
-	}
-	return models.StakeholderTypeOf(category).Label
+	return locale.T(lang, "type."+category)
 }
 
 // BadgesPDF draws badges for meeting title in format (FormatSheet or
-// FormatA6).
-func BadgesPDF(badges []Badge, title, format string, fonts *summary.Fonts) ([]byte, error) {
+// FormatA6), their words in language lang (the meeting's).
+func BadgesPDF(badges []Badge, title, lang, format string, fonts *summary.Fonts) ([]byte, error) {
 	if fonts == nil || fonts.Body[""] == nil {
 		return nil, fmt.Errorf("door: no fonts for the badges")
 	}
@@ -75,9 +75,9 @@ func BadgesPDF(badges []Badge, title, format string, fonts *summary.Fonts) ([]by
 	}
 	p.SetMargins(0, 0, 0)
 	p.SetAutoPageBreak(false, 0)
-	p.SetTitle(summary.PDFText("Badges: "+title), true)
+	p.SetTitle(summary.PDFText(locale.T(lang, "door.badges_title", "Meeting", title)), true)
 	p.SetCreator("Rostrum", true)
-	t := &badgeWriter{pdf: p, set: summary.NewTypesetter(p, fonts)}
+	t := &badgeWriter{pdf: p, set: summary.NewTypesetter(p, fonts), lang: lang}
 	perPage := 8
 	if format == FormatA6 {
 		perPage = 1
@@ -131,8 +131,9 @@ func cutMarks(p *fpdf.Fpdf, w, h float64) {
 // badgeWriter draws badges in a PDF, setting their text with the
 // summary's typesetter.
 type badgeWriter struct {
-	pdf *fpdf.Fpdf
-	set *summary.Typesetter
+	pdf  *fpdf.Fpdf
+	set  *summary.Typesetter
+	lang string // of the badges' words
 }
 
 const ptMM = 25.4 / 72
@@ -161,7 +162,7 @@ func (t *badgeWriter) badge(b Badge, title string, x, y, w, h float64) error {
 	p.SetFillColor(c[0], c[1], c[2])
 	p.Rect(x, y, w, band, "F")
 	p.SetTextColor(255, 255, 255)
-	t.line(strings.ToUpper(bandLabel(b.Category)), x+pad, y, w-2*pad, band, 13, 7, "C", false)
+	t.line(strings.ToUpper(bandLabel(t.lang, b.Category)), x+pad, y, w-2*pad, band, 13, 7, "C", false)
 	p.SetTextColor(0, 0, 0)
 	// The QR code at the right, the name and organization at the left.
 	qrSide := h * 0.42

@@ -25,7 +25,7 @@ func TestBadgesRenderEveryCategory(t *testing.T) {
 		bs = append(bs, Badge{Name: names[i], Organization: orgs[i], Category: c, Code: "ABCDEFGHIJKLMNOPQRST"})
 	}
 	for _, f := range []string{FormatSheet, FormatA6} {
-		b, err := BadgesPDF(bs, "Informal intersessional consultative meeting of the Open-ended Working Group", f, fonts)
+		b, err := BadgesPDF(bs, "Informal intersessional consultative meeting of the Open-ended Working Group", "en", f, fonts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,5 +59,39 @@ func TestListOfParticipantsRenders(t *testing.T) {
 		if out := os.Getenv("ROSTRUM_BADGES_OUT"); out != "" {
 			_ = os.WriteFile(fmt.Sprintf("%s-list-%v.pdf", out, public), b, 0o644)
 		}
+	}
+}
+
+// The list of participants and the badges are the meeting's documents:
+// written in its language, as its summary is.
+func TestTheListAndTheBadgesSpeakTheMeetingsLanguage(t *testing.T) {
+	m := &models.Meeting{Title: "Réunion informelle", Language: "fr", Timezone: "Europe/Paris",
+		StartsAt: time.Date(2019, 12, 2, 9, 0, 0, 0, time.UTC), EndsAt: time.Date(2019, 12, 4, 17, 0, 0, 0, time.UTC)}
+	regs := []models.Registration{
+		{ID: 1, OrganizationID: 1, Name: "David Koh", HeadOfDelegation: true, Organization: models.Organization{ID: 1, Name: "Singapour", Type: "member_state"}},
+		{ID: 2, OrganizationID: 2, Name: "Ingrid Olsen", Organization: models.Organization{ID: 2, Name: "UIT", Type: "intergovernmental"}},
+		{ID: 3, OrganizationID: 3, Name: "Ana Souza", Organization: models.Organization{ID: 3, Name: "Access Now", Type: "ngo"}},
+	}
+	md := ListOfParticipants(m, regs, false)
+	for _, want := range []string{"# Liste des participants", "## États Membres", "David Koh (Chef de délégation)",
+		"## Organisations intergouvernementales", "## Organisations non gouvernementales", "décembre 2019"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the French list lacks %q:\n%s", want, md)
+		}
+	}
+	if none := ListOfParticipants(&models.Meeting{Title: "X", Language: "es", Timezone: "UTC"}, nil, true); !strings.Contains(none, "Todavía no hay ningún participante acreditado.") {
+		t.Errorf("an empty Spanish list:\n%s", none)
+	}
+	for lang, want := range map[string]string{"es": "Organización no gubernamental", "en": "Non-governmental organization", "fr": "État Membre"} {
+		cat := "ngo"
+		if lang == "fr" {
+			cat = "member_state"
+		}
+		if got := bandLabel(lang, cat); got != want {
+			t.Errorf("the %s band of %s reads %q, want %q", lang, cat, got, want)
+		}
+	}
+	if got := bandLabel("en", "unknown"); got != "Other" {
+		t.Errorf("an unknown category's band: %q", got)
 	}
 }

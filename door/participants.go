@@ -3,11 +3,13 @@ package door
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"rostrum/apperr"
+	"rostrum/locale"
 	"rostrum/meetings"
 	"rostrum/models"
 	"rostrum/registration"
@@ -29,18 +31,19 @@ var ListFormats = map[string]string{
 // title. The public list names the States and organizations only, no
 // person.
 func ListOfParticipants(m *models.Meeting, regs []models.Registration, public bool) string {
+	lang := documentLanguage(m)
 	regs = append([]models.Registration(nil), regs...)
 	registration.SortForList(regs)
 	var b strings.Builder
-	b.WriteString("# List of participants\n\n")
+	fmt.Fprintf(&b, "# %s\n\n", summary.Escape(locale.T(lang, "door.list_title")))
 	fmt.Fprintf(&b, "%s\n\n", summary.Escape(m.Title))
-	place := meetings.Dates(m)
+	place := meetings.DatesIn(lang, m)
 	if strings.TrimSpace(m.Venue) != "" {
 		place = m.Venue + ", " + place
 	}
 	fmt.Fprintf(&b, "%s\n\n", summary.Escape(place))
 	if len(regs) == 0 {
-		b.WriteString("## Participants\n\nNo participant is accredited yet.\n")
+		fmt.Fprintf(&b, "## %s\n\n%s\n", summary.Escape(locale.T(lang, "door.participants")), summary.Escape(locale.T(lang, "door.none")))
 		return b.String()
 	}
 	category := ""
@@ -50,7 +53,7 @@ func ListOfParticipants(m *models.Meeting, regs []models.Registration, public bo
 		if r.Organization.Type != category {
 			category = r.Organization.Type
 			org = 0
-			fmt.Fprintf(&b, "## %s\n\n", summary.Escape(heading(category)))
+			fmt.Fprintf(&b, "## %s\n\n", summary.Escape(heading(lang, category)))
 		}
 		if r.OrganizationID != org {
 			org = r.OrganizationID
@@ -75,19 +78,34 @@ func ListOfParticipants(m *models.Meeting, regs []models.Registration, public bo
 			line += ", " + t
 		}
 		if r.HeadOfDelegation {
-			line += " (Head of delegation)"
+			line += " " + locale.T(lang, "door.head_of_delegation")
 		}
 		fmt.Fprintf(&b, "%s\n\n", summary.Escape(line))
 	}
 	return b.String()
 }
 
-// heading names a category's section of the list.
-func heading(category string) string {
-	if models.IsState(category) {
-		return models.CategoryOf(category).Group // "Member States"
+// documentLanguage is the language of the meeting's documents (its list
+// of participants, its badges): the meeting's, English when it has none
+// of ours.
+func documentLanguage(m *models.Meeting) string {
+	if locale.Supported(m.Language) {
+		return m.Language
 	}
-	return models.CategoryLabel(category) // "Intergovernmental organizations and UN entities", "Non-governmental organizations"
+	return locale.Default
+}
+
+// heading names a category's section of the list in language lang
+// ("Member States", "Intergovernmental organizations and UN entities",
+// "Non-governmental organizations"), as the vocabulary names categories.
+func heading(lang, category string) string {
+	switch {
+	case category == "intergovernmental":
+		return locale.T(lang, "category.intergovernmental")
+	case slices.Contains(models.Categories, category):
+		return locale.T(lang, "type."+category+".group")
+	}
+	return category
 }
 
 // meetingDates is a meeting's dates as an argument of a message, written
@@ -118,6 +136,6 @@ func (s *Service) List(ctx context.Context, m *models.Meeting, format string, pu
 	if err != nil {
 		return nil, err
 	}
-	title := "List of participants: " + m.Title
+	title := locale.T(documentLanguage(m), "door.list_pdf_title", "Meeting", m.Title)
 	return summary.Render(ListOfParticipants(m, regs, public), format, s.Fonts, title)
 }

@@ -62,5 +62,5 @@ func (s *Service) Badges(ctx context.Context, m *models.Meeting, ids []uint, for
 	for i := range chosen {
 		badges[i] = BadgeOf(&chosen[i])
 	}
-	return BadgesPDF(badges, m.Title, format, s.Fonts)
+	return BadgesPDF(badges, m.Title, documentLanguage(m), format, s.Fonts)
 }

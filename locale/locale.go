@@ -112,10 +112,11 @@ func init() {
 }
 
 // serverOnly are the prefixes of the messages only the server writes:
-// the summary's wording, mail, and errors (the API sends them written).
+// the summary's wording, mail, errors (the API sends them written) and
+// the door's documents.
 // Pages' scripts never ask for them, so the catalogue a page embeds
 // leaves them out: they were half its bytes.
-var serverOnly = []string{"summary.", "mail.", "err.", "circ."}
+var serverOnly = []string{"summary.", "mail.", "err.", "circ.", "door."}
 
 // ForScripts reports whether message id is in the catalogues the pages'
 // scripts read (GET /i18n/…, the copy each page embeds).
