@@ -60,10 +60,21 @@ fi
 # The same tests again with every test server on PostgreSQL (a schema
 # each), for the packages that store things; the pages do not depend on the
 # engine, so the browser tests run once, above.
+# handlers, the long pole (each test migrates a schema of its own, and
+# waits on the database more than on the cores), runs in two halves side
+# by side with the rest: about 4 minutes instead of 6.5.
 if ((!$#)) && [[ -n ${ROSTRUM_TEST_POSTGRES:-} ]]; then
   echo "== go test on PostgreSQL (ROSTRUM_TEST_ENGINE=postgres)"
-  ROSTRUM_TEST_ENGINE=postgres ROSTRUM_TEST_BROWSER=0 \
-    go test -count=1 -timeout 20m ./handlers/ ./registration/ ./live/ ./summary/ ./outbox/ ./app/ ./demo/
+  on_postgres() { ROSTRUM_TEST_ENGINE=postgres ROSTRUM_TEST_BROWSER=0 go test -count=1 -timeout 20m "$@"; }
+  on_postgres ./handlers/ -run '^Test[A-K]' & first=$!
+  on_postgres ./handlers/ -run '^Test[^A-K]' & second=$!
+  failed=0
+  on_postgres ./registration/ ./live/ ./summary/ ./outbox/ ./app/ ./demo/ || failed=1
+  wait "$first" || failed=1
+  wait "$second" || failed=1
+  if ((failed)); then
+    echo "!! the PostgreSQL pass failed"; exit 1
+  fi
 fi
 
 # The load tool at small sizes, so it cannot rot: figures are printed,
