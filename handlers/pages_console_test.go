@@ -203,7 +203,16 @@ func TestTheConsoleSwitchesToFrenchOnTheMeetingItShows(t *testing.T) {
 		"#track-tabs":     "Approbation tacite",
 		"#create-details": "Créer une réunion",
 	} {
-		if got := browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(sel)+`).textContent`)); !strings.Contains(got, want) {
+		// The counts and the tracks come with their own requests, after
+		// the links: each part is waited for.
+		var got string
+		for end := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			got = browser.Value(t, ctx, chromedp.Evaluate[string](`document.querySelector(`+jsString(sel)+`).textContent`))
+			if strings.Contains(got, want) || time.Now().After(end) {
+				break
+			}
+		}
+		if !strings.Contains(got, want) {
 			t.Errorf("%s reads %q, want %q", sel, got, want)
 		}
 	}
