@@ -40,9 +40,7 @@ func (h *Handler) catalogue(c *fiber.Ctx) error {
 	if !locale.Supported(code) {
 		return apperr.Say(apperr.KindNotFound, "err.api.no_catalogue", "Code", strconv.Quote(code), "Codes", fmt.Sprint(locale.Codes))
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(locale.Catalogue(code))
+	return sendCatalogue(c, locale.Catalogue(code))
 }
 
 // staffCatalogue: GET /i18n/staff/:lang.json, public: what a staff page
@@ -53,9 +51,15 @@ func (h *Handler) staffCatalogue(c *fiber.Ctx) error {
 	if !locale.IsStaff(code) {
 		return apperr.Say(apperr.KindNotFound, "err.api.no_staff_catalogue", "Code", strconv.Quote(code), "Codes", fmt.Sprint(locale.StaffCodes))
 	}
+	return sendCatalogue(c, locale.StaffCatalogue(code))
+}
+
+// sendCatalogue answers a catalogue's JSON, cacheable: it changes only
+// with the program.
+func sendCatalogue(c *fiber.Ctx, b []byte) error {
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(locale.StaffCatalogue(code))
+	return c.Send(b)
 }
 
 // pageData is what every server-rendered page knows: its language and

@@ -19,6 +19,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -67,44 +69,17 @@ func init() {
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	var supported []language.Tag
 	for _, code := range Codes {
-		name := "catalogues/" + code + ".json"
-		b, err := fs.ReadFile(files, name)
-		if err != nil {
-			panic(err)
-		}
-		if _, err := bundle.ParseMessageFileBytes(b, name); err != nil {
-			panic(fmt.Sprintf("locale: %s: %v", name, err))
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(err)
-		}
+		m := load("catalogues/" + code + ".json")
 		raw[code] = m
 		rawJSON[code], _ = json.Marshal(forScripts(m))
 		localizers[code] = i18n.NewLocalizer(bundle, code)
 		supported = append(supported, tags[code])
 	}
 	for _, code := range StaffCodes {
-		name := "catalogues/staff/" + code + ".json"
-		b, err := fs.ReadFile(files, name)
-		if err != nil {
-			panic(err)
-		}
-		if _, err := bundle.ParseMessageFileBytes(b, name); err != nil {
-			panic(fmt.Sprintf("locale: %s: %v", name, err))
-		}
-		var m map[string]any
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(err)
-		}
+		m := load("catalogues/staff/" + code + ".json")
 		rawStaff[code] = m
-		both := make(map[string]any, len(m)+len(raw[code]))
-		for id, v := range raw[code] {
-			both[id] = v
-		}
-		for id, v := range m {
-			both[id] = v
-		}
+		both := maps.Clone(raw[code])
+		maps.Copy(both, m)
 		staffJSON[code], _ = json.Marshal(forScripts(both))
 	}
 	// The matcher prefers English when nothing matches: it comes first.
@@ -137,6 +112,23 @@ func forScripts(m map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// load reads catalogue file name into the bundle and returns its
+// messages as they are written (id → text or plural forms).
+func load(name string) map[string]any {
+	b, err := fs.ReadFile(files, name)
+	if err != nil {
+		panic(err)
+	}
+	if _, err := bundle.ParseMessageFileBytes(b, name); err != nil {
+		panic(fmt.Sprintf("locale: %s: %v", name, err))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		panic(err)
+	}
+	return m
 }
 
 // Supported reports whether code is one of Codes.
@@ -183,14 +175,7 @@ func Choose(query, cookie, acceptLanguage string) string {
 }
 
 // IsStaff reports whether code is one of StaffCodes.
-func IsStaff(code string) bool {
-	for _, c := range StaffCodes {
-		if c == code {
-			return true
-		}
-	}
-	return false
-}
+func IsStaff(code string) bool { return slices.Contains(StaffCodes, code) }
 
 // ForStaff is the language a staff page is shown in for a reader of
 // code: code when the staff's catalogues have it, else English.
