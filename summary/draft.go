@@ -190,15 +190,9 @@ func (d *drafter) introduction() {
 	d.numbered(s)
 
 	states, orgs := delegationsApart(uniqueOrganizations(r.Organizations))
-	byType := map[string]int{}
-	for _, o := range orgs {
-		byType[typeKey(o.Type)]++
-	}
 	var parts []string
-	for _, t := range models.Categories {
-		if n := byType[t]; n > 0 {
-			parts = append(parts, countPhrase(t, n))
-		}
+	for _, tc := range countByType(orgs) {
+		parts = append(parts, countPhrase(tc.Type, tc.N))
 	}
 	if len(states) == 0 {
 		s = "Representatives of " + Plural(len(orgs), "organization", "organizations") + " took part in the meeting"
@@ -269,21 +263,11 @@ func (d *drafter) item(n int, it Item) {
 // tookTheFloor: "Representatives of 14 organizations, among them 6 from
 // civil society and 3 from academia, took the floor."
 func (d *drafter) tookTheFloor(it Item) string {
-	var orgs []Organization
-	for _, iv := range it.Interventions {
-		orgs = append(orgs, iv.Organization)
-	}
-	all := uniqueOrganizations(orgs)
+	all := speakersOf(it)
 	states, orgs := delegationsApart(all)
-	byType := map[string]int{}
-	for _, o := range orgs {
-		byType[typeKey(o.Type)]++
-	}
 	var parts []string
-	for _, t := range models.Categories {
-		if k := byType[t]; k > 0 {
-			parts = append(parts, strconv.Itoa(k)+" from "+models.CategoryOf(t).From)
-		}
+	for _, tc := range countByType(orgs) {
+		parts = append(parts, strconv.Itoa(tc.N)+" from "+models.CategoryOf(tc.Type).From)
 	}
 	if len(states) > 0 {
 		// States are counted, never named here: under the Chatham House
@@ -318,6 +302,38 @@ func (d *drafter) tookTheFloor(it Item) string {
 		s += " in " + Plural(len(it.Interventions), "intervention", "interventions")
 	}
 	return s + "."
+}
+
+// speakersOf is the organizations (and States) that took the floor on
+// it, each once.
+func speakersOf(it Item) []Organization {
+	orgs := make([]Organization, len(it.Interventions))
+	for i, iv := range it.Interventions {
+		orgs[i] = iv.Organization
+	}
+	return uniqueOrganizations(orgs)
+}
+
+// typeCount is how many organizations are of one stakeholder type.
+type typeCount struct {
+	Type string
+	N    int
+}
+
+// countByType counts orgs by stakeholder type, in the order of
+// precedence (models.Categories), leaving out the types none is of.
+func countByType(orgs []Organization) []typeCount {
+	byType := map[string]int{}
+	for _, o := range orgs {
+		byType[typeKey(o.Type)]++
+	}
+	var out []typeCount
+	for _, t := range models.Categories {
+		if n := byType[t]; n > 0 {
+			out = append(out, typeCount{t, n})
+		}
+	}
+	return out
 }
 
 // A theme is what was said on one theme under an item: its points, each

@@ -203,15 +203,9 @@ func (d *drafter) introductionIn() {
 	d.numbered(s)
 
 	states, orgs := delegationsApart(uniqueOrganizations(r.Organizations))
-	byType := map[string]int{}
-	for _, o := range orgs {
-		byType[typeKey(o.Type)]++
-	}
 	var parts []string
-	for _, t := range models.Categories {
-		if n := byType[t]; n > 0 {
-			parts = append(parts, d.count(t, n))
-		}
+	for _, tc := range countByType(orgs) {
+		parts = append(parts, d.count(tc.Type, tc.N))
 	}
 	var who []string
 	for _, k := range []string{models.KindMemberState, models.KindObserverState} {
@@ -257,21 +251,11 @@ func (d *drafter) introductionIn() {
 
 // tookTheFloorIn is tookTheFloor in the meeting's language.
 func (d *drafter) tookTheFloorIn(it Item) string {
-	var orgs []Organization
-	for _, iv := range it.Interventions {
-		orgs = append(orgs, iv.Organization)
-	}
-	all := uniqueOrganizations(orgs)
+	all := speakersOf(it)
 	states, orgs := delegationsApart(all)
-	byType := map[string]int{}
-	for _, o := range orgs {
-		byType[typeKey(o.Type)]++
-	}
 	var parts []string
-	for _, t := range models.Categories {
-		if k := byType[t]; k > 0 {
-			parts = append(parts, d.phrase("summary.count_from", "Count", locale.Number(d.r.lang(), k), "From", d.from(t)))
-		}
+	for _, tc := range countByType(orgs) {
+		parts = append(parts, d.phrase("summary.count_from", "Count", locale.Number(d.r.lang(), tc.N), "From", d.from(tc.Type)))
 	}
 	times := ""
 	if len(it.Interventions) != len(all) {
