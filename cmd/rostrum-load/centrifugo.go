@@ -114,13 +114,13 @@ func awaitReply(c *websocket.Conn, id uint32) error {
 // the connection's only writer once subscribed).
 func readCentrifugo(v *viewer) {
 	for {
-		_, msg, err := v.conn.ReadMessage()
+		msg, err := v.read()
 		if err != nil {
 			v.closed.Store(true)
 			return
 		}
 		now := time.Now()
-		for _, line := range bytes.Split(msg, []byte("\n")) {
+		for line := range bytes.SplitSeq(msg, []byte("\n")) {
 			switch {
 			case bytes.Equal(bytes.TrimSpace(line), []byte("{}")):
 				_ = v.conn.WriteMessage(websocket.TextMessage, []byte("{}"))
@@ -204,6 +204,7 @@ func CentrifugoFanout(ctx context.Context, cfg CentrifugoConfig) (*Table, *outco
 	c := newChanges()
 	var publish Latencies
 	before, _ := readProcIf(cfg.PID)
+	selfBefore, _ := ReadProc(os.Getpid())
 	start := time.Now()
 	stop := Progress(time.Second, func() string {
 		return fmt.Sprintf("publications: %4d of %d sent", len(c.sent), cfg.Messages)
@@ -223,6 +224,7 @@ func CentrifugoFanout(ctx context.Context, cfg CentrifugoConfig) (*Table, *outco
 	stop()
 	elapsed := time.Since(start)
 	after, _ := readProcIf(cfg.PID)
+	selfAfter, _ := ReadProc(os.Getpid())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -241,6 +243,11 @@ func CentrifugoFanout(ctx context.Context, cfg CentrifugoConfig) (*Table, *outco
 		t.Add("server CPU while publishing", "%.2fs over %s (%.0f%% of one core)", (after.CPU - before.CPU).Seconds(),
 			elapsed.Round(time.Millisecond), 100*(after.CPU-before.CPU).Seconds()/elapsed.Seconds())
 	}
+	var server time.Duration // unknown without its process
+	if cfg.PID > 0 {
+		server = after.CPU - before.CPU
+	}
+	o.addCPU(t, server, selfAfter.CPU-selfBefore.CPU)
 	if o.lost > 0 {
 		t.Print(os.Stdout)
 		return t, o, fmt.Errorf("centrifugo fan-out: %d messages lost", o.lost)

@@ -103,7 +103,7 @@ func rostrumViewer(wsURL string) dialViewer {
 // fell behind) covers every change up to its seq.
 func readRostrum(v *viewer) {
 	for {
-		_, msg, err := v.conn.ReadMessage()
+		msg, err := v.read()
 		if err != nil {
 			v.closed.Store(true)
 			return
@@ -134,12 +134,14 @@ func fanoutRun(ctx context.Context, srv *Server, p play, cfg FanoutConfig) (*Tab
 
 	c := newChanges()
 	before, _ := ReadProc(srv.PID)
+	selfBefore, _ := ReadProc(os.Getpid())
 	waitProfile := func() {}
 	if cfg.Profile != nil {
 		waitProfile = cfg.Profile()
 	}
 	elapsed, err := playRounds(ctx, p, cfg, c)
 	after, _ := ReadProc(srv.PID)
+	selfAfter, _ := ReadProc(os.Getpid())
 	waitProfile()
 	if err != nil {
 		return nil, nil, err
@@ -164,6 +166,7 @@ func fanoutRun(ctx context.Context, srv *Server, p play, cfg FanoutConfig) (*Tab
 	}
 	t.Add("server CPU while commanding", "%.2fs over %s (%.0f%% of one core)", (after.CPU - before.CPU).Seconds(),
 		elapsed.Round(time.Millisecond), 100*(after.CPU-before.CPU).Seconds()/elapsed.Seconds())
+	o.addCPU(t, after.CPU-before.CPU, selfAfter.CPU-selfBefore.CPU)
 	if o.lost > 0 {
 		t.Print(os.Stdout)
 		return t, o, fmt.Errorf("live fan-out: %d messages lost", o.lost)

@@ -38,10 +38,27 @@ type viewer struct {
 	gaps    int // a change whose seq did not follow the one before
 	resyncs int // full states after the first (each covers the changes it skipped)
 	closed  atomic.Bool
+	buf     bytes.Buffer // the message being read, reused (see read)
 }
 
 func newViewer(c *websocket.Conn, first int64) *viewer {
-	return &viewer{conn: c, first: first, last: first, got: map[int64]receipt{}}
+	return &viewer{conn: c, first: first, last: first, got: make(map[int64]receipt, 256)}
+}
+
+// read reads the next message into the viewer's own buffer, valid until
+// the next read. Thousands of readers allocating a message each would
+// make this process collect garbage in the middle of a fan-out, and its
+// pauses would count against whichever server was being measured.
+func (v *viewer) read() ([]byte, error) {
+	_, r, err := v.conn.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	v.buf.Reset()
+	if _, err := v.buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return v.buf.Bytes(), nil
 }
 
 // change records a change of seq that arrived at now in a message of n
@@ -242,6 +259,10 @@ type delivered struct {
 	n       int64 // viewer × change receipts
 	largest int   // one viewer's message for one change
 	changes int
+	// per change, its first and its last viewer's latency: the first is
+	// the server's fixed cost (command, commit, encoding), last minus
+	// first the fan-out's spread
+	first, last Latencies
 }
 
 // outcome adds up what every viewer received of the changes sent.
@@ -262,6 +283,8 @@ func (a *audience) tally(c *changes) *outcome {
 	for _, k := range c.kinds {
 		o.byKind[k] = &delivered{changes: c.count(k)}
 	}
+	type span struct{ first, last time.Duration }
+	spans := map[int64]*span{}
 	for _, v := range a.viewers {
 		if v == nil {
 			continue
@@ -283,7 +306,13 @@ func (a *audience) tally(c *changes) *outcome {
 				continue
 			}
 			d := o.byKind[s.kind]
-			d.lat.Add(r.at.Sub(s.at))
+			lat := r.at.Sub(s.at)
+			d.lat.Add(lat)
+			if sp := spans[seq]; sp == nil {
+				spans[seq] = &span{lat, lat}
+			} else {
+				sp.first, sp.last = min(sp.first, lat), max(sp.last, lat)
+			}
 			d.bytes += int64(r.bytes)
 			d.n++
 			d.largest = max(d.largest, r.bytes)
@@ -291,6 +320,11 @@ func (a *audience) tally(c *changes) *outcome {
 		}
 		v.mu.Unlock()
 		o.perViewer = append(o.perViewer, total)
+	}
+	for seq, sp := range spans {
+		d := o.byKind[c.sent[seq].kind]
+		d.first.Add(sp.first)
+		d.last.Add(sp.last)
 	}
 	return o
 }
@@ -318,6 +352,8 @@ func (o *outcome) addRows(t *Table) {
 		s := d.lat.Summary()
 		t.Add(k+": changes / deliveries", "%d / %d", d.changes, s.N)
 		t.Add(k+": delivery p50 / p90 / p99 / max", "%s / %s / %s / %s", ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max))
+		f, l := d.first.Summary(), d.last.Summary()
+		t.Add(k+": a change's first / last viewer, median (max)", "%s (%s) / %s (%s)", ms(f.P50), ms(f.Max), ms(l.P50), ms(l.Max))
 		mean := 0.0
 		if d.n > 0 {
 			mean = float64(d.bytes) / float64(d.n)
@@ -345,4 +381,24 @@ func byteSize(b float64) string {
 		return fmt.Sprintf("%.1f KB", b/1024)
 	}
 	return fmt.Sprintf("%.0f B", b)
+}
+
+// addCPU puts into t the CPU the server (0: unknown) and this load
+// client spent per delivery while the changes went out: on one machine
+// the two share the cores, and a fan-out's spread is what both spend.
+func (o *outcome) addCPU(t *Table, server, client time.Duration) {
+	var n int
+	for _, k := range o.kinds {
+		n += o.byKind[k].lat.Summary().N
+	}
+	if n == 0 {
+		return
+	}
+	per := func(d time.Duration) string {
+		if d == 0 {
+			return "n/a"
+		}
+		return fmt.Sprintf("%.1f µs", float64(d.Microseconds())/float64(n))
+	}
+	t.Add("CPU per delivery: server / load client", "%s / %s", per(server), per(client))
 }
