@@ -193,19 +193,26 @@ func (h *Hub) catchUp(ctx context.Context, meetingID uint, seq int64) {
 	}
 }
 
-// fanOut queues b for every viewer of r, dropping those with a full queue.
+// fanOut queues b for every viewer of r, dropping those with a full
+// queue, and has the viewers that were idle written to (deliver).
 func (r *room) fanOut(b *broadcast) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if b.seq <= r.lastSeq {
+		r.mu.Unlock()
 		return
 	}
 	r.lastSeq = b.seq
+	idle := make([]*Viewer, 0, len(r.viewers))
 	for v := range r.viewers {
-		if !v.send(b) {
+		switch ok, woke := v.send(b); {
+		case !ok:
 			v.end(CloseTryLater, "too slow; reconnect", true)
+		case woke:
+			idle = append(idle, v)
 		}
 	}
+	r.mu.Unlock()
+	deliver(idle)
 }
 
 type patchMessage struct {

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,15 +86,16 @@ type testConn struct {
 	once   sync.Once
 	endOne sync.Once
 	// stuck makes the first write wait until the connection is cut, as
-	// a write to a peer that does not read.
-	stuck bool
+	// a write to a peer that does not read; stuckOnPatch does the same
+	// to the first change after the state.
+	stuck, stuckOnPatch bool
 }
 
 func (c *testConn) Cut() { c.once.Do(func() { close(c.cut) }) }
 
 func (c *testConn) WriteFrame(f Frame) error {
-	if c.stuck {
-		c.stuck = false
+	if c.stuck || c.stuckOnPatch && bytes.HasPrefix(f.Data, []byte(`{"type":"patch"`)) {
+		c.stuck, c.stuckOnPatch = false, false
 		<-c.cut
 	}
 	c.frames <- f
@@ -217,6 +219,44 @@ func TestHubDropsAViewerWhoseQueueIsFullAndServesTheOthers(t *testing.T) {
 	}
 	if got := h.Viewers(l.meeting); got != 1 {
 		t.Fatalf("%d viewers", got)
+	}
+}
+
+// A change goes to the idle viewers through a few writers (deliver); a
+// viewer whose socket is full blocks the writer that took it until its
+// deadline. With more such viewers than writers, the others must still
+// get the change at once: another writer joins whenever the writers
+// stop making progress.
+func TestViewersWhoseWritesBlockDoNotHoldUpTheOthers(t *testing.T) {
+	feed := NewLocalFeed()
+	l := newLiveDB(t, feed)
+	h := newHub(l, feed)
+	h.Start()
+	t.Cleanup(func() { closeHub(h) })
+	stuck := 3 * deliverWriters(1000)
+	var good, blocked []*testConn
+	defer func() {
+		for _, c := range blocked { // as their write deadlines would
+			c.Cut()
+		}
+	}()
+	for i := range stuck + 40 {
+		_, c := join(t, h, l.meeting, false, nil, false)
+		c.stuckOnPatch = i < stuck
+		if m, _ := nextMessage(t, c.frames); m.Type != "state" {
+			t.Fatalf("first message %+v", m)
+		}
+		if i < stuck {
+			blocked = append(blocked, c)
+		} else {
+			good = append(good, c)
+		}
+	}
+	seq := l.do(t, Command{Action: ActAddSpeaker, ItemID: l.item, RegistrationID: l.regs[0]})
+	for i, c := range good {
+		if m, _ := nextMessage(t, c.frames); m.Type != "patch" || m.Seq != seq {
+			t.Fatalf("viewer %d got %+v, want patch %d", i, m, seq)
+		}
 	}
 }
 

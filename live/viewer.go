@@ -228,20 +228,26 @@ func (v *Viewer) Reply(msg []byte) {
 
 const maxReplies = 16
 
-// send queues b, or reports that the queue is full. Nothing is queued
-// for a connection that has ended.
-func (v *Viewer) send(b *broadcast) bool {
+// send queues b, or reports that the queue is full (ok is false).
+// Nothing is queued for a connection that has ended. woke says that v
+// was idle: it is now marked as draining, and the caller must see that
+// v.drain runs (deliver).
+func (v *Viewer) send(b *broadcast) (ok, woke bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.stopped {
-		return true
+		return true, false
 	}
 	if len(v.queue) >= v.hub.SendBuffer {
-		return false
+		return false, false
 	}
 	v.queue = append(v.queue, b)
-	v.wakeLocked()
-	return true
+	if v.draining {
+		return true, false // its drain takes b next
+	}
+	v.draining = true
+	v.drains.Add(1)
+	return true, true
 }
 
 // pingNow queues a ping.
