@@ -13,7 +13,7 @@ import (
 // loop, preempted after its 10 ms among them, waited behind them on the
 // scheduler's global queue, and at 10,000 viewers the last viewers were
 // queued 80 ms after the first instead of 10 (BENCHMARKS.md, "The
-// hub's own path"). deliver instead hands the viewers to a few writers
+// hub's own path"). A delivery instead hands the viewers to a few writers
 // that take them in turn, like the cores that do the writing.
 //
 // A write blocks while a viewer's socket is full (a phone that stopped
@@ -33,36 +33,50 @@ func deliverWriters(n int) int {
 	return min(n, 2*runtime.GOMAXPROCS(0))
 }
 
-// deliver runs the drain of every viewer in idle (each marked as
-// draining by send) and returns at once; the writes go on in the
-// background.
-func deliver(idle []*Viewer) {
-	if len(idle) == 0 {
-		return
-	}
-	d := &delivery{viewers: idle}
-	w := deliverWriters(len(idle))
-	for range w {
-		go d.write()
-	}
-	if len(idle) > w {
-		go d.watch()
-	}
+// delivery is one change's writes to the viewers it woke. The fan-out
+// adds the viewers as it queues the change for them, and the writers
+// start with the first, so that no core waits while the fan-out goes
+// through the rest.
+type delivery struct {
+	viewers chan *Viewer // room for every viewer of the room: add never blocks
+	taken   atomic.Int64 // viewers the writers have taken
+	closed  atomic.Bool  // no viewer is added any more
+	started bool
 }
 
-type delivery struct {
-	viewers []*Viewer
-	next    atomic.Int64 // the next viewer to take
+// newDelivery returns a delivery for up to n viewers.
+func newDelivery(n int) *delivery {
+	return &delivery{viewers: make(chan *Viewer, n)}
+}
+
+// add hands v (marked as draining by send) to the writers, starting
+// them with the first viewer. Only the fan-out calls it.
+func (d *delivery) add(v *Viewer) {
+	if !d.started {
+		d.started = true
+		w := deliverWriters(cap(d.viewers))
+		for range w {
+			go d.write()
+		}
+		if cap(d.viewers) > w {
+			go d.watch()
+		}
+	}
+	d.viewers <- v
+}
+
+// close says that every viewer has been added; the writes go on in the
+// background.
+func (d *delivery) close() {
+	d.closed.Store(true)
+	close(d.viewers)
 }
 
 // write drains viewers in turn until none is left.
 func (d *delivery) write() {
-	for {
-		i := d.next.Add(1) - 1
-		if i >= int64(len(d.viewers)) {
-			return
-		}
-		d.viewers[i].drain()
+	for v := range d.viewers {
+		d.taken.Add(1)
+		v.drain()
 	}
 }
 
@@ -71,13 +85,13 @@ func (d *delivery) write() {
 func (d *delivery) watch() {
 	t := time.NewTicker(deliverStall)
 	defer t.Stop()
-	taken := d.next.Load()
+	taken := d.taken.Load()
 	for range t.C {
-		now := d.next.Load()
-		if now >= int64(len(d.viewers)) {
+		if d.closed.Load() && len(d.viewers) == 0 {
 			return
 		}
-		if now == taken {
+		now := d.taken.Load()
+		if now == taken && len(d.viewers) > 0 {
 			go d.write()
 		}
 		taken = now

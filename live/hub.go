@@ -194,7 +194,7 @@ func (h *Hub) catchUp(ctx context.Context, meetingID uint, seq int64) {
 }
 
 // fanOut queues b for every viewer of r, dropping those with a full
-// queue, and has the viewers that were idle written to (deliver).
+// queue, and has the viewers that were idle written to (delivery).
 func (r *room) fanOut(b *broadcast) {
 	r.mu.Lock()
 	if b.seq <= r.lastSeq {
@@ -202,17 +202,17 @@ func (r *room) fanOut(b *broadcast) {
 		return
 	}
 	r.lastSeq = b.seq
-	idle := make([]*Viewer, 0, len(r.viewers))
+	d := newDelivery(len(r.viewers))
 	for v := range r.viewers {
 		switch ok, woke := v.send(b); {
 		case !ok:
 			v.end(CloseTryLater, "too slow; reconnect", true)
 		case woke:
-			idle = append(idle, v)
+			d.add(v)
 		}
 	}
 	r.mu.Unlock()
-	deliver(idle)
+	d.close()
 }
 
 type patchMessage struct {
