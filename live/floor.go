@@ -67,8 +67,9 @@ type Floor struct {
 	// respaced list: written, but not sent.
 	moved []*Entry
 	// orig is the floor's entries as loaded (Remember), which a change's
-	// patch is the difference from.
-	orig map[*Entry]Entry
+	// patch is the difference from: origAt[e] indexes orig.
+	orig   []picture
+	origAt map[*Entry]int32
 }
 
 // Speaker is who asks for the floor: an approved registration.
