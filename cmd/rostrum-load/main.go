@@ -63,7 +63,7 @@ func main() {
 	}
 }
 
-const commandsHelp = "rush|live|churn|summary|circulation|compare|ci"
+const commandsHelp = "rush|live|churn|summary|circulation|compare|floor|ci"
 
 func usage() error {
 	return fmt.Errorf("usage: rostrum-load [flags] %s [flags]  (see -h)", commandsHelp)
@@ -90,6 +90,8 @@ func run(args []string) error {
 	cfPID := fs.Int("centrifugo-pid", 0, "centrifugo: the server's process id, to report its memory and CPU (0: not reported)")
 	size := fs.Int("bytes", 300, "centrifugo: size of each publication's data in bytes")
 	rounds := fs.Int("rounds", 3, "compare: rounds, each a Rostrum run then a Centrifugo run")
+	withFloor := fs.Bool("floor", false, "compare: a third run each round, against the floor (a bare socket writer, see floor) started by the tool")
+	floorListen := fs.String("floor-listen", "127.0.0.1:8001", "floor: the address to serve on")
 	interventions := fs.Int("interventions", 1000, "summary: interventions with notes")
 	summaryOrgs := fs.Int("summary-orgs", 300, "summary: organizations speaking")
 	recipients := fs.Int("recipients", 1000, "circulation: approved participants to mail")
@@ -102,6 +104,10 @@ func run(args []string) error {
 		fmt.Fprintf(w, "\nThe centrifugo target and compare expect a running Centrifugo v6 (memory engine)\n"+
 			"that lets anonymous clients connect and subscribe to the channel's namespace, e.g.\n"+
 			"centrifugo --config config.json with this config.json:\n\n%s\n", centrifugoConfigHelp)
+		fmt.Fprintf(w, "\nThe floor command serves the least a Go server can do for the same viewers (Centrifugo's\n"+
+			"connect and subscribe, each publication written straight to every socket): a yardstick of\n"+
+			"what the machine and the load client cost. Drive it with live -target centrifugo\n"+
+			"-centrifugo-url http://<floor-listen> -centrifugo-api-key any, or add it to compare with -floor.\n")
 	}
 	// Flags may come before the command, after it, or both.
 	if err := fs.Parse(args); err != nil {
@@ -130,6 +136,12 @@ func run(args []string) error {
 	centrifugo := CentrifugoConfig{URL: *cfURL, APIKey: *cfKey, Channel: *cfChannel, Bytes: *size, PID: *cfPID,
 		Viewers: *viewers, Messages: *commands, Interval: *interval}
 	switch {
+	case cmd == "floor":
+		if err := raiseOpenFiles(*viewers + openFilesSpare); err != nil {
+			return err
+		}
+		fmt.Printf("floor: serving on %s\n", *floorListen)
+		return serveFloor(ctx, *floorListen)
 	case cmd == "live" && *target == "centrifugo":
 		t, _, err := CentrifugoFanout(ctx, centrifugo)
 		if err != nil {
@@ -229,7 +241,7 @@ func run(args []string) error {
 		}
 		t.Print(os.Stdout)
 	case "compare":
-		return Compare(ctx, os.Stdout, srv, fanout, centrifugo, *rounds)
+		return Compare(ctx, os.Stdout, srv, fanout, centrifugo, *rounds, *withFloor)
 	case "churn":
 		t, err := Churn(ctx, srv, ChurnConfig{Viewers: *viewers, Duration: *duration, Interval: *interval})
 		if err != nil {
