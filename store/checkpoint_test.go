@@ -78,13 +78,28 @@ func TestCommitsLeaveCheckpointsToTheBackground(t *testing.T) {
 // the next writer starts the log again from its beginning: writing as
 // much again reuses the log's file instead of doubling it.
 func TestTheBackgroundCheckpointKeepsTheLogShort(t *testing.T) {
-	defer store.SetCheckpointEvery(store.SetCheckpointEvery(20 * time.Millisecond))
+	defer store.SetCheckpoints(20*time.Millisecond, 10, 200*time.Millisecond)()
 	db, wal := openBlobs(t)
 	writePages(t, db, 30)
 	first := fileSize(t, wal)
-	time.Sleep(2 * time.Second) // a hundred intervals
+	time.Sleep(2 * time.Second) // a hundred looks
 	writePages(t, db, 30)
 	if now := fileSize(t, wal); now > first+first/4 {
 		t.Fatalf("the log grew from %d to %d bytes with as much written again: no checkpoint ran in between", first, now)
+	}
+}
+
+// A checkpoint's fsyncs slow the commits beside it, so a few commits do
+// not call for one: with fewer commits than the threshold the log keeps
+// growing.
+func TestAFewCommitsWaitForTheNextCheckpoint(t *testing.T) {
+	defer store.SetCheckpoints(20*time.Millisecond, 1000, time.Hour)()
+	db, wal := openBlobs(t)
+	writePages(t, db, 30)
+	first := fileSize(t, wal)
+	time.Sleep(500 * time.Millisecond)
+	writePages(t, db, 30)
+	if now := fileSize(t, wal); now < first+first/2 {
+		t.Fatalf("the log grew from %d to only %d bytes with as much written again: a checkpoint ran after 30 commits", first, now)
 	}
 }

@@ -10,12 +10,13 @@ import (
 // that migrate one step at a time.
 var Migrations = migrations
 
-// SetCheckpointEvery sets the background checkpoint's interval for the
-// databases opened after it, and returns the previous one.
-func SetCheckpointEvery(d time.Duration) time.Duration {
-	old := checkpointEvery
-	checkpointEvery = d
-	return old
+// SetCheckpoints sets how often the checkpointer looks, how many commits
+// call for a checkpoint and how long any commit waits for one at most;
+// the function it returns sets them back.
+func SetCheckpoints(every time.Duration, after int64, idle time.Duration) (restore func()) {
+	oldEvery, oldAfter, oldIdle := checkpointEvery, checkpointAfter, checkpointIdle
+	checkpointEvery, checkpointAfter, checkpointIdle = every, after, idle
+	return func() { checkpointEvery, checkpointAfter, checkpointIdle = oldEvery, oldAfter, oldIdle }
 }
 
 // StopCheckpoints stops db's background checkpoints, as Close does.
