@@ -12,8 +12,8 @@ import (
 // thousands of goroutines runnable at the same moment; the fan-out's own
 // loop, preempted after its 10 ms among them, waited behind them on the
 // scheduler's global queue, and at 10,000 viewers the last viewers were
-// queued 80 ms after the first instead of 10 (BENCHMARKS.md, "The
-// hub's own path"). A delivery instead hands the viewers to a few writers
+// queued 80 ms after the first instead of 10 (BENCHMARKS.md, "Where
+// the rest went"). A delivery instead hands the viewers to a few writers
 // that take them in turn, like the cores that do the writing.
 //
 // A write blocks while a viewer's socket is full (a phone that stopped

@@ -18,7 +18,7 @@ import (
 // pages, and that commit waits for the copy and two fsyncs before it
 // returns. Measured on a live list: every hundred or so commands one
 // *Next* took 11–13 ms to commit instead of 0.1 ms, and with it every
-// viewer's copy of the change (BENCHMARKS.md, "Checkpoints"). So every
+// viewer's copy of the change (BENCHMARKS.md, "Where the rest went"). So every
 // connection turns automatic checkpoints off (sqliteDriver's hook) and
 // one connection of the pool's own runs a PASSIVE checkpoint: it copies
 // what no reader still needs, never takes the write lock, and a commit
