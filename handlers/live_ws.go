@@ -251,6 +251,13 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 		if err != nil {
 			return
 		}
+		if v.Closing() {
+			// The server has said goodbye (WriteFrame then gives the peer
+			// two seconds to answer): what the peer sends now is
+			// discarded, and a peer that keeps talking must not keep the
+			// connection open by it.
+			continue
+		}
 		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
 		b, err := io.ReadAll(io.LimitReader(r, maxCommandFrame+1))
 		if err != nil {

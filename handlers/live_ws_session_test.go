@@ -169,3 +169,41 @@ func TestLiveParticipantSocketIsRefusedOnceTheRegistrationIsWithdrawn(t *testing
 		t.Fatalf("REST withdrawal after the registration's: %d %s", res.Status, res.Body)
 	}
 }
+
+// The server's close frame ends a socket even when the peer neither
+// answers it nor stops talking: after a logout a moderator's page that
+// keeps sending frames is cut within the close's grace, and the hub lets
+// it go.
+func TestLiveSocketEndsAfterItsCloseFrameEvenIfThePeerKeepsTalking(t *testing.T) {
+	e := testenv.New(t)
+	lm := newLiveMeeting(t, e, "m")
+	mod := e.Staff(models.RoleModerator)
+	before := e.App.Hub.Viewers(lm.id)
+	ws := liveConnect(t, e, lm.slug, liveWithClient(mod))
+	if got := e.App.Hub.Viewers(lm.id); got != before+1 {
+		t.Fatalf("%d viewers after connecting, want %d", got, before+1)
+	}
+	mod.MustJSON("POST", "/api/logout", nil, 204, nil)
+	// The peer reads nothing and keeps asking for the state.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			if ws.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"resync"}`)) != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for e.App.Hub.Viewers(lm.id) > before {
+		if time.Now().After(deadline) {
+			t.Fatal("the socket is still open 15 s after its close frame, kept alive by the peer's frames")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

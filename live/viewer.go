@@ -199,6 +199,14 @@ func (v *Viewer) end(code int, reason string, kill bool) {
 	}
 }
 
+// Closing reports whether the hub has ended v: a close frame is due or
+// written, and what the peer sends from then on is not to be served.
+func (v *Viewer) Closing() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.code != 0
+}
+
 // Resync asks for the full state to be sent next.
 func (v *Viewer) Resync() {
 	v.mu.Lock()
