@@ -17,10 +17,11 @@ import (
 // that take them in turn, like the cores that do the writing.
 //
 // A write blocks while a viewer's socket is full (a phone that stopped
-// reading). The writers take viewers one at a time from a shared index,
-// so a blocked write holds up only its own writer; and when the index
-// has not moved for deliverStall while viewers wait, another writer
-// joins, so that stuck sockets never hold the others' change for long.
+// reading). The writers take viewers one at a time from a shared
+// channel, so a blocked write holds up only its own writer; and when
+// none has taken a viewer for deliverStall while viewers wait, another
+// writer joins, so that stuck sockets never hold the others' change for
+// long.
 // A stuck write itself ends when its deadline passes or the viewer is
 // cut (Conn).
 

@@ -250,12 +250,7 @@ func (v *Viewer) send(b *broadcast) (ok, woke bool) {
 		return false, false
 	}
 	v.queue = append(v.queue, b)
-	if v.draining {
-		return true, false // its drain takes b next
-	}
-	v.draining = true
-	v.drains.Add(1)
-	return true, true
+	return true, v.claimLocked() // else its drain takes b next
 }
 
 // pingNow queues a ping.
@@ -269,12 +264,21 @@ func (v *Viewer) pingNow() {
 // wakeLocked starts the drain goroutine unless one runs or the
 // connection has ended. v.mu is held.
 func (v *Viewer) wakeLocked() {
+	if v.claimLocked() {
+		go v.drain()
+	}
+}
+
+// claimLocked marks v as draining unless a drain runs or the connection
+// has ended, and reports whether it did: the caller must then see that
+// v.drain runs. v.mu is held.
+func (v *Viewer) claimLocked() bool {
 	if v.draining || v.stopped {
-		return
+		return false
 	}
 	v.draining = true
 	v.drains.Add(1)
-	go v.drain()
+	return true
 }
 
 // drain writes what is queued, one frame at a time, then ends.
