@@ -245,20 +245,27 @@ func (h *Handler) liveReader(conn *websocket.Conn, v *live.Viewer, a auth.Actor,
 	lang, _ := conn.Locals(errorLangKey).(string) // liveUpgrade's
 	conn.SetReadLimit(maxFrame)
 	_ = conn.SetReadDeadline(time.Now().Add(pongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	// heard pushes the deadline on whenever the peer is heard from (a
+	// frame, a pong) and reports whether what it sent is to be served.
+	// Once the server has said goodbye (WriteFrame then gives the peer two
+	// seconds to answer), nothing the peer sends is served, and a peer
+	// that keeps talking must not keep the connection open by it.
+	heard := func() bool {
+		if v.Closing() {
+			return false
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
+		return true
+	}
+	conn.SetPongHandler(func(string) error { heard(); return nil })
 	for {
 		mt, r, err := conn.NextReader()
 		if err != nil {
 			return
 		}
-		if v.Closing() {
-			// The server has said goodbye (WriteFrame then gives the peer
-			// two seconds to answer): what the peer sends now is
-			// discarded, and a peer that keeps talking must not keep the
-			// connection open by it.
+		if !heard() {
 			continue
 		}
-		_ = conn.SetReadDeadline(time.Now().Add(pongWait))
 		b, err := io.ReadAll(io.LimitReader(r, maxCommandFrame+1))
 		if err != nil {
 			return

@@ -172,38 +172,50 @@ func TestLiveParticipantSocketIsRefusedOnceTheRegistrationIsWithdrawn(t *testing
 
 // The server's close frame ends a socket even when the peer neither
 // answers it nor stops talking: after a logout a moderator's page that
-// keeps sending frames is cut within the close's grace, and the hub lets
-// it go.
+// keeps sending frames, or pongs nobody asked for, is cut within the
+// close's grace, and the hub lets it go.
 func TestLiveSocketEndsAfterItsCloseFrameEvenIfThePeerKeepsTalking(t *testing.T) {
-	e := testenv.New(t)
-	lm := newLiveMeeting(t, e, "m")
-	mod := e.Staff(models.RoleModerator)
-	before := e.App.Hub.Viewers(lm.id)
-	ws := liveConnect(t, e, lm.slug, liveWithClient(mod))
-	if got := e.App.Hub.Viewers(lm.id); got != before+1 {
-		t.Fatalf("%d viewers after connecting, want %d", got, before+1)
+	talk := map[string]func(c *websocket.Conn) error{
+		"frames": func(c *websocket.Conn) error {
+			return c.WriteMessage(websocket.TextMessage, []byte(`{"type":"resync"}`))
+		},
+		"pongs": func(c *websocket.Conn) error {
+			return c.WriteControl(websocket.PongMessage, nil, time.Now().Add(time.Second))
+		},
 	}
-	mod.MustJSON("POST", "/api/logout", nil, 204, nil)
-	// The peer reads nothing and keeps asking for the state.
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(20 * time.Millisecond):
+	for name, say := range talk {
+		t.Run(name, func(t *testing.T) {
+			e := testenv.New(t)
+			lm := newLiveMeeting(t, e, "m")
+			mod := e.Staff(models.RoleModerator)
+			before := e.App.Hub.Viewers(lm.id)
+			ws := liveConnect(t, e, lm.slug, liveWithClient(mod))
+			if got := e.App.Hub.Viewers(lm.id); got != before+1 {
+				t.Fatalf("%d viewers after connecting, want %d", got, before+1)
 			}
-			if ws.conn.WriteMessage(websocket.TextMessage, []byte(`{"type":"resync"}`)) != nil {
-				return
+			mod.MustJSON("POST", "/api/logout", nil, 204, nil)
+			// The peer reads nothing and keeps talking.
+			stop := make(chan struct{})
+			defer close(stop)
+			go func() {
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(20 * time.Millisecond):
+					}
+					if say(ws.conn) != nil {
+						return
+					}
+				}
+			}()
+			deadline := time.Now().Add(15 * time.Second)
+			for e.App.Hub.Viewers(lm.id) > before {
+				if time.Now().After(deadline) {
+					t.Fatalf("the socket is still open 15 s after its close frame, kept alive by the peer's %s", name)
+				}
+				time.Sleep(50 * time.Millisecond)
 			}
-		}
-	}()
-	deadline := time.Now().Add(15 * time.Second)
-	for e.App.Hub.Viewers(lm.id) > before {
-		if time.Now().After(deadline) {
-			t.Fatal("the socket is still open 15 s after its close frame, kept alive by the peer's frames")
-		}
-		time.Sleep(50 * time.Millisecond)
+		})
 	}
 }
