@@ -81,10 +81,11 @@ func (f *floor) viewer(w http.ResponseWriter, r *http.Request) {
 		if json.Unmarshal(msg, &cmd) != nil {
 			return
 		}
-		reply := `{"id":` + strconv.FormatUint(uint64(cmd.ID), 10) + `,"subscribe":{}}`
+		answer := `"subscribe":{}`
 		if cmd.Connect != nil {
-			reply = `{"id":` + strconv.FormatUint(uint64(cmd.ID), 10) + `,"connect":{"client":"floor"}}`
+			answer = `"connect":{"client":"floor"}`
 		}
+		reply := `{"id":` + strconv.FormatUint(uint64(cmd.ID), 10) + `,` + answer + `}`
 		if err := c.WriteMessage(websocket.TextMessage, []byte(reply)); err != nil {
 			return
 		}

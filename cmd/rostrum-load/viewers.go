@@ -329,6 +329,15 @@ func (a *audience) tally(c *changes) *outcome {
 	return o
 }
 
+// deliveries is how many viewer × change receipts were measured.
+func (o *outcome) deliveries() int64 {
+	var n int64
+	for _, d := range o.byKind {
+		n += d.n
+	}
+	return n
+}
+
 // p99 is the 99th percentile delivery of kind.
 func (o *outcome) p99(kind string) time.Duration {
 	if d, ok := o.byKind[kind]; ok {
@@ -342,11 +351,7 @@ func (o *outcome) p99(kind string) time.Duration {
 // for one change (websocket message payload), then the bytes per viewer
 // over the run and what was lost.
 func (o *outcome) addRows(t *Table) {
-	var n int
-	for _, k := range o.kinds {
-		n += o.byKind[k].lat.Summary().N
-	}
-	t.Add("deliveries measured", "%d", n)
+	t.Add("deliveries measured", "%d", o.deliveries())
 	for _, k := range o.kinds {
 		d := o.byKind[k]
 		s := d.lat.Summary()
@@ -387,10 +392,7 @@ func byteSize(b float64) string {
 // client spent per delivery while the changes went out: on one machine
 // the two share the cores, and a fan-out's spread is what both spend.
 func (o *outcome) addCPU(t *Table, server, client time.Duration) {
-	var n int
-	for _, k := range o.kinds {
-		n += o.byKind[k].lat.Summary().N
-	}
+	n := o.deliveries()
 	if n == 0 {
 		return
 	}
